@@ -1,0 +1,167 @@
+/**
+ * The configuration schema: the single source of truth for `.github/monoenv.yml`, its defaults,
+ * its validation messages and the JSON Schema shipped in the package.
+ */
+import { z } from 'zod';
+import { RE2JS } from 're2js';
+
+const level = z
+  .enum(['off', 'notice', 'warning', 'error'])
+  .describe('How findings of this rule are reported: off disables it, error can fail the check.');
+
+const count = z.number().int().min(0);
+const globs = z.array(z.string().min(1));
+
+/** User regular expressions run on a linear-time engine (RE2 semantics), so none can hang the app. */
+const linearRegex = z.string().min(1).superRefine((pattern, ctx) => {
+  try {
+    RE2JS.compile(pattern);
+  } catch (error) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `not a supported regular expression (RE2 syntax: no backreferences or lookaround): ${(error as Error).message}`,
+    });
+  }
+});
+
+export const DEFAULT_SOURCE_GLOBS = [
+  '**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts,vue,svelte}',
+  '**/*.py',
+  '**/*.go',
+  '**/*.rb',
+  '**/*.{java,kt,kts,scala}',
+  '**/*.rs',
+  '**/*.cs',
+  '**/*.php',
+  '**/*.{ex,exs}',
+  '**/*.swift',
+];
+
+export const DEFAULT_TEST_GLOBS = [
+  '**/*.{test,spec}.*',
+  '**/__tests__/**',
+  '**/test_*.py',
+  '**/*_test.py',
+  '**/tests/**',
+  '**/test/**',
+  '**/*_test.go',
+  '**/spec/**/*_spec.rb',
+  '**/src/test/**',
+  '**/*Tests*/**',
+  '**/*Test.php',
+  '**/*_test.exs',
+];
+
+export const DEFAULT_EXEMPT_GLOBS = [
+  '**/*.md',
+  '**/*.mdx',
+  'docs/**',
+  '**/docs/**',
+  '.github/**',
+  '.circleci/**',
+  '**/*.d.ts',
+  '**/*.stories.*',
+  '**/fixtures/**',
+  '**/__fixtures__/**',
+  '**/__mocks__/**',
+  '**/*.config.{js,cjs,mjs,ts,cts,mts}',
+  '**/{setup.py,conftest.py,manage.py,__init__.py}',
+  '**/{Rakefile,Gemfile,Dangerfile}',
+  '**/{db/schema.rb,db/structure.sql}',
+];
+
+export const DEFAULT_EXEMPT_AUTHORS = ['dependabot[bot]', 'renovate[bot]', 'github-actions[bot]'];
+
+const sizeSchema = z
+  .strictObject({
+    level: level.default('error'),
+    warn_lines: count.default(400).describe('Counted changed lines above which the size rule warns.'),
+    fail_lines: count.default(1000).describe('Counted changed lines above which the size rule fires at its level.'),
+    warn_files: count.default(30).describe('Counted changed files above which the size rule warns.'),
+    fail_files: count.default(100).describe('Counted changed files above which the size rule fires at its level.'),
+    exclude: globs.default([]).describe('Extra globs excluded from the counts, on top of the built-in exclusions.'),
+    label: z.boolean().default(false).describe('Add size/XS … size/XXL labels to pull requests.'),
+  })
+  .describe('size: oversized diffs.');
+
+const testsSchema = z
+  .strictObject({
+    level: level.default('warning'),
+    require: z
+      .enum(['per-file', 'any'])
+      .default('per-file')
+      .describe('per-file: each changed source file needs a changed test that maps to it; any: any test change is enough.'),
+    source: globs.default(DEFAULT_SOURCE_GLOBS).describe('Globs of source files.'),
+    test: globs.default(DEFAULT_TEST_GLOBS).describe('Globs of test files.'),
+    exempt: globs.default(DEFAULT_EXEMPT_GLOBS).describe('Globs of files that never need tests.'),
+  })
+  .describe('tests: source changed without tests.');
+
+const riskySchema = z
+  .strictObject({
+    level: level.default('error'),
+    paths: globs.default([]).describe('Globs naming code whose behaviour must only change behind a feature flag.'),
+    evidence: z
+      .enum(['hunk', 'file', 'pr'])
+      .default('hunk')
+      .describe('Where a flag check must be found for an added line to count as guarded.'),
+    flag_calls: z
+      .array(z.string().min(1).regex(/^[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*[?!]?$/, 'a call name such as useUiFlag, FeatureToggle.enabled? or Features::on?'))
+      .default([])
+      .describe('Your own flag helpers; a call to one of them with a key is a flag check.'),
+    flag_patterns: z.array(linearRegex).default([]).describe('Extra regular expressions (RE2 syntax) that recognise a flag check.'),
+    accept_declared: z
+      .boolean()
+      .default(false)
+      .describe('A "Feature-Flag: <key>" line in the PR body satisfies the rule.'),
+    applies_to: z
+      .enum(['features', 'all'])
+      .default('features')
+      .describe('features: fixes, refactors, chores, dependency bumps and reverts only get a notice; all: judge every change.'),
+  })
+  .describe('risky: risky paths changed without a feature flag.');
+
+const reviewSchema = z
+  .strictObject({
+    level: level.default('error'),
+    approvals: count.max(20).default(1).describe('Valid approvals a pull request needs.'),
+    fresh: z
+      .boolean()
+      .default(true)
+      .describe('An approval counts only when given on the merged head commit (or only base-branch merges came after it).'),
+    before_merge: z.boolean().default(false).describe('Fire on open pull requests that lack approvals, not only after merge.'),
+    label: z.string().min(1).max(50).default('unreviewed-merge').describe('Label added to pull requests merged without review.'),
+    exempt_authors: z.array(z.string().min(1)).default(DEFAULT_EXEMPT_AUTHORS).describe('Authors whose pushes and merges are not audited.'),
+  })
+  .describe('review: unreviewed merges.');
+
+const labelName = z.string().min(1).max(50);
+const overridesSchema = z
+  .strictObject({
+    size: labelName.default('large-change-ok'),
+    tests: labelName.default('no-tests-needed'),
+    risky: labelName.default('no-flag-needed'),
+    review: labelName.optional(),
+  })
+  .describe('A pull-request label that waives one rule for that pull request.');
+
+export const configSchema = z
+  .strictObject({
+    _extends: z.string().optional().describe('Inherit from another repository\'s configuration (repo or owner/repo:path.yml).'),
+    mode: z
+      .enum(['enforce', 'advise'])
+      .default('enforce')
+      .describe('enforce: error findings fail the check; advise: never fail (conclusion neutral).'),
+    size: sizeSchema.prefault({}),
+    tests: testsSchema.prefault({}),
+    risky: riskySchema.prefault({}),
+    review: reviewSchema.prefault({}),
+    overrides: overridesSchema.prefault({}),
+  })
+  .describe('monoenv configuration (.github/monoenv.yml)');
+
+export type MonoenvConfig = z.output<typeof configSchema>;
+export type MonoenvConfigInput = z.input<typeof configSchema>;
+
+/** The defaults: what applies when a repository has no configuration. */
+export const DEFAULT_CONFIG: MonoenvConfig = configSchema.parse({});

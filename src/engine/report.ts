@@ -1,0 +1,80 @@
+/** The Report: what the engine concludes about a change, rendered by every adapter. */
+
+export type Level = 'notice' | 'warning' | 'error';
+export type RuleName = 'size' | 'tests' | 'risky' | 'review';
+
+export interface Finding {
+  rule: RuleName | 'config';
+  level: Level;
+  title: string;
+  message: string;
+  path?: string;
+  startLine?: number;
+  endLine?: number;
+  suggestion?: string;
+}
+
+export type SizeClass = 'XS' | 'S' | 'M' | 'L' | 'XL' | 'XXL';
+
+export interface ExcludedFile {
+  path: string;
+  lines: number;
+  /** Why it does not count: "lockfile", "generated", "vendored", "snapshot", "size.exclude: <glob>", ".gitattributes linguist-generated" … */
+  reason: string;
+}
+
+export interface SizePart {
+  /** The package or top-level folder the part is named after. */
+  name: string;
+  lines: number;
+  files: string[];
+}
+
+export interface SizeFacts {
+  class: SizeClass;
+  /** Counted changed lines (additions + deletions of files that are not excluded). */
+  lines: number;
+  /** Counted changed files. */
+  files: number;
+  excludedLines: number;
+  excludedFiles: number;
+  excluded: ExcludedFile[];
+  /** Proposed independent parts, largest first (filled when the size rule fires). */
+  parts: SizePart[];
+  /** Size was judged from the source's totals because the file list was incomplete. */
+  fromTotals: boolean;
+}
+
+export type RuleStatus = 'pass' | 'notice' | 'warning' | 'error' | 'off' | 'waived';
+
+export interface RuleSummary {
+  rule: RuleName;
+  status: RuleStatus;
+  /** What was found, one short sentence. */
+  summary: string;
+  /** What to do next, when something fired. */
+  advice?: string;
+  /** Short title fragment for the check-run title, e.g. "2 files without tests". */
+  headline?: string;
+}
+
+export interface Override {
+  rule: RuleName;
+  label: string;
+}
+
+/** What a change is, as read from its title, labels and shape (fixes are not new behaviour). */
+export type ChangeKind = 'feature' | 'fix' | 'refactor' | 'chore' | 'deps' | 'revert' | 'docs' | 'test';
+
+export interface Report {
+  conclusion: 'success' | 'neutral' | 'failure';
+  title: string;
+  findings: Finding[];
+  rules: RuleSummary[];
+  size: SizeFacts;
+  overrides: Override[];
+  mode: 'enforce' | 'advise';
+  draft: boolean;
+  /** The kind of change as read, with where it was read from. */
+  kind: { kind: ChangeKind; source: string };
+}
