@@ -1,0 +1,62 @@
+/**
+ * The commented starter `.github/monoenv.yml` that `monoenv init` writes. Every setting is shown with its
+ * default, so the file reads as documentation; lists are left commented out because a list in the file
+ * replaces the built-in one (a team that copies the default globs would stop receiving improvements).
+ */
+
+export const SCHEMA_URL = 'https://unpkg.com/monoenv/schema/monoenv.schema.json';
+
+export const STARTER_CONFIG = `# yaml-language-server: $schema=${SCHEMA_URL}
+#
+# monoenv keeps changes small, reviewed, tested and feature-flagged.
+# The rules that judge a pull request are read from its base branch, so a pull request cannot weaken them.
+# Check this file with \`npx monoenv validate\`; try it on your branch with \`npx monoenv check\`.
+
+# enforce: error findings fail the check · advise: report only (conclusion neutral)
+mode: enforce
+
+# Oversized diffs. Lockfiles, generated and vendored files do not count.
+size:
+  level: error          # off | notice | warning | error
+  warn_lines: 400       # counted changed lines above which the rule warns
+  fail_lines: 1000      # ... and above which it fires at its level
+  warn_files: 30
+  fail_files: 100
+  label: false          # add size/XS … size/XXL labels
+  # exclude: ["docs/generated/**"]   # extra globs left out of the counts
+
+# Source changed without tests.
+tests:
+  level: warning
+  require: per-file     # per-file: each source file needs its own test · any: any test change is enough
+  # Lists replace the built-in globs, which cover JS/TS, Python, Go, Ruby, Java/Kotlin, Rust, C#, PHP, Elixir.
+  # source: ["src/**/*.ts"]
+  # test: ["**/*.test.ts"]
+  # exempt: ["**/*.md", "scripts/**"]
+
+# Risky paths changed without a feature flag.
+risky:
+  level: error
+  evidence: hunk        # where a flag check must be: hunk | file | pr
+  accept_declared: false  # a "Feature-Flag: <key>" line in the PR body satisfies the rule
+  applies_to: features  # features: fixes, refactors and chores only get a notice · all
+  # paths: ["src/billing/**", "db/migrations/**"]
+  # flag_calls: ["useUiFlag", "FeatureToggle.enabled?"]   # your own flag helpers
+  # flag_patterns: ['flags\\.on\\("[a-z_]+"\\)']   # regular expressions (RE2 syntax)
+
+# Merges without review.
+review:
+  level: error
+  approvals: 1
+  fresh: true           # an approval counts only for the commit that was merged
+  before_merge: false   # also fire on open pull requests that lack approvals
+  label: unreviewed-merge
+  # exempt_authors: ["dependabot[bot]", "renovate[bot]", "github-actions[bot]"]
+
+# A pull-request label that waives one rule for that pull request (recorded in the check summary).
+overrides:
+  size: large-change-ok
+  tests: no-tests-needed
+  risky: no-flag-needed
+  # review: emergency-merge
+`;
