@@ -77,4 +77,9 @@ export interface Report {
   draft: boolean;
   /** The kind of change as read, with where it was read from. */
   kind: { kind: ChangeKind; source: string };
+  /**
+   * Set on the review audits of a merge or a push, whose reports carry no size or kind facts worth
+   * showing (renderers leave those out).
+   */
+  audit?: 'merge' | 'push';
 }
