@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { DockerfileParser, type Dockerfile, type Flag } from 'dockerfile-ast';
 import { createRequire } from 'node:module';
-import type dockerignore from '@balena/dockerignore';
+import type { Ignore } from '@balena/dockerignore';
 
 // A CommonJS module whose typings declare an ES default export; require() gives the factory itself.
-const ignore = createRequire(import.meta.url)('@balena/dockerignore') as typeof dockerignore;
+const ignore = createRequire(import.meta.url)('@balena/dockerignore') as (options?: { ignorecase?: boolean }) => Ignore;
 
 export const repoRoot = new URL('../../', import.meta.url).pathname;
 export const dockerfileText = readFileSync(`${repoRoot}Dockerfile`, 'utf8');
