@@ -37,11 +37,16 @@ function normalise(word: string): string {
 
 /**
  * The candidate nearest to `input`, when it is near enough to be a typo: at most one edit per three
- * characters (and always one), so `lable` → `label` but `size_limit` suggests nothing. Ties go to the
- * earlier candidate, so callers list candidates in their natural order.
+ * characters (and always one), so `lable` → `label` but `size_limit` suggests nothing. A word of three or
+ * more letters that begins a candidate is a shortening of it (`warn` → `warning`). Ties go to the earlier
+ * candidate, so callers list candidates in their natural order.
  */
 export function closestMatch(input: string, candidates: readonly string[]): string | undefined {
   const wanted = normalise(input);
+  if (wanted.length >= 3) {
+    const completed = candidates.filter((candidate) => normalise(candidate).startsWith(wanted));
+    if (completed.length === 1) return completed[0];
+  }
   const allowed = Math.max(1, Math.floor(wanted.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
