@@ -1,11 +1,305 @@
+/**
+ * size: oversized diffs. Counts the lines and files people have to review — lockfiles, generated,
+ * vendored and snapshot files and the user's exclusions are listed apart with their reason — classes the
+ * change XS…XXL, and when it is too big proposes a split into independent parts by package or folder.
+ */
 import type { RuleContext, RuleOutcome } from './rule.js';
-import type { SizeFacts } from '../report.js';
+import type { ChangedFile } from '../change.js';
+import type { ExcludedFile, Finding, Level, RuleStatus, SizeClass, SizeFacts, SizePart } from '../report.js';
+import { parseGitAttributes, type GitAttributes } from '../gitattributes.js';
+import { firstMatchingGlob } from '../glob.js';
+import { formatCount, plural } from '../conclusion.js';
 
-/** size: oversized diffs. (Placeholder until the rule lands.) */
+/** Lockfiles by file name: written by package managers, reviewed by nobody line by line. */
+export const LOCKFILE_NAMES: ReadonlySet<string> = new Set([
+  // JavaScript
+  'package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb', 'deno.lock',
+  // Ruby, Rust, PHP, Python
+  'Gemfile.lock', 'gems.locked', 'Cargo.lock', 'composer.lock', 'poetry.lock', 'Pipfile.lock', 'pdm.lock', 'uv.lock',
+  'pixi.lock', 'conda-lock.yml', 'pylock.toml',
+  // Go, Elixir, Erlang, Dart, Swift, Objective-C
+  'go.sum', 'go.work.sum', 'mix.lock', 'rebar.lock', 'pubspec.lock', 'Podfile.lock', 'Package.resolved', 'Cartfile.resolved',
+  // .NET, JVM
+  'packages.lock.json', 'paket.lock', 'gradle.lockfile', 'buildscript-gradle.lockfile',
+  // Nix, Terraform, Bazel, Haskell, Crystal, Julia, R, Deno, C/C++
+  'flake.lock', '.terraform.lock.hcl', 'MODULE.bazel.lock', 'cabal.project.freeze', 'stack.yaml.lock', 'shard.lock',
+  'Manifest.toml', 'renv.lock', 'vcpkg-lock.json', 'conan.lock',
+]);
+
+/** Built-in generated files by name ending (minified bundles, source maps, protobuf and other codegen). */
+const GENERATED_SUFFIXES = [
+  '.min.js', '.min.mjs', '.min.css', '.map',
+  '.pb.go', '.pb.gw.go', '_pb2.py', '_pb2.pyi', '_pb2_grpc.py', '.pb.cc', '.pb.h', '_pb.js', '_pb.d.ts', '_grpc_pb.js',
+  '_grpc_pb.d.ts', '.pb.swift', '.pb.dart', '.pbenum.dart', '.pbjson.dart', '.g.dart', '.freezed.dart', '.designer.cs',
+  '.g.cs', '.generated.ts', '.generated.js', '.generated.go', '.generated.cs', '.gen.go', '.pnp.cjs', '.pnp.loader.mjs',
+];
+const GENERATED_PREFIXES = ['zz_generated.'];
+/** Folders whose content is build output or generated, at any depth (monorepos build per package). */
+const GENERATED_DIRS = new Set(['__generated__', 'dist']);
+/** Folders of third-party code kept in the tree, at any depth (as Linguist reads them). */
+const VENDORED_DIRS = new Set(['vendor', 'third_party', 'third-party', 'node_modules', 'bower_components', 'Pods']);
+const SNAPSHOT_DIRS = new Set(['__snapshots__']);
+
+/** Manifests that make a folder a package of its own, for proposing a split. */
+const MANIFEST_NAMES = new Set([
+  'package.json', 'deno.json', 'go.mod', 'Cargo.toml', 'pyproject.toml', 'setup.py', 'setup.cfg', 'Gemfile', 'pom.xml',
+  'build.gradle', 'build.gradle.kts', 'composer.json', 'mix.exs', 'pubspec.yaml', 'Package.swift', 'project.clj',
+  'build.sbt', 'CMakeLists.txt', 'BUILD', 'BUILD.bazel',
+]);
+const MANIFEST_SUFFIXES = ['.csproj', '.fsproj', '.gemspec', '.cabal'];
+/** Top-level folders whose children are packages in a monorepo. */
+const MONOREPO_CONTAINERS = new Set(['packages', 'apps', 'services', 'libs', 'modules', 'crates', 'plugins', 'projects', 'cmd', 'internal']);
+
+const ROOT_PART = '(root)';
+/** A single file "dominates" (and the finding points at it) when it holds this share of the counted lines. */
+const DOMINANT_SHARE = 0.8;
+const PARTS_IN_MESSAGE = 8;
+
+const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
+
+function builtInReason(path: string): 'lockfile' | 'generated' | 'vendored' | 'snapshot' | undefined {
+  const name = baseName(path);
+  if (LOCKFILE_NAMES.has(name)) return 'lockfile';
+  if (name.endsWith('.snap')) return 'snapshot';
+  for (const suffix of GENERATED_SUFFIXES) if (name.endsWith(suffix)) return 'generated';
+  for (const prefix of GENERATED_PREFIXES) if (name.startsWith(prefix)) return 'generated';
+  let start = 0;
+  for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', start)) {
+    const dir = path.slice(start, slash);
+    if (VENDORED_DIRS.has(dir)) return 'vendored';
+    if (SNAPSHOT_DIRS.has(dir)) return 'snapshot';
+    if (GENERATED_DIRS.has(dir)) return 'generated';
+    start = slash + 1;
+  }
+  if (path.startsWith('.yarn/releases/') || path.startsWith('.yarn/plugins/') || path.startsWith('.yarn/sdks/')) return 'vendored';
+  return undefined;
+}
+
+/**
+ * Why a file does not count, or undefined when it does. `.gitattributes` speaks first (the repository's own
+ * word, read from the base commit): `-linguist-generated` / `-linguist-vendored` keep a file that the
+ * built-in lists would drop. Lockfiles and the user's globs always apply.
+ */
+export function exclusionReason(path: string, attributes: GitAttributes, userExclude: readonly string[]): string | undefined {
+  const builtIn = builtInReason(path);
+  if (builtIn === 'lockfile') return builtIn;
+  const generated = attributes.state(path, 'linguist-generated');
+  if (generated === true) return '.gitattributes linguist-generated';
+  const vendored = attributes.state(path, 'linguist-vendored');
+  if (vendored === true) return '.gitattributes linguist-vendored';
+  if (userExclude.length > 0) {
+    const glob = firstMatchingGlob(userExclude, path);
+    if (glob !== undefined) return `size.exclude: ${glob}`;
+  }
+  if (builtIn === undefined) return undefined;
+  if (builtIn === 'vendored' && vendored === false) return undefined;
+  if ((builtIn === 'generated' || builtIn === 'snapshot') && generated === false) return undefined;
+  return builtIn;
+}
+
+export function sizeClass(lines: number): SizeClass {
+  if (lines < 10) return 'XS';
+  if (lines < 30) return 'S';
+  if (lines < 100) return 'M';
+  if (lines < 500) return 'L';
+  if (lines < 1000) return 'XL';
+  return 'XXL';
+}
+
+function isManifest(name: string): boolean {
+  return MANIFEST_NAMES.has(name) || MANIFEST_SUFFIXES.some((suffix) => name.endsWith(suffix));
+}
+
+/**
+ * Groups counted files into parts that could be reviewed apart: the nearest folder holding a changed
+ * package manifest (other than the root's), else a monorepo package folder (packages/x, apps/x …), else
+ * the top-level folder. Largest first.
+ */
+export function splitIntoParts(counted: readonly ChangedFile[], allPaths: readonly string[]): SizePart[] {
+  const packageDirs = new Set<string>();
+  for (const path of allPaths) {
+    const slash = path.lastIndexOf('/');
+    if (slash > 0 && isManifest(path.slice(slash + 1))) packageDirs.add(path.slice(0, slash));
+  }
+  const parts = new Map<string, SizePart>();
+  for (const file of counted) {
+    const name = partOf(file.path, packageDirs);
+    let part = parts.get(name);
+    if (part === undefined) {
+      part = { name, lines: 0, files: [] };
+      parts.set(name, part);
+    }
+    part.lines += file.additions + file.deletions;
+    part.files.push(file.path);
+  }
+  return [...parts.values()].sort((a, b) => b.lines - a.lines || b.files.length - a.files.length || (a.name < b.name ? -1 : 1));
+}
+
+function partOf(path: string, packageDirs: ReadonlySet<string>): string {
+  if (packageDirs.size > 0) {
+    for (let slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+      const dir = path.slice(0, slash);
+      if (packageDirs.has(dir)) return dir;
+    }
+  }
+  const first = path.indexOf('/');
+  if (first === -1) return ROOT_PART;
+  const top = path.slice(0, first);
+  if (MONOREPO_CONTAINERS.has(top)) {
+    const second = path.indexOf('/', first + 1);
+    if (second !== -1) return path.slice(0, second);
+  }
+  return top;
+}
+
+const LEVEL_RANK: Record<Level, number> = { notice: 1, warning: 2, error: 3 };
+
+interface Breach {
+  what: 'lines' | 'files';
+  count: number;
+  limit: number;
+  key: string;
+  level: Level;
+  fail: boolean;
+}
+
+function firstChangedLine(file: ChangedFile): number {
+  for (const hunk of file.hunks) {
+    for (const line of hunk.lines) {
+      if (line.type === 'add' && line.newLine !== undefined) return line.newLine;
+    }
+  }
+  return file.hunks.length > 0 ? Math.max(1, file.hunks[0].newStart) : 1;
+}
+
+function describeParts(parts: readonly SizePart[]): string {
+  const shown = parts.slice(0, PARTS_IN_MESSAGE).map((p) => `${p.name} (${plural(p.lines, 'line')}, ${plural(p.files.length, 'file')})`);
+  const more = parts.length > PARTS_IN_MESSAGE ? ` and ${plural(parts.length - PARTS_IN_MESSAGE, 'more part')}` : '';
+  return shown.join(', ') + more;
+}
+
 export function judgeSize(ctx: RuleContext): { outcome: RuleOutcome; facts: SizeFacts } {
-  const lines = ctx.change.totals.additions + ctx.change.totals.deletions;
-  return {
-    outcome: { findings: [], summary: { rule: 'size', status: 'pass', summary: `${lines} lines changed` } },
-    facts: { class: 'XS', lines, files: ctx.change.totals.files, excludedLines: 0, excludedFiles: 0, excluded: [], parts: [], fromTotals: !ctx.change.filesComplete },
+  const { change, config } = ctx;
+  const settings = config.size;
+  const attributes = parseGitAttributes(change.gitattributes);
+
+  const counted: ChangedFile[] = [];
+  const excluded: ExcludedFile[] = [];
+  let countedLines = 0;
+  let excludedLines = 0;
+  for (const file of change.files) {
+    const lines = file.additions + file.deletions;
+    const reason = exclusionReason(file.path, attributes, settings.exclude);
+    if (reason === undefined) {
+      counted.push(file);
+      countedLines += lines;
+    } else {
+      excluded.push({ path: file.path, lines, reason });
+      excludedLines += lines;
+    }
+  }
+
+  // GitHub lists at most 3,000 files: judge from its totals, minus what is known to be excluded.
+  const fromTotals = !change.filesComplete;
+  const lines = fromTotals ? Math.max(0, change.totals.additions + change.totals.deletions - excludedLines) : countedLines;
+  const files = fromTotals ? Math.max(0, change.totals.files - excluded.length) : counted.length;
+
+  const facts: SizeFacts = {
+    class: sizeClass(lines),
+    lines,
+    files,
+    excludedLines,
+    excludedFiles: excluded.length,
+    excluded,
+    parts: [],
+    fromTotals,
   };
+
+  const summary = summarise(facts, change.files.length, change.totals.files);
+  if (settings.level === 'off') {
+    return { facts, outcome: { findings: [], summary: { rule: 'size', status: 'off', summary } } };
+  }
+
+  const warnLevel: Level = LEVEL_RANK[settings.level] < LEVEL_RANK.warning ? settings.level : 'warning';
+  const breaches: Breach[] = [];
+  for (const [what, count, warn, fail] of [
+    ['lines', lines, settings.warn_lines, settings.fail_lines],
+    ['files', files, settings.warn_files, settings.fail_files],
+  ] as const) {
+    if (count > fail) breaches.push({ what, count, limit: fail, key: `fail_${what}`, level: settings.level, fail: true });
+    else if (count > warn) breaches.push({ what, count, limit: warn, key: `warn_${what}`, level: warnLevel, fail: false });
+  }
+  if (breaches.length === 0) {
+    return { facts, outcome: { findings: [], summary: { rule: 'size', status: 'pass', summary } } };
+  }
+
+  const level = breaches.reduce<Level>((top, b) => (LEVEL_RANK[b.level] > LEVEL_RANK[top] ? b.level : top), 'notice');
+  const lead = breaches.find((b) => b.level === level)!;
+  facts.parts = splitIntoParts(counted, change.files.map((f) => f.path));
+
+  const over = breaches.map((b) => `${plural(b.count, b.what === 'lines' ? 'line' : 'file')} > ${b.key} ${formatCount(b.limit)}`).join(', ');
+  const sentences = [`${facts.class} change: ${plural(lines, 'counted line')} in ${plural(files, 'file')} (${over}).`];
+  if (excluded.length > 0) sentences.push(`Not counted: ${plural(excludedLines, 'line')} in ${plural(excluded.length, 'file')} (${reasonsOf(excluded)}).`);
+  if (fromTotals) sentences.push(`Judged from the totals: only ${formatCount(change.files.length)} of ${plural(change.totals.files, 'file')} were listed.`);
+
+  let splitAdvice: string;
+  if (facts.parts.length > 1) {
+    sentences.push(`It could be split into ${facts.parts.length} independent parts: ${describeParts(facts.parts)}.`);
+    splitAdvice = `Split it into smaller pull requests, one per part (largest: ${facts.parts.slice(0, 3).map((p) => p.name).join(', ')})`;
+  } else {
+    sentences.push('All of it sits in one part; split it by step instead (refactoring first, then behaviour, each shippable on its own).');
+    splitAdvice = 'Split it into smaller pull requests that each ship on their own (refactoring first, then behaviour)';
+  }
+
+  const finding: Finding = {
+    rule: 'size',
+    level,
+    title: lead.fail ? 'Change too big' : 'Large change',
+    message: sentences.join(' '),
+    suggestion: facts.parts.map((p) => `${p.name}: ${plural(p.lines, 'line')} in ${plural(p.files.length, 'file')}`).join('\n'),
+  };
+  const dominant = counted.length > 0 ? counted.reduce((a, b) => (b.additions + b.deletions > a.additions + a.deletions ? b : a)) : undefined;
+  if (dominant !== undefined && lines > 0 && dominant.additions + dominant.deletions >= DOMINANT_SHARE * lines && !fromTotals) {
+    const line = firstChangedLine(dominant);
+    finding.path = dominant.path;
+    finding.startLine = line;
+    finding.endLine = line;
+    finding.message += ` Most of it is in this file (${plural(dominant.additions + dominant.deletions, 'line')}).`;
+  }
+
+  const label = config.overrides.size;
+  const status: RuleStatus = level;
+  return {
+    facts,
+    outcome: {
+      findings: [finding],
+      summary: {
+        rule: 'size',
+        status,
+        summary,
+        advice: `${splitAdvice}${label ? `, or add the label "${label}" if it cannot be split` : ''}.`,
+        headline: headlineOf(lead),
+      },
+    },
+  };
+}
+
+function headlineOf(b: Breach): string {
+  const count = `${formatCount(b.count)} > ${formatCount(b.limit)}`;
+  if (b.what === 'lines') return b.fail ? `too big: ${formatCount(b.count)} lines > ${formatCount(b.limit)}` : `big: ${formatCount(b.count)} lines > ${formatCount(b.limit)}`;
+  return b.fail ? `too many files: ${count}` : `many files: ${count}`;
+}
+
+/** The distinct reasons, the ones excluding most lines first. */
+function reasonsOf(excluded: readonly ExcludedFile[]): string {
+  const lines = new Map<string, number>();
+  for (const e of excluded) lines.set(e.reason, (lines.get(e.reason) ?? 0) + e.lines);
+  return [...lines.entries()].sort((a, b) => b[1] - a[1]).map(([reason]) => reason).join(', ');
+}
+
+function summarise(facts: SizeFacts, listed: number, total: number): string {
+  let text = `${facts.class} change: ${plural(facts.lines, 'line')} in ${plural(facts.files, 'file')} counted`;
+  if (facts.excludedFiles > 0) text += `; ${plural(facts.excludedLines, 'line')} in ${plural(facts.excludedFiles, 'file')} excluded (${reasonsOf(facts.excluded)})`;
+  if (facts.fromTotals) text += `; judged from the totals, as only ${formatCount(listed)} of ${plural(total, 'file')} were listed`;
+  return text;
 }
