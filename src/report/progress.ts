@@ -1,0 +1,29 @@
+/**
+ * A one-line progress bar on stderr, drawn only when stderr is a terminal (never in logs or pipes) and
+ * at most ten times a second. Small enough not to warrant a dependency.
+ */
+export interface Progress {
+  update(done: number, total: number): void;
+  done(): void;
+}
+
+export function progressBar(stream: NodeJS.WriteStream = process.stderr, label = 'Reading history'): Progress {
+  if (!stream.isTTY) return { update: () => {}, done: () => {} };
+  let last = 0;
+  let drawn = false;
+  return {
+    update(done, total) {
+      const now = Date.now();
+      if (now - last < 100 && done < total) return;
+      last = now;
+      const width = Math.max(10, Math.min(40, (stream.columns ?? 80) - label.length - 30));
+      const ratio = total === 0 ? 1 : Math.min(1, done / total);
+      const filled = Math.round(ratio * width);
+      stream.write(`\r${label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} commits`);
+      drawn = true;
+    },
+    done() {
+      if (drawn) stream.write('\r\x1b[2K');
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/** The terminal summary: the figures that matter first, then one row per week. */
+import { createColors } from 'picocolors';
+import { SIZE_CLASSES, type ReportData } from '../model.js';
+import { configLine, count, day, decimal, heading, hours, lines, percent } from './format.js';
+
+export function renderText(data: ReportData, options: { color: boolean; weeks?: number }): string {
+  const c = createColors(options.color);
+  const t = data.totals;
+  const out: string[] = [];
+  const row = (name: string, value: string): void => {
+    out.push(`${c.bold(name.padEnd(14))}${value}`);
+  };
+  out.push(c.bold(`monoenv report · ${data.repository}`), c.dim(heading(data)), '');
+  row('Changes', `${count(t.changes)} (${decimal(t.changesPerWeek)}/week) · ${count(t.viaPullRequest)} via pull requests · ${count(t.direct)} direct pushes`);
+  const dist = SIZE_CLASSES.map((k) => `${k} ${percent(t.changes === 0 ? null : t.sizeClasses[k] / t.changes)}`).join('  ');
+  row('Size', `median ${lines(t.medianLines)} lines · ${dist}`);
+  row('Tests', t.needsTests === 0 ? 'no change touched source files' : `${percent(t.testsShare)} of ${count(t.needsTests)} changes to source came with tests`);
+  row('Risky', t.riskyTouched === 0 ? 'no change touched risky.paths' : `${count(t.riskyUnflagged)} of ${count(t.riskyTouched)} risky changes without a feature flag (${percent(t.riskyUnflaggedShare)})`);
+  const r = data.review;
+  if (r) {
+    row('Review', `coverage ${percent(r.coverage)} · unreviewed merges ${percent(r.unreviewedMergeRate)} (${count(r.unreviewed)} of ${count(r.reviewed + r.unreviewed)}) · ${count(r.exempt)} exempt`);
+    row('Time to merge', `median ${hours(r.medianHoursToMerge)} · p90 ${hours(r.p90HoursToMerge)}`);
+    if (r.reviewers.length > 0) {
+      row('Reviewers', r.reviewers.slice(0, 5).map((l) => `${l.login} ${count(l.reviewed)} (${count(l.approved)} approved)`).join(' · '));
+    }
+  }
+  row('Config', configLine(data));
+  if (data.history.skipped.length > 0) {
+    row('Not judged', data.history.skipped.map((s) => `${s.sha.slice(0, 7)} (${s.reason})`).join(', '));
+  }
+
+  const weeks = data.weeks.slice(-(options.weeks ?? data.weeks.length));
+  out.push('', c.bold(['week'.padEnd(11), 'changes', ' direct', ' median', ...SIZE_CLASSES.map((k) => k.padStart(4)), '  tests', ...(r ? [' reviewed'] : [])].join(' ')));
+  for (const w of weeks) {
+    const cells = [
+      w.week.padEnd(11),
+      count(w.changes).padStart(7),
+      count(w.direct).padStart(7),
+      lines(w.medianLines).padStart(7),
+      ...SIZE_CLASSES.map((k) => count(w.sizeClasses[k]).padStart(4)),
+      (w.needsTests === 0 ? '–' : percent(w.withTests / w.needsTests)).padStart(7),
+      ...(w.review ? [(w.review.reviewed + w.review.unreviewed === 0 ? '–' : percent(w.review.reviewed / (w.review.reviewed + w.review.unreviewed))).padStart(9)] : []),
+    ];
+    out.push(w.changes === 0 ? c.dim(cells.join(' ')) : cells.join(' '));
+  }
+  if (data.missing.length > 0) {
+    out.push('', c.yellow(c.bold('Missing or partial')));
+    for (const m of data.missing) out.push(c.yellow(`- ${m}`));
+  }
+  out.push('', c.dim(`Generated ${day(data.generatedAt)}; weeks start on Monday (UTC).`));
+  return `${out.join('\n')}\n`;
+}
