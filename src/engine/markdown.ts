@@ -27,21 +27,27 @@ export const utf8Length = (text: string): number => encoder.encode(text).length;
 // Grapheme clusters, so a cut never splits an emoji sequence or a letter from its accent.
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
-/** `text` within `maxBytes` of UTF-8, cut between characters and marked with an ellipsis when cut. */
-export function truncateUtf8(text: string, maxBytes: number, ellipsis = '…'): string {
-  if (utf8Length(text) <= maxBytes) return text;
-  const room = maxBytes - utf8Length(ellipsis);
+/**
+ * `text` within `max` units of `measure` (its length in bytes, characters …), cut between graphemes and
+ * marked with `ellipsis` when cut.
+ */
+export function truncateTo(text: string, max: number, measure: (text: string) => number, ellipsis = '…'): string {
+  if (measure(text) <= max) return text;
+  const room = max - measure(ellipsis);
   if (room < 0) return '';
   let used = 0;
   let end = 0;
   for (const { segment, index } of graphemes.segment(text)) {
-    const size = utf8Length(segment);
+    const size = measure(segment);
     if (used + size > room) break;
     used += size;
     end = index + segment.length;
   }
   return text.slice(0, end) + ellipsis;
 }
+
+/** `text` within `maxBytes` of UTF-8, cut between characters and marked with an ellipsis when cut. */
+export const truncateUtf8 = (text: string, maxBytes: number, ellipsis = '…'): string => truncateTo(text, maxBytes, utf8Length, ellipsis);
 
 /**
  * User-controlled text (paths, titles, logins, messages) as inert inline Markdown: no emphasis, links,
