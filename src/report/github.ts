@@ -95,8 +95,12 @@ interface PullNode {
   commits: { nodes: { commit: { oid: string; message: string; parents: { nodes: { oid: string }[] } } }[] };
 }
 
-const person = (actor: Actor): { login: string; bot: boolean } =>
-  actor === null ? { login: 'ghost', bot: false } : { login: actor.login, bot: actor.__typename === 'Bot' || /\[bot\]$/i.test(actor.login) };
+/** GraphQL names a bot `dependabot` where REST, webhooks and review.exempt_authors say `dependabot[bot]`. */
+function person(actor: Actor): { login: string; bot: boolean } {
+  if (actor === null) return { login: 'ghost', bot: false };
+  const bot = actor.__typename === 'Bot' || /\[bot\]$/i.test(actor.login);
+  return { login: bot && !actor.login.endsWith('[bot]') ? `${actor.login}[bot]` : actor.login, bot };
+}
 
 export function pullFromNode(node: PullNode): CachedPull {
   return {
