@@ -31,6 +31,10 @@ describe('docs/rules.md', () => {
     for (const label of [size, tests, risky, DEFAULT_CONFIG.review.label]) expect(rulesDoc).toContain(`the \`${label}\` label`);
   });
 
+  it('has the anchors the check run\'s rule links point at (docs/rules.md#size …)', () => {
+    for (const rule of ['size', 'tests', 'risky', 'review', 'config']) expect(rulesDoc).toContain(`<a id="${rule}"></a>`);
+  });
+
   it('links only to sections and files that exist', () => {
     const headings = [...rulesDoc.matchAll(/^#{2,3} (.+)$/gm)].map((m) =>
       m[1].toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-'),
