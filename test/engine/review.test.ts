@@ -274,10 +274,18 @@ describe('unreviewedMergeComment', () => {
     const change = merged(pr([review(alice, 'APPROVED', c1.sha)]), human('dave'));
     const body = unreviewedMergeComment(auditMerge(change, DEFAULT_CONFIG), change);
     expect(body.startsWith(UNREVIEWED_MERGE_MARKER)).toBe(true);
-    expect(body).toContain('@dave merged this pull request without the approvals it needed.');
+    expect(body).toContain('### Merged without review\n\n@dave merged #42 with 0 of 1 valid approval.\n- @alice is the author (self-approval)\n');
     expect(body).toContain('- @alice is the author (self-approval)');
     expect(body).toContain('follow-up review');
     expect(body).toContain('https://github.com/monoenv/monoenv/blob/main/docs/rules.md#review');
+  });
+});
+
+describe('unreviewedMergeComment without the audit finding', () => {
+  it('still names the merger', () => {
+    const change = merged(pr([]), human('dave'));
+    const body = unreviewedMergeComment(auditMerge(change, config({ review: { level: 'off' } })), change);
+    expect(body).toContain('@dave merged this pull request without the approvals it needed.');
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import type { RuleContext, RuleOutcome } from './rule.js';
 import type { Change, Commit, Person, Push, Review } from '../change.js';
-import type { Finding, Level, Report, RuleSummary, SizeFacts } from '../report.js';
+import type { Finding, Report, RuleSummary, SizeFacts } from '../report.js';
 import type { MonoenvConfig } from '../../config/schema.js';
 import { conclude, formatCount, plural } from '../conclusion.js';
 
@@ -27,7 +27,7 @@ export interface ApprovalState {
   /** Reviewers who reviewed but whose latest review is no valid approval. */
   notCounted: ReviewerVerdict[];
   required: number;
-  /** Freshness had to be judged without the PR's commit list. */
+  /** An approval was judged stale from the head alone, without the PR's commit list. */
   commitsUnknown: boolean;
 }
 
@@ -156,16 +156,7 @@ export function judgeReview(ctx: RuleContext): RuleOutcome {
 }
 
 /** Size facts for the audits, which are not about size. */
-const NO_SIZE: SizeFacts = Object.freeze({
-  class: 'XS',
-  lines: 0,
-  files: 0,
-  excludedLines: 0,
-  excludedFiles: 0,
-  excluded: [],
-  parts: [],
-  fromTotals: false,
-}) as SizeFacts;
+const noSize = (): SizeFacts => ({ class: 'XS', lines: 0, files: 0, excludedLines: 0, excludedFiles: 0, excluded: [], parts: [], fromTotals: false });
 
 function auditReport(
   audit: 'merge' | 'push',
@@ -179,7 +170,7 @@ function auditReport(
     title,
     findings,
     rules: [summary],
-    size: { ...NO_SIZE, excluded: [], parts: [] },
+    size: noSize(),
     overrides: [],
     mode: config.mode,
     draft: false,
@@ -217,7 +208,7 @@ export function auditMerge(change: Change, config: MonoenvConfig): Report {
   else if (state.notCounted.length === 0 && state.approvedBy.length === 0) lines.push('No one approved it.');
   for (const verdict of state.notCounted) lines.push(`- ${mention(verdict.login)} ${verdict.detail}`);
   const advice = 'Ask a teammate to review the merged change after the fact, and fix forward if needed.';
-  const finding: Finding = { rule: 'review', level: level as Level, title: MERGED_WITHOUT_REVIEW, message: lines.join('\n'), suggestion: advice };
+  const finding: Finding = { rule: 'review', level, title: MERGED_WITHOUT_REVIEW, message: lines.join('\n'), suggestion: advice };
   return auditReport('merge', config, MERGED_WITHOUT_REVIEW, [finding], {
     rule: 'review',
     status: level,
@@ -234,29 +225,21 @@ export const UNREVIEWED_MERGE_MARKER = '<!-- monoenv:unreviewed-merge -->';
 export function unreviewedMergeComment(report: Report, change: Change): string {
   const finding = report.findings.find((f) => f.rule === 'review' && f.title === MERGED_WITHOUT_REVIEW);
   const merger = change.merged?.by.login;
-  const required = report.rules.find((r) => r.rule === 'review');
-  const lines = [
+  // The finding already names the merger, the approvals counted and, one per line, why others did not count.
+  const what =
+    finding?.message ??
+    (merger === undefined ? 'This pull request was merged without the approvals it needed.' : `${mention(merger)} merged this pull request without the approvals it needed.`);
+  return [
     UNREVIEWED_MERGE_MARKER,
     `### ${MERGED_WITHOUT_REVIEW}`,
     '',
-    merger === undefined
-      ? 'This pull request was merged without the approvals it needed.'
-      : `${mention(merger)} merged this pull request without the approvals it needed.`,
+    what,
     '',
-  ];
-  if (finding !== undefined) {
-    // The finding's first line names the merger again; the reasons follow it as a list.
-    const reasons = finding.message.split('\n').slice(1);
-    if (required !== undefined) lines.push(`Review state: ${required.summary}`, '');
-    if (reasons.length > 0) lines.push(...reasons, '');
-  }
-  lines.push(
     '**What to do:** ask a teammate for a follow-up review of the merged change (comment here or approve the ' +
       'pull request), and fix forward if it finds anything. Next time, wait for an approval on the latest commit before merging.',
     '',
     `<sub>Posted by monoenv · [Why reviews are required](${REVIEW_DOCS_URL})</sub>`,
-  );
-  return lines.join('\n');
+  ].join('\n');
 }
 
 /**
@@ -322,7 +305,7 @@ export function auditPush(push: Push, config: MonoenvConfig): Report {
     const author = commit.author?.login ?? push.pusher.login;
     return {
       rule: 'review',
-      level: level as Level,
+      level,
       title: `${PUSHED_WITHOUT_REVIEW}: ${shortSha(commit.sha)}`,
       message: `${shortSha(commit.sha)} "${subjectOf(commit)}" by ${mention(author)} was pushed to ${branch} by ${mention(push.pusher.login)} without a pull request.`,
       suggestion: advice,
