@@ -39,6 +39,7 @@ export const DEFAULT_SOURCE_GLOBS = [
 
 export const DEFAULT_TEST_GLOBS = [
   '**/*.{test,spec}.*',
+  '**/*.{e2e-spec,cy}.*',
   '**/__tests__/**',
   '**/test_*.py',
   '**/*_test.py',
@@ -47,6 +48,8 @@ export const DEFAULT_TEST_GLOBS = [
   '**/*_test.go',
   '**/spec/**/*_spec.rb',
   '**/src/test/**',
+  '**/src/{androidTest,integrationTest}/**',
+  '**/*{Test,Tests}.{java,kt,scala,swift}',
   '**/*Tests*/**',
   '**/*Test.php',
   '**/*_test.exs',
@@ -59,15 +62,24 @@ export const DEFAULT_EXEMPT_GLOBS = [
   '**/docs/**',
   '.github/**',
   '.circleci/**',
+  '.gitlab/**',
+  '.buildkite/**',
   '**/*.d.ts',
   '**/*.stories.*',
   '**/fixtures/**',
   '**/__fixtures__/**',
   '**/__mocks__/**',
+  '**/testdata/**',
   '**/*.config.{js,cjs,mjs,ts,cts,mts}',
+  '**/.*rc.{js,cjs,mjs}',
   '**/{setup.py,conftest.py,manage.py,__init__.py}',
   '**/{Rakefile,Gemfile,Dangerfile}',
   '**/{db/schema.rb,db/structure.sql}',
+  '**/db/migrate/**',
+  '**/migrations/**',
+  '**/{vendor,third_party,node_modules,dist,__generated__}/**',
+  '**/*.{min.js,pb.go,pb.gw.go}',
+  '**/*_pb2{,_grpc}.py',
 ];
 
 export const DEFAULT_EXEMPT_AUTHORS = ['dependabot[bot]', 'renovate[bot]', 'github-actions[bot]'];
