@@ -1,7 +1,669 @@
+/**
+ * risky: code under `risky.paths` must change behaviour only behind a feature flag.
+ *
+ * Per risky file, every added or deleted line that changes behaviour (not blank, comment, import, type-only
+ * or a lone closing bracket) is judged: it is guarded when a flag check is found at the configured evidence
+ * level (hunk / file / pr), when the PR body declares a flag and `accept_declared` is on, or when it belongs
+ * to a function, class or component the PR adds whose every added reference sits in flag-guarded code.
+ * A deleted flag check whose key is not checked again fires as "flag removed".
+ */
 import type { RuleContext, RuleOutcome } from './rule.js';
+import type { ChangedFile } from '../change.js';
+import type { Finding, Level, RuleSummary } from '../report.js';
+import type { MonoenvConfig } from '../../config/schema.js';
+import { firstMatchingGlob, pathMatcher, type PathMatcher } from '../glob.js';
+import { FlagMatcher, aliasesAssigned, type FlagCheck } from '../flags.js';
+import {
+  classifyLine,
+  definitionsIn,
+  guardedLines,
+  languageOf,
+  newClassifierState,
+  type Definition,
+  type Language,
+  type LineKind,
+} from '../symbols.js';
+import { plural } from '../conclusion.js';
 
-/** risky. (Placeholder until the rule lands.) */
+/**
+ * Whether a path is a test file (its flag calls are test setup, and it changes no production behaviour).
+ * Kept behind this one function so the tests rule's own mapping can replace it.
+ */
+function testPathMatcher(config: MonoenvConfig): PathMatcher {
+  return pathMatcher(config.tests.test);
+}
+
+interface Row {
+  hunk: number;
+  type: 'add' | 'del' | 'context';
+  content: string;
+  oldLine?: number;
+  newLine?: number;
+}
+
+/** What the rule has read of one file, computed lazily: most files of a big change are never looked into. */
+class FileView {
+  readonly lang: Language;
+  readonly rows: Row[] = [];
+  /** Index of each hunk's first row, plus the end. */
+  readonly hunkStarts: number[] = [];
+  private checksCache?: (FlagCheck[] | undefined)[];
+  private kindsCache?: LineKind[];
+  private aliasRefsCache?: boolean[];
+  private aliasNamesCache?: { added: Set<string>; referencedOld: (string[] | undefined)[] };
+  private guardedCache?: boolean[];
+  private hunkEvidenceCache?: boolean[];
+
+  constructor(
+    readonly file: ChangedFile,
+    private readonly matcher: FlagMatcher,
+  ) {
+    this.lang = languageOf(file.path);
+    for (let h = 0; h < file.hunks.length; h++) {
+      this.hunkStarts.push(this.rows.length);
+      for (const line of file.hunks[h].lines) {
+        this.rows.push({ hunk: h, type: line.type, content: line.content, oldLine: line.oldLine, newLine: line.newLine });
+      }
+    }
+    this.hunkStarts.push(this.rows.length);
+  }
+
+  get checks(): (FlagCheck[] | undefined)[] {
+    if (!this.checksCache) {
+      const rows = this.rows;
+      // A call's key may sit on the next line of the same side (and the same hunk).
+      const sameSide = (from: number, to: number): boolean =>
+        rows[from].hunk === rows[to].hunk && (rows[to].type === 'context' || rows[to].type === rows[from].type || rows[from].type === 'context');
+      this.checksCache = this.matcher.scan(
+        rows.map((r) => r.content),
+        sameSide,
+      );
+    }
+    return this.checksCache;
+  }
+
+  get kinds(): LineKind[] {
+    if (!this.kindsCache) {
+      const kinds = new Array<LineKind>(this.rows.length);
+      let hunk = -1;
+      let oldState = newClassifierState();
+      let newState = newClassifierState();
+      for (let i = 0; i < this.rows.length; i++) {
+        const row = this.rows[i];
+        if (row.hunk !== hunk) {
+          hunk = row.hunk;
+          oldState = newClassifierState();
+          newState = newClassifierState();
+          const section = this.file.hunks[hunk].section;
+          if (/^\s*(?:export\s+)?(?:interface|type)\s+\w+.*\{\s*$/.test(section)) newState.typeDepth = oldState.typeDepth = 1;
+          if (/^\s*import\s*\($/.test(section)) newState.goImportBlock = oldState.goImportBlock = true;
+        }
+        if (row.type === 'add') kinds[i] = classifyLine(this.lang, row.content, newState);
+        else if (row.type === 'del') kinds[i] = classifyLine(this.lang, row.content, oldState);
+        else {
+          kinds[i] = classifyLine(this.lang, row.content, newState);
+          classifyLine(this.lang, row.content, oldState);
+        }
+      }
+      this.kindsCache = kinds;
+    }
+    return this.kindsCache;
+  }
+
+  private computeAliases(): void {
+    const checks = this.checks;
+    const kinds = this.kinds;
+    const refs = new Array<boolean>(this.rows.length).fill(false);
+    const referencedOld = new Array<string[] | undefined>(this.rows.length);
+    const added = new Set<string>();
+    const sides: { names: Set<string>; re?: RegExp; include: (r: Row) => boolean; old: boolean }[] = [
+      { names: new Set(), include: (r) => r.type !== 'del', old: false },
+      { names: new Set(), include: (r) => r.type !== 'add', old: true },
+    ];
+    for (let i = 0; i < this.rows.length; i++) {
+      const row = this.rows[i];
+      if (kinds[i] === 'comment' || kinds[i] === 'import') continue;
+      for (const side of sides) {
+        if (!side.include(row)) continue;
+        const found = checks[i];
+        if (found) {
+          for (const check of found) {
+            for (const name of aliasesAssigned(row.content, check)) {
+              if (side.names.has(name)) continue;
+              side.names.add(name);
+              side.re = aliasRegExp(side.names);
+            }
+          }
+          continue;
+        }
+        if (!side.re) continue;
+        side.re.lastIndex = 0;
+        if (!side.re.test(row.content)) continue;
+        if (!side.old) refs[i] = true;
+        else if (row.type === 'del') {
+          side.re.lastIndex = 0;
+          referencedOld[i] = [...new Set(Array.from(row.content.matchAll(new RegExp(side.re.source, 'g')), (m) => m[1]))];
+        }
+      }
+      if (row.type === 'add' && sides[0].re) {
+        for (const match of row.content.matchAll(new RegExp(sides[0].re.source, 'g'))) added.add(match[1]);
+      }
+    }
+    for (const name of sides[0].names) if (this.rows.some((r, i) => r.type === 'add' && checks[i]?.some((c) => aliasesAssigned(r.content, c).includes(name)))) added.add(name);
+    this.aliasRefsCache = refs;
+    this.aliasNamesCache = { added, referencedOld };
+  }
+
+  /** New-side rows that use an alias of a flag check assigned earlier in the file (`if (on)`). */
+  get aliasRefs(): boolean[] {
+    if (!this.aliasRefsCache) this.computeAliases();
+    return this.aliasRefsCache!;
+  }
+
+  /** Alias names used or assigned on added rows, and alias names each deleted row used. */
+  get aliasNames(): { added: Set<string>; referencedOld: (string[] | undefined)[] } {
+    if (!this.aliasNamesCache) this.computeAliases();
+    return this.aliasNamesCache!;
+  }
+
+  /** The row checks a flag on the new side (a call, or an alias of one). */
+  checksFlag(i: number): boolean {
+    const row = this.rows[i];
+    if (row.type === 'del' || this.kinds[i] === 'comment') return false;
+    return this.checks[i] !== undefined || this.aliasRefs[i];
+  }
+
+  /** Per hunk: a flag check (or alias use) among its added and context lines. */
+  get hunkEvidence(): boolean[] {
+    if (!this.hunkEvidenceCache) {
+      this.hunkEvidenceCache = this.file.hunks.map((_, h) => {
+        for (let i = this.hunkStarts[h]; i < this.hunkStarts[h + 1]; i++) if (this.checksFlag(i)) return true;
+        return false;
+      });
+    }
+    return this.hunkEvidenceCache;
+  }
+
+  /** The first new-side flag check of the file, for messages and file-level evidence. */
+  firstCheck(): { row: number; check: FlagCheck | undefined } | undefined {
+    for (let i = 0; i < this.rows.length; i++) {
+      if (this.checksFlag(i)) return { row: i, check: this.checks[i]?.[0] };
+    }
+    return undefined;
+  }
+
+  /** New-side rows inside flag-guarded blocks (braces, indentation or template tags), per hunk. */
+  get guarded(): boolean[] {
+    if (!this.guardedCache) {
+      const guarded = new Array<boolean>(this.rows.length).fill(false);
+      for (let h = 0; h < this.file.hunks.length; h++) {
+        if (!this.hunkEvidence[h]) continue;
+        const indexes: number[] = [];
+        for (let i = this.hunkStarts[h]; i < this.hunkStarts[h + 1]; i++) if (this.rows[i].type !== 'del') indexes.push(i);
+        const result = guardedLines(
+          this.lang,
+          indexes.map((i) => ({ content: this.rows[i].content, checksFlag: this.checksFlag(i) })),
+        );
+        indexes.forEach((row, k) => (guarded[row] = result[k]));
+      }
+      this.guardedCache = guarded;
+    }
+    return this.guardedCache;
+  }
+
+  /** The new-file line nearest to a row (deleted rows have none of their own). */
+  anchorLine(i: number): number {
+    const row = this.rows[i];
+    if (row.newLine !== undefined) return row.newLine;
+    const h = row.hunk;
+    for (let j = i + 1; j < this.hunkStarts[h + 1]; j++) if (this.rows[j].newLine !== undefined) return this.rows[j].newLine!;
+    for (let j = i - 1; j >= this.hunkStarts[h]; j--) if (this.rows[j].newLine !== undefined) return this.rows[j].newLine!;
+    return Math.max(1, this.file.hunks[h].newStart);
+  }
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function aliasRegExp(names: Iterable<string>): RegExp {
+  const alternation = [...names].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
+  return new RegExp(`(?<![\\w$@.])(${alternation})(?![\\w$])`);
+}
+
+const DECLARATION = /^\s*Feature[- ]Flag\s*:\s*`?([^\s`]+)`?/gim;
+
+const EXAMPLE_CHECK: Partial<Record<Language, string>> = {
+  js: "if (ldClient.variation('new-thing', context, false)) { … }",
+  go: 'if on, _ := client.BooleanValue(ctx, "new-thing", false, evalCtx); on { … }',
+  java: 'if (client.getBooleanValue("new-thing", false)) { … }',
+  php: "if (Feature::active('new-thing')) { … }",
+  python: 'if flag_is_active(request, "new_thing"): …',
+  ruby: 'if Flipper.enabled?(:new_thing, current_user) … end',
+  template: '{% flag "new_thing" %} … {% endflag %}',
+};
+
+interface Judged {
+  view: FileView;
+  row: number;
+  /** The new definition the row belongs to, when it has one that was not guarded by its callers. */
+  definition?: { name: string; kind: Definition['kind']; why: string };
+}
+
+/** Risky findings and the summary row. */
 export function judgeRisky(ctx: RuleContext): RuleOutcome {
-  void ctx;
-  return { findings: [], summary: { rule: 'risky', status: 'pass', summary: 'not yet judged' } };
+  const { change, config, kind } = ctx;
+  const risky = config.risky;
+  const kindText = `${kind.kind} (from ${kind.source})`;
+  if (risky.level === 'off') return { findings: [], summary: { rule: 'risky', status: 'off', summary: 'off' } };
+  if (risky.paths.length === 0) {
+    return { findings: [], summary: { rule: 'risky', status: 'pass', summary: `no risky paths configured (risky.paths) · read as ${kindText}` } };
+  }
+
+  const isRisky = pathMatcher(risky.paths);
+  const isTest = testPathMatcher(config);
+  const matcher = new FlagMatcher({ flagCalls: risky.flag_calls, flagPatterns: risky.flag_patterns });
+  const views = new Map<ChangedFile, FileView>();
+  const viewOf = (file: ChangedFile): FileView => {
+    let view = views.get(file);
+    if (!view) views.set(file, (view = new FileView(file, matcher)));
+    return view;
+  };
+  // Files whose lines can matter as evidence or references: present in the head, not tests, with a patch.
+  const productionFiles = change.files.filter((f) => f.status !== 'removed' && !f.binary && !f.patchMissing && !isTest(f.path));
+
+  const findings: Finding[] = [];
+  const riskyViews: FileView[] = [];
+  let riskyFilesChanged = 0;
+  for (const file of change.files) {
+    if (file.binary || file.status === 'removed' || !isRisky(file.path) || isTest(file.path)) continue;
+    if ((file.status === 'renamed' || file.status === 'copied') && file.additions === 0 && file.deletions === 0) continue;
+    riskyFilesChanged++;
+    if (file.patchMissing) {
+      findings.push({
+        rule: 'risky',
+        level: 'notice',
+        title: 'risky change not inspected',
+        message: `\`${file.path}\` is under the risky path \`${firstMatchingGlob(risky.paths, file.path)}\`, but its diff is too large for GitHub to show, so monoenv could not tell whether it is behind a flag. Review it by hand.`,
+        path: file.path,
+      });
+      continue;
+    }
+    riskyViews.push(viewOf(file));
+  }
+
+  // Evidence anywhere in the change, computed only when asked for.
+  let prEvidenceCache: { view: FileView; row: number } | null | undefined;
+  const prEvidence = (): { view: FileView; row: number } | null => {
+    if (prEvidenceCache === undefined) {
+      prEvidenceCache = null;
+      for (const file of productionFiles) {
+        const first = viewOf(file).firstCheck();
+        if (first) {
+          prEvidenceCache = { view: viewOf(file), row: first.row };
+          break;
+        }
+      }
+    }
+    return prEvidenceCache;
+  };
+  let addedKeysCache: Set<string> | undefined;
+  const addedKeys = (): Set<string> => {
+    if (!addedKeysCache) {
+      addedKeysCache = new Set();
+      for (const file of productionFiles) {
+        const view = viewOf(file);
+        view.rows.forEach((row, i) => {
+          if (row.type === 'add') for (const check of view.checks[i] ?? []) addedKeysCache!.add(check.key);
+        });
+        for (const name of view.aliasNames.added) addedKeysCache.add(name);
+      }
+    }
+    return addedKeysCache;
+  };
+
+  const declared = [...change.body.matchAll(DECLARATION)].map((m) => m[1]);
+  const declaredAccepted = risky.accept_declared && declared.length > 0;
+
+  const evidenceAt = (view: FileView, i: number): boolean => {
+    switch (risky.evidence) {
+      case 'hunk':
+        return view.hunkEvidence[view.rows[i].hunk];
+      case 'file':
+        return view.firstCheck() !== undefined;
+      default:
+        return prEvidence() !== null;
+    }
+  };
+
+  // 1. Lines each risky file changes that change behaviour, and removed flag checks.
+  const unguarded: Judged[] = [];
+  const removals: { view: FileView; row: number; keys: string[]; call: string }[] = [];
+  for (const view of riskyViews) {
+    const kinds = view.kinds;
+    for (let i = 0; i < view.rows.length; i++) {
+      const row = view.rows[i];
+      if (row.type === 'context' || kinds[i] !== 'code') continue;
+      if (row.type === 'del') {
+        const keys = [...(view.checks[i] ?? []).map((c) => c.key), ...(view.aliasNames.referencedOld[i] ?? [])];
+        if (keys.length > 0) {
+          const gone = keys.filter((key) => key !== '*' && !addedKeys().has(key));
+          if (gone.length > 0) removals.push({ view, row: i, keys: [...new Set(gone)], call: view.checks[i]?.[0]?.call ?? gone[0] });
+          continue;
+        }
+      }
+      if (declaredAccepted || evidenceAt(view, i)) continue;
+      unguarded.push({ view, row: i });
+    }
+  }
+
+  // 2. Guards follow the change: new definitions whose every added reference sits in guarded code.
+  const definitionOf = followGuards(unguarded, riskyViews, productionFiles, viewOf, isRisky, evidenceAt);
+  const stillUnguarded = unguarded.filter((j) => {
+    const def = definitionOf.get(j.view)?.get(j.row);
+    if (def === null) return false;
+    if (def) j.definition = def;
+    return true;
+  });
+
+  // 3. Findings.
+  const softened = risky.applies_to === 'features' && kind.kind !== 'feature';
+  const level: Level = softened ? 'notice' : (risky.level as Level);
+  const kindPrefix = softened ? `Read as a ${kind.kind} from ${kind.source}, so this is a notice. ` : '';
+  const declaredNote =
+    declared.length > 0 && !risky.accept_declared
+      ? ` The PR body declares \`Feature-Flag: ${declared.join(', ')}\`, but declarations count only with \`risky.accept_declared: true\`.`
+      : '';
+
+  const removalHunks = new Map<string, { view: FileView; rows: number[]; keys: Set<string>; calls: Set<string> }>();
+  for (const removal of removals) {
+    const id = `${removal.view.file.path}\u0000${removal.view.rows[removal.row].hunk}`;
+    let entry = removalHunks.get(id);
+    if (!entry) removalHunks.set(id, (entry = { view: removal.view, rows: [], keys: new Set(), calls: new Set() }));
+    entry.rows.push(removal.row);
+    removal.keys.forEach((k) => entry!.keys.add(k));
+    entry.calls.add(removal.call);
+  }
+  // Unguarded lines of a hunk that removes a flag check are what the removed flag guarded: one finding.
+  const rest: Judged[] = [];
+  for (const judged of stillUnguarded) {
+    const entry = removalHunks.get(`${judged.view.file.path}\u0000${judged.view.rows[judged.row].hunk}`);
+    if (entry) entry.rows.push(judged.row);
+    else rest.push(judged);
+  }
+  for (const entry of removalHunks.values()) {
+    const lines = entry.rows.map((r) => entry.view.anchorLine(r));
+    const keys = [...entry.keys].map((k) => `\`${k}\``).join(', ');
+    const oldLines = entry.rows.map((r) => entry.view.rows[r].oldLine).filter((n): n is number => n !== undefined);
+    findings.push({
+      rule: 'risky',
+      level: risky.level as Level,
+      title: 'flag removed',
+      message:
+        `The check of flag ${keys} (${[...entry.calls].map((c) => `\`${c}\``).join(', ')}, old line ${Math.min(...oldLines)}) is removed and not checked again in this change: ` +
+        `the behaviour it guarded now applies to everyone. If the rollout is complete, add the label \`${config.overrides.risky}\` to record it.`,
+      path: entry.view.file.path,
+      startLine: Math.min(...lines),
+      endLine: Math.max(...lines),
+    });
+  }
+
+  let unflaggedCount = 0;
+  for (const range of ranges(rest)) {
+    unflaggedCount++;
+    const { view } = range.first;
+    const glob = firstMatchingGlob(risky.paths, view.file.path);
+    const where = range.startLine === range.endLine ? `Line ${range.startLine}` : `Lines ${range.startLine}–${range.endLine}`;
+    const deletedOnly = range.rows.every((r) => view.rows[r].type === 'del');
+    let message: string;
+    if (range.first.definition) {
+      const def = range.first.definition;
+      message = `New ${def.kind} \`${def.name}\` ${def.why}`;
+    } else if (deletedOnly) {
+      message = `${where}: lines deleted here change behaviour under the risky path \`${glob}\` with ${missingEvidence(risky.evidence)}.`;
+    } else {
+      message = `${where} change behaviour under the risky path \`${glob}\` with ${missingEvidence(risky.evidence)}.`;
+    }
+    message += foundElsewhere(view, risky.evidence, prEvidence);
+    findings.push({
+      rule: 'risky',
+      level,
+      title: 'risky change unflagged',
+      message: `${kindPrefix}${message}${declaredNote}`,
+      path: view.file.path,
+      startLine: range.startLine,
+      endLine: range.endLine,
+      suggestion: `Put the change behind a flag check, e.g. \`${EXAMPLE_CHECK[view.lang] ?? EXAMPLE_CHECK.js}\`, list your own helper in \`risky.flag_calls\`, or add the label \`${config.overrides.risky}\` when no flag is needed.`,
+    });
+  }
+
+  if (declared.length > 0 && riskyFilesChanged > 0) {
+    const detected = new Set<string>();
+    for (const file of productionFiles) {
+      const view = viewOf(file);
+      view.checks.forEach((checks, i) => {
+        if (view.rows[i].type !== 'del') for (const c of checks ?? []) detected.add(c.key);
+      });
+    }
+    const notDetected = declared.filter((key) => !detected.has(key));
+    if (notDetected.length > 0) {
+      findings.push({
+        rule: 'risky',
+        level: 'notice',
+        title: 'flag declared, not detected',
+        message:
+          `The PR body declares \`Feature-Flag: ${notDetected.join(', ')}\`, but no check of it was detected in the code. ` +
+          (risky.accept_declared
+            ? 'The declaration is accepted (risky.accept_declared: true); reviewers should confirm the flag guards the change.'
+            : 'It does not satisfy the rule unless `risky.accept_declared: true`.'),
+      });
+    }
+  }
+
+  const removedCount = removalHunks.size;
+  return { findings, summary: summarize(findings, { unflaggedCount, removedCount, riskyFilesChanged, kindText, level, softened, evidence: risky.evidence, overrideLabel: config.overrides.risky }) };
+}
+
+function missingEvidence(evidence: 'hunk' | 'file' | 'pr'): string {
+  switch (evidence) {
+    case 'hunk':
+      return 'no feature-flag check in the same hunk (nor an alias of one assigned earlier in the file)';
+    case 'file':
+      return 'no feature-flag check anywhere in this file';
+    default:
+      return 'no feature-flag check anywhere in this change';
+  }
+}
+
+function describeCheck(view: FileView, row: number): string {
+  const check = view.checks[row]?.[0];
+  const text = check ? `${check.call}` + (check.key !== '*' ? ` \`${check.key}\`` : '') : `\`${view.rows[row].content.trim().slice(0, 60)}\``;
+  return `${check ? `\`${check.call}\`${check.key !== '*' ? ` of \`${check.key}\`` : ''}` : text} at \`${view.file.path}:${view.anchorLine(row)}\``;
+}
+
+/** What evidence exists beyond the level that was asked for, so the reviewer knows what is missing. */
+function foundElsewhere(view: FileView, evidence: 'hunk' | 'file' | 'pr', prEvidence: () => { view: FileView; row: number } | null): string {
+  if (evidence === 'pr') return ' No flag check was found anywhere in this change.';
+  const inFile = view.firstCheck();
+  if (evidence === 'hunk' && inFile) {
+    return ` A flag check exists elsewhere in this file (${describeCheck(view, inFile.row)}), but \`risky.evidence\` is \`hunk\`.`;
+  }
+  const inPr = prEvidence();
+  if (inPr && inPr.view !== view) return ` A flag check exists elsewhere in this change (${describeCheck(inPr.view, inPr.row)}), but \`risky.evidence\` is \`${evidence}\`.`;
+  if (!inPr) return ' No flag check was found anywhere in this change.';
+  return '';
+}
+
+interface Range {
+  first: Judged;
+  rows: number[];
+  startLine: number;
+  endLine: number;
+}
+
+/** Contiguous judged lines of a file (and of one new definition) merged into one annotation. */
+function ranges(judged: readonly Judged[]): Range[] {
+  const out: Range[] = [];
+  let current: Range | undefined;
+  for (const j of judged) {
+    const line = j.view.anchorLine(j.row);
+    const sameGroup = current && current.first.view === j.view && current.first.definition?.name === j.definition?.name;
+    if (current && sameGroup && line <= current.endLine + 1 && isContiguous(current, j)) {
+      current.rows.push(j.row);
+      current.endLine = Math.max(current.endLine, line);
+      continue;
+    }
+    current = { first: j, rows: [j.row], startLine: line, endLine: line };
+    out.push(current);
+  }
+  return out;
+}
+
+/** Rows between the last row of the range and this one are all non-behavioural or unchanged-and-adjacent. */
+function isContiguous(range: Range, j: Judged): boolean {
+  const last = range.rows[range.rows.length - 1];
+  const view = j.view;
+  if (view.rows[last].hunk !== view.rows[j.row].hunk) return false;
+  for (let i = last + 1; i < j.row; i++) {
+    if (view.rows[i].type === 'context') return false;
+  }
+  return true;
+}
+
+/**
+ * Guards follow the change. For each definition a risky file adds (and that holds unguarded lines), find
+ * every reference to its name on the lines the change adds, in any production file. The definition is
+ * guarded when it has references and each sits in flag-guarded code (or on a line the risky rule itself
+ * counts as guarded, or inside another new definition that is guarded, found by iterating to a fixed point).
+ * Returns, per view and row, null for rows guarded this way, or why a definition stays unguarded.
+ */
+function followGuards(
+  unguarded: readonly Judged[],
+  riskyViews: readonly FileView[],
+  productionFiles: readonly ChangedFile[],
+  viewOf: (file: ChangedFile) => FileView,
+  isRisky: PathMatcher,
+  evidenceAt: (view: FileView, row: number) => boolean,
+): Map<FileView, Map<number, { name: string; kind: Definition['kind']; why: string } | null>> {
+  const result = new Map<FileView, Map<number, { name: string; kind: Definition['kind']; why: string } | null>>();
+  const needed = new Set(unguarded.map((j) => j.view));
+  interface Def extends Definition {
+    view: FileView;
+    rowStart: number;
+    rowEnd: number;
+    refs: { view: FileView; row: number }[];
+    guarded: boolean;
+  }
+  const defs: Def[] = [];
+  for (const view of riskyViews) {
+    if (!needed.has(view)) continue;
+    for (let h = 0; h < view.file.hunks.length; h++) {
+      const indexes: number[] = [];
+      for (let i = view.hunkStarts[h]; i < view.hunkStarts[h + 1]; i++) if (view.rows[i].type !== 'del') indexes.push(i);
+      const lines = indexes.map((i) => view.rows[i].content);
+      for (const def of definitionsIn(view.lang, lines, (k) => view.rows[indexes[k]].type === 'add' && view.kinds[indexes[k]] === 'code')) {
+        defs.push({ ...def, view, rowStart: indexes[def.start], rowEnd: indexes[def.end], refs: [], guarded: false });
+      }
+    }
+  }
+  if (defs.length === 0) return result;
+
+  const byName = new Map<string, Def[]>();
+  for (const def of defs) byName.set(def.name, [...(byName.get(def.name) ?? []), def]);
+  const namesRe = new RegExp(`(?<![\\w$])(${[...byName.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|')})(?![\\w$?!])`, 'g');
+  const prefilter = new RegExp(namesRe.source.replace('(?<![\\w$])', '\\b').replace('(?![\\w$?!])', ''));
+  for (const file of productionFiles) {
+    const view = viewOf(file);
+    const text = view.rows.map((r) => (r.type === 'add' ? r.content : '')).join('\n');
+    if (!prefilter.test(text)) continue;
+    const kinds = view.kinds;
+    view.rows.forEach((row, i) => {
+      if (row.type !== 'add' || kinds[i] !== 'code') return;
+      namesRe.lastIndex = 0;
+      for (const match of row.content.matchAll(namesRe)) {
+        for (const def of byName.get(match[1]) ?? []) {
+          if (def.view === view && i >= def.rowStart && i <= def.rowEnd) continue;
+          if (!def.refs.some((r) => r.view === view && r.row === i)) def.refs.push({ view, row: i });
+        }
+      }
+    });
+  }
+
+  const siteGuarded = (ref: { view: FileView; row: number }): boolean =>
+    ref.view.guarded[ref.row] || (isRisky(ref.view.file.path) && evidenceAt(ref.view, ref.row));
+  const insideGuardedDef = (ref: { view: FileView; row: number }, self: Def): boolean =>
+    defs.some((d) => d !== self && d.guarded && d.view === ref.view && ref.row >= d.rowStart && ref.row <= d.rowEnd);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const def of defs) {
+      if (def.guarded || def.refs.length === 0) continue;
+      if (def.refs.every((ref) => siteGuarded(ref) || insideGuardedDef(ref, def))) {
+        def.guarded = true;
+        changed = true;
+      }
+    }
+  }
+
+  // Inner definitions (methods of a new class) take the outer one's verdict only when they have none.
+  defs.sort((a, b) => b.rowEnd - b.rowStart - (a.rowEnd - a.rowStart));
+  for (const def of defs) {
+    let perView = result.get(def.view);
+    if (!perView) result.set(def.view, (perView = new Map()));
+    let why: { name: string; kind: Definition['kind']; why: string } | null;
+    if (def.guarded) why = null;
+    else if (def.refs.length === 0) {
+      why = { name: def.name, kind: def.kind, why: `is not referenced from any line this change adds, and its own lines have no flag check (${missingEvidenceShort(def.view, evidenceAt, def.rowStart)}).` };
+    } else {
+      const open = def.refs.find((ref) => !siteGuarded(ref) && !insideGuardedDef(ref, def))!;
+      why = {
+        name: def.name,
+        kind: def.kind,
+        why: `is ${def.kind === 'class' ? 'used' : def.kind === 'component' ? 'rendered' : 'called'} from \`${open.view.file.path}:${open.view.anchorLine(open.row)}\`, which is not behind a flag.`,
+      };
+    }
+    for (let i = def.rowStart; i <= def.rowEnd; i++) {
+      if (why === null || !perView.has(i) || perView.get(i) !== null) perView.set(i, why);
+    }
+  }
+  return result;
+}
+
+function missingEvidenceShort(view: FileView, evidenceAt: (view: FileView, row: number) => boolean, row: number): string {
+  return evidenceAt(view, row) ? 'found' : 'none found at the configured evidence level';
+}
+
+function summarize(
+  findings: readonly Finding[],
+  facts: {
+    unflaggedCount: number;
+    removedCount: number;
+    riskyFilesChanged: number;
+    kindText: string;
+    level: Level;
+    softened: boolean;
+    evidence: string;
+    overrideLabel: string;
+  },
+): RuleSummary {
+  const { unflaggedCount, removedCount, riskyFilesChanged, kindText } = facts;
+  const levels = findings.map((f) => f.level);
+  const status = levels.includes('error') ? 'error' : levels.includes('warning') ? 'warning' : levels.includes('notice') ? 'notice' : 'pass';
+  if (riskyFilesChanged === 0) {
+    return { rule: 'risky', status: 'pass', summary: `no risky path changed · read as ${kindText}` };
+  }
+  const parts: string[] = [];
+  if (unflaggedCount > 0) parts.push(`${plural(unflaggedCount, 'risky change')} unflagged`);
+  if (removedCount > 0) parts.push(`${plural(removedCount, 'flag')} removed`);
+  if (parts.length === 0) {
+    return {
+      rule: 'risky',
+      status,
+      summary: `${plural(riskyFilesChanged, 'risky file')} changed, every behaviour change behind a flag (evidence: ${facts.evidence}) · read as ${kindText}`,
+    };
+  }
+  return {
+    rule: 'risky',
+    status,
+    summary: `${parts.join(', ')} in ${plural(riskyFilesChanged, 'risky file')} (evidence: ${facts.evidence}) · read as ${kindText}${facts.softened && unflaggedCount > 0 ? ', so unflagged changes are notices' : ''}`,
+    advice: `Put new behaviour behind a feature-flag check (see the annotations), name your own flag helpers in \`risky.flag_calls\`, or add the label \`${facts.overrideLabel}\` when no flag is needed.`,
+    headline: parts.join(', '),
+  };
 }
