@@ -1,0 +1,173 @@
+/**
+ * Publishing: one `monoenv` check run per commit, created completed in one request (nothing can be left
+ * `in_progress`), annotations beyond the first 50 in follow-up PATCH requests of 50.
+ *
+ * Re-delivered and racing events update the run instead of adding one. A bounded process-wide map remembers
+ * commit → run id; on a miss, GitHub is asked (the latest `monoenv` run of this app on the commit) before
+ * creating, so replicas that never saw each other's events still share the run. The map also remembers a
+ * fingerprint of what was published, so an identical re-publication costs nothing.
+ */
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { GitHubClient, RepoRef } from './facts.js';
+
+export const CHECK_NAME = 'monoenv';
+/** GitHub takes at most 50 annotations per request. */
+export const ANNOTATIONS_PER_REQUEST = 50;
+
+export interface CheckAnnotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  start_column?: number;
+  end_column?: number;
+  annotation_level: 'notice' | 'warning' | 'failure';
+  message: string;
+  title?: string;
+  raw_details?: string;
+}
+
+export interface CheckOutput {
+  conclusion: 'success' | 'neutral' | 'failure';
+  title: string;
+  summary: string;
+  text?: string;
+  annotations: CheckAnnotation[];
+}
+
+export interface CheckRunTarget {
+  octokit: GitHubClient;
+  installationId: number;
+  repository: RepoRef;
+  headSha: string;
+  /** The pull request number as a decimal string; GitHub keeps it for re-runs of fork PRs. */
+  externalId?: string;
+}
+
+export interface PublishResult {
+  id: number;
+  action: 'created' | 'updated' | 'unchanged';
+  /** Requests made to write the run (creation or update plus annotation batches). */
+  writes: number;
+}
+
+interface KnownRun {
+  id: number;
+  /** Fingerprint of everything last published; undefined when the run was only seen, not written here. */
+  fingerprint?: string;
+  /** Digest of the annotations the run holds, when known. */
+  annotationsDigest?: string;
+  annotationsCount?: number;
+}
+
+export interface ListedRun {
+  id: number;
+  external_id: string | null;
+  status: string;
+  conclusion: string | null;
+  app: { id: number } | null;
+  output: { title: string | null; summary: string | null; annotations_count: number };
+}
+
+const digest = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+export class CheckRunPublisher {
+  readonly #known: LRUCache<string, KnownRun>;
+
+  /** `appId` resolves this app's id (runs of other apps with the same name are never touched). */
+  constructor(
+    private readonly appId: () => Promise<number | undefined>,
+    maxRuns = 10_000,
+  ) {
+    this.#known = new LRUCache({ max: maxRuns });
+  }
+
+  #key(target: CheckRunTarget): string {
+    return `${target.installationId}/${target.repository.owner}/${target.repository.repo}@${target.headSha}`;
+  }
+
+  /** Records a run this app already has on the commit (a re-requested run names itself in the payload). */
+  remember(target: CheckRunTarget, id: number, annotationsCount?: number): void {
+    this.#known.set(this.#key(target), { id, ...(annotationsCount === undefined ? {} : { annotationsCount }) });
+  }
+
+  /** This app's latest `monoenv` run on the commit, from GitHub. */
+  async find(target: CheckRunTarget): Promise<ListedRun | undefined> {
+    const appId = await this.appId();
+    const { data } = await target.octokit.rest.checks.listForRef({
+      ...target.repository,
+      ref: target.headSha,
+      check_name: CHECK_NAME,
+      filter: 'latest',
+    });
+    return (data.check_runs as ListedRun[]).find((run) => appId === undefined || run.app?.id === appId);
+  }
+
+  async publish(target: CheckRunTarget, output: CheckOutput): Promise<PublishResult> {
+    const key = this.#key(target);
+    const annotationsDigest = digest(output.annotations);
+    const fingerprint = digest([output.conclusion, output.title, output.summary, output.text ?? '', annotationsDigest, target.externalId ?? '']);
+    let known = this.#known.get(key);
+    if (known?.fingerprint === fingerprint) return { id: known.id, action: 'unchanged', writes: 0 };
+
+    if (known === undefined) {
+      const existing = await this.find(target);
+      if (existing !== undefined) {
+        const same =
+          existing.status === 'completed' &&
+          existing.conclusion === output.conclusion &&
+          existing.output.title === output.title &&
+          existing.output.summary === output.summary &&
+          existing.output.annotations_count === output.annotations.length;
+        if (same) {
+          this.#known.set(key, { id: existing.id, fingerprint, annotationsDigest, annotationsCount: output.annotations.length });
+          return { id: existing.id, action: 'unchanged', writes: 0 };
+        }
+        known = { id: existing.id, annotationsCount: existing.output.annotations_count };
+      }
+    }
+
+    const fields = {
+      status: 'completed' as const,
+      conclusion: output.conclusion,
+      completed_at: new Date().toISOString(),
+      ...(target.externalId === undefined ? {} : { external_id: target.externalId }),
+    };
+    const text = output.text === undefined ? {} : { text: output.text };
+    // GitHub appends the annotations of every update to the run's list; an update re-sends them only when
+    // they changed, so a re-evaluation with the same findings does not double them.
+    const sameAnnotations =
+      known !== undefined &&
+      (known.annotationsDigest !== undefined ? known.annotationsDigest === annotationsDigest : known.annotationsCount === output.annotations.length);
+    const annotations = sameAnnotations ? [] : output.annotations;
+    const batches: CheckAnnotation[][] = [];
+    for (let i = 0; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) batches.push(annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
+    const first = batches.shift() ?? [];
+    const base = { title: output.title, summary: output.summary };
+
+    let id: number;
+    let action: PublishResult['action'];
+    if (known === undefined) {
+      const { data } = await target.octokit.rest.checks.create({
+        ...target.repository,
+        name: CHECK_NAME,
+        head_sha: target.headSha,
+        ...fields,
+        output: { ...base, ...text, annotations: first },
+      });
+      id = data.id;
+      action = 'created';
+    } else {
+      id = known.id;
+      await target.octokit.rest.checks.update({ ...target.repository, check_run_id: id, ...fields, output: { ...base, ...text, annotations: first } });
+      action = 'updated';
+    }
+    // Remembered before the remaining batches: a failure among them must not lead to a second run.
+    this.#known.set(key, { id });
+    for (const batch of batches) {
+      await target.octokit.rest.checks.update({ ...target.repository, check_run_id: id, output: { ...base, annotations: batch } });
+    }
+    this.#known.set(key, { id, fingerprint, annotationsDigest, annotationsCount: output.annotations.length });
+    return { id, action, writes: 1 + batches.length };
+  }
+}

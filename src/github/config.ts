@@ -1,0 +1,63 @@
+/**
+ * The configuration that judges a change: `.github/monoenv.yml` from the repository's default branch,
+ * else from the org's `.github` repository, with `_extends` — Probot's convention, through `context.config`.
+ * User arrays replace default arrays. A bad configuration becomes errors, never a crash.
+ */
+import type { ConfigError } from '../config/load.js';
+import { parseConfigObject, parseConfigText } from '../config/load.js';
+import { DEFAULT_CONFIG, type MonoenvConfig } from '../config/schema.js';
+import type { GitHubData } from './facts.js';
+
+export const CONFIG_FILE = 'monoenv.yml';
+export const CONFIG_PATH = `.github/${CONFIG_FILE}`;
+
+export type LoadedConfig =
+  | { ok: true; config: MonoenvConfig }
+  /** `file` names where the errors are (for messages); `inRepository` when they are in this repository's own file. */
+  | { ok: false; errors: ConfigError[]; file: string; inRepository: boolean };
+
+/** What config loading needs from Probot's Context. */
+export interface ConfigSource {
+  config<T>(fileName: string, defaultConfig?: T, deepMergeOptions?: { arrayMerge?: (target: unknown[], source: unknown[]) => unknown[] }): Promise<T | null>;
+}
+
+/** Arrays in the user's file replace the ones they extend, as the SPEC promises. */
+const arraysReplace = { arrayMerge: (_target: unknown[], source: unknown[]) => source };
+
+export async function loadConfig(source: ConfigSource, data: GitHubData): Promise<LoadedConfig> {
+  let merged: Record<string, unknown> | null;
+  try {
+    merged = await source.config<Record<string, unknown>>(CONFIG_FILE, {}, arraysReplace);
+  } catch (error) {
+    // Probot's config plugin throws on unparsable YAML, a bad `_extends` or an `_extends` cycle; the
+    // repository's own file usually says where.
+    const own = await positionedErrors(data);
+    if (own !== undefined) return { ok: false, errors: own, file: CONFIG_PATH, inRepository: true };
+    const message = ((error as Error).message ?? String(error)).replace(/^\[@probot\/octokit-plugin-config\]\s*/, '');
+    return { ok: false, errors: [{ path: '', message }], file: CONFIG_PATH, inRepository: false };
+  }
+  if (merged === null || Object.keys(merged).length === 0) return { ok: true, config: DEFAULT_CONFIG };
+  const result = parseConfigObject(merged);
+  if (result.ok) return result;
+  // The merged object has no positions; when the mistake is in this repository's file, its text has them.
+  const own = await positionedErrors(data);
+  if (own !== undefined) return { ok: false, errors: own, file: CONFIG_PATH, inRepository: true };
+  return { ok: false, errors: result.errors, file: `${CONFIG_PATH} (with the configuration it extends)`, inRepository: false };
+}
+
+/** Errors of the repository's own configuration file, with lines; undefined when it has none or is valid. */
+async function positionedErrors(data: GitHubData): Promise<ConfigError[] | undefined> {
+  // The same request Probot just made, so it is answered 304 (free) from the conditional-request cache.
+  const text = await data.fileOnDefaultBranch(CONFIG_PATH);
+  if (text === null) return undefined;
+  const result = parseConfigText(text, CONFIG_PATH);
+  return result.ok ? undefined : result.errors;
+}
+
+/** Validates the version of the configuration a pull request proposes (read at its head commit). */
+export async function validateProposedConfig(data: GitHubData, headSha: string): Promise<ConfigError[]> {
+  const text = await data.fileAt(CONFIG_PATH, headSha);
+  if (text === null) return [];
+  const result = parseConfigText(text, CONFIG_PATH);
+  return result.ok ? [] : result.errors;
+}

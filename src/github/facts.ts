@@ -1,0 +1,253 @@
+/**
+ * Facts for the engine from a webhook payload and the fewest API calls. Every call costs: an installation
+ * has 5,000 an hour for all its repositories. So the payload is read first, and each fact is fetched only
+ * when a rule that is on needs it, once per evaluation (`GitHubData` memoises), through the
+ * conditional-request cache (unchanged answers are 304s, which are free).
+ */
+import type { Octokit } from '@octokit/core';
+import type { PaginateInterface } from '@octokit/plugin-paginate-rest';
+import type { Api } from '@octokit/plugin-rest-endpoint-methods';
+import type { Change, ChangedFile, Commit, Person, Review, ReviewState } from '../engine/change.js';
+import type { MonoenvConfig } from '../config/schema.js';
+import type { RuleName } from '../engine/report.js';
+import { changedFileFromGitHub } from '../engine/diff.js';
+
+export type GitHubClient = Octokit & Api & { paginate: PaginateInterface };
+
+/** GitHub lists at most this many files of a pull request. */
+export const GITHUB_FILE_LIST_CAP = 3_000;
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+/** The parts of a pull request (as webhook payloads and `GET /pulls/{n}` give it) that facts are built from. */
+export interface PullRequestPayload {
+  number: number;
+  title: string;
+  body?: string | null;
+  user: { login: string; type?: string } | null;
+  labels?: { name: string }[];
+  draft?: boolean;
+  state?: string;
+  base: { ref: string; sha: string };
+  head: { ref: string; sha: string };
+  /** Absent from the pull request embedded in `pull_request_review` payloads. */
+  additions?: number;
+  deletions?: number;
+  changed_files?: number;
+  merged?: boolean | null;
+  merged_by?: { login: string; type?: string } | null;
+  merge_commit_sha?: string | null;
+}
+
+export interface PullRequestFile {
+  filename: string;
+  previous_filename?: string;
+  status: string;
+  additions: number;
+  deletions: number;
+  changes: number;
+  patch?: string | null;
+}
+
+interface ApiReview {
+  user: { login: string; type?: string } | null;
+  state: string;
+  commit_id: string | null;
+  submitted_at?: string;
+}
+
+interface ApiCommit {
+  sha: string;
+  parents: { sha: string }[];
+  commit: { message: string };
+  author: { login: string; type?: string } | null;
+}
+
+export function personOf(user: { login: string; type?: string } | null | undefined): Person {
+  const login = user?.login ?? 'ghost';
+  return { login, bot: user?.type === 'Bot' || login.endsWith('[bot]') };
+}
+
+/** The GitHub data one evaluation reads: each piece fetched at most once. */
+export class GitHubData {
+  readonly #memo = new Map<string, Promise<unknown>>();
+
+  constructor(
+    readonly octokit: GitHubClient,
+    readonly repository: RepoRef,
+  ) {}
+
+  #once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let pending = this.#memo.get(key) as Promise<T> | undefined;
+    if (pending === undefined) {
+      pending = load();
+      this.#memo.set(key, pending);
+    }
+    return pending;
+  }
+
+  pull(number: number): Promise<PullRequestPayload> {
+    return this.#once(`pull ${number}`, async () => {
+      const { data } = await this.octokit.rest.pulls.get({ ...this.repository, pull_number: number });
+      return data as PullRequestPayload;
+    });
+  }
+
+  /** The pull request's files, 100 a page, up to GitHub's cap of 3,000. */
+  files(number: number): Promise<PullRequestFile[]> {
+    return this.#once(`files ${number}`, async () => {
+      const files = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, { ...this.repository, pull_number: number, per_page: 100 });
+      return files as PullRequestFile[];
+    });
+  }
+
+  reviews(number: number): Promise<ApiReview[]> {
+    return this.#once(`reviews ${number}`, async () => {
+      const reviews = await this.octokit.paginate(this.octokit.rest.pulls.listReviews, { ...this.repository, pull_number: number, per_page: 100 });
+      return reviews as ApiReview[];
+    });
+  }
+
+  commits(number: number): Promise<ApiCommit[]> {
+    return this.#once(`commits ${number}`, async () => {
+      const commits = await this.octokit.paginate(this.octokit.rest.pulls.listCommits, { ...this.repository, pull_number: number, per_page: 100 });
+      return commits as ApiCommit[];
+    });
+  }
+
+  /** A file's text at a commit, or null when it does not exist there. */
+  fileAt(path: string, ref: string): Promise<string | null> {
+    return this.#once(`file ${path}@${ref}`, () => this.#raw(path, ref));
+  }
+
+  /** A file's text on the default branch, asked exactly as Probot's config plugin asks (same cache entry). */
+  fileOnDefaultBranch(path: string): Promise<string | null> {
+    return this.#once(`file ${path}`, () => this.#raw(path, undefined));
+  }
+
+  async #raw(path: string, ref: string | undefined): Promise<string | null> {
+    try {
+      const { data } = await this.octokit.request({
+        method: 'GET',
+        url: '/repos/{owner}/{repo}/contents/{path}',
+        ...this.repository,
+        path,
+        mediaType: { format: 'raw' },
+        ...(ref === undefined ? {} : { ref }),
+      });
+      return typeof data === 'string' ? data : null;
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return null;
+      throw error;
+    }
+  }
+}
+
+/** A rule that is on and not waived by an override label on the change. */
+export function ruleActive(config: MonoenvConfig, rule: RuleName, labels: readonly string[]): boolean {
+  if (config[rule].level === 'off') return false;
+  const override = config.overrides[rule];
+  return override === undefined || !labels.includes(override);
+}
+
+/** What an evaluation must fetch, decided from the configuration and the labels before any call. */
+export interface FactNeeds {
+  files: boolean;
+  gitattributes: boolean;
+  reviews: boolean;
+}
+
+export function factNeeds(config: MonoenvConfig, labels: readonly string[], purpose: 'evaluate' | 'merge-audit'): FactNeeds {
+  if (purpose === 'merge-audit') return { files: false, gitattributes: false, reviews: config.review.level !== 'off' };
+  const size = ruleActive(config, 'size', labels);
+  const files = size || ruleActive(config, 'tests', labels) || (ruleActive(config, 'risky', labels) && config.risky.paths.length > 0);
+  return {
+    files,
+    gitattributes: size,
+    reviews: config.review.level !== 'off' && config.review.before_merge,
+  };
+}
+
+function reviewOf(review: ApiReview): Review {
+  return {
+    reviewer: personOf(review.user),
+    state: review.state as ReviewState,
+    commitId: review.commit_id,
+    ...(review.submitted_at === undefined ? {} : { submittedAt: review.submitted_at }),
+  };
+}
+
+function commitOf(commit: ApiCommit): Commit {
+  return {
+    sha: commit.sha,
+    parents: commit.parents.map((p) => p.sha),
+    message: commit.commit.message,
+    ...(commit.author === null ? {} : { author: personOf(commit.author) }),
+  };
+}
+
+/**
+ * Review freshness needs the PR's commits only when an approval was given on an older commit (to see
+ * whether only merges of the base branch came after it).
+ */
+function freshnessNeedsCommits(config: MonoenvConfig, reviews: readonly Review[], headSha: string): boolean {
+  return config.review.fresh && reviews.some((r) => r.state === 'APPROVED' && r.commitId !== null && r.commitId !== headSha);
+}
+
+/**
+ * The engine's Change for a pull request. `headSha` is the commit judged: the PR's head, or the merge
+ * commit's PR head for the merge audit.
+ */
+export async function buildChange(data: GitHubData, pr: PullRequestPayload, config: MonoenvConfig, needs: FactNeeds): Promise<Change> {
+  const labels = (pr.labels ?? []).map((l) => l.name);
+  const [rawFiles, gitattributes, rawReviews] = await Promise.all([
+    needs.files ? data.files(pr.number) : Promise.resolve(undefined),
+    needs.gitattributes ? data.fileAt('.gitattributes', pr.base.sha) : Promise.resolve(null),
+    needs.reviews ? data.reviews(pr.number) : Promise.resolve(undefined),
+  ]);
+  const reviews = rawReviews?.map(reviewOf);
+  const commits = reviews !== undefined && freshnessNeedsCommits(config, reviews, pr.head.sha) ? (await data.commits(pr.number)).map(commitOf) : undefined;
+
+  let totals = payloadTotals(pr);
+  const files = rawFiles?.map(changedFileFromGitHub) ?? [];
+  if (totals === undefined) {
+    // Payloads of review events carry no totals; a complete file list gives them, else the PR does.
+    const listComplete = rawFiles !== undefined && rawFiles.length < GITHUB_FILE_LIST_CAP;
+    totals = listComplete ? sumTotals(files) : payloadTotals(await data.pull(pr.number));
+  }
+  const filesComplete = rawFiles !== undefined && totals !== undefined && files.length >= totals.files;
+
+  return {
+    number: pr.number,
+    title: pr.title,
+    body: pr.body ?? '',
+    author: personOf(pr.user),
+    labels,
+    draft: pr.draft === true,
+    base: { ref: pr.base.ref, sha: pr.base.sha },
+    head: { ref: pr.head.ref, sha: pr.head.sha },
+    files,
+    totals: totals ?? sumTotals(files),
+    filesComplete,
+    ...(gitattributes === null ? {} : { gitattributes }),
+    ...(reviews === undefined ? {} : { reviews }),
+    ...(commits === undefined ? {} : { commits }),
+    ...(pr.merged === true && pr.merge_commit_sha ? { merged: { by: personOf(pr.merged_by), sha: pr.merge_commit_sha } } : {}),
+  };
+}
+
+function payloadTotals(pr: PullRequestPayload): Change['totals'] | undefined {
+  if (typeof pr.additions !== 'number' || typeof pr.deletions !== 'number' || typeof pr.changed_files !== 'number') return undefined;
+  return { additions: pr.additions, deletions: pr.deletions, files: pr.changed_files };
+}
+
+function sumTotals(files: readonly ChangedFile[]): Change['totals'] {
+  return {
+    additions: files.reduce((n, f) => n + f.additions, 0),
+    deletions: files.reduce((n, f) => n + f.deletions, 0),
+    files: files.length,
+  };
+}

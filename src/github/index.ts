@@ -1,0 +1,122 @@
+/**
+ * The monoenv GitHub App (Probot): thin handlers over the engine. Each event goes one way:
+ * event → facts → evaluate → report → publish.
+ */
+import type { ApplicationFunction, Context, Probot } from 'probot';
+import { ResponseCache, type ResponseCacheOptions } from './conditional-requests.js';
+import { CheckRunPublisher } from './checks.js';
+import { CoalescingQueue } from './coalesce.js';
+import { evaluatePullRequest } from './pull-request.js';
+import { auditMergedPullRequest } from './merge-audit.js';
+import { auditPushToDefaultBranch, type PushPayload } from './push-audit.js';
+import { rerunCheckRun, rerunCheckSuite, type RerequestedRun, type RerequestedSuite } from './rerequest.js';
+import type { PullRequestPayload } from './facts.js';
+import { scopeOf, type AppState } from './scope.js';
+
+export interface MonoenvAppOptions {
+  /** This app's id, to tell its check runs from other apps' (default: `APP_ID`, else asked of GitHub once). */
+  appId?: number;
+  cache?: ResponseCacheOptions;
+}
+
+const PULL_REQUEST_EVENTS = [
+  'pull_request.opened',
+  'pull_request.reopened',
+  'pull_request.synchronize',
+  'pull_request.edited',
+  'pull_request.ready_for_review',
+  'pull_request.labeled',
+  'pull_request.unlabeled',
+] as const;
+
+const REVIEW_EVENTS = ['pull_request_review.submitted', 'pull_request_review.edited', 'pull_request_review.dismissed'] as const;
+
+function appIdResolver(app: Probot, configured: number | undefined): () => Promise<number | undefined> {
+  const fromEnv = Number.parseInt(process.env.APP_ID ?? '', 10);
+  let known: Promise<number | undefined> | undefined =
+    configured !== undefined ? Promise.resolve(configured) : Number.isSafeInteger(fromEnv) && fromEnv > 0 ? Promise.resolve(fromEnv) : undefined;
+  return () => {
+    // `GET /app` is authenticated as the app (not an installation), so it costs no installation's quota.
+    known ??= app
+      .auth()
+      .then((octokit) => octokit.request('GET /app'))
+      .then(({ data }) => (data as { id: number } | null)?.id)
+      .catch((error: unknown) => {
+        app.log.warn({ err: error }, 'could not read the app id; check runs are matched by name only');
+        known = undefined;
+        return undefined;
+      });
+    return known;
+  };
+}
+
+export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction {
+  return (app: Probot) => {
+    const state: AppState = {
+      responses: new ResponseCache(options.cache),
+      checkRuns: undefined as unknown as CheckRunPublisher,
+      queue: new CoalescingQueue(),
+      appId: appIdResolver(app, options.appId),
+    };
+    state.checkRuns = new CheckRunPublisher(state.appId);
+
+    const withScope =
+      <C extends Context>(handle: (scope: NonNullable<ReturnType<typeof scopeOf>>, context: C) => Promise<void>) =>
+      async (context: C): Promise<void> => {
+        const scope = scopeOf(context, state);
+        if (scope !== undefined) await handle(scope, context);
+      };
+
+    app.on(
+      [...PULL_REQUEST_EVENTS],
+      withScope(async (scope, context) => {
+        const pr = context.payload.pull_request as unknown as PullRequestPayload;
+        if (pr.state !== undefined && pr.state !== 'open') return;
+        await evaluatePullRequest(scope, pr);
+      }),
+    );
+
+    app.on(
+      'pull_request.closed',
+      withScope(async (scope, context) => {
+        const pr = context.payload.pull_request as unknown as PullRequestPayload;
+        // Closed without merging: nothing to judge.
+        if (pr.merged === true) await auditMergedPullRequest(scope, pr);
+      }),
+    );
+
+    app.on(
+      [...REVIEW_EVENTS],
+      withScope(async (scope, context) => {
+        const pr = context.payload.pull_request as unknown as PullRequestPayload;
+        if (pr.state !== 'open') return;
+        await evaluatePullRequest(scope, pr);
+      }),
+    );
+
+    app.on(
+      'push',
+      withScope(async (scope, context) => {
+        await auditPushToDefaultBranch(scope, context.payload as unknown as PushPayload);
+      }),
+    );
+
+    app.on(
+      'check_run.rerequested',
+      withScope(async (scope, context) => {
+        await rerunCheckRun(scope, context.payload.check_run as unknown as RerequestedRun);
+      }),
+    );
+
+    app.on(
+      'check_suite.rerequested',
+      withScope(async (scope, context) => {
+        await rerunCheckSuite(scope, context.payload.check_suite as unknown as RerequestedSuite);
+      }),
+    );
+  };
+}
+
+/** `probot run ./lib/github/index.js` loads this. */
+const app: ApplicationFunction = monoenvApp();
+export default app;

@@ -1,0 +1,90 @@
+/** Reports → check-run output: the engine's renderer for the text, findings on lines as annotations. */
+import type { Finding, Report } from '../engine/report.js';
+import { renderSummary, renderText, truncateUtf8, GITHUB_OUTPUT_LIMIT } from '../engine/markdown.js';
+import { formatConfigError, type ConfigError } from '../config/load.js';
+import type { CheckAnnotation, CheckOutput } from './checks.js';
+
+/** Enough to place every finding of a large change, bounded so one evaluation stays a handful of requests. */
+export const MAX_ANNOTATIONS = 1_000;
+
+export const INVALID_CONFIG_TITLE = 'Invalid monoenv configuration';
+export const EVALUATION_FAILED_TITLE = 'monoenv could not evaluate this change';
+
+const ANNOTATION_LEVEL = { notice: 'notice', warning: 'warning', error: 'failure' } as const;
+
+/** One annotation per finding that has a place in a file (findings about the whole change stay in the text). */
+export function annotationsOf(findings: readonly Finding[]): CheckAnnotation[] {
+  const annotations: CheckAnnotation[] = [];
+  for (const finding of findings) {
+    if (finding.path === undefined) continue;
+    const start = finding.startLine ?? 1;
+    annotations.push({
+      path: finding.path,
+      start_line: start,
+      end_line: Math.max(start, finding.endLine ?? start),
+      annotation_level: ANNOTATION_LEVEL[finding.level],
+      title: truncateUtf8(finding.title, 255),
+      message: truncateUtf8(finding.message, 60_000),
+      ...(finding.suggestion === undefined ? {} : { raw_details: truncateUtf8(finding.suggestion, 60_000) }),
+    });
+  }
+  return annotations;
+}
+
+export function reportOutput(report: Report): CheckOutput {
+  const all = annotationsOf(report.findings);
+  const annotations = all.slice(0, MAX_ANNOTATIONS);
+  const counts = { sent: annotations.length, cut: all.length - annotations.length };
+  return {
+    conclusion: report.conclusion,
+    title: report.title,
+    summary: renderSummary(report, { annotations: counts }),
+    text: renderText(report, { annotations: counts }),
+    annotations,
+  };
+}
+
+/**
+ * The check run for a configuration that cannot be used: one line per error, with its key path and line.
+ * `annotate` places the errors on the file's lines when the file is in this repository.
+ */
+export function invalidConfigOutput(errors: readonly ConfigError[], file: string, annotate: boolean): CheckOutput {
+  const lines = errors.map((error) => `- \`${formatConfigError(error, file).replaceAll('`', "'")}\``);
+  const summary = [
+    `monoenv could not use its configuration, so this change was not judged. Fix ${errors.length === 1 ? 'this error' : `these ${errors.length} errors`} on the default branch:`,
+    '',
+    ...lines,
+    '',
+    'The configuration is read from `.github/monoenv.yml` on the default branch (or the organization\'s `.github` repository). Run `monoenv validate` to check a file locally.',
+  ].join('\n');
+  const annotations: CheckAnnotation[] = annotate
+    ? errors
+        .filter((e) => e.line !== undefined)
+        .slice(0, MAX_ANNOTATIONS)
+        .map((e) => ({
+          path: file,
+          start_line: e.line!,
+          end_line: e.line!,
+          annotation_level: 'failure' as const,
+          title: INVALID_CONFIG_TITLE,
+          message: e.path === '' ? e.message : `${e.path}: ${e.message}`,
+        }))
+    : [];
+  return { conclusion: 'failure', title: INVALID_CONFIG_TITLE, summary: truncateUtf8(summary, GITHUB_OUTPUT_LIMIT), annotations };
+}
+
+/** What is published when evaluation itself fails: a completed run that says so, never nothing. */
+export function evaluationFailedOutput(error: unknown): CheckOutput {
+  const message = error instanceof Error ? error.message : String(error);
+  const status = (error as { status?: number }).status;
+  const summary = [
+    'monoenv hit an error while evaluating this change, so it was not judged.',
+    '',
+    '```',
+    truncateUtf8(`${status === undefined ? '' : `GitHub API ${status}: `}${message}`, 4_000),
+    '```',
+    '',
+    'Re-run this check to try again. If it keeps failing, report it with the delivery id from the app logs.',
+  ].join('\n');
+  return { conclusion: 'failure', title: EVALUATION_FAILED_TITLE, summary, annotations: [] };
+}

@@ -1,0 +1,90 @@
+/**
+ * Evaluating a pull request's head commit: facts → evaluate → one `monoenv` check run. Used by the
+ * pull_request, pull_request_review and re-run handlers.
+ */
+import { evaluate } from '../engine/evaluate.js';
+import { conclude } from '../engine/conclusion.js';
+import type { Report } from '../engine/report.js';
+import { configErrorFindings, formatConfigError } from '../config/load.js';
+import { CONFIG_PATH, loadConfig, validateProposedConfig } from './config.js';
+import { buildChange, factNeeds, type PullRequestPayload } from './facts.js';
+import { evaluationFailedOutput, invalidConfigOutput, reportOutput } from './output.js';
+import type { CheckOutput } from './checks.js';
+import { queueKey, targetOf, type EventScope } from './scope.js';
+
+/** Evaluates the pull request's head commit, one evaluation per commit at a time (racing events coalesce). */
+export function evaluatePullRequest(scope: EventScope, pr: PullRequestPayload): Promise<void> {
+  return scope.state.queue.run(queueKey(scope, pr.head.sha), () => publishEvaluation(scope, pr));
+}
+
+async function publishEvaluation(scope: EventScope, pr: PullRequestPayload): Promise<void> {
+  const target = targetOf(scope, pr.head.sha, pr.number);
+  let output: CheckOutput;
+  try {
+    output = await outputFor(scope, pr);
+  } catch (error) {
+    // A completed run that says what went wrong, rather than none (or one stuck in progress).
+    scope.log.error({ err: error, pull: pr.number, sha: pr.head.sha }, 'evaluation failed');
+    output = evaluationFailedOutput(error);
+  }
+  const result = await scope.state.checkRuns.publish(target, output);
+  scope.log.info(
+    { pull: pr.number, sha: pr.head.sha, conclusion: output.conclusion, checkRun: result.id, action: result.action, notModified: scope.stats.notModified },
+    `monoenv: ${output.title}`,
+  );
+}
+
+async function outputFor(scope: EventScope, pr: PullRequestPayload): Promise<CheckOutput> {
+  const labels = (pr.labels ?? []).map((l) => l.name);
+  const loaded = await loadConfig(scope.config, scope.data);
+  if (!loaded.ok) {
+    const output = invalidConfigOutput(loaded.errors, loaded.file, loaded.inRepository);
+    return withProposedFix(scope, pr, output);
+  }
+  const config = loaded.config;
+  const needs = factNeeds(config, labels, 'evaluate');
+  const change = await buildChange(scope.data, pr, config, needs);
+  let report = evaluate(change, config);
+  if (editsConfig(change.files)) {
+    // The PR's version is checked too (read at its head commit only now), but never judges this PR.
+    const errors = await validateProposedConfig(scope.data, pr.head.sha);
+    if (errors.length > 0) report = withConfigErrors(report, configErrorFindings(errors, CONFIG_PATH));
+  }
+  return reportOutput(report);
+}
+
+function editsConfig(files: readonly { path: string; status: string }[]): boolean {
+  return files.some((f) => f.path === CONFIG_PATH && f.status !== 'removed');
+}
+
+/** The PR's own configuration errors join the report at `error` level, so a PR cannot break the config unseen. */
+function withConfigErrors(report: Report, findings: Report['findings']): Report {
+  const all = [...report.findings, ...findings];
+  return {
+    ...report,
+    findings: all,
+    conclusion: conclude(all, report.mode),
+    title: `${report.title} · invalid ${CONFIG_PATH}`,
+  };
+}
+
+/**
+ * With the default branch's configuration broken, a PR that edits it is the likely fix: say whether its
+ * version is valid, and annotate its errors on its lines.
+ */
+async function withProposedFix(scope: EventScope, pr: PullRequestPayload, output: CheckOutput): Promise<CheckOutput> {
+  const files = await scope.data.files(pr.number);
+  if (!editsConfig(files.map((f) => ({ path: f.filename, status: f.status })))) return output;
+  const errors = await validateProposedConfig(scope.data, pr.head.sha);
+  if (errors.length === 0) {
+    return { ...output, summary: `${output.summary}\n\nThis pull request's version of \`${CONFIG_PATH}\` is valid: merging it fixes the configuration.`, annotations: [] };
+  }
+  const proposed = invalidConfigOutput(errors, CONFIG_PATH, true);
+  const lines = errors.map((e) => `- \`${formatConfigError(e, CONFIG_PATH).replaceAll('`', "'")}\``);
+  return {
+    ...output,
+    summary: `${output.summary}\n\nThis pull request's version of \`${CONFIG_PATH}\` is not valid either:\n\n${lines.join('\n')}`,
+    // The diff shows the PR's version, so its errors are the ones placed on lines.
+    annotations: proposed.annotations,
+  };
+}

@@ -1,0 +1,74 @@
+/** What every handler shares: the process-wide state, and one event's client, repository and data layer. */
+import type { Context, Logger } from 'probot';
+import type { ResponseCache, ConditionalRequestStats } from './conditional-requests.js';
+import type { CheckRunPublisher, CheckRunTarget } from './checks.js';
+import type { CoalescingQueue } from './coalesce.js';
+import type { ConfigSource } from './config.js';
+import { GitHubData, type GitHubClient, type RepoRef } from './facts.js';
+
+/** Process-wide and bounded; none of it is needed for correctness (replicas share nothing). */
+export interface AppState {
+  responses: ResponseCache;
+  checkRuns: CheckRunPublisher;
+  queue: CoalescingQueue;
+  appId: () => Promise<number | undefined>;
+}
+
+export interface EventScope {
+  state: AppState;
+  octokit: GitHubClient;
+  installationId: number;
+  repository: RepoRef;
+  log: Logger;
+  /** Probot's `context.config` (default branch, org `.github` fallback, `_extends`). */
+  config: ConfigSource;
+  data: GitHubData;
+  stats: ConditionalRequestStats;
+}
+
+const scopes = new WeakMap<object, EventScope>();
+
+/** The scope of one event; the conditional-request layer is added to the event's client once. */
+export function scopeOf(context: Context, state: AppState): EventScope | undefined {
+  const existing = scopes.get(context);
+  if (existing !== undefined) return existing;
+  const payload = context.payload as { installation?: { id: number }; repository?: { name: string; owner: { login: string } } };
+  if (payload.installation === undefined || payload.repository === undefined) {
+    context.log.warn({ event: context.name }, 'event without installation or repository; ignored');
+    return undefined;
+  }
+  const octokit = context.octokit as unknown as GitHubClient;
+  const repository = { owner: payload.repository.owner.login, repo: payload.repository.name };
+  const stats = state.responses.attach(octokit, payload.installation.id);
+  const scope: EventScope = {
+    state,
+    octokit,
+    installationId: payload.installation.id,
+    repository,
+    log: context.log,
+    config: context as unknown as ConfigSource,
+    data: new GitHubData(octokit, repository),
+    stats,
+  };
+  scopes.set(context, scope);
+  return scope;
+}
+
+/** A fresh data layer for another evaluation in the same event (facts must not leak between commits). */
+export function withFreshData(scope: EventScope): EventScope {
+  return { ...scope, data: new GitHubData(scope.octokit, scope.repository) };
+}
+
+export function targetOf(scope: EventScope, headSha: string, pullNumber?: number): CheckRunTarget {
+  return {
+    octokit: scope.octokit,
+    installationId: scope.installationId,
+    repository: scope.repository,
+    headSha,
+    ...(pullNumber === undefined ? {} : { externalId: String(pullNumber) }),
+  };
+}
+
+export function queueKey(scope: EventScope, sha: string): string {
+  return `${scope.installationId}/${scope.repository.owner}/${scope.repository.repo}@${sha}`;
+}
