@@ -12,6 +12,7 @@ import { repositoryRoot, gitIn, GitError } from './git.js';
 import { processIO, UsageError, type CliIO } from './io.js';
 import { readUserFile, runCheck, type CheckOptions, type OutputFormat } from './check.js';
 import { ConfigInvalid } from './config-errors.js';
+import { registerReportCommand } from '../report/command.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -87,6 +88,8 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     .action(async (options: { force?: boolean }) => {
       setExitCode(await runInit(io, options.force === true));
     });
+
+  registerReportCommand(program, io, setExitCode);
 
   return program;
 }

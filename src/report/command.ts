@@ -9,7 +9,7 @@ import { aggregate } from './aggregate.js';
 import { collectHistory, ReportInputError } from './collect.js';
 import { fetchMergedPulls } from './github.js';
 import { git } from './git.js';
-import { progressBar } from './progress.js';
+import { progressBar, type ProgressStream } from './progress.js';
 import { renderText } from './render/text.js';
 import { renderHtml } from './render/html.js';
 import type { ReportData } from './model.js';
@@ -100,7 +100,14 @@ interface CommandFlags {
 }
 
 /** Runs the command; returns the exit code (0, or 2 on bad input with a one-line reason on stderr). */
-export async function runReportCommand(flags: CommandFlags, io: { cwd: string; env: NodeJS.ProcessEnv; stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream }): Promise<number> {
+export interface ReportIO {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: ProgressStream;
+}
+
+export async function runReportCommand(flags: CommandFlags, io: ReportIO): Promise<number> {
   const now = new Date();
   const bar = progressBar(io.stderr);
   try {
@@ -132,7 +139,17 @@ export async function runReportCommand(flags: CommandFlags, io: { cwd: string; e
   }
 }
 
-export function registerReportCommand(program: Command): Command {
+/**
+ * Adds `report` to the CLI. `io` and `setExitCode` let the CLI run in-process (tests); by default the
+ * command uses the process's streams and exit code.
+ */
+export function registerReportCommand(
+  program: Command,
+  io: ReportIO = { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr },
+  setExitCode: (code: number) => void = (code) => {
+    process.exitCode = code;
+  },
+): Command {
   return program
     .command('report')
     .description('Show the trend of the default branch: changes per week, size, tests, risky changes without flags and, with --github, review coverage')
@@ -146,6 +163,6 @@ export function registerReportCommand(program: Command): Command {
     .option('--cache-dir <dir>', 'where GitHub answers are cached (default: .git/monoenv)')
     .option('--no-cache', 'do not read or write the GitHub cache')
     .action(async (flags: CommandFlags) => {
-      process.exitCode = await runReportCommand(flags, { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr });
+      setExitCode(await runReportCommand(flags, io));
     });
 }

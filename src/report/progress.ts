@@ -7,7 +7,13 @@ export interface Progress {
   done(): void;
 }
 
-export function progressBar(stream: NodeJS.WriteStream = process.stderr, label = 'Reading history'): Progress {
+export interface ProgressStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export function progressBar(stream: ProgressStream = process.stderr, label = 'Reading history'): Progress {
   if (!stream.isTTY) return { update: () => {}, done: () => {} };
   let last = 0;
   let drawn = false;
