@@ -98,9 +98,11 @@ export class ResponseCache {
         stats.fromMemory++;
         return { ...cached.response };
       }
-      const conditional = cached?.kind === 'etag' ? { ...options, headers: { ...options.headers, 'if-none-match': cached.etag } } : options;
+      // Hooks wrapped inside this one are bound to this very options object (before-after-hook), so the
+      // header is set on it rather than on a copy.
+      if (cached?.kind === 'etag') options.headers['if-none-match'] = cached.etag;
       try {
-        const response = await request(conditional);
+        const response = await request(options);
         this.#remember(key, url, response as StoredResponse);
         return response;
       } catch (error) {

@@ -1,0 +1,211 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import nock from 'nock';
+import {
+  ApiLog, BASE_SHA, CONFIG_URL_PATH, HEAD_SHA, ORG_CONFIG_PATH, RAW, REPO_PATH, captureBody, deliver, fixture, github, loadApp, mockNoConfig, mockToken,
+} from './harness.js';
+
+/** The two files of PR #7 as GitHub's "list pull request files" gives them. */
+export const PR_FILES = [
+  {
+    sha: 'd6fde92930d4715a2b49857d24b940956b26d2d3',
+    filename: 'src/checkout/discount.ts',
+    status: 'added',
+    additions: 3,
+    deletions: 0,
+    changes: 3,
+    patch: '@@ -0,0 +1,3 @@\n+export function applyDiscount(total: number, percent: number): number {\n+  return Math.round(total * (100 - percent)) / 100;\n+}',
+  },
+  {
+    sha: 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391',
+    filename: 'src/checkout/cart.ts',
+    status: 'modified',
+    additions: 1,
+    deletions: 1,
+    changes: 2,
+    patch:
+      '@@ -10,4 +10,4 @@ export class Cart {\n   total(): number {\n-    return this.items.reduce((n, i) => n + i.price, 0);\n+    return applyDiscount(this.items.reduce((n, i) => n + i.price, 0), this.discount);\n   }\n }',
+  },
+];
+
+const FILES_PATH = `${REPO_PATH}/pulls/7/files?per_page=100`;
+const GITATTRIBUTES_PATH = `${REPO_PATH}/contents/.gitattributes?ref=${BASE_SHA}`;
+const LOOKUP_PATH = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=latest`;
+
+interface CheckRunBody {
+  name?: string;
+  head_sha?: string;
+  status?: string;
+  conclusion?: string;
+  external_id?: string;
+  output: { title: string; summary: string; text?: string; annotations: { path: string; start_line: number; annotation_level: string; title?: string }[] };
+}
+
+describe('pull_request events', () => {
+  let log: ApiLog;
+  beforeEach(() => {
+    nock.disableNetConnect();
+    log = new ApiLog();
+  });
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+
+  it('opened: evaluates the head commit and creates one completed check run, in 6 calls', async () => {
+    const probot = await loadApp();
+    const created: CheckRunBody[] = [];
+    const scope = mockNoConfig(mockToken(github(log)))
+      .get(FILES_PATH).reply(200, PR_FILES, { etag: '"files-v1"' })
+      .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
+      .get(LOOKUP_PATH).reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1001 });
+
+    await deliver(probot, 'pull_request', fixture('pull_request.opened'));
+
+    expect(scope.isDone()).toBe(true);
+    expect(created).toHaveLength(1);
+    const run = created[0];
+    expect(run).toMatchObject({ name: 'monoenv', head_sha: HEAD_SHA, status: 'completed', external_id: '7', conclusion: 'success' });
+    expect(run.output.title).toMatch(/^XS change \(5 lines\)/);
+    expect(run.output.summary).toContain('| Rule | Status |');
+    // Both source files changed without a test: the tests rule's warnings sit on their first changed lines.
+    expect(run.output.annotations.map((a) => [a.path, a.start_line, a.annotation_level])).toEqual(
+      expect.arrayContaining([
+        ['src/checkout/discount.ts', 1, 'warning'],
+        ['src/checkout/cart.ts', 11, 'warning'],
+      ]),
+    );
+    expect(log.tokens).toHaveLength(1);
+    expect(log.limited).toHaveLength(6);
+    expect(log.notModified).toHaveLength(0);
+  });
+
+  it('synchronize then labeled: the second event costs 304s and one update, and the label waives the tests rule', async () => {
+    const probot = await loadApp();
+    const created: CheckRunBody[] = [];
+    const updated: CheckRunBody[] = [];
+    const first = mockNoConfig(mockToken(github(log)))
+      .get(FILES_PATH).reply(200, PR_FILES, { etag: '"files-v1"' })
+      .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
+      .get(LOOKUP_PATH).reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1001 });
+    await deliver(probot, 'pull_request', fixture('pull_request.synchronize'));
+    expect(first.isDone()).toBe(true);
+    expect(log.limited).toHaveLength(6);
+    log.clear();
+
+    // The missing configuration and .gitattributes (at a commit) are remembered; the file list is asked
+    // conditionally and has not changed.
+    let conditional: string | undefined;
+    const second = github(log)
+      .get(FILES_PATH)
+      .matchHeader('if-none-match', (value: string) => {
+        conditional = value;
+        return true;
+      })
+      .reply(304, '')
+      .patch(`${REPO_PATH}/check-runs/1001`, captureBody(updated)).reply(200, { id: 1001 });
+    await deliver(probot, 'pull_request', fixture('pull_request.labeled'));
+
+    expect(second.isDone()).toBe(true);
+    expect(conditional).toBe('"files-v1"');
+    expect(log.routes).toEqual([`PATCH ${REPO_PATH}/check-runs/1001`]);
+    expect(log.notModified).toHaveLength(1);
+    expect(log.tokens).toHaveLength(0);
+    expect(updated).toHaveLength(1);
+    expect(updated[0]).toMatchObject({ status: 'completed', conclusion: 'success', external_id: '7' });
+    expect(updated[0].output.summary).toContain('no-tests-needed');
+    // The waived findings became notices: new annotations, so they are sent.
+    expect(updated[0].output.annotations.every((a) => a.annotation_level === 'notice')).toBe(true);
+    expect(created[0].output.annotations.length).toBe(updated[0].output.annotations.length);
+  });
+
+  it('redelivery of the same event leaves one run and costs no write', async () => {
+    const probot = await loadApp();
+    const created: CheckRunBody[] = [];
+    const scope = mockNoConfig(mockToken(github(log)))
+      .get(FILES_PATH).reply(200, PR_FILES, { etag: '"files-v1"' })
+      .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
+      .get(LOOKUP_PATH).reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1001 })
+      .get(FILES_PATH).matchHeader('if-none-match', '"files-v1"').reply(304, '');
+    const payload = fixture('pull_request.opened');
+    await deliver(probot, 'pull_request', payload, 'same-delivery');
+    await deliver(probot, 'pull_request', payload, 'same-delivery');
+
+    expect(scope.isDone()).toBe(true);
+    expect(created).toHaveLength(1);
+    expect(log.requests.filter((r) => r.method !== 'GET' && r.path.includes('check-runs'))).toHaveLength(1);
+    expect(log.limited).toHaveLength(6);
+    expect(log.notModified).toHaveLength(1);
+  });
+
+  it('a redelivery that another replica handled first updates the run GitHub already has', async () => {
+    const probot = await loadApp();
+    const updated: CheckRunBody[] = [];
+    const existing = {
+      id: 555,
+      external_id: '7',
+      status: 'completed',
+      conclusion: 'failure',
+      app: { id: 123 },
+      output: { title: 'stale', summary: 'stale', annotations_count: 0 },
+    };
+    const otherApp = { ...existing, id: 556, app: { id: 999 } };
+    const scope = mockNoConfig(mockToken(github(log)))
+      .get(FILES_PATH).reply(200, PR_FILES, { etag: '"files-v1"' })
+      .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
+      .get(LOOKUP_PATH).reply(200, { total_count: 2, check_runs: [otherApp, existing] })
+      .patch(`${REPO_PATH}/check-runs/555`, captureBody(updated)).reply(200, { id: 555 });
+    await deliver(probot, 'pull_request', fixture('pull_request.opened'));
+    expect(scope.isDone()).toBe(true);
+    expect(updated).toHaveLength(1);
+    expect(updated[0].output.annotations.length).toBeGreaterThan(0);
+    expect(log.limited).toHaveLength(6);
+  });
+
+  it('closed without merging does nothing', async () => {
+    const probot = await loadApp();
+    const payload = fixture<{ pull_request: Record<string, unknown> }>('pull_request.closed.merged');
+    payload.pull_request.merged = false;
+    payload.pull_request.merge_commit_sha = null;
+    await deliver(probot, 'pull_request', payload);
+    expect(log.requests).toHaveLength(0);
+  });
+
+  it('a draft is evaluated and its title says so', async () => {
+    const probot = await loadApp();
+    const created: CheckRunBody[] = [];
+    const payload = fixture<{ pull_request: Record<string, unknown> }>('pull_request.opened');
+    payload.pull_request.draft = true;
+    const scope = mockNoConfig(mockToken(github(log)))
+      .get(FILES_PATH).reply(200, PR_FILES)
+      .get(GITATTRIBUTES_PATH).reply(404, {})
+      .get(LOOKUP_PATH).reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1001 });
+    await deliver(probot, 'pull_request', payload);
+    expect(scope.isDone()).toBe(true);
+    expect(created[0].output.title).toMatch(/^Draft · /);
+  });
+
+  it('a review re-evaluates: totals come from the file list, reviews only when the review rule needs them', async () => {
+    const probot = await loadApp();
+    const created: CheckRunBody[] = [];
+    const config = 'review:\n  before_merge: true\n';
+    const scope = mockToken(github(log))
+      .get(CONFIG_URL_PATH).reply(200, config, { ...RAW, etag: '"config-v1"' })
+      .get(FILES_PATH).reply(200, PR_FILES)
+      .get(GITATTRIBUTES_PATH).reply(404, {})
+      .get(`${REPO_PATH}/pulls/7/reviews?per_page=100`).reply(200, [
+        { id: 80, user: { login: 'octo-reviewer', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA, submitted_at: '2024-05-01T10:00:00Z' },
+      ])
+      .get(LOOKUP_PATH).reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1001 });
+    await deliver(probot, 'pull_request_review', fixture('pull_request_review.submitted'));
+    expect(scope.isDone()).toBe(true);
+    expect(log.routes).not.toContain(`GET ${REPO_PATH}/pulls/7`);
+    expect(log.routes).not.toContain(`GET ${ORG_CONFIG_PATH}`);
+    expect(created[0].output.summary).toContain('octo-reviewer');
+    expect(log.limited).toHaveLength(6);
+  });
+});
