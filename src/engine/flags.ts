@@ -134,6 +134,7 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
  */
 const TEMPLATE_TAG = /\{%-?\s*(flag|switch|sample|ifswitch|ifflag)\s+["']([^"']{1,200})["']/;
 const BLADE_FEATURE = /@feature\s*\(\s*["']([^"']{1,200})["']/;
+const FLAGS_OBJECT = /(?<![\w$])(?:flags|featureFlags|ldFlags)\.([A-Za-z_$][\w$]*)(?![\w$])/g;
 const TOGGLZ = /\b([A-Z]\w*)\.([A-Z][A-Z0-9_]*)\.isActive\(\s*\)/;
 
 /** A compiled matcher: build once per evaluation (names, combined alternation, user patterns). */
@@ -160,7 +161,7 @@ export class FlagMatcher {
     this.namesRe = new RegExp(`(?<![\\w$])(${names.join('|')})(?![\\w$?!])`, 'g');
     // `\b` rather than a lookbehind: V8 runs this alternation several times faster, and the exact
     // boundaries are checked by namesRe on the few lines that pass.
-    this.prefilterRe = new RegExp(`\\b(?:${names.join('|')})|\\{%|@feature|\\.isActive\\(`, 'g');
+    this.prefilterRe = new RegExp(`\\b(?:${names.join('|')})|\\{%|@feature|\\.isActive\\(|lags\\.`, 'g');
     this.userPatternSources = [...(options.flagPatterns ?? [])];
     this.userPatterns = this.userPatternSources.map((p) => RE2JS.compile(p, RE2JS.MULTILINE));
   }
@@ -250,6 +251,16 @@ export class FlagMatcher {
         const after = match.index + name.length;
         const check = this.readCall(record, line, after, nameStart, next);
         if (check) found.push(check);
+      }
+    }
+    if (line.includes('lags.')) {
+      // The flags object of LaunchDarkly's React SDK (`const flags = useFlags()`, `this.props.flags`) and the
+      // usual names teams give it: a property read is a flag read, whether or not the patch shows where the
+      // object came from. Method calls on it (`flags.map(`) are not.
+      FLAGS_OBJECT.lastIndex = 0;
+      let read: RegExpExecArray | null;
+      while ((read = FLAGS_OBJECT.exec(line)) !== null) {
+        if (line[read.index + read[0].length] !== '(') found.push({ key: read[1], call: 'flags object', sdk: 'LaunchDarkly', index: read.index });
       }
     }
     if (line.includes('{%')) {

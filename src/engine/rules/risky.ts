@@ -24,13 +24,11 @@ import {
   type LineKind,
 } from '../symbols.js';
 import { plural } from '../conclusion.js';
+import { isTestPath } from './tests.js';
 
-/**
- * Whether a path is a test file (its flag calls are test setup, and it changes no production behaviour).
- * Kept behind this one function so the tests rule's own mapping can replace it.
- */
+/** Test files (the tests rule's own definition): their flag calls are test setup, and they change no production behaviour. */
 function testPathMatcher(config: MonoenvConfig): PathMatcher {
-  return pathMatcher(config.tests.test);
+  return (path) => isTestPath(path, config);
 }
 
 interface Row {
