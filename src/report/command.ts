@@ -11,7 +11,6 @@ import { fetchMergedPulls } from './github.js';
 import { git } from './git.js';
 import { progressBar, type ProgressStream } from './progress.js';
 import { renderText } from './render/text.js';
-import { renderHtml } from './render/html.js';
 import type { ReportData } from './model.js';
 
 export interface ReportOptions {
@@ -124,7 +123,11 @@ export async function runReportCommand(flags: CommandFlags, io: ReportIO): Promi
       progress: (done, total) => bar.update(done, total),
     });
     bar.done();
-    if (flags.html) await writeFile(flags.html, await renderHtml(data));
+    if (flags.html) {
+      // Vega loads only when a page is asked for, so the other commands start fast.
+      const { renderHtml } = await import('./render/html.js');
+      await writeFile(flags.html, await renderHtml(data));
+    }
     if (flags.format === 'json') io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
     else io.stdout.write(renderText(data, { color: io.stdout.isTTY === true && !io.env.NO_COLOR, ...(flags.weeks ? { weeks: Number(flags.weeks) } : {}) }));
     if (flags.html && flags.format !== 'json') io.stderr.write(`HTML report written to ${flags.html}\n`);

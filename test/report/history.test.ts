@@ -74,6 +74,9 @@ describe('collectHistory on a generated repository', () => {
     expect(collected.records.filter((r) => r.needsTests).map((r) => r.subject)).toEqual([
       'hotfix', 'Add x', 'Big import (#8)', 'More billing (#6)', 'Billing change (#4)', 'Add report', 'Add greeting (#1)',
     ]);
+    // Tests beside the source (hello.test.ts, x.test.ts) satisfy the tests rule; the unflagged billing change fires risky.
+    expect(collected.records.filter((r) => r.hasTests).map((r) => r.subject)).toEqual(['Add x', 'Add greeting (#1)']);
+    expect(collected.records.filter((r) => r.riskyUnflagged).map((r) => r.subject)).toEqual(['Billing change (#4)']);
     expect(collected.history).toMatchObject({ branch: 'main', shallow: false, judged: 10, skipped: [] });
     expect(collected.missing).toEqual([expect.stringMatching(/^2 changes were judged with the default configuration/)]);
   });

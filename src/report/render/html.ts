@@ -3,18 +3,26 @@
  * (renders them to SVG in Node, no DOM or canvas needed), and inlined: the page loads nothing and runs no
  * script when viewed, so it can be mailed, archived as a CI artefact or opened offline.
  */
-import type { TopLevelSpec } from 'vega-lite';
+import { View, parse } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
 import { SIZE_CLASSES, type ReportData } from '../model.js';
 import { configLine, count, day, decimal, heading, hours, lines, percent } from './format.js';
 
 const SIZE_COLOURS = ['#1a9850', '#91cf60', '#d9ef8b', '#fee08b', '#fc8d59', '#d73027'];
-const WIDTH = 520;
+const WIDTH = 470;
 const HEIGHT = 200;
 
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
 const weekAxis = { field: 'week', type: 'temporal', title: null, axis: { format: '%b %d', labelAngle: 0, tickCount: 8 } } as const;
+/** Bars need a band per week: an ordinal axis on the week's Monday, labelled like the temporal ones. */
+const weekBands = {
+  field: 'week',
+  type: 'ordinal',
+  title: null,
+  axis: { labelExpr: "timeFormat(toDate(datum.value + 'T00:00:00'), '%b %d')", labelAngle: 0, labelOverlap: true },
+} as const;
 
 export function chartSpecs(data: ReportData): { title: string; spec: TopLevelSpec }[] {
   const base = { width: WIDTH, height: HEIGHT, background: 'white', config: { font: 'system-ui, sans-serif', view: { stroke: null } } };
@@ -32,9 +40,9 @@ export function chartSpecs(data: ReportData): { title: string; spec: TopLevelSpe
         data: { values: arrivals },
         mark: { type: 'bar' },
         encoding: {
-          x: { ...weekAxis, timeUnit: 'yearmonthdate', bandPosition: 0 },
+          x: weekBands,
           y: { field: 'changes', type: 'quantitative', title: 'changes', stack: 'zero' },
-          color: { field: 'how', type: 'nominal', title: null, scale: { domain: ['pull request', 'direct push'], range: ['#4c78a8', '#e45756'] }, legend: { orient: 'top' } },
+          color: { field: 'how', type: 'nominal', title: null, scale: { domain: ['pull request', 'direct push'], range: ['#4c78a8', '#e45756'] }, legend: { orient: 'top', labelLimit: 320 } },
         },
       },
     },
@@ -45,7 +53,7 @@ export function chartSpecs(data: ReportData): { title: string; spec: TopLevelSpe
         data: { values: sizes },
         mark: { type: 'bar' },
         encoding: {
-          x: { ...weekAxis, timeUnit: 'yearmonthdate' },
+          x: weekBands,
           y: { field: 'changes', type: 'quantitative', stack: 'normalize', title: 'share', axis: { format: '%' } },
           color: { field: 'class', type: 'ordinal', title: null, scale: { domain: [...SIZE_CLASSES], range: SIZE_COLOURS }, legend: { orient: 'top', direction: 'horizontal' } },
           order: { field: 'order', type: 'quantitative' },
@@ -82,7 +90,15 @@ export function chartSpecs(data: ReportData): { title: string; spec: TopLevelSpe
       encoding: {
         x: weekAxis,
         y: { field: 'share', type: 'quantitative', title: 'share', scale: { domain: [0, 1] }, axis: { format: '%' } },
-        color: { field: 'measure', type: 'nominal', title: null, scale: { domain: ['reviewed (valid approval)', 'changes to source with tests'], range: ['#54a24b', '#f58518'] }, legend: { orient: 'top' } },
+        color: {
+          field: 'measure',
+          type: 'nominal',
+          title: null,
+          scale: data.review
+            ? { domain: ['reviewed (valid approval)', 'changes to source with tests'], range: ['#54a24b', '#f58518'] }
+            : { domain: ['changes to source with tests'], range: ['#f58518'] },
+          legend: { orient: 'top', labelLimit: 320 },
+        },
       },
     },
   });
@@ -91,8 +107,7 @@ export function chartSpecs(data: ReportData): { title: string; spec: TopLevelSpe
 
 /** Renders a Vega-Lite spec to an SVG string. */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
-  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
+  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {
@@ -112,6 +127,7 @@ h1{font-size:22px;margin:0 0 4px}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(560px,1fr));gap:12px}
 figure{background:#fff;border:1px solid #d1d9e0;border-radius:8px;margin:0;padding:12px}
 figcaption{font-weight:600;margin-bottom:6px}
+figure svg{max-width:100%;height:auto}
 table{border-collapse:collapse;background:#fff;width:100%;margin-top:20px;font-variant-numeric:tabular-nums}
 th,td{border-bottom:1px solid #d1d9e0;padding:4px 8px;text-align:right}
 th:first-child,td:first-child{text-align:left}
