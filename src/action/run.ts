@@ -155,16 +155,28 @@ async function writeSummary(records: CheckRunRecord[]): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   for (const record of records) {
     const icon = record.conclusion === 'failure' ? '❌' : record.conclusion === 'success' ? '✅' : 'ℹ️';
-    core.summary.addHeading(`${icon} ${record.name ?? 'monoenv'}: ${record.title ?? record.conclusion ?? record.status ?? ''}`, 2);
-    if (record.summary) core.summary.addRaw(record.summary, true);
-    if (record.text) core.summary.addRaw(record.text, true);
-    if (record.htmlUrl) core.summary.addLink('The check run, with its annotations', record.htmlUrl).addEOL();
+    // Markdown, not core.summary's HTML helpers: an HTML heading directly followed by the summary's table
+    // would swallow the table into the HTML block.
+    const parts = [`## ${icon} ${record.name ?? 'monoenv'}: ${record.title ?? record.conclusion ?? record.status ?? ''}`];
+    if (record.htmlUrl) parts.push(`[The check run, with its annotations](${record.htmlUrl})`);
+    if (record.summary) parts.push(record.summary);
+    if (record.text) parts.push(record.text);
+    core.summary.addRaw(`${parts.join('\n\n')}\n\n`);
   }
   await core.summary.write();
 }
 
-/** Reads the workflow's event, runs the handlers and reports; resolves to what it concluded (it never throws). */
-export async function runAction(appFn: ApplicationFunction, env: NodeJS.ProcessEnv = process.env): Promise<ActionResult> {
+export interface RunActionOptions {
+  /** The Octokit class the handlers' clients are built from (the app's own, with its retry settings). */
+  Octokit?: typeof ProbotOctokit;
+}
+
+/**
+ * Reads the workflow's event, runs the handlers and reports; resolves to what it concluded (it never throws).
+ * `env` supplies the token and the event; outputs and the job summary go where @actions/core finds them
+ * (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY in process.env).
+ */
+export async function runAction(appFn: ApplicationFunction, env: NodeJS.ProcessEnv = process.env, options: RunActionOptions = {}): Promise<ActionResult> {
   const eventName = env.GITHUB_EVENT_NAME ?? '';
   const result: ActionResult = { event: eventName, checkRuns: [], failed: false };
   const fail = (message: string): ActionResult => {
@@ -187,10 +199,13 @@ export async function runAction(appFn: ApplicationFunction, env: NodeJS.ProcessE
   const probot = new Probot({
     githubToken: token,
     baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
-    Octokit: ProbotOctokit.plugin(ledger.plugin),
+    Octokit: (options.Octokit ?? ProbotOctokit).plugin(ledger.plugin),
     logLevel: (env.LOG_LEVEL as 'info' | undefined) ?? (env.RUNNER_DEBUG === '1' ? 'debug' : 'warn'),
   });
   const name = EVENT_ALIASES[eventName] ?? eventName;
+  // A workflow's event carries no installation; the handlers keep their per-installation caches under one, so
+  // the workflow's token stands as installation 0. Authentication is the token's either way.
+  if (payload.installation === undefined) payload.installation = { id: 0 };
   try {
     await probot.load(appFn, { cwd: process.cwd(), addHandler: () => undefined });
     await probot.receive({

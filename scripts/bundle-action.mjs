@@ -1,0 +1,72 @@
+// Bundles the GitHub Action into one file, dist/action/index.js, so the action runs with no install step.
+//
+// The bundle is committed: GitHub runs an action straight from the tagged commit and installs nothing. It is
+// rebuilt by `prepare` (so every `npm ci`/`npm install`, CI's included, refreshes it from the sources) and by
+// the `version` script (so every release commit made with `npm version` carries a bundle built from that
+// commit). A test that failed whenever the committed file lagged would fail every change to the engine that
+// did not also rebuild 1.6 MB of output; what users run is the tagged bundle, and that one is always current.
+// The Action's tests bundle the current sources themselves (`--out FILE`) and run that file.
+//
+//   node scripts/bundle-action.mjs                 writes dist/action/index.js
+//   node scripts/bundle-action.mjs --out FILE      writes the Action's bundle to FILE
+//   node scripts/bundle-action.mjs --check         exits 1 when dist/action/index.js is not current
+//   node scripts/bundle-action.mjs --lambda        writes dist/lambda/index.mjs (not committed)
+import { build } from 'esbuild';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ACTION_BUNDLE = 'dist/action/index.js';
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** The esbuild options, shared with the test that checks the committed bundle is current. */
+export const bundleOptions = {
+  absWorkingDir: root,
+  entryPoints: ['src/action/index.ts'],
+  bundle: true,
+  platform: 'node',
+  // The action declares node24; the bundle also runs on Node 20, where this repository's tests run it.
+  target: 'node20',
+  format: 'esm',
+  // Some bundled CommonJS dependencies call require() for Node's built-ins, which ESM output lacks.
+  banner: { js: "import { createRequire as __monoenvCreateRequire } from 'node:module';\nconst require = __monoenvCreateRequire(import.meta.url);" },
+  legalComments: 'none',
+  minify: true,
+  logLevel: 'warning',
+  write: false,
+  outfile: ACTION_BUNDLE,
+};
+
+export const LAMBDA_BUNDLE = 'dist/lambda/index.mjs';
+export const lambdaOptions = {
+  ...bundleOptions,
+  entryPoints: ['src/lambda/index.ts'],
+  // Lambda's Node.js 22 and 24 runtimes.
+  target: 'node22',
+  outfile: LAMBDA_BUNDLE,
+};
+
+export async function bundleAction() {
+  const result = await build(bundleOptions);
+  return result.outputFiles[0].text;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--check')) {
+  // Exit 1 when the committed bundle is not what the sources build today.
+  const built = await bundleAction();
+  const committed = existsSync(new URL(`../${ACTION_BUNDLE}`, import.meta.url)) ? readFileSync(new URL(`../${ACTION_BUNDLE}`, import.meta.url), 'utf8') : '';
+  if (built !== committed) {
+    process.stderr.write(`${ACTION_BUNDLE} is out of date: run \`npm run bundle:action\` and commit it.\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`${ACTION_BUNDLE} is current.\n`);
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const lambda = process.argv.includes('--lambda');
+  const result = await build(lambda ? lambdaOptions : bundleOptions);
+  const text = result.outputFiles[0].text;
+  const outIndex = process.argv.indexOf('--out');
+  const file = outIndex > 0 ? resolve(process.argv[outIndex + 1]) : resolve(root, lambda ? LAMBDA_BUNDLE : ACTION_BUNDLE);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+  process.stdout.write(`${file}: ${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB\n`);
+}
