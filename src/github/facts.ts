@@ -138,7 +138,10 @@ export class GitHubData {
         mediaType: { format: 'raw' },
         ...(ref === undefined ? {} : { ref }),
       });
-      return typeof data === 'string' ? data : null;
+      if (typeof data === 'string') return data;
+      // A content type without a charset makes Octokit hand over bytes.
+      if (data instanceof ArrayBuffer) return new TextDecoder().decode(data);
+      return null;
     } catch (error) {
       if ((error as { status?: number }).status === 404) return null;
       throw error;

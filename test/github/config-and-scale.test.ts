@@ -162,7 +162,7 @@ describe('scale and failures', () => {
     let scope = mockNoConfig(mockToken(github(log)));
     for (let page = 1; page <= 7; page++) {
       const query = page === 1 ? 'per_page=100' : `per_page=100&page=${page}`;
-      const link = page < 7 ? { link: `<https://api.github.com${REPO_PATH}/pulls/7/files?per_page=100&page=${page + 1}>; rel="next"` } : {};
+      const link: Record<string, string> = page < 7 ? { link: `<https://api.github.com${REPO_PATH}/pulls/7/files?per_page=100&page=${page + 1}>; rel="next"` } : {};
       scope = scope.get(`${REPO_PATH}/pulls/7/files?${query}`).reply(200, files.slice((page - 1) * 100, page * 100), link);
     }
     const created: CheckRunBody[] = [];
