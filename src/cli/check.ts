@@ -155,7 +155,7 @@ export async function gatherAndJudge(io: CliIO, options: CheckOptions): Promise<
     readFileAt(git, range.base.sha, GITATTRIBUTES_PATH),
     diffBetween(git, range.forkPoint, range.head.sha),
     commitsBetween(git, range.forkPoint, range.head.sha),
-    git.run(['log', '-1', '--format=%an%x1f%ae', range.head.sha]),
+    git.run(['log', '-1', '--no-show-signature', '--format=%an%x1f%ae', range.head.sha]),
     options.body === undefined ? Promise.resolve('') : readUserFile(io, options.body, '--body'),
   ]);
   const [authorName = '', authorEmail = ''] = headAuthor.trim().split('\x1f');

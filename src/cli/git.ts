@@ -107,10 +107,17 @@ export async function readFileAt(git: GitRunner, commit: string, path: string): 
   return git.run(['cat-file', 'blob', object]);
 }
 
-/** The unified diff the engine's parser reads (`parseGitDiff`), between two commits. */
+/**
+ * The unified diff the engine's parser reads (`parseGitDiff`), between two commits. The `-c` settings pin
+ * what a user's git configuration could change: GitHub's three lines of context (the risky rule's `hunk`
+ * evidence depends on them), unmerged nearby hunks, and one-line submodule entries.
+ */
 export function diffBetween(git: GitRunner, base: string, head: string): Promise<string> {
   return git.run([
     '-c', 'core.quotepath=false',
+    '-c', 'diff.context=3',
+    '-c', 'diff.interHunkContext=0',
+    '-c', 'diff.submodule=short',
     'diff', '--no-color', '--no-ext-diff', '--find-renames', '--find-copies', '--src-prefix=a/', '--dst-prefix=b/',
     base, head,
   ]);
