@@ -16,8 +16,11 @@ import type { ChangedFile, DiffLine, FileStatus, Hunk } from './change.js';
 
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$/s;
 
-/** Reads `text` line by line without splitting it into an array first; drops one trailing `\r`. */
-function forEachLine(text: string, visit: (line: string) => void): void {
+/**
+ * Visits each line of `text` as a [start, stop) range, without a trailing `\r`, so that a line's content
+ * is sliced once, and only when it is kept.
+ */
+function forEachLine(text: string, visit: (start: number, stop: number) => void): void {
   let start = 0;
   const length = text.length;
   while (start < length) {
@@ -25,7 +28,7 @@ function forEachLine(text: string, visit: (line: string) => void): void {
     if (end === -1) end = length;
     let stop = end;
     if (stop > start && text.charCodeAt(stop - 1) === 13 /* \r */) stop--;
-    visit(text.slice(start, stop));
+    visit(start, stop);
     start = end + 1;
   }
 }
@@ -51,11 +54,11 @@ class HunkReader {
   private newLeft = 0;
   private last: DiffLine | undefined;
 
-  /** True when the line was a hunk header or belonged to a hunk. */
-  read(line: string): boolean {
-    const first = line.charCodeAt(0);
-    if (first === 64 /* @ */ && line.startsWith('@@ ')) {
-      const m = HUNK_HEADER.exec(line);
+  /** Reads the line text[start, stop); true when it was a hunk header or belonged to a hunk. */
+  read(text: string, start: number, stop: number): boolean {
+    const first = start < stop ? text.charCodeAt(start) : -1;
+    if (first === 64 /* @ */ && text.startsWith('@@ ', start)) {
+      const m = HUNK_HEADER.exec(text.slice(start, stop));
       if (m !== null) {
         this.open(m);
         return true;
@@ -64,16 +67,16 @@ class HunkReader {
     const hunk = this.hunk;
     if (hunk === undefined) return false;
     if (first === 43 /* + */) {
-      this.push(hunk, { type: 'add', content: line.slice(1), newLine: this.newLine++ });
+      this.push(hunk, { type: 'add', content: text.slice(start + 1, stop), newLine: this.newLine++ });
       this.newLeft--;
       this.additions++;
     } else if (first === 45 /* - */) {
-      this.push(hunk, { type: 'del', content: line.slice(1), oldLine: this.oldLine++ });
+      this.push(hunk, { type: 'del', content: text.slice(start + 1, stop), oldLine: this.oldLine++ });
       this.oldLeft--;
       this.deletions++;
-    } else if (first === 32 /* space */ || (line.length === 0 && (this.oldLeft > 0 || this.newLeft > 0))) {
+    } else if (first === 32 /* space */ || (first === -1 && (this.oldLeft > 0 || this.newLeft > 0))) {
       // An empty line inside a hunk is a context line whose trailing space was stripped (mail, editors).
-      this.push(hunk, { type: 'context', content: line.slice(1), oldLine: this.oldLine++, newLine: this.newLine++ });
+      this.push(hunk, { type: 'context', content: first === -1 ? '' : text.slice(start + 1, stop), oldLine: this.oldLine++, newLine: this.newLine++ });
       this.oldLeft--;
       this.newLeft--;
     } else if (first === 92 /* \ */) {
@@ -120,7 +123,7 @@ class HunkReader {
 export function parsePatch(patch: string): Hunk[] {
   if (typeof patch !== 'string' || patch.length === 0) return [];
   const reader = new HunkReader();
-  forEachLine(patch, (line) => void reader.read(line));
+  forEachLine(patch, (start, stop) => void reader.read(patch, start, stop));
   return reader.hunks;
 }
 
@@ -336,10 +339,10 @@ export function parseGitDiff(diff: string): ChangedFile[] {
     draft = undefined;
   };
 
-  forEachLine(diff, (line) => {
-    if (line.startsWith('diff --git ')) {
+  forEachLine(diff, (start, stop) => {
+    if (diff.startsWith('diff --git ', start)) {
       flush();
-      const names = gitLineNames(line.slice(11));
+      const names = gitLineNames(diff.slice(start + 11, stop));
       draft = {
         lineFrom: names === null ? null : stripPrefix(names.from, 'a/'),
         lineTo: names === null ? null : stripPrefix(names.to, 'b/'),
@@ -354,15 +357,15 @@ export function parseGitDiff(diff: string): ChangedFile[] {
     }
     const d = draft;
     if (d === undefined || d.inBinaryPatch) return;
-    if (d.inHunks || line.startsWith('@@ ')) {
-      if (d.reader.read(line)) {
+    if (d.inHunks || diff.startsWith('@@ ', start)) {
+      if (d.reader.read(diff, start, stop)) {
         d.inHunks = true;
         return;
       }
       // Past the hunks only a new file header can follow; anything else is noise.
       if (d.inHunks) return;
     }
-    readExtendedHeader(d, line);
+    readExtendedHeader(d, diff.slice(start, stop));
   });
   flush();
   return files;
