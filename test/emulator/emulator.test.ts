@@ -335,6 +335,16 @@ describe('comments and labels', () => {
   });
 });
 
+describe('GitHub Enterprise base URL', () => {
+  it('answers under /api/v3 as Probot uses it with GHE_HOST, with Link headers keeping the prefix', async () => {
+    gh.store.addPullRequest({ owner: OWNER, repo: REPO, number: 2, files: Array.from({ length: 3 }, (_, i) => ({ filename: `f${i}`, patch: patchOf(1) })) });
+    const page = await api('GET', `/api/v3/repos/${OWNER}/${REPO}/pulls/2/files?per_page=2`);
+    expect(page.json).toHaveLength(2);
+    expect(page.headers.get('link')).toContain(`<${gh.url}/api/v3/repos/${OWNER}/${REPO}/pulls/2/files?per_page=2&page=2>; rel="next"`);
+    expect(gh.unmatched).toEqual([]);
+  });
+});
+
 describe('unexpected routes', () => {
   it('404s and records a route the emulator lacks, naming the GitHub route it would be', async () => {
     const response = await api('GET', `/repos/${OWNER}/${REPO}/branches/trunk/protection`);

@@ -270,11 +270,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
   };
 
-  const checkRunsOf = (owner: string, repo: string, sha?: string): StoredCheckRun[] => {
-    const stored = store.getRepo(owner, repo);
-    if (!stored) return [];
-    return [...store.checkRunsById.values()].filter((r) => store.getRepo(r.owner, r.repo) === stored && (sha === undefined || r.head_sha === sha));
-  };
+  const checkRunsOf = (owner: string, repo: string, sha?: string): StoredCheckRun[] => store.checkRunsOf(owner, repo, sha);
 
   const readContents = (ctx: Ctx): Reply => {
     const ref = ctx.query.get('ref') ?? undefined;
@@ -475,7 +471,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           updates: 0,
         };
         applyCheckRunBody(run, body);
-        store.checkRunsById.set(run.id, run);
+        store.addCheckRun(run);
         return { status: 201, body: checkRunJson(store, ctx.repo, run) };
       },
     },
@@ -694,7 +690,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const q = rawUrl.indexOf('?');
     const pathname = q === -1 ? rawUrl : rawUrl.slice(0, q);
     const query = new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1));
-    const matched = matchRoute(method, pathname);
+    // GitHub Enterprise's prefix, which Probot adds when started with GHE_HOST=127.0.0.1:PORT GHE_PROTOCOL=http.
+    const routePath = pathname.startsWith('/api/v3/') ? pathname.slice(7) : pathname;
+    const matched = matchRoute(method, routePath);
     const routeTemplate = matched?.def.template ?? null;
     const headers: Record<string, string> = baseHeaders();
     let status = 500;
@@ -739,7 +737,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     try {
       if (!matched) {
         counters.unmatched++;
-        unmatched.push({ method, path: rawUrl, githubRoute: matchKnownRoute(method, pathname) ?? null });
+        unmatched.push({ method, path: rawUrl, githubRoute: matchKnownRoute(method, routePath) ?? null });
         throw new HttpError(404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
       }
       const { def, params } = matched;

@@ -10,8 +10,21 @@ type Obj = Record<string, unknown>;
 
 const nodeId = (kind: string, id: number | string): string => Buffer.from(`0${kind.length}:${kind}${id}`).toString('base64');
 
+// Users and apps never change once built; caching them keeps large responses cheap.
+const users = new WeakMap<Store, Map<string, Obj>>();
+const apps = new WeakMap<StoredApp, Obj>();
+
 export function userJson(store: Store, login: string | null, type?: 'User' | 'Organization' | 'Bot'): Obj | null {
   if (login === null) return null;
+  let cache = users.get(store);
+  if (!cache) users.set(store, (cache = new Map()));
+  const key = `${login}\0${type ?? ''}\0${store.apiUrl}`;
+  let user = cache.get(key);
+  if (!user) cache.set(key, (user = buildUser(store, login, type)));
+  return user;
+}
+
+function buildUser(store: Store, login: string, type?: 'User' | 'Organization' | 'Bot'): Obj {
   const id = stableId(login);
   return {
     login,
@@ -225,6 +238,12 @@ export function commitJson(store: Store, repo: StoredRepo, commit: StoredCommit,
 }
 
 export function appJson(store: Store, app: StoredApp): Obj {
+  let json = apps.get(app);
+  if (!json) apps.set(app, (json = buildApp(store, app)));
+  return json;
+}
+
+function buildApp(store: Store, app: StoredApp): Obj {
   return {
     id: app.id,
     slug: app.slug,

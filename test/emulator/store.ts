@@ -245,6 +245,8 @@ export class Store {
   readonly installations = new Map<number, StoredInstallation>();
   readonly tokens = new Map<string, StoredToken>();
   readonly checkRunsById = new Map<number, StoredCheckRun>();
+  /** `owner/repo` (lower case) + NUL + head sha → runs, oldest first */
+  readonly checkRunsBySha = new Map<string, StoredCheckRun[]>();
   readonly suites = new Map<string, StoredSuite>();
   readonly suitesById = new Map<number, StoredSuite>();
   readonly commentsById = new Map<number, StoredComment>();
@@ -619,6 +621,21 @@ export class Store {
 
   newCheckRunId(): number {
     return this.nextCheckRunId++;
+  }
+
+  addCheckRun(run: StoredCheckRun): void {
+    this.checkRunsById.set(run.id, run);
+    const key = `${repoKey(run.owner, run.repo)}\0${run.head_sha}`;
+    const runs = this.checkRunsBySha.get(key);
+    if (runs) runs.push(run);
+    else this.checkRunsBySha.set(key, [run]);
+  }
+
+  /** Runs of a repository, oldest first; only those on `sha` when given. */
+  checkRunsOf(owner: string, repo: string, sha?: string): StoredCheckRun[] {
+    const key = repoKey(owner, repo);
+    if (sha !== undefined) return [...(this.checkRunsBySha.get(`${key}\0${sha}`) ?? [])];
+    return [...this.checkRunsById.values()].filter((r) => repoKey(r.owner, r.repo) === key);
   }
 
   labelsOf(owner: string, repo: string, number: number): string[] {

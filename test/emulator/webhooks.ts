@@ -65,6 +65,7 @@ function example(name: string, action?: string): Obj {
   return structuredClone(found);
 }
 
+// Payloads are deep copies: tests may edit them, and shared objects (users, apps) are cached.
 function common(gh: Emulator, owner: string, repo: string, sender: string | undefined): Obj {
   const stored = gh.store.repo(owner, repo);
   const out: Obj = {
@@ -109,7 +110,7 @@ export function pullRequestEvent(gh: Emulator, options: PullRequestEventOptions)
     payload.before = options.before ?? pull.base.sha;
     payload.after = pull.head.sha;
   }
-  return { name: 'pull_request', payload };
+  return { name: 'pull_request', payload: structuredClone(payload) };
 }
 
 export function pullRequestReviewEvent(gh: Emulator, options: { owner: string; repo: string; number: number; reviewId?: number; action?: 'submitted' | 'dismissed' | 'edited' }): { name: 'pull_request_review'; payload: Obj } {
@@ -121,12 +122,12 @@ export function pullRequestReviewEvent(gh: Emulator, options: { owner: string; r
   const reviewObject = reviewJson(gh.store, stored, pull, review);
   return {
     name: 'pull_request_review',
-    payload: {
+    payload: structuredClone({
       action: options.action ?? 'submitted',
       review: { ...template.review, ...reviewObject, state: review.state.toLowerCase() },
       pull_request: { ...template.pull_request, ...pullJson(gh.store, stored, pull) },
       ...common(gh, options.owner, options.repo, review.user),
-    },
+    }),
   };
 }
 
@@ -169,7 +170,7 @@ export function pushEvent(gh: Emulator, options: PushEventOptions): { name: 'pus
   const repository = { ...repoJson(gh.store, stored), master_branch: stored.defaultBranch, pushed_at: Math.floor(gh.store.now().getTime() / 1000) };
   return {
     name: 'push',
-    payload: {
+    payload: structuredClone({
       ref,
       before: options.before,
       after,
@@ -184,7 +185,7 @@ export function pushEvent(gh: Emulator, options: PushEventOptions): { name: 'pus
       pusher: { name: pusher, email: `${pusher}@users.noreply.github.com` },
       ...common(gh, options.owner, options.repo, pusher),
       repository,
-    },
+    }),
   };
 }
 
@@ -197,11 +198,11 @@ export function checkRunEvent(gh: Emulator, options: { owner: string; repo: stri
   const runs = [...gh.store.checkRunsById.values()].filter((r) => r.suiteId === suite.id);
   return {
     name: 'check_run',
-    payload: {
+    payload: structuredClone({
       action: options.action ?? 'rerequested',
       check_run: { ...runJson, check_suite: suiteJson(gh.store, stored, suite, runs) },
       ...common(gh, options.owner, options.repo, options.sender ?? 'octocat'),
-    },
+    }),
   };
 }
 
@@ -211,10 +212,10 @@ export function checkSuiteEvent(gh: Emulator, options: { owner: string; repo: st
   const runs = [...gh.store.checkRunsById.values()].filter((r) => r.suiteId === suite.id);
   return {
     name: 'check_suite',
-    payload: {
+    payload: structuredClone({
       action: options.action ?? 'rerequested',
       check_suite: suiteJson(gh.store, stored, suite, runs),
       ...common(gh, options.owner, options.repo, options.sender ?? 'octocat'),
-    },
+    }),
   };
 }
