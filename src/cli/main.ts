@@ -3,20 +3,18 @@
  * an invalid configuration or a git error (with a one-line reason on stderr).
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { CONFIG_PATH, parseConfigText } from '../config/load.js';
-import { STARTER_CONFIG } from '../config/starter.js';
-import { repositoryRoot, gitIn, GitError } from './git.js';
+import { CONFIG_PATH } from '../config/path.js';
+import { GitError } from './git.js';
 import { processIO, UsageError, type CliIO } from './io.js';
-import { readUserFile, runCheck, type CheckOptions, type OutputFormat } from './check.js';
-import { ConfigInvalid } from './config-errors.js';
+import type { CheckOptions, OutputFormat } from './check.js';
 import { registerReportCommand } from '../report/command.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+
+// Commands load their modules when they run, so `--help` and `--version` start without the engine.
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -69,6 +67,7 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     .action(async (options: CheckOptions & { head: string }, command: Command) => {
       // `--head HEAD` given by default: remember whether the user named it (it names the branch in titles).
       const headGiven = command.getOptionValueSource('head') === 'cli';
+      const { runCheck } = await import('./check.js');
       setExitCode(await runCheck(io, { ...options, head: headGiven ? options.head : undefined }));
     });
 
@@ -78,6 +77,7 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     .argument('[file]', 'the file to check ("-" reads standard input)')
     .addOption(formatOption(['text', 'json', 'github']))
     .action(async (file: string | undefined, options: { format: OutputFormat }) => {
+      const { runValidate } = await import('./commands.js');
       setExitCode(await runValidate(io, file, options.format));
     });
 
@@ -86,51 +86,13 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     .description(`write a commented starter ${CONFIG_PATH}`)
     .option('--force', 'overwrite an existing file')
     .action(async (options: { force?: boolean }) => {
+      const { runInit } = await import('./commands.js');
       setExitCode(await runInit(io, options.force === true));
     });
 
   registerReportCommand(program, io, setExitCode);
 
   return program;
-}
-
-/** Files named by default live at the top of the repository, wherever in it the command runs. */
-async function repositoryFile(io: CliIO, path: string): Promise<{ absolute: string; shown: string }> {
-  const root = (await repositoryRoot(gitIn(io.cwd, io.env)).catch(() => undefined)) ?? io.cwd;
-  const absolute = resolve(root, path);
-  const shown = relative(io.cwd, absolute) || path;
-  return { absolute, shown };
-}
-
-async function runValidate(io: CliIO, file: string | undefined, format: OutputFormat): Promise<number> {
-  const { absolute, shown } = file === undefined ? await repositoryFile(io, CONFIG_PATH) : { absolute: file, shown: file === '-' ? '<stdin>' : file };
-  const text = await readUserFile(io, absolute, 'validate').catch((error: unknown) => {
-    if (file === undefined && error instanceof UsageError) throw new UsageError(`cannot read ${shown}: no such file (create one with \`monoenv init\`)`);
-    throw error;
-  });
-  const result = parseConfigText(text, shown);
-  if (!result.ok) return new ConfigInvalid(result.errors, shown, `${shown} is invalid`).print(io, format);
-  if (format === 'json') io.stdout.write(JSON.stringify({ conclusion: 'success', errors: [] }, null, 2) + '\n');
-  else if (format === 'github') io.stdout.write(`::notice title=monoenv::${shown} is valid\n`);
-  else io.stdout.write(`${shown}: valid\n`);
-  return EXIT_OK;
-}
-
-async function runInit(io: CliIO, force: boolean): Promise<number> {
-  const { absolute, shown } = await repositoryFile(io, CONFIG_PATH);
-  await mkdir(dirname(absolute), { recursive: true });
-  try {
-    // `wx` creates or fails, so a file that appears meanwhile is not overwritten either.
-    await writeFile(absolute, STARTER_CONFIG, { flag: force ? 'w' : 'wx' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${shown} already exists; pass --force to overwrite it`);
-    throw new UsageError(`cannot write ${shown}: ${(error as Error).message}`);
-  }
-  io.stdout.write(
-    `created ${shown}\n` +
-      `next: set risky.paths, then commit it to the default branch; \`monoenv check\` judges your branch by it\n`,
-  );
-  return EXIT_OK;
 }
 
 /** Runs the command line; returns the exit code instead of exiting, so it also runs in-process. */

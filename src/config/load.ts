@@ -14,8 +14,9 @@ import { jsonSchemaOf } from './json-schema.js';
 import { closestMatch } from './suggest.js';
 import type { Finding } from '../engine/report.js';
 
-/** Where the configuration lives in a repository. */
-export const CONFIG_PATH = '.github/monoenv.yml';
+import { CONFIG_PATH } from './path.js';
+
+export { CONFIG_PATH };
 
 export interface ConfigError {
   /** Dotted key path, e.g. "size.warn_lines" or "risky.paths.2"; "" for the document itself. */
