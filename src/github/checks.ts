@@ -10,22 +10,10 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { GitHubClient, RepoRef } from './facts.js';
+import { batchAnnotations, type CheckAnnotation } from '../engine/annotations.js';
 
 export const CHECK_NAME = 'monoenv';
-/** GitHub takes at most 50 annotations per request. */
-export const ANNOTATIONS_PER_REQUEST = 50;
-
-export interface CheckAnnotation {
-  path: string;
-  start_line: number;
-  end_line: number;
-  start_column?: number;
-  end_column?: number;
-  annotation_level: 'notice' | 'warning' | 'failure';
-  message: string;
-  title?: string;
-  raw_details?: string;
-}
+export type { CheckAnnotation };
 
 export interface CheckOutput {
   conclusion: 'success' | 'neutral' | 'failure';
@@ -140,8 +128,7 @@ export class CheckRunPublisher {
       known !== undefined &&
       (known.annotationsDigest !== undefined ? known.annotationsDigest === annotationsDigest : known.annotationsCount === output.annotations.length);
     const annotations = sameAnnotations ? [] : output.annotations;
-    const batches: CheckAnnotation[][] = [];
-    for (let i = 0; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) batches.push(annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
+    const batches = batchAnnotations(annotations);
     const first = batches.shift() ?? [];
     const base = { title: output.title, summary: output.summary };
 

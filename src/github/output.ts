@@ -1,40 +1,16 @@
 /** Reports → check-run output: the engine's renderer for the text, findings on lines as annotations. */
-import type { Finding, Report } from '../engine/report.js';
+import type { Report } from '../engine/report.js';
+import { toAnnotations, MAX_ANNOTATIONS } from '../engine/annotations.js';
 import { renderSummary, renderText, truncateUtf8, GITHUB_OUTPUT_LIMIT } from '../engine/markdown.js';
 import { formatConfigError, type ConfigError } from '../config/load.js';
 import type { CheckAnnotation, CheckOutput } from './checks.js';
 
-/** Enough to place every finding of a large change, bounded so one evaluation stays a handful of requests. */
-export const MAX_ANNOTATIONS = 1_000;
-
 export const INVALID_CONFIG_TITLE = 'Invalid monoenv configuration';
 export const EVALUATION_FAILED_TITLE = 'monoenv could not evaluate this change';
 
-const ANNOTATION_LEVEL = { notice: 'notice', warning: 'warning', error: 'failure' } as const;
-
-/** One annotation per finding that has a place in a file (findings about the whole change stay in the text). */
-export function annotationsOf(findings: readonly Finding[]): CheckAnnotation[] {
-  const annotations: CheckAnnotation[] = [];
-  for (const finding of findings) {
-    if (finding.path === undefined) continue;
-    const start = finding.startLine ?? 1;
-    annotations.push({
-      path: finding.path,
-      start_line: start,
-      end_line: Math.max(start, finding.endLine ?? start),
-      annotation_level: ANNOTATION_LEVEL[finding.level],
-      title: truncateUtf8(finding.title, 255),
-      message: truncateUtf8(finding.message, 60_000),
-      ...(finding.suggestion === undefined ? {} : { raw_details: truncateUtf8(finding.suggestion, 60_000) }),
-    });
-  }
-  return annotations;
-}
-
 export function reportOutput(report: Report): CheckOutput {
-  const all = annotationsOf(report.findings);
-  const annotations = all.slice(0, MAX_ANNOTATIONS);
-  const counts = { sent: annotations.length, cut: all.length - annotations.length };
+  const { annotations, cut } = toAnnotations(report.findings);
+  const counts = { sent: annotations.length, cut };
   return {
     conclusion: report.conclusion,
     title: report.title,
