@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { verify } from '@octokit/webhooks-methods';
 import { Probot, ProbotOctokit, createNodeMiddleware } from 'probot';
 import {
-  deliverWebhook, generatePrivateKey, pullRequestEvent, pushEvent, startEmulator, type Emulator,
+  checkRunEvent, checkSuiteEvent, deliverWebhook, generatePrivateKey, pullRequestEvent, pullRequestReviewEvent, pushEvent,
+  startEmulator, type Emulator,
 } from './index.js';
 
 const OWNER = 'acme';
@@ -456,6 +457,22 @@ describe('webhooks', () => {
     const { name, payload } = pushEvent(gh, { owner: OWNER, repo: REPO, before: '0'.repeat(40), commits: ['1'.repeat(40)], pusher: 'dave' });
     expect(name).toBe('push');
     expect(payload).toMatchObject({ ref: 'refs/heads/trunk', after: '1'.repeat(40), head_commit: { id: '1'.repeat(40), message: 'hotfix', modified: ['src/pay.ts'] }, pusher: { name: 'dave' } });
+  });
+
+  it('builds review, check_run and check_suite payloads that agree with the API', async () => {
+    gh.store.addPullRequest({ owner: OWNER, repo: REPO, number: 4, user: 'alice', head: { sha: HEAD }, reviews: [{ user: 'bob', state: 'CHANGES_REQUESTED' }] });
+    const review = pullRequestReviewEvent(gh, { owner: OWNER, repo: REPO, number: 4 });
+    expect(review.payload).toMatchObject({ action: 'submitted', review: { state: 'changes_requested', user: { login: 'bob' }, commit_id: HEAD }, pull_request: { number: 4 }, sender: { login: 'bob' } });
+
+    const created = await api('POST', `/repos/${OWNER}/${REPO}/check-runs`, { name: 'monoenv', head_sha: HEAD, external_id: '4', conclusion: 'neutral', output: { title: 't', summary: 's' } });
+    const run = checkRunEvent(gh, { owner: OWNER, repo: REPO, checkRunId: created.json.id });
+    expect(run.payload).toMatchObject({ action: 'rerequested', check_run: { id: created.json.id, external_id: '4', app: { id: APP_ID }, check_suite: { id: created.json.check_suite.id, head_sha: HEAD } } });
+    expect(run.payload.check_run.pull_requests).toEqual([expect.objectContaining({ number: 4 })]);
+
+    const suite = checkSuiteEvent(gh, { owner: OWNER, repo: REPO, headSha: HEAD, appId: APP_ID });
+    expect(suite.payload.check_suite).toMatchObject({ id: created.json.check_suite.id, head_sha: HEAD, status: 'completed', conclusion: 'neutral', latest_check_runs_count: 1 });
+    suite.payload.sender.login = 'edited';
+    expect(checkSuiteEvent(gh, { owner: OWNER, repo: REPO, headSha: HEAD, appId: APP_ID }).payload.sender.login).toBe('octocat');
   });
 
   it('drives a Probot app end to end: webhook in, check run out, no violations', async () => {
