@@ -2,13 +2,14 @@
  * `monoenv check`: gathers a change from a local git range, judges it with the engine, prints the report.
  * Like the App, the rules come from the base (a branch cannot weaken the rules that judge it).
  */
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { makeChange, type Change } from '../engine/change.js';
 import { parseGitDiff } from '../engine/diff.js';
 import { evaluate } from '../engine/evaluate.js';
 import { conclude } from '../engine/conclusion.js';
 import type { Report } from '../engine/report.js';
+import { renderSummary } from '../engine/markdown.js';
 import { CONFIG_PATH, configErrorFindings, parseConfigText, type ConfigError } from '../config/load.js';
 import { DEFAULT_CONFIG, type MonoenvConfig } from '../config/schema.js';
 import {
@@ -199,7 +200,12 @@ export async function runCheck(io: CliIO, options: CheckOptions): Promise<number
   }
   const { report, range } = judged;
   if (options.format === 'json') io.stdout.write(JSON.stringify(report, null, 2) + '\n');
-  else if (options.format === 'github') io.stdout.write(renderGitHub(report));
+  else if (options.format === 'github') {
+    io.stdout.write(renderGitHub(report));
+    // In a workflow, the job's summary page gets the same table the check run shows.
+    const summaryFile = io.env.GITHUB_STEP_SUMMARY;
+    if (summaryFile) await appendFile(summaryFile, `## monoenv: ${report.title}\n\n${renderSummary(report)}\n`);
+  }
   else io.stdout.write(renderText(report, range, useColour(io)));
   return report.conclusion === 'failure' ? 1 : 0;
 }

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { escapeData, escapeProperty, workflowCommand } from '../../src/cli/format/github.js';
 import { useColour } from '../../src/cli/io.js';
@@ -80,6 +82,17 @@ describe('--format github', () => {
     expect(parsed.map((p) => p.properties.file)).toContain(ODD_PATH);
     expect(lines.some((line) => line.includes('file=src/100%25%2Codd%3Aname.ts,'))).toBe(true);
     expect(parsed.at(-1)).toEqual({ command: 'notice', properties: { title: 'monoenv: failure' }, message: report.title });
+  });
+
+  it('appends the summary table to the job summary when GITHUB_STEP_SUMMARY is set', async () => {
+    const summaryFile = join(repo.dir, 'step-summary.md');
+    writeFileSync(summaryFile, '# earlier step\n');
+    const { code } = await run(['check', '--format', 'github'], { GITHUB_STEP_SUMMARY: summaryFile });
+    expect(code).toBe(1);
+    const summary = readFileSync(summaryFile, 'utf8');
+    expect(summary.startsWith('# earlier step\n## monoenv: ')).toBe(true);
+    expect(summary).toContain('| Rule | Status | Found | What to do |');
+    expect(summary).toMatch(/^\| \[risky\]\(.*\) \| ❌ /m);
   });
 
   it('annotates configuration errors on the configuration file', async () => {
