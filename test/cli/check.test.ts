@@ -130,6 +130,13 @@ describe('monoenv check: the configuration comes from the base', () => {
     });
   });
 
+  it('warns that _extends is not followed, and uses the file as it is', async () => {
+    const repo = repoWithBranch({ 'src/cart.ts': linesOf(12) }, `_extends: my-org/.github\n${STRICT_SIZE}`);
+    const { code, stderr } = await runJson(repo, ['check']);
+    expect(code).toBe(1);
+    expect(stderr).toBe('monoenv: warning: _extends (my-org/.github) is followed by the App only; the CLI uses .github/monoenv.yml as it is\n');
+  });
+
   it('uses the defaults when the base has no configuration', async () => {
     const repo = TempRepo.create();
     repo.branch('feature');
