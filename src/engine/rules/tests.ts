@@ -7,7 +7,7 @@ import type { ChangedFile } from '../change.js';
 import type { Finding, RuleStatus } from '../report.js';
 import type { MonoenvConfig } from '../../config/schema.js';
 import { pathMatcher, type PathMatcher } from '../glob.js';
-import { plural } from '../conclusion.js';
+import { formatCount, plural } from '../conclusion.js';
 
 type Family = 'js' | 'python' | 'go' | 'ruby' | 'jvm' | 'rust' | 'csharp' | 'php' | 'elixir' | 'swift' | 'other';
 
@@ -307,7 +307,7 @@ export function judgeTests(ctx: RuleContext): RuleOutcome {
   });
 
   const names = untested.slice(0, LISTED).map((u) => u.file.path);
-  const more = untested.length > LISTED ? ` and ${plural(untested.length - LISTED, 'more')}` : '';
+  const more = untested.length > LISTED ? ` and ${formatCount(untested.length - LISTED)} more` : '';
   const label = config.overrides.tests;
   const status: RuleStatus = level;
   return {
