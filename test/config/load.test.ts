@@ -158,6 +158,14 @@ describe('parseConfigText: errors point at the line and column and say what was 
     expect(error).toMatchObject({ line: 2, column: 1, message: expect.stringContaining('tabs') });
   });
 
+  it('refuses a document that expands aliases without bound, instead of hanging', () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    const [error] = errorsOf(parseConfigText(levels.join('\n') + '\n'));
+    expect(error).toMatchObject({ path: '', line: 1, column: 1 });
+    expect(error.message).toMatch(/alias/i);
+  });
+
   it('reports every error of a file, in reading order', () => {
     const text = 'review:\n  approvals: -1\nsize:\n  warn_lines: x\nmode: strict\n';
     expect(errorsOf(parseConfigText(text)).map((e) => [e.line, e.path])).toEqual([
