@@ -10,7 +10,10 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { GitHubClient, RepoRef } from './facts.js';
+import type { Logger } from 'probot';
 import { batchAnnotations, type CheckAnnotation } from '../engine/annotations.js';
+import { GITHUB_OUTPUT_LIMIT, truncateUtf8 } from '../engine/markdown.js';
+import { retryOptions } from './octokit.js';
 
 export const CHECK_NAME = 'monoenv';
 export type { CheckAnnotation };
@@ -57,17 +60,32 @@ export interface ListedRun {
   output: { title: string | null; summary: string | null; annotations_count: number };
 }
 
+/** A failure after which GitHub may or may not have applied the request. */
+function ambiguous(error: unknown): boolean {
+  const status = (error as { status?: number }).status;
+  return status === undefined || status >= 500;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 const digest = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
 export class CheckRunPublisher {
   readonly #known: LRUCache<string, KnownRun>;
 
   /** `appId` resolves this app's id (runs of other apps with the same name are never touched). */
+  readonly retryBaseMs: number;
+  readonly createRetries: number;
+  readonly log: Pick<Logger, 'warn'> | undefined;
+
   constructor(
     private readonly appId: () => Promise<number | undefined>,
-    maxRuns = 10_000,
+    { maxRuns = 10_000, retryBaseMs = 1_000, createRetries = retryOptions.retries, log }: { maxRuns?: number; retryBaseMs?: number; createRetries?: number; log?: Pick<Logger, 'warn'> } = {},
   ) {
     this.#known = new LRUCache({ max: maxRuns });
+    this.retryBaseMs = retryBaseMs;
+    this.createRetries = createRetries;
+    this.log = log;
   }
 
   #key(target: CheckRunTarget): string {
@@ -89,6 +107,53 @@ export class CheckRunPublisher {
       filter: 'latest',
     });
     return (data.check_runs as ListedRun[]).find((run) => appId === undefined || run.app?.id === appId);
+  }
+
+  /**
+   * Creates the run. A POST is not idempotent, so it is never retried blindly: when an attempt fails in a
+   * way that leaves open whether GitHub stored the run (5xx, timeout, connection cut), this app's runs on
+   * the commit are looked up first, and a run found there is adopted. Retries follow plugin-retry's
+   * schedule (1, 4, 9 × the base). A 422 (GitHub refused the output) is answered once with a plain output,
+   * so the verdict is still published.
+   */
+  async #create(
+    target: CheckRunTarget,
+    body: { status: 'completed'; conclusion: CheckOutput['conclusion']; completed_at: string; external_id?: string; output: { title: string; summary: string; text?: string; annotations: CheckAnnotation[] } },
+  ): Promise<{ id: number; adopted: boolean; refused?: string }> {
+    const create = (output: typeof body.output) =>
+      target.octokit.rest.checks.create({
+        ...target.repository,
+        name: CHECK_NAME,
+        head_sha: target.headSha,
+        ...body,
+        output,
+        request: { retries: 0 },
+      });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { data } = await create(body.output);
+        return { id: data.id, adopted: false };
+      } catch (error) {
+        const status = (error as { status?: number }).status;
+        if (status === 422 && attempt === 1) {
+          const refused = (error as Error).message;
+          this.log?.warn({ sha: target.headSha, status }, `GitHub refused the check run's output (${refused}); publishing the verdict without annotations`);
+          const { data } = await create({
+            title: body.output.title,
+            summary: truncateUtf8(`${body.output.summary}\n\n---\nGitHub refused the full output of this run (${refused}), so its annotations are not shown.`, GITHUB_OUTPUT_LIMIT),
+            annotations: [],
+          });
+          return { id: data.id, adopted: false, refused };
+        }
+        if (!ambiguous(error) || attempt > this.createRetries) throw error;
+        const stored = await this.find(target);
+        if (stored !== undefined) {
+          this.log?.warn({ sha: target.headSha, checkRun: stored.id, status }, 'check run creation failed after GitHub stored it; using the stored run');
+          return { id: stored.id, adopted: true };
+        }
+        await sleep(attempt * attempt * this.retryBaseMs);
+      }
+    }
   }
 
   async publish(target: CheckRunTarget, output: CheckOutput): Promise<PublishResult> {
@@ -135,15 +200,18 @@ export class CheckRunPublisher {
     let id: number;
     let action: PublishResult['action'];
     if (known === undefined) {
-      const { data } = await target.octokit.rest.checks.create({
-        ...target.repository,
-        name: CHECK_NAME,
-        head_sha: target.headSha,
-        ...fields,
-        output: { ...base, ...text, annotations: first },
-      });
-      id = data.id;
+      const created = await this.#create(target, { ...fields, output: { ...base, ...text, annotations: first } });
+      if (created.refused !== undefined) {
+        // GitHub refused the output (422): the verdict is published without what it refused.
+        this.#known.set(key, { id: created.id, annotationsCount: 0 });
+        return { id: created.id, action: 'created', writes: 1 };
+      }
+      id = created.id;
       action = 'created';
+      if (created.adopted) {
+        // The run GitHub stored from an attempt whose answer was lost: write the whole output to it.
+        await target.octokit.rest.checks.update({ ...target.repository, check_run_id: id, ...fields, output: { ...base, ...text, annotations: first } });
+      }
     } else {
       id = known.id;
       await target.octokit.rest.checks.update({ ...target.repository, check_run_id: id, ...fields, output: { ...base, ...text, annotations: first } });

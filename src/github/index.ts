@@ -17,6 +17,8 @@ export interface MonoenvAppOptions {
   /** This app's id, to tell its check runs from other apps' (default: `APP_ID`, else asked of GitHub once). */
   appId?: number;
   cache?: ResponseCacheOptions;
+  /** Milliseconds per unit of backoff between check-run creation attempts (1, 4, 9 units, as plugin-retry). */
+  retryBaseMs?: number;
 }
 
 const PULL_REQUEST_EVENTS = [
@@ -50,6 +52,16 @@ function appIdResolver(app: Probot, configured: number | undefined): () => Promi
   };
 }
 
+/** What finally failed, in one line: the GitHub request and its answer when it was one. */
+export function describeFailure(error: unknown): string {
+  const failed = error as { status?: number; message?: string; request?: { method?: string; url?: string } };
+  const message = (failed.message ?? String(error)).split('\n')[0];
+  if (failed.request?.method === undefined || failed.request.url === undefined) return message;
+  // The URL without its query (it can hold nothing secret, but keeps the line short).
+  const url = failed.request.url.split('?')[0];
+  return `${failed.request.method} ${url} answered ${failed.status ?? 'nothing'} (${message}) after the retries`;
+}
+
 export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction {
   return (app: Probot) => {
     const state: AppState = {
@@ -58,13 +70,19 @@ export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction
       queue: new CoalescingQueue(),
       appId: appIdResolver(app, options.appId),
     };
-    state.checkRuns = new CheckRunPublisher(state.appId);
+    state.checkRuns = new CheckRunPublisher(state.appId, { log: app.log, ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }) });
 
     const withScope =
       <C extends Context>(handle: (scope: NonNullable<ReturnType<typeof scopeOf>>, context: C) => Promise<void>) =>
       async (context: C): Promise<void> => {
         const scope = scopeOf(context, state);
-        if (scope !== undefined) await handle(scope, context);
+        if (scope === undefined) return;
+        try {
+          await handle(scope, context);
+        } catch (error) {
+          context.log.error({ err: error, event: context.name, delivery: context.id }, `monoenv: ${context.name} failed: ${describeFailure(error)}`);
+          throw error;
+        }
       };
 
     app.on(
