@@ -4,7 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
 import { aggregate } from './aggregate.js';
 import { collectHistory, ReportInputError } from './collect.js';
 import { fetchMergedPulls } from './github.js';
@@ -81,12 +81,7 @@ export function parseSince(value: string, now: Date = new Date()): Date {
   return new Date(parsed);
 }
 
-function parseRepository(value: string): string {
-  if (!/^[\w.-]+\/[\w.-]+$/.test(value)) throw new InvalidArgumentError('expected owner/repo');
-  return value;
-}
-
-interface CommandFlags {
+export interface CommandFlags {
   since: string;
   until?: string;
   branch?: string;
@@ -140,32 +135,4 @@ export async function runReportCommand(flags: CommandFlags, io: ReportIO): Promi
     }
     throw error;
   }
-}
-
-/**
- * Adds `report` to the CLI. `io` and `setExitCode` let the CLI run in-process (tests); by default the
- * command uses the process's streams and exit code.
- */
-export function registerReportCommand(
-  program: Command,
-  io: ReportIO = { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr },
-  setExitCode: (code: number) => void = (code) => {
-    process.exitCode = code;
-  },
-): Command {
-  return program
-    .command('report')
-    .description('Show the trend of the default branch: changes per week, size, tests, risky changes without flags and, with --github, review coverage')
-    .option('--since <when>', 'start of the window: 90d, 12w, 6m or a date', '90d')
-    .option('--until <when>', 'end of the window (default: now)')
-    .option('--branch <name>', 'branch to walk (default: the default branch)')
-    .option('--github <owner/repo>', 'add review figures from GitHub (GITHUB_TOKEN; GITHUB_API_URL is honoured)', parseRepository)
-    .addOption(new Option('--format <format>', 'output on stdout').choices(['text', 'json']).default('text'))
-    .option('--html <file>', 'also write a self-contained HTML page with charts')
-    .option('--weeks <n>', 'weeks shown in the text table (default: all)')
-    .option('--cache-dir <dir>', 'where GitHub answers are cached (default: .git/monoenv)')
-    .option('--no-cache', 'do not read or write the GitHub cache')
-    .action(async (flags: CommandFlags) => {
-      setExitCode(await runReportCommand(flags, io));
-    });
 }
