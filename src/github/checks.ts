@@ -6,6 +6,11 @@
  * commit → run id; on a miss, GitHub is asked (the latest `monoenv` run of this app on the commit) before
  * creating, so replicas that never saw each other's events still share the run. The map also remembers a
  * fingerprint of what was published, so an identical re-publication costs nothing.
+ *
+ * The look-up on a new commit is made free when it finds nothing: GitHub does not count a 304, and the
+ * answer "no runs" reads the same for every commit, so its ETag (remembered per installation from an
+ * earlier empty answer) is sent as `If-None-Match`. A 304 then proves the list is empty; any run on the
+ * commit changes the answer, which comes back in full (and counted) as before. Nothing is skipped.
  */
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
@@ -72,6 +77,8 @@ const digest = (value: unknown): string => createHash('sha256').update(JSON.stri
 
 export class CheckRunPublisher {
   readonly #known: LRUCache<string, KnownRun>;
+  /** Installation id → ETag of an empty listing of `monoenv` runs. */
+  readonly #emptyListingEtag = new LRUCache<number, string>({ max: 10_000 });
 
   /** `appId` resolves this app's id (runs of other apps with the same name are never touched). */
   readonly retryBaseMs: number;
@@ -100,12 +107,26 @@ export class CheckRunPublisher {
   /** This app's latest `monoenv` run on the commit, from GitHub. */
   async find(target: CheckRunTarget): Promise<ListedRun | undefined> {
     const appId = await this.appId();
-    const { data } = await target.octokit.rest.checks.listForRef({
-      ...target.repository,
-      ref: target.headSha,
-      check_name: CHECK_NAME,
-      filter: 'latest',
-    });
+    const emptyEtag = this.#emptyListingEtag.get(target.installationId);
+    let data: { total_count: number; check_runs: unknown[] };
+    try {
+      const response = await target.octokit.rest.checks.listForRef({
+        ...target.repository,
+        ref: target.headSha,
+        check_name: CHECK_NAME,
+        filter: 'latest',
+        ...(emptyEtag === undefined ? {} : { headers: { 'if-none-match': emptyEtag } }),
+      });
+      data = response.data;
+      const etag = response.headers.etag;
+      if (data.total_count === 0 && data.check_runs.length === 0 && typeof etag === 'string' && etag !== '') {
+        this.#emptyListingEtag.set(target.installationId, etag);
+      }
+    } catch (error) {
+      // Not modified: the commit's list is the empty one.
+      if ((error as { status?: number }).status === 304 && emptyEtag !== undefined) return undefined;
+      throw error;
+    }
     return (data.check_runs as ListedRun[]).find((run) => appId === undefined || run.app?.id === appId);
   }
 
