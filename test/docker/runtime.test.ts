@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { deliverWebhook, generatePrivateKey, pullRequestEvent, startEmulator, type Emulator } from '../emulator/index.js';
 import { HEAD_SHA, OWNER, PR_NUMBER, REPO, seedPullRequest } from '../action/scenario.js';
