@@ -209,23 +209,27 @@ export function renderSummary(report: Report, options: RenderOptions = {}): stri
     intro.push(`| ${ruleLink(rule.rule, docsUrl)} | ${status} | ${cell(rule.summary)} | ${cell(rule.advice ?? '')} |`);
   }
   intro.push('');
+  // One fact per list item: consecutive lines would run together into one paragraph.
+  const facts: string[] = [];
   if (report.audit === undefined) {
-    intro.push(sizeLine(report));
-    intro.push(`**Kind of change:** ${escapeMarkdown(report.kind.kind)} (read from ${escapeMarkdown(report.kind.source)})`);
+    facts.push(sizeLine(report));
+    facts.push(`**Kind of change:** ${escapeMarkdown(report.kind.kind)} (read from ${escapeMarkdown(report.kind.source)})`);
   }
   if (report.overrides.length > 0) {
     const waived = report.overrides.map((o) => `${o.rule} waived by label ${codeSpan(o.label)}`).join(' · ');
-    intro.push(`**Overrides:** ${waived}`);
+    facts.push(`**Overrides:** ${waived}`);
   }
   if (report.mode === 'advise') {
     const errors = report.findings.filter((f) => f.level === 'error').length;
-    intro.push(`**Mode:** advise · findings never fail this check${errors > 0 ? ` (${plural(errors, 'error')} would fail it in enforce mode)` : ''}`);
+    facts.push(`**Mode:** advise · findings never fail this check${errors > 0 ? ` (${plural(errors, 'error')} would fail it in enforce mode)` : ''}`);
   }
-  if (report.draft) intro.push('**Draft:** shown for early feedback.');
+  if (report.draft) facts.push('**Draft:** shown for early feedback.');
   const annotated = options.annotations;
   if (annotated !== undefined && annotated.cut > 0) {
-    intro.push(`**Annotations:** ${formatCount(annotated.sent)} of ${formatCount(annotated.sent + annotated.cut)} placed on lines; every finding is listed in the details.`);
+    facts.push(`**Annotations:** ${formatCount(annotated.sent)} of ${formatCount(annotated.sent + annotated.cut)} placed on lines; every finding is listed in the details.`);
   }
+
+  intro.push(...facts.map((fact) => `- ${fact}`));
 
   const findings = sortFindings(report.findings);
   const findingLine = (f: Finding): string => {

@@ -62,6 +62,11 @@ const tableRows = (markdown: string): string[] => markdown.split('\n').filter((l
 const cellSeparators = (row: string): number => row.match(/(?<!\\)\|/g)?.length ?? 0;
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+
+/** The list items of the findings section (the facts above it are list items too). */
+const findingItems = (summary: string): string[] =>
+  summary.slice(summary.indexOf('**Findings')).split('\n').filter((line) => line.startsWith('- '));
+
 describe('utf8Length and truncateUtf8', () => {
   it('count bytes, not UTF-16 units', () => {
     expect(utf8Length('a')).toBe(1);
@@ -132,7 +137,7 @@ describe('renderSummary', () => {
 
   it('lists findings most severe first with their place', () => {
     const summary = renderSummary(report({ findings: [finding(1), finding(2), finding(3, { path: 'src/a.ts', startLine: 4, endLine: 9 })] }));
-    const items = summary.split('\n').filter((line) => line.startsWith('- '));
+    const items = findingItems(summary);
     expect(items).toEqual([
       '- ❌ tests · `src/a.ts` lines 4–9 · no test for src/模块/ファイル3.ts 🚀',
       '- ⚠️ tests · `src/模块/ファイル1.ts` line 2 · no test for src/模块/ファイル1.ts 🚀',
@@ -161,7 +166,7 @@ describe('renderSummary', () => {
     expect(utf8Length(summary)).toBeLessThanOrEqual(GITHUB_OUTPUT_LIMIT);
     expect(utf8Length(summary)).toBeGreaterThan(GITHUB_OUTPUT_LIMIT - 1_000);
     expect(summary).not.toMatch(loneSurrogate);
-    const shown = summary.split('\n').filter((line) => line.startsWith('- ')).length;
+    const shown = findingItems(summary).length;
     expect(shown).toBeGreaterThan(100);
     expect(summary).toContain(`… ${(5000 - shown).toLocaleString('en-US')} more findings not shown`);
     expect(summary.trimEnd().endsWith('(https://github.com/monoenv/monoenv/blob/main/docs/rules.md)')).toBe(true);
