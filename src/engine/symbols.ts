@@ -413,8 +413,12 @@ function looksLikeDefinition(lang: Language, text: string): boolean {
       return text.includes('def ') || text.includes('class ');
     case 'go':
       return text.startsWith('func ') || text.startsWith('type ');
+    case 'js':
+      return text.includes('function') || text.includes('class ') || text.includes('=>') || /[{(]\s*$/.test(text);
+    case 'php':
+      return text.includes('function') || text.includes('class ');
     default:
-      return text.includes('(') || text.includes('class ');
+      return text.includes('fun ') || text.includes('class ') || text.includes('record ') || text.includes('object ') || /[{(]\s*$/.test(text);
   }
 }
 

@@ -8,7 +8,7 @@
  * A deleted flag check whose key is not checked again fires as "flag removed".
  */
 import type { RuleContext, RuleOutcome } from './rule.js';
-import type { ChangedFile } from '../change.js';
+import type { ChangedFile, DiffLine } from '../change.js';
 import type { Finding, Level, RuleSummary } from '../report.js';
 import type { MonoenvConfig } from '../../config/schema.js';
 import { firstMatchingGlob, pathMatcher, type PathMatcher } from '../glob.js';
@@ -31,18 +31,15 @@ function testPathMatcher(config: MonoenvConfig): PathMatcher {
   return (path) => isTestPath(path, config);
 }
 
-interface Row {
-  hunk: number;
-  type: 'add' | 'del' | 'context';
-  content: string;
-  oldLine?: number;
-  newLine?: number;
-}
+/** The diff's own line objects, read in place (a big change has hundreds of thousands). */
+type Row = DiffLine;
 
 /** What the rule has read of one file, computed lazily: most files of a big change are never looked into. */
 class FileView {
   readonly lang: Language;
   readonly rows: Row[] = [];
+  /** The hunk each row belongs to. */
+  readonly hunkOf: number[] = [];
   /** Index of each hunk's first row, plus the end. */
   readonly hunkStarts: number[] = [];
   private checksCache?: (FlagCheck[] | undefined)[];
@@ -60,7 +57,8 @@ class FileView {
     for (let h = 0; h < file.hunks.length; h++) {
       this.hunkStarts.push(this.rows.length);
       for (const line of file.hunks[h].lines) {
-        this.rows.push({ hunk: h, type: line.type, content: line.content, oldLine: line.oldLine, newLine: line.newLine });
+        this.rows.push(line);
+        this.hunkOf.push(h);
       }
     }
     this.hunkStarts.push(this.rows.length);
@@ -69,9 +67,10 @@ class FileView {
   get checks(): (FlagCheck[] | undefined)[] {
     if (!this.checksCache) {
       const rows = this.rows;
+      const hunkOf = this.hunkOf;
       // A call's key may sit on the next line of the same side (and the same hunk).
       const sameSide = (from: number, to: number): boolean =>
-        rows[from].hunk === rows[to].hunk && (rows[to].type === 'context' || rows[to].type === rows[from].type || rows[from].type === 'context');
+        hunkOf[from] === hunkOf[to] && (rows[to].type === 'context' || rows[to].type === rows[from].type || rows[from].type === 'context');
       this.checksCache = this.matcher.scan(
         rows.map((r) => r.content),
         sameSide,
@@ -88,8 +87,8 @@ class FileView {
       let newState = newClassifierState();
       for (let i = 0; i < this.rows.length; i++) {
         const row = this.rows[i];
-        if (row.hunk !== hunk) {
-          hunk = row.hunk;
+        if (this.hunkOf[i] !== hunk) {
+          hunk = this.hunkOf[i];
           oldState = newClassifierState();
           newState = newClassifierState();
           const section = this.file.hunks[hunk].section;
@@ -114,40 +113,50 @@ class FileView {
     const refs = new Array<boolean>(this.rows.length).fill(false);
     const referencedOld = new Array<string[] | undefined>(this.rows.length);
     const added = new Set<string>();
-    const sides: { names: Set<string>; re?: RegExp; include: (r: Row) => boolean; old: boolean }[] = [
-      { names: new Set(), include: (r) => r.type !== 'del', old: false },
-      { names: new Set(), include: (r) => r.type !== 'add', old: true },
-    ];
+    // New side (added and context rows) and old side (deleted and context rows), each with the aliases
+    // assigned so far and one regular expression of them, rebuilt only when a new alias appears.
+    const newSide = { names: new Set<string>(), re: undefined as RegExp | undefined };
+    const oldSide = { names: new Set<string>(), re: undefined as RegExp | undefined };
+    const assign = (side: typeof newSide, names: string[]): void => {
+      let grew = false;
+      for (const name of names) if (!side.names.has(name)) (side.names.add(name), (grew = true));
+      if (grew) side.re = aliasRegExp(side.names);
+    };
+    const namesIn = (side: typeof newSide, text: string): string[] | undefined => {
+      // A substring test first: most lines name no alias, and `includes` allocates nothing.
+      let any = false;
+      for (const name of side.names) if (text.includes(name)) (any = true);
+      if (!any) return undefined;
+      const re = side.re!;
+      let names: string[] | undefined;
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) (names ??= []).push(m[1]);
+      return names;
+    };
     for (let i = 0; i < this.rows.length; i++) {
       const row = this.rows[i];
       if (kinds[i] === 'comment' || kinds[i] === 'import') continue;
-      for (const side of sides) {
-        if (!side.include(row)) continue;
-        const found = checks[i];
-        if (found) {
-          for (const check of found) {
-            for (const name of aliasesAssigned(row.content, check)) {
-              if (side.names.has(name)) continue;
-              side.names.add(name);
-              side.re = aliasRegExp(side.names);
-            }
-          }
-          continue;
-        }
-        if (!side.re) continue;
-        side.re.lastIndex = 0;
-        if (!side.re.test(row.content)) continue;
-        if (!side.old) refs[i] = true;
-        else if (row.type === 'del') {
-          side.re.lastIndex = 0;
-          referencedOld[i] = [...new Set(Array.from(row.content.matchAll(new RegExp(side.re.source, 'g')), (m) => m[1]))];
-        }
+      const found = checks[i];
+      if (found) {
+        const names: string[] = [];
+        for (const check of found) names.push(...aliasesAssigned(row.content, check));
+        if (names.length === 0) continue;
+        if (row.type !== 'del') assign(newSide, names);
+        if (row.type !== 'add') assign(oldSide, names);
+        if (row.type === 'add') names.forEach((n) => added.add(n));
+        continue;
       }
-      if (row.type === 'add' && sides[0].re) {
-        for (const match of row.content.matchAll(new RegExp(sides[0].re.source, 'g'))) added.add(match[1]);
+      if (row.type !== 'del' && newSide.re) {
+        const names = namesIn(newSide, row.content);
+        if (names) {
+          refs[i] = true;
+          if (row.type === 'add') names.forEach((n) => added.add(n));
+        }
+      } else if (row.type === 'del' && oldSide.re) {
+        const names = namesIn(oldSide, row.content);
+        if (names) referencedOld[i] = [...new Set(names)];
       }
     }
-    for (const name of sides[0].names) if (this.rows.some((r, i) => r.type === 'add' && checks[i]?.some((c) => aliasesAssigned(r.content, c).includes(name)))) added.add(name);
     this.aliasRefsCache = refs;
     this.aliasNamesCache = { added, referencedOld };
   }
@@ -184,11 +193,18 @@ class FileView {
 
   /** The first new-side flag check of the file, for messages and file-level evidence. */
   firstCheck(): { row: number; check: FlagCheck | undefined } | undefined {
-    for (let i = 0; i < this.rows.length; i++) {
-      if (this.checksFlag(i)) return { row: i, check: this.checks[i]?.[0] };
+    if (this.firstCheckCache === undefined) {
+      this.firstCheckCache = null;
+      for (let i = 0; i < this.rows.length; i++) {
+        if (this.checksFlag(i)) {
+          this.firstCheckCache = { row: i, check: this.checks[i]?.[0] };
+          break;
+        }
+      }
     }
-    return undefined;
+    return this.firstCheckCache ?? undefined;
   }
+  private firstCheckCache?: { row: number; check: FlagCheck | undefined } | null;
 
   /** New-side rows inside flag-guarded blocks (braces, indentation or template tags), per hunk. */
   get guarded(): boolean[] {
@@ -213,7 +229,7 @@ class FileView {
   anchorLine(i: number): number {
     const row = this.rows[i];
     if (row.newLine !== undefined) return row.newLine;
-    const h = row.hunk;
+    const h = this.hunkOf[i];
     for (let j = i + 1; j < this.hunkStarts[h + 1]; j++) if (this.rows[j].newLine !== undefined) return this.rows[j].newLine!;
     for (let j = i - 1; j >= this.hunkStarts[h]; j--) if (this.rows[j].newLine !== undefined) return this.rows[j].newLine!;
     return Math.max(1, this.file.hunks[h].newStart);
@@ -224,7 +240,7 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
 
 function aliasRegExp(names: Iterable<string>): RegExp {
   const alternation = [...names].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
-  return new RegExp(`(?<![\\w$@.])(${alternation})(?![\\w$])`);
+  return new RegExp(`(?<![\\w$@.])(${alternation})(?![\\w$])`, 'g');
 }
 
 const DECLARATION = /^\s*Feature[- ]Flag\s*:\s*`?([^\s`]+)`?/gim;
@@ -238,13 +254,6 @@ const EXAMPLE_CHECK: Partial<Record<Language, string>> = {
   ruby: 'if Flipper.enabled?(:new_thing, current_user) … end',
   template: '{% flag "new_thing" %} … {% endflag %}',
 };
-
-interface Judged {
-  view: FileView;
-  row: number;
-  /** The new definition the row belongs to, when it has one that was not guarded by its callers. */
-  definition?: { name: string; kind: Definition['kind']; why: string };
-}
 
 /** Risky findings and the summary row. */
 export function judgeRisky(ctx: RuleContext): RuleOutcome {
@@ -303,19 +312,23 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
     }
     return prEvidenceCache;
   };
-  let addedKeysCache: Set<string> | undefined;
-  const addedKeys = (): Set<string> => {
-    if (!addedKeysCache) {
-      addedKeysCache = new Set();
-      for (const file of productionFiles) {
-        const view = viewOf(file);
-        view.rows.forEach((row, i) => {
-          if (row.type === 'add') for (const check of view.checks[i] ?? []) addedKeysCache!.add(check.key);
-        });
-        for (const name of view.aliasNames.added) addedKeysCache.add(name);
-      }
+  /**
+   * The keys (of the given ones) still named on a line the change adds, in any production file: such a
+   * flag is checked again (moved or rewritten), not removed. One alternation over each file's added text.
+   */
+  const stillNamed = (keys: Set<string>): Set<string> => {
+    const named = new Set<string>();
+    if (keys.size === 0) return named;
+    const re = new RegExp(`(?<![\\w$-])(${[...keys].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|')})(?![\\w$-])`, 'g');
+    for (const file of productionFiles) {
+      const added: string[] = [];
+      for (const hunk of file.hunks) for (const line of hunk.lines) if (line.type === 'add') added.push(line.content);
+      const text = added.join('\n');
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) named.add(m[1]);
+      if (named.size === keys.size) break;
     }
-    return addedKeysCache;
+    return named;
   };
 
   const declared = [...change.body.matchAll(DECLARATION)].map((m) => m[1]);
@@ -324,7 +337,7 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
   const evidenceAt = (view: FileView, i: number): boolean => {
     switch (risky.evidence) {
       case 'hunk':
-        return view.hunkEvidence[view.rows[i].hunk];
+        return view.hunkEvidence[view.hunkOf[i]];
       case 'file':
         return view.firstCheck() !== undefined;
       default:
@@ -332,35 +345,38 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
     }
   };
 
-  // 1. Lines each risky file changes that change behaviour, and removed flag checks.
-  const unguarded: Judged[] = [];
-  const removals: { view: FileView; row: number; keys: string[]; call: string }[] = [];
+  // 1. Lines each risky file changes that change behaviour, and removed flag checks. Rows are kept as
+  // indexes per file (a big change has hundreds of thousands; one object each would keep the GC busy).
+  const unguarded = new Map<FileView, number[]>();
+  const removalCandidates: { view: FileView; row: number; keys: string[]; call: string }[] = [];
   for (const view of riskyViews) {
     const kinds = view.kinds;
+    let rows: number[] | undefined;
     for (let i = 0; i < view.rows.length; i++) {
       const row = view.rows[i];
       if (row.type === 'context' || kinds[i] !== 'code') continue;
       if (row.type === 'del') {
-        const keys = [...(view.checks[i] ?? []).map((c) => c.key), ...(view.aliasNames.referencedOld[i] ?? [])];
-        if (keys.length > 0) {
-          const gone = keys.filter((key) => key !== '*' && !addedKeys().has(key));
-          if (gone.length > 0) removals.push({ view, row: i, keys: [...new Set(gone)], call: view.checks[i]?.[0]?.call ?? gone[0] });
+        const checks = view.checks[i];
+        const aliases = view.aliasNames.referencedOld[i];
+        if (checks || aliases) {
+          const named = [...(checks ?? []).map((c) => c.key), ...(aliases ?? [])].filter((key) => key !== '*');
+          if (named.length > 0) removalCandidates.push({ view, row: i, keys: [...new Set(named)], call: checks?.[0]?.call ?? named[0] });
           continue;
         }
       }
       if (declaredAccepted || evidenceAt(view, i)) continue;
-      unguarded.push({ view, row: i });
+      (rows ??= []).push(i);
     }
+    if (rows) unguarded.set(view, rows);
   }
+
+  const rechecked = stillNamed(new Set(removalCandidates.flatMap((r) => r.keys)));
+  const removals = removalCandidates
+    .map((r) => ({ ...r, keys: r.keys.filter((key) => !rechecked.has(key)) }))
+    .filter((r) => r.keys.length > 0);
 
   // 2. Guards follow the change: new definitions whose every added reference sits in guarded code.
   const definitionOf = followGuards(unguarded, riskyViews, productionFiles, viewOf, isRisky, evidenceAt);
-  const stillUnguarded = unguarded.filter((j) => {
-    const def = definitionOf.get(j.view)?.get(j.row);
-    if (def === null) return false;
-    if (def) j.definition = def;
-    return true;
-  });
 
   // 3. Findings.
   const softened = risky.applies_to === 'features' && kind.kind !== 'feature';
@@ -371,66 +387,74 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
       ? ` The PR body declares \`Feature-Flag: ${declared.join(', ')}\`, but declarations count only with \`risky.accept_declared: true\`.`
       : '';
 
-  const removalHunks = new Map<string, { view: FileView; rows: number[]; keys: Set<string>; calls: Set<string> }>();
+  // Per file and hunk: the removed flag checks. The unguarded lines of such a hunk are what the removed
+  // flag guarded, so they join its one "flag removed" finding.
+  const removalHunks = new Map<FileView, Map<number, { rows: number[]; keys: Set<string>; calls: Set<string> }>>();
   for (const removal of removals) {
-    const id = `${removal.view.file.path}\u0000${removal.view.rows[removal.row].hunk}`;
-    let entry = removalHunks.get(id);
-    if (!entry) removalHunks.set(id, (entry = { view: removal.view, rows: [], keys: new Set(), calls: new Set() }));
+    let perView = removalHunks.get(removal.view);
+    if (!perView) removalHunks.set(removal.view, (perView = new Map()));
+    const hunk = removal.view.hunkOf[removal.row];
+    let entry = perView.get(hunk);
+    if (!entry) perView.set(hunk, (entry = { rows: [], keys: new Set(), calls: new Set() }));
     entry.rows.push(removal.row);
     removal.keys.forEach((k) => entry!.keys.add(k));
     entry.calls.add(removal.call);
   }
-  // Unguarded lines of a hunk that removes a flag check are what the removed flag guarded: one finding.
-  const rest: Judged[] = [];
-  for (const judged of stillUnguarded) {
-    const entry = removalHunks.get(`${judged.view.file.path}\u0000${judged.view.rows[judged.row].hunk}`);
-    if (entry) entry.rows.push(judged.row);
-    else rest.push(judged);
-  }
-  for (const entry of removalHunks.values()) {
-    const lines = entry.rows.map((r) => entry.view.anchorLine(r));
-    const keys = [...entry.keys].map((k) => `\`${k}\``).join(', ');
-    const oldLines = entry.rows.map((r) => entry.view.rows[r].oldLine).filter((n): n is number => n !== undefined);
-    findings.push({
-      rule: 'risky',
-      level: risky.level as Level,
-      title: 'flag removed',
-      message:
-        `The check of flag ${keys} (${[...entry.calls].map((c) => `\`${c}\``).join(', ')}, old line ${Math.min(...oldLines)}) is removed and not checked again in this change: ` +
-        `the behaviour it guarded now applies to everyone. If the rollout is complete, add the label \`${config.overrides.risky}\` to record it.`,
-      path: entry.view.file.path,
-      startLine: Math.min(...lines),
-      endLine: Math.max(...lines),
-    });
-  }
-
   let unflaggedCount = 0;
-  for (const range of ranges(rest)) {
-    unflaggedCount++;
-    const { view } = range.first;
-    const glob = firstMatchingGlob(risky.paths, view.file.path);
-    const where = range.startLine === range.endLine ? `Line ${range.startLine}` : `Lines ${range.startLine}–${range.endLine}`;
-    const deletedOnly = range.rows.every((r) => view.rows[r].type === 'del');
-    let message: string;
-    if (range.first.definition) {
-      const def = range.first.definition;
-      message = `New ${def.kind} \`${def.name}\` ${def.why}`;
-    } else if (deletedOnly) {
-      message = `${where}: lines deleted here change behaviour under the risky path \`${glob}\` with ${missingEvidence(risky.evidence)}.`;
-    } else {
-      message = `${where} change behaviour under the risky path \`${glob}\` with ${missingEvidence(risky.evidence)}.`;
+  for (const [view, rows] of unguarded) {
+    const defs = definitionOf.get(view);
+    const removedIn = removalHunks.get(view);
+    const kept: number[] = [];
+    for (const row of rows) {
+      if (defs?.get(row) === null) continue;
+      const entry = removedIn?.get(view.hunkOf[row]);
+      if (entry) entry.rows.push(row);
+      else kept.push(row);
     }
-    message += foundElsewhere(view, risky.evidence, prEvidence);
-    findings.push({
-      rule: 'risky',
-      level,
-      title: 'risky change unflagged',
-      message: `${kindPrefix}${message}${declaredNote}`,
-      path: view.file.path,
-      startLine: range.startLine,
-      endLine: range.endLine,
-      suggestion: `Put the change behind a flag check, e.g. \`${EXAMPLE_CHECK[view.lang] ?? EXAMPLE_CHECK.js}\`, list your own helper in \`risky.flag_calls\`, or add the label \`${config.overrides.risky}\` when no flag is needed.`,
-    });
+    for (const range of ranges(view, kept, defs)) {
+      unflaggedCount++;
+      const glob = firstMatchingGlob(risky.paths, view.file.path);
+      const where = range.startLine === range.endLine ? `Line ${range.startLine}` : `Lines ${range.startLine}–${range.endLine}`;
+      let message: string;
+      if (range.definition) {
+        message = `New ${range.definition.kind} \`${range.definition.name}\` ${range.definition.why}`;
+      } else if (range.deletedOnly) {
+        message = `${where}: lines deleted here change behaviour under the risky path \`${glob}\` with ${missingEvidence(risky.evidence)}.`;
+      } else {
+        message = `${where} change behaviour under the risky path \`${glob}\` with ${missingEvidence(risky.evidence)}.`;
+      }
+      message += foundElsewhere(view, risky.evidence, prEvidence);
+      findings.push({
+        rule: 'risky',
+        level,
+        title: 'risky change unflagged',
+        message: `${kindPrefix}${message}${declaredNote}`,
+        path: view.file.path,
+        startLine: range.startLine,
+        endLine: range.endLine,
+        suggestion: `Put the change behind a flag check, e.g. \`${EXAMPLE_CHECK[view.lang] ?? EXAMPLE_CHECK.js}\`, list your own helper in \`risky.flag_calls\`, or add the label \`${config.overrides.risky}\` when no flag is needed.`,
+      });
+    }
+  }
+  let removedCount = 0;
+  for (const [view, perView] of removalHunks) {
+    for (const entry of perView.values()) {
+      removedCount++;
+      const lines = entry.rows.map((r) => view.anchorLine(r));
+      const keys = [...entry.keys].map((k) => `\`${k}\``).join(', ');
+      const oldLines = entry.rows.map((r) => view.rows[r].oldLine).filter((n): n is number => n !== undefined);
+      findings.push({
+        rule: 'risky',
+        level: risky.level as Level,
+        title: 'flag removed',
+        message:
+          `The check of flag ${keys} (${[...entry.calls].map((c) => `\`${c}\``).join(', ')}, old line ${Math.min(...oldLines)}) is removed and not checked again in this change: ` +
+          `the behaviour it guarded now applies to everyone. If the rollout is complete, add the label \`${config.overrides.risky}\` to record it.`,
+        path: view.file.path,
+        startLine: Math.min(...lines),
+        endLine: Math.max(...lines),
+      });
+    }
   }
 
   if (declared.length > 0 && riskyFilesChanged > 0) {
@@ -456,7 +480,6 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
     }
   }
 
-  const removedCount = removalHunks.size;
   return { findings, summary: summarize(findings, { unflaggedCount, removedCount, riskyFilesChanged, kindText, level, softened, evidence: risky.evidence, overrideLabel: config.overrides.risky }) };
 }
 
@@ -490,39 +513,42 @@ function foundElsewhere(view: FileView, evidence: 'hunk' | 'file' | 'pr', prEvid
   return '';
 }
 
+type DefinitionVerdict = { name: string; kind: Definition['kind']; why: string } | null;
+
 interface Range {
-  first: Judged;
-  rows: number[];
   startLine: number;
   endLine: number;
+  deletedOnly: boolean;
+  definition?: { name: string; kind: Definition['kind']; why: string };
 }
 
-/** Contiguous judged lines of a file (and of one new definition) merged into one annotation. */
-function ranges(judged: readonly Judged[]): Range[] {
+/**
+ * Contiguous judged rows of one file merged into one annotation: same hunk, no unchanged line between
+ * them, and the same new definition (or none).
+ */
+function ranges(view: FileView, rows: readonly number[], defs: Map<number, DefinitionVerdict> | undefined): Range[] {
   const out: Range[] = [];
   let current: Range | undefined;
-  for (const j of judged) {
-    const line = j.view.anchorLine(j.row);
-    const sameGroup = current && current.first.view === j.view && current.first.definition?.name === j.definition?.name;
-    if (current && sameGroup && line <= current.endLine + 1 && isContiguous(current, j)) {
-      current.rows.push(j.row);
+  let last = -1;
+  for (const row of rows) {
+    const line = view.anchorLine(row);
+    const definition = defs?.get(row) ?? undefined;
+    const deleted = view.rows[row].type === 'del';
+    if (current && current.definition?.name === definition?.name && line <= current.endLine + 1 && contiguous(view, last, row)) {
       current.endLine = Math.max(current.endLine, line);
-      continue;
+      current.deletedOnly &&= deleted;
+    } else {
+      current = { startLine: line, endLine: line, deletedOnly: deleted, ...(definition ? { definition } : {}) };
+      out.push(current);
     }
-    current = { first: j, rows: [j.row], startLine: line, endLine: line };
-    out.push(current);
+    last = row;
   }
   return out;
 }
 
-/** Rows between the last row of the range and this one are all non-behavioural or unchanged-and-adjacent. */
-function isContiguous(range: Range, j: Judged): boolean {
-  const last = range.rows[range.rows.length - 1];
-  const view = j.view;
-  if (view.rows[last].hunk !== view.rows[j.row].hunk) return false;
-  for (let i = last + 1; i < j.row; i++) {
-    if (view.rows[i].type === 'context') return false;
-  }
+function contiguous(view: FileView, from: number, to: number): boolean {
+  if (view.hunkOf[from] !== view.hunkOf[to]) return false;
+  for (let i = from + 1; i < to; i++) if (view.rows[i].type === 'context') return false;
   return true;
 }
 
@@ -534,15 +560,15 @@ function isContiguous(range: Range, j: Judged): boolean {
  * Returns, per view and row, null for rows guarded this way, or why a definition stays unguarded.
  */
 function followGuards(
-  unguarded: readonly Judged[],
+  unguarded: ReadonlyMap<FileView, number[]>,
   riskyViews: readonly FileView[],
   productionFiles: readonly ChangedFile[],
   viewOf: (file: ChangedFile) => FileView,
   isRisky: PathMatcher,
   evidenceAt: (view: FileView, row: number) => boolean,
-): Map<FileView, Map<number, { name: string; kind: Definition['kind']; why: string } | null>> {
-  const result = new Map<FileView, Map<number, { name: string; kind: Definition['kind']; why: string } | null>>();
-  const needed = new Set(unguarded.map((j) => j.view));
+): Map<FileView, Map<number, DefinitionVerdict>> {
+  const result = new Map<FileView, Map<number, DefinitionVerdict>>();
+  const needed = new Set(unguarded.keys());
   interface Def extends Definition {
     view: FileView;
     rowStart: number;
@@ -605,7 +631,7 @@ function followGuards(
   for (const def of defs) {
     let perView = result.get(def.view);
     if (!perView) result.set(def.view, (perView = new Map()));
-    let why: { name: string; kind: Definition['kind']; why: string } | null;
+    let why: DefinitionVerdict;
     if (def.guarded) why = null;
     else if (def.refs.length === 0) {
       why = { name: def.name, kind: def.kind, why: `is not referenced from any line this change adds, and its own lines have no flag check (${missingEvidenceShort(def.view, evidenceAt, def.rowStart)}).` };
