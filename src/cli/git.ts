@@ -1,110 +1,25 @@
 /**
- * Facts from a local repository: the CLI's only door to git. Every call is `git` run directly (no shell),
- * so refs and paths given on the command line are never interpreted by one.
+ * Facts from a local repository: the CLI's only door to git. It runs on the shared runner (src/git), which
+ * starts `git` directly (no shell), so refs and paths given on the command line are never interpreted by one.
  */
-import { execFile } from 'node:child_process';
 import type { Commit, Person } from '../engine/change.js';
+import { defaultBranch as firstDefaultBranch } from '../git/queries.js';
+import { gitIn as runnerIn, type GitRunner } from '../git/runner.js';
 
-/** Diffs of large changes are large; the whole diff is parsed in memory anyway. */
-const MAX_OUTPUT_BYTES = 1024 * 1024 * 1024;
+export { GitError, type GitRunner } from '../git/runner.js';
+export { currentBranch, isShallow, mergeBase, readFileAt, repositoryRoot, resolveCommit } from '../git/queries.js';
 
-export class GitError extends Error {
-  constructor(
-    message: string,
-    /** git's exit code; undefined when git could not be started at all. */
-    readonly exitCode?: number,
-  ) {
-    super(message);
-    this.name = 'GitError';
-  }
-}
-
-export interface GitRunner {
-  /** Runs git and returns stdout; fails with a GitError carrying git's first line of stderr. */
-  run(args: readonly string[]): Promise<string>;
-  /** The same, or undefined when git exits non-zero (a ref or a path that does not exist). */
-  maybe(args: readonly string[]): Promise<string | undefined>;
-}
-
+/** Runs git as the user would, in their environment and with their configuration. */
 export function gitIn(cwd: string, env: NodeJS.ProcessEnv = process.env): GitRunner {
-  const run = (args: readonly string[]): Promise<string> =>
-    new Promise((resolve, reject) => {
-      execFile('git', args, { cwd, env, maxBuffer: MAX_OUTPUT_BYTES, encoding: 'utf8' }, (error, stdout, stderr) => {
-        if (error === null) return resolve(stdout);
-        const failure = error as NodeJS.ErrnoException & { code?: number | string };
-        if (typeof failure.code === 'string') {
-          const reason = failure.code === 'ENOENT' ? 'git is not installed or not on PATH' : failure.message;
-          return reject(new GitError(reason));
-        }
-        const firstLine = stderr.split('\n').find((line) => line.trim() !== '')?.trim() ?? failure.message;
-        reject(new GitError(firstLine.replace(/^(fatal|error): /, ''), typeof failure.code === 'number' ? failure.code : 1));
-      });
-    });
-  return {
-    run,
-    async maybe(args) {
-      try {
-        return await run(args);
-      } catch (error) {
-        if (error instanceof GitError && error.exitCode !== undefined) return undefined;
-        throw error;
-      }
-    },
-  };
-}
-
-/** The top of the working tree, or undefined outside a repository. */
-export async function repositoryRoot(git: GitRunner): Promise<string | undefined> {
-  return (await git.maybe(['rev-parse', '--show-toplevel']))?.trim() || undefined;
-}
-
-/** The commit a ref names, or undefined when it names none. */
-export async function resolveCommit(git: GitRunner, ref: string): Promise<string | undefined> {
-  // `--end-of-options` keeps a ref that starts with "-" from being read as an option.
-  const sha = await git.maybe(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
-  return sha?.trim() || undefined;
+  return runnerIn(cwd, { env });
 }
 
 /** Where the default branch is looked for, in order. */
 export const DEFAULT_BRANCH_CANDIDATES = ['origin/HEAD', 'main', 'master', 'origin/main', 'origin/master'];
 
 /** The default branch: origin/HEAD when the clone knows it, else main, else master (local, then origin's). */
-export async function defaultBranch(git: GitRunner): Promise<string | undefined> {
-  const remoteHead = (await git.maybe(['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']))?.trim();
-  if (remoteHead) return remoteHead;
-  for (const candidate of DEFAULT_BRANCH_CANDIDATES.slice(1)) {
-    if ((await resolveCommit(git, candidate)) !== undefined) return candidate;
-  }
-  return undefined;
-}
-
-export async function mergeBase(git: GitRunner, a: string, b: string): Promise<string | undefined> {
-  return (await git.maybe(['merge-base', a, b]))?.trim() || undefined;
-}
-
-export async function isShallow(git: GitRunner): Promise<boolean> {
-  return (await git.maybe(['rev-parse', '--is-shallow-repository']))?.trim() === 'true';
-}
-
-/** The branch checked out, or undefined on a detached HEAD. */
-export async function currentBranch(git: GitRunner): Promise<string | undefined> {
-  return (await git.maybe(['symbolic-ref', '--quiet', '--short', 'HEAD']))?.trim() || undefined;
-}
-
-/** Whether `ref` is a branch name (local or remote-tracking), as opposed to a tag or a commit. */
-export async function isBranch(git: GitRunner, ref: string): Promise<boolean> {
-  const refs = await git.maybe(['for-each-ref', '--format=%(refname)', `refs/heads/${ref}`, `refs/remotes/${ref}`]);
-  return (refs ?? '').trim() !== '';
-}
-
-/** A file's text at a commit, or undefined when the commit has no such file. */
-export async function readFileAt(git: GitRunner, commit: string, path: string): Promise<string | undefined> {
-  const listing = await git.run(['ls-tree', '--full-tree', '-z', commit, '--', path]);
-  // `<mode> <type> <object>\t<path>`; only a blob is a file (a folder of that name is not).
-  const [meta = ''] = listing.split('\t');
-  const [, type, object] = meta.split(' ');
-  if (type !== 'blob' || object === undefined) return undefined;
-  return git.run(['cat-file', 'blob', object]);
+export function defaultBranch(git: GitRunner): Promise<string | undefined> {
+  return firstDefaultBranch(git, DEFAULT_BRANCH_CANDIDATES.slice(1));
 }
 
 /**
