@@ -2,13 +2,15 @@
  * The git side of the report: finds the default branch, streams its first-parent history, follows the
  * configuration and `.gitattributes` in force at every commit from the same stream, and judges each change.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { makeChange, type Change } from '../engine/change.js';
 import { parseGitDiff } from '../engine/diff.js';
 import { DEFAULT_CONFIG, type MonoenvConfig } from '../config/schema.js';
 import { formatConfigError, parseConfigText } from '../config/load.js';
-import { BlobReader, GitError, git, gitMaybe } from './git.js';
+import { BlobReader } from '../git/blobs.js';
+import { blobsAt, defaultBranch as firstDefaultBranch, gitDirectory, resolveCommit, shallowBoundary as readShallowBoundary } from '../git/queries.js';
+import type { GitRunner } from '../git/runner.js';
+import { GitError, reportGit } from './git.js';
 import { CONFIG_PATH, GITATTRIBUTES_PATH, readFirstParentLog, type LoggedCommit } from './history.js';
 import { readArrival } from './messages.js';
 import { judgeChange } from './judge.js';
@@ -44,54 +46,30 @@ interface ConfigVersion {
   errors: string[];
 }
 
-async function gitDirOf(cwd: string): Promise<string> {
-  const gitDir = await gitMaybe(cwd, ['rev-parse', '--absolute-git-dir']).catch((error: unknown) => {
-    throw new ReportInputError(`cannot read ${cwd}: ${(error as Error).message}`);
+async function gitDirOf(git: GitRunner): Promise<string> {
+  const gitDir = await gitDirectory(git).catch((error: unknown) => {
+    throw new ReportInputError(`cannot read ${git.cwd}: ${(error as Error).message}`);
   });
-  if (gitDir === undefined) throw new ReportInputError(`not a git repository: ${path.resolve(cwd)}`);
-  return gitDir.trim();
+  if (gitDir === undefined) throw new ReportInputError(`not a git repository: ${path.resolve(git.cwd)}`);
+  return gitDir;
 }
 
 /** origin/HEAD when the clone knows it, else the usual names, else a clear request for --branch. */
 export async function defaultBranch(cwd: string): Promise<string> {
-  const remoteHead = await gitMaybe(cwd, ['symbolic-ref', '-q', '--short', 'refs/remotes/origin/HEAD']);
-  if (remoteHead?.trim()) return remoteHead.trim();
-  const configured = (await gitMaybe(cwd, ['config', '--get', 'init.defaultBranch']))?.trim();
+  const git = reportGit(cwd);
+  const configured = (await git.maybe(['config', '--get', 'init.defaultBranch']))?.trim();
   const candidates = [...new Set([configured, 'main', 'master', 'trunk'].filter((b): b is string => !!b))];
-  const refs = candidates.flatMap((b) => [`refs/heads/${b}`, `refs/remotes/origin/${b}`]);
-  const found = (await git(cwd, ['for-each-ref', '--format=%(refname)', ...refs])).split('\n').filter(Boolean);
-  for (const ref of refs) {
-    if (found.includes(ref)) return ref.replace(/^refs\/(heads|remotes)\//, '');
-  }
+  const found = await firstDefaultBranch(git, candidates.flatMap((b) => [`refs/heads/${b}`, `refs/remotes/origin/${b}`]));
+  if (found !== undefined) return found;
   throw new ReportInputError(
     `no default branch: no origin/HEAD and none of ${candidates.join(', ')} exists (pass --branch NAME)`,
   );
 }
 
-async function resolveTip(cwd: string, branch: string): Promise<string> {
-  const sha = await gitMaybe(cwd, ['rev-parse', '--verify', '-q', `${branch}^{commit}`]);
-  if (!sha?.trim()) throw new ReportInputError(`branch "${branch}" has no commits or does not exist`);
-  return sha.trim();
-}
-
-async function readShallowBoundary(gitDir: string): Promise<Set<string>> {
-  try {
-    return new Set((await readFile(path.join(gitDir, 'shallow'), 'utf8')).split('\n').filter(Boolean));
-  } catch {
-    return new Set();
-  }
-}
-
-/** Blob ids of the tracked files at the tip; `git ls-tree` prints `<mode> blob <sha>\t<path>`. */
-async function trackedAtTip(cwd: string, tip: string): Promise<Map<string, string | undefined>> {
-  const listing = await git(cwd, ['ls-tree', '--full-tree', tip, '--', CONFIG_PATH, GITATTRIBUTES_PATH]);
-  const state = new Map<string, string | undefined>([[CONFIG_PATH, undefined], [GITATTRIBUTES_PATH, undefined]]);
-  for (const line of listing.split('\n')) {
-    const [meta = '', file = ''] = line.split('\t');
-    const [, type, sha] = meta.split(' ');
-    if (type === 'blob' && state.has(file)) state.set(file, sha);
-  }
-  return state;
+async function resolveTip(git: GitRunner, branch: string): Promise<string> {
+  const sha = await resolveCommit(git, branch);
+  if (sha === undefined) throw new ReportInputError(`branch "${branch}" has no commits or does not exist`);
+  return sha;
 }
 
 function personOf(commit: LoggedCommit): Change['author'] {
@@ -101,13 +79,14 @@ function personOf(commit: LoggedCommit): Change['author'] {
 
 export async function collectHistory(options: CollectOptions): Promise<Collected> {
   const { cwd, since, until } = options;
-  const gitDir = await gitDirOf(cwd);
+  const git = reportGit(cwd);
+  const gitDir = await gitDirOf(git);
   const branch = options.branch ?? (await defaultBranch(cwd));
-  const tip = await resolveTip(cwd, branch);
+  const tip = await resolveTip(git, branch);
   const shallowBoundary = await readShallowBoundary(gitDir);
-  const expected = Number((await git(cwd, ['rev-list', '--first-parent', '--count', `--since=${since.toISOString()}`, tip])).trim());
+  const expected = Number((await git.run(['rev-list', '--first-parent', '--count', `--since=${since.toISOString()}`, tip])).trim());
 
-  const blobs = new BlobReader(cwd);
+  const blobs = new BlobReader(git);
   const configs = new Map<string, ConfigVersion>();
   const attributes = new Map<string, string>();
   const readConfig = async (blob: string | undefined): Promise<ConfigVersion> => {
@@ -135,7 +114,8 @@ export async function collectHistory(options: CollectOptions): Promise<Collected
     return text;
   };
 
-  const state = await trackedAtTip(cwd, tip);
+  const atTip = await blobsAt(git, tip, [CONFIG_PATH, GITATTRIBUTES_PATH]);
+  const state = new Map([CONFIG_PATH, GITATTRIBUTES_PATH].map((file) => [file, atTip.get(file)]));
   const headConfig = (await readConfig(state.get(CONFIG_PATH))).config;
   const records: ChangeRecord[] = [];
   const skipped: HistoryFacts['skipped'] = [];
@@ -143,7 +123,7 @@ export async function collectHistory(options: CollectOptions): Promise<Collected
   let read = 0;
   let oldest: LoggedCommit | undefined;
   try {
-    for await (const commit of readFirstParentLog(cwd, tip, since)) {
+    for await (const commit of readFirstParentLog(git, tip, since)) {
       read++;
       oldest = commit;
       // Walking newest first: after this commit's own changes are undone, `state` is its first parent's tree,

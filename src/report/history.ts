@@ -2,7 +2,7 @@
  * The default branch's first-parent history as one streamed `git log -p` process, parsed commit by commit
  * so memory holds one commit's diff at a time, whatever the length of the history.
  */
-import { GitError, spawnGit } from './git.js';
+import { streamGit, type GitRunner } from '../git/runner.js';
 
 export const CONFIG_PATH = '.github/monoenv.yml';
 export const GITATTRIBUTES_PATH = '.gitattributes';
@@ -127,32 +127,11 @@ export class RecordSplitter {
 }
 
 /** Streams the first-parent history of `tip` (newest first), stopping at the first commit older than `since`. */
-export async function* readFirstParentLog(cwd: string, tip: string, since: Date | undefined): AsyncGenerator<LoggedCommit> {
-  const child = spawnGit(cwd, logArguments(tip, since));
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (text: string) => {
-    if (stderr.length < 4096) stderr += text;
-  });
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve(code));
-  });
+export async function* readFirstParentLog(git: GitRunner, tip: string, since: Date | undefined): AsyncGenerator<LoggedCommit> {
   const splitter = new RecordSplitter();
-  let finished = false;
-  try {
-    child.stdout.setEncoding('utf8');
-    for await (const chunk of child.stdout as AsyncIterable<string>) {
-      for (const record of splitter.push(chunk)) yield parseRecord(record);
-    }
-    const last = splitter.end();
-    if (last !== undefined) yield parseRecord(last);
-    const code = await exited;
-    finished = true;
-    if (code !== 0) {
-      throw new GitError(stderr.split('\n').find((l) => l.trim() !== '')?.trim() ?? `git log exited with ${code}`, code ?? undefined);
-    }
-  } finally {
-    if (!finished) child.kill();
+  for await (const chunk of streamGit(git, logArguments(tip, since))) {
+    for (const record of splitter.push(chunk)) yield parseRecord(record);
   }
+  const last = splitter.end();
+  if (last !== undefined) yield parseRecord(last);
 }
