@@ -232,7 +232,9 @@ export class FlagMatcher {
   scan(lines: readonly string[], sameSide?: (from: number, to: number) => boolean): (FlagCheck[] | undefined)[] {
     const result: (FlagCheck[] | undefined)[] = new Array(lines.length);
     if (lines.length === 0) return result;
-    const cut = lines.map((line) => (line.length > MAX_LINE_LENGTH ? line.slice(0, MAX_LINE_LENGTH) : line));
+    const cut = lines.some((line) => line.length > MAX_LINE_LENGTH)
+      ? lines.map((line) => (line.length > MAX_LINE_LENGTH ? line.slice(0, MAX_LINE_LENGTH) : line))
+      : lines;
     const text = cut.join('\n');
     const candidates = new Map<number, number[]>();
     const starts: number[] = new Array(cut.length);
@@ -409,15 +411,15 @@ export class FlagMatcher {
     nameStart: number,
     next?: (offset: number) => string | undefined,
   ): FlagCheck | undefined {
-    const base = { call: record.name, sdk: record.sdk, index: nameStart };
+    const check = (key: string): FlagCheck => ({ key, call: record.name, sdk: record.sdk, index: nameStart });
     if (record.form === 'flags-object') {
       // `useFlags()` itself reads every flag; the names it yields are picked up as aliases.
-      return /^\s*\(/.test(line.slice(after, after + 20)) ? { ...base, key: '*' } : undefined;
+      return /^\s*\(/.test(line.slice(after, after + 20)) ? check('*') : undefined;
     }
     if (record.form === 'index') {
       const rest = line.slice(after);
       const index = /^\[\s*(:[A-Za-z_]\w*[?!]?|"[^"]*"|'[^']*')\s*\]/.exec(rest);
-      return index ? { ...base, key: keyText(index[1]) } : undefined;
+      return index ? check(keyText(index[1])) : undefined;
     }
     const args = readArguments(line, after, next);
     if (args === undefined) return undefined;
@@ -426,7 +428,7 @@ export class FlagMatcher {
       const arg = args.list[spec.arg];
       if (arg === undefined) continue;
       const key = keyOf(arg, spec.forms);
-      if (key !== undefined) return { ...base, key };
+      if (key !== undefined) return check(key);
     }
     return undefined;
   }

@@ -87,3 +87,122 @@ func (h *Handler) Charge(w http.ResponseWriter, r *http.Request) {
     expect(result.findings[0].message).toContain('no feature-flag check in the same hunk');
   });
 });
+
+describe('risky: Django view with flag_is_active', () => {
+  const base = `from django.shortcuts import render
+
+
+def checkout(request):
+    form = CheckoutForm(request.POST or None)
+    return render(request, "checkout/checkout.html", {"form": form})
+`;
+  it('accepts a branch under `if flag_is_active(request, "k"):`', () => {
+    const head = base.replace(
+      '    return render(request, "checkout/checkout.html", {"form": form})\n',
+      '    if flag_is_active(request, "one_page_checkout"):\n        return render(request, "checkout/one_page.html", {"form": form})\n    return render(request, "checkout/checkout.html", {"form": form})\n',
+    );
+    expect(judge({ base: { 'shop/checkout/views.py': base }, head: { 'shop/checkout/views.py': head } }, { paths: ['shop/**'] }).findings).toEqual([]);
+  });
+});
+
+describe('risky: what does not count', () => {
+  const base = `export function bind(form: HTMLFormElement, button: Button) {\n  form.onsubmit = () => submit(form);\n}\n`;
+  it('fires on an unguarded change next to `button.isEnabled()`', () => {
+    const head = `export function bind(form: HTMLFormElement, button: Button) {\n  form.onsubmit = () => submit(form);\n  if (button.isEnabled()) autosave(form);\n}\n`;
+    const result = judge({ base: { 'src/checkout/bind.ts': base }, head: { 'src/checkout/bind.ts': head } }, { paths: ['src/checkout/**'] });
+    expect(result.findings.map((f) => [f.path, f.startLine])).toEqual([['src/checkout/bind.ts', 3]]);
+  });
+
+  it('fires on a SQL migration in a risky path, ignoring its comments', () => {
+    const head = `-- adds refunds\n\nALTER TABLE orders ADD COLUMN refunded_at timestamptz;\n`;
+    const result = judge({ base: {}, head: { 'db/migrations/001_refunds.sql': head } }, { paths: ['db/migrations/**'] });
+    expect(result.findings.map((f) => [f.startLine, f.endLine])).toEqual([[3, 3]]);
+  });
+
+  it('does not take flag calls in a test file for a guard, even with evidence pr', () => {
+    const head = `export function bind(form: HTMLFormElement, button: Button) {\n  form.onsubmit = () => submitV2(form);\n}\n`;
+    const test = `test('v2', () => {\n  ldClient.variation('submit-v2', {}, false);\n});\n`;
+    const result = judge(
+      { base: { 'src/checkout/bind.ts': base }, head: { 'src/checkout/bind.ts': head, 'src/checkout/bind.test.ts': test } },
+      { paths: ['src/checkout/**'], evidence: 'pr' },
+    );
+    expect(result.findings.map((f) => f.path)).toEqual(['src/checkout/bind.ts']);
+    expect(result.findings[0].message).toContain('No flag check was found anywhere in this change');
+  });
+
+  it('reports a large file without a patch as a notice it could not inspect', () => {
+    const change = changeFromFiles({ base: {}, head: {} });
+    change.files.push({ path: 'src/checkout/huge.ts', status: 'modified', additions: 5000, deletions: 10, binary: false, patchMissing: true, hunks: [] });
+    const config = configSchema.parse({ risky: { paths: ['src/checkout/**'] } });
+    const result = judgeRisky({ change, config, kind: readKind(change) });
+    expect(result.findings.map((f) => [f.level, f.title, f.path])).toEqual([['notice', 'risky change not inspected', 'src/checkout/huge.ts']]);
+  });
+});
+
+describe('risky: evidence levels', () => {
+  const lines = Array.from({ length: 30 }, (_, i) => `  step${i}(order);`);
+  const base = `export function run(order: Order) {\n${lines.join('\n')}\n}\n`;
+  const withChanges = (first: string, last: string) =>
+    `export function run(order: Order) {\n${[first, ...lines.slice(1, 29), last].join('\n')}\n}\n`;
+  const head = withChanges("  if (gb.isOn('fast-path')) fastPath(order);", '  step29(order, { retries: 3 });');
+  const spec = { base: { 'src/billing/run.ts': base }, head: { 'src/billing/run.ts': head } };
+
+  it('hunk: the flag check in the first hunk does not cover the second hunk', () => {
+    const result = judge(spec, { paths: ['src/billing/**'] });
+    expect(result.findings.map((f) => f.startLine)).toEqual([31]);
+    expect(result.findings[0].message).toContain('A flag check exists elsewhere in this file (`isOn` of `fast-path` at `src/billing/run.ts:2`)');
+  });
+  it('file: a check anywhere in the file covers both', () => {
+    expect(judge(spec, { paths: ['src/billing/**'], evidence: 'file' }).findings).toEqual([]);
+  });
+  it('pr: a check in another file of the change covers the risky file', () => {
+    const other = { ...spec, base: { ...spec.base, 'src/api/run.ts': 'export const go = () => run(order);\n' }, head: { 'src/billing/run.ts': withChanges('  step0(order, { fast: true });', '  step29(order);'), 'src/api/run.ts': "export const go = () => (statsig.checkGate(user, 'fast') ? run(order) : null);\n" } };
+    expect(judge(other, { paths: ['src/billing/**'], evidence: 'hunk' }).findings).toHaveLength(1);
+    expect(judge(other, { paths: ['src/billing/**'], evidence: 'pr' }).findings).toEqual([]);
+  });
+  it('an alias assigned in an earlier hunk guards a later one', () => {
+    const aliasHead = withChanges("  const fast = gb.isOn('fast-path');", '  if (fast) step29(order, { retries: 3 });');
+    expect(judge({ base: spec.base, head: { 'src/billing/run.ts': aliasHead } }, { paths: ['src/billing/**'] }).findings).toEqual([]);
+  });
+});
+
+describe('risky: flag removal, kind of change and declarations', () => {
+  const base = `export async function price(plan: Plan, user: User) {\n  if (await ld.variation('new-pricing', { key: user.id }, false)) {\n    return plan.v2;\n  }\n  return plan.v1;\n}\n`;
+  const head = `export async function price(plan: Plan, user: User) {\n  return plan.v2;\n}\n`;
+  it('fires "flag removed" at the rule level, even for a chore', () => {
+    const result = judge({ base: { 'src/pricing/price.ts': base }, head: { 'src/pricing/price.ts': head }, title: 'chore: remove new-pricing flag' }, { paths: ['src/pricing/**'] });
+    expect(result.findings.map((f) => [f.title, f.level, f.startLine])).toEqual([['flag removed', 'error', 2]]);
+    expect(result.findings[0].message).toContain('`new-pricing`');
+    expect(result.summary.headline).toBe('1 flag removed');
+  });
+  it('does not fire when the key is checked again in an added line', () => {
+    const moved = `export async function price(plan: Plan, user: User) {\n  const v2 = await ld.variation('new-pricing', { key: user.id, plan: plan.id }, false);\n  return v2 ? plan.v2 : plan.v1;\n}\n`;
+    expect(judge({ base: { 'src/pricing/price.ts': base }, head: { 'src/pricing/price.ts': moved } }, { paths: ['src/pricing/**'] }).findings).toEqual([]);
+  });
+  it('softens unflagged changes of a fix to notices naming the kind, and judges them with applies_to all', () => {
+    const b = 'export const tax = (a: number, r: number) => a * r;\n';
+    const h = 'export const tax = (a: number, r: number) => Math.round(a * r * 100) / 100;\n';
+    const soft = judge({ base: { 'src/billing/tax.ts': b }, head: { 'src/billing/tax.ts': h }, title: 'fix: round tax' }, { paths: ['src/billing/**'] });
+    expect(soft.findings.map((f) => f.level)).toEqual(['notice']);
+    expect(soft.findings[0].message.startsWith('Read as a fix from the title `fix: round tax`')).toBe(true);
+    expect(soft.summary.summary).toContain('read as fix (from the title `fix: round tax`)');
+    const all = judge({ base: { 'src/billing/tax.ts': b }, head: { 'src/billing/tax.ts': h }, title: 'fix: round tax' }, { paths: ['src/billing/**'], applies_to: 'all' });
+    expect(all.findings.map((f) => f.level)).toEqual(['error']);
+  });
+  it('reports a body declaration as declared, not detected; it satisfies the rule only with accept_declared', () => {
+    const b = 'export const tax = (a: number, r: number) => a * r;\n';
+    const h = 'export const tax = (a: number, r: number) => a * r * 1.01;\n';
+    const spec = { base: { 'src/billing/tax.ts': b }, head: { 'src/billing/tax.ts': h }, body: 'Feature-Flag: tax-surcharge' };
+    const strict = judge(spec, { paths: ['src/billing/**'] });
+    expect(strict.findings.map((f) => [f.title, f.level])).toEqual([['risky change unflagged', 'error'], ['flag declared, not detected', 'notice']]);
+    const accepted = judge(spec, { paths: ['src/billing/**'], accept_declared: true });
+    expect(accepted.findings.map((f) => [f.title, f.level])).toEqual([['flag declared, not detected', 'notice']]);
+  });
+  it('ignores deleted files and pure renames', () => {
+    const result = judge(
+      { base: { 'src/billing/old.ts': 'export const a = 1;\n', 'src/billing/b.ts': 'export const b = 2;\n' }, head: { 'src/billing/moved/b.ts': 'export const b = 2;\n' }, renames: { 'src/billing/moved/b.ts': 'src/billing/b.ts' } },
+      { paths: ['src/billing/**'] },
+    );
+    expect(result.findings).toEqual([]);
+  });
+});

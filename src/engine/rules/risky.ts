@@ -110,8 +110,9 @@ class FileView {
   private computeAliases(): void {
     const checks = this.checks;
     const kinds = this.kinds;
-    const refs = new Array<boolean>(this.rows.length).fill(false);
-    const referencedOld = new Array<string[] | undefined>(this.rows.length);
+    // Allocated only for files that use aliases at all.
+    let refs: boolean[] | undefined;
+    let referencedOld: (string[] | undefined)[] | undefined;
     const added = new Set<string>();
     // New side (added and context rows) and old side (deleted and context rows), each with the aliases
     // assigned so far and one regular expression of them, rebuilt only when a new alias appears.
@@ -149,16 +150,16 @@ class FileView {
       if (row.type !== 'del' && newSide.re) {
         const names = namesIn(newSide, row.content);
         if (names) {
-          refs[i] = true;
+          (refs ??= new Array<boolean>(this.rows.length).fill(false))[i] = true;
           if (row.type === 'add') names.forEach((n) => added.add(n));
         }
       } else if (row.type === 'del' && oldSide.re) {
         const names = namesIn(oldSide, row.content);
-        if (names) referencedOld[i] = [...new Set(names)];
+        if (names) (referencedOld ??= new Array<string[] | undefined>(this.rows.length))[i] = [...new Set(names)];
       }
     }
-    this.aliasRefsCache = refs;
-    this.aliasNamesCache = { added, referencedOld };
+    this.aliasRefsCache = refs ?? NO_ROWS;
+    this.aliasNamesCache = { added, referencedOld: referencedOld ?? NO_ROWS };
   }
 
   /** New-side rows that use an alias of a flag check assigned earlier in the file (`if (on)`). */
@@ -225,6 +226,19 @@ class FileView {
     return this.guardedCache;
   }
 
+  /**
+   * Drops what was read line by line once the main pass is done with the file: on a big change these
+   * arrays would otherwise survive into the old generation. Anything asked for later is read again.
+   */
+  release(keepKinds: boolean): void {
+    this.firstCheck();
+    this.checksCache = undefined;
+    if (!keepKinds) this.kindsCache = undefined;
+    this.aliasRefsCache = undefined;
+    this.aliasNamesCache = undefined;
+    this.guardedCache = undefined;
+  }
+
   /** The new-file line nearest to a row (deleted rows have none of their own). */
   anchorLine(i: number): number {
     const row = this.rows[i];
@@ -235,6 +249,9 @@ class FileView {
     return Math.max(1, this.file.hunks[h].newStart);
   }
 }
+
+/** Shared empty per-row array: reading any index gives undefined. */
+const NO_ROWS: never[] = [];
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -368,6 +385,8 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
       (rows ??= []).push(i);
     }
     if (rows) unguarded.set(view, rows);
+    // Definitions in files with unguarded lines are read from the line kinds next.
+    view.release(rows !== undefined);
   }
 
   const rechecked = stillNamed(new Set(removalCandidates.flatMap((r) => r.keys)));
@@ -500,16 +519,16 @@ function describeCheck(view: FileView, row: number): string {
   return `${check ? `\`${check.call}\`${check.key !== '*' ? ` of \`${check.key}\`` : ''}` : text} at \`${view.file.path}:${view.anchorLine(row)}\``;
 }
 
-/** What evidence exists beyond the level that was asked for, so the reviewer knows what is missing. */
+/**
+ * What evidence exists beyond the level that was asked for, so the reviewer knows what is missing. Only
+ * what was read anyway: a change-wide search just for a message would cost a big change dearly.
+ */
 function foundElsewhere(view: FileView, evidence: 'hunk' | 'file' | 'pr', prEvidence: () => { view: FileView; row: number } | null): string {
-  if (evidence === 'pr') return ' No flag check was found anywhere in this change.';
+  if (evidence === 'pr') return prEvidence() ? '' : ' No flag check was found anywhere in this change.';
   const inFile = view.firstCheck();
   if (evidence === 'hunk' && inFile) {
     return ` A flag check exists elsewhere in this file (${describeCheck(view, inFile.row)}), but \`risky.evidence\` is \`hunk\`.`;
   }
-  const inPr = prEvidence();
-  if (inPr && inPr.view !== view) return ` A flag check exists elsewhere in this change (${describeCheck(inPr.view, inPr.row)}), but \`risky.evidence\` is \`${evidence}\`.`;
-  if (!inPr) return ' No flag check was found anywhere in this change.';
   return '';
 }
 
@@ -534,8 +553,11 @@ function ranges(view: FileView, rows: readonly number[], defs: Map<number, Defin
     const line = view.anchorLine(row);
     const definition = defs?.get(row) ?? undefined;
     const deleted = view.rows[row].type === 'del';
-    if (current && current.definition?.name === definition?.name && line <= current.endLine + 1 && contiguous(view, last, row)) {
+    // Deleted lines join the new lines beside them (a rewritten line is one change), whatever the group.
+    const sameGroup = current && (deleted || current.deletedOnly || current.definition?.name === definition?.name);
+    if (current && sameGroup && line <= current.endLine + 1 && contiguous(view, last, row)) {
       current.endLine = Math.max(current.endLine, line);
+      if (current.deletedOnly && !deleted && definition) current.definition = definition;
       current.deletedOnly &&= deleted;
     } else {
       current = { startLine: line, endLine: line, deletedOnly: deleted, ...(definition ? { definition } : {}) };
@@ -584,6 +606,13 @@ function followGuards(
       for (let i = view.hunkStarts[h]; i < view.hunkStarts[h + 1]; i++) if (view.rows[i].type !== 'del') indexes.push(i);
       const lines = indexes.map((i) => view.rows[i].content);
       for (const def of definitionsIn(view.lang, lines, (k) => view.rows[indexes[k]].type === 'add' && view.kinds[indexes[k]] === 'code')) {
+        // A definition rewritten in place (its old line deleted in the same hunk) is not new.
+        const word = new RegExp(`(?<![\\w$])${escapeRegExp(def.name)}(?![\\w$])`);
+        let rewritten = false;
+        for (let i = view.hunkStarts[h]; i < view.hunkStarts[h + 1] && !rewritten; i++) {
+          rewritten = view.rows[i].type === 'del' && word.test(view.rows[i].content) && /\b(?:def|func|fun|function|class|const|let|var|type)\b/.test(view.rows[i].content);
+        }
+        if (rewritten) continue;
         defs.push({ ...def, view, rowStart: indexes[def.start], rowEnd: indexes[def.end], refs: [], guarded: false });
       }
     }
