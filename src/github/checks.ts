@@ -18,7 +18,7 @@ import type { GitHubClient, RepoRef } from './facts.js';
 import type { Logger } from 'probot';
 import { batchAnnotations, type CheckAnnotation } from '../engine/annotations.js';
 import { GITHUB_OUTPUT_LIMIT, truncateUtf8 } from '../engine/markdown.js';
-import { retryOptions } from './octokit.js';
+import { REQUEST_TIMEOUT_MS, retryOptions } from './octokit.js';
 
 export const CHECK_NAME = 'monoenv';
 export type { CheckAnnotation };
@@ -83,15 +83,23 @@ export class CheckRunPublisher {
   /** `appId` resolves this app's id (runs of other apps with the same name are never touched). */
   readonly retryBaseMs: number;
   readonly createRetries: number;
+  readonly settleMs: number;
   readonly log: Pick<Logger, 'warn'> | undefined;
 
   constructor(
     private readonly appId: () => Promise<number | undefined>,
-    { maxRuns = 10_000, retryBaseMs = 1_000, createRetries = retryOptions.retries, log }: { maxRuns?: number; retryBaseMs?: number; createRetries?: number; log?: Pick<Logger, 'warn'> } = {},
+    {
+      maxRuns = 10_000,
+      retryBaseMs = 1_000,
+      createRetries = retryOptions.retries,
+      settleMs = REQUEST_TIMEOUT_MS,
+      log,
+    }: { maxRuns?: number; retryBaseMs?: number; createRetries?: number; settleMs?: number; log?: Pick<Logger, 'warn'> } = {},
   ) {
     this.#known = new LRUCache({ max: maxRuns });
     this.retryBaseMs = retryBaseMs;
     this.createRetries = createRetries;
+    this.settleMs = settleMs;
     this.log = log;
   }
 
@@ -134,7 +142,8 @@ export class CheckRunPublisher {
    * Creates the run. A POST is not idempotent, so it is never retried blindly: when an attempt fails in a
    * way that leaves open whether GitHub stored the run (5xx, timeout, connection cut), this app's runs on
    * the commit are looked up first, and a run found there is adopted. Retries follow plugin-retry's
-   * schedule (1, 4, 9 × the base). A 422 (GitHub refused the output) is answered once with a plain output,
+   * schedule (1, 4, 9 × the base). Residual risk: a run GitHub stores later than one more deadline after
+   * the attempt was given up can still become a second run (GitHub ends its own requests at 10 s). A 422 (GitHub refused the output) is answered once with a plain output,
    * so the verdict is still published.
    */
   async #create(
@@ -167,12 +176,15 @@ export class CheckRunPublisher {
           return { id: data.id, adopted: false, refused };
         }
         if (!ambiguous(error) || attempt > this.createRetries) throw error;
+        // Without an answer (timeout, cut connection) GitHub may still be writing the run: give it as long
+        // as the attempt had before looking; after a 5xx answer, only the backoff.
+        const answered = (error as { response?: unknown }).response !== undefined;
+        await sleep(Math.max(attempt * attempt * this.retryBaseMs, answered ? 0 : this.settleMs));
         const stored = await this.find(target);
         if (stored !== undefined) {
           this.log?.warn({ sha: target.headSha, checkRun: stored.id, status }, 'check run creation failed after GitHub stored it; using the stored run');
           return { id: stored.id, adopted: true };
         }
-        await sleep(attempt * attempt * this.retryBaseMs);
       }
     }
   }

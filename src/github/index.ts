@@ -12,6 +12,7 @@ import { auditPushToDefaultBranch, type PushPayload } from './push-audit.js';
 import { rerunCheckRun, rerunCheckSuite, type RerequestedRun, type RerequestedSuite } from './rerequest.js';
 import type { PullRequestPayload } from './facts.js';
 import { scopeOf, type AppState } from './scope.js';
+import { describeFailure } from './failure.js';
 
 export interface MonoenvAppOptions {
   /** This app's id, to tell its check runs from other apps' (default: `APP_ID`, else asked of GitHub once). */
@@ -19,6 +20,8 @@ export interface MonoenvAppOptions {
   cache?: ResponseCacheOptions;
   /** Milliseconds per unit of backoff between check-run creation attempts (1, 4, 9 units, as plugin-retry). */
   retryBaseMs?: number;
+  /** How long GitHub is given to finish a check-run creation that got no answer (default: the request deadline). */
+  settleMs?: number;
 }
 
 const PULL_REQUEST_EVENTS = [
@@ -52,16 +55,6 @@ function appIdResolver(app: Probot, configured: number | undefined): () => Promi
   };
 }
 
-/** What finally failed, in one line: the GitHub request and its answer when it was one. */
-export function describeFailure(error: unknown): string {
-  const failed = error as { status?: number; message?: string; request?: { method?: string; url?: string } };
-  const message = (failed.message ?? String(error)).split('\n')[0];
-  if (failed.request?.method === undefined || failed.request.url === undefined) return message;
-  // The URL without its query (it can hold nothing secret, but keeps the line short).
-  const url = failed.request.url.split('?')[0];
-  return `${failed.request.method} ${url} answered ${failed.status ?? 'nothing'} (${message}) after the retries`;
-}
-
 export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction {
   return (app: Probot) => {
     const state: AppState = {
@@ -70,7 +63,11 @@ export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction
       queue: new CoalescingQueue(),
       appId: appIdResolver(app, options.appId),
     };
-    state.checkRuns = new CheckRunPublisher(state.appId, { log: app.log, ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }) });
+    state.checkRuns = new CheckRunPublisher(state.appId, {
+      log: app.log,
+      ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }),
+      ...(options.settleMs === undefined ? {} : { settleMs: options.settleMs }),
+    });
 
     const withScope =
       <C extends Context>(handle: (scope: NonNullable<ReturnType<typeof scopeOf>>, context: C) => Promise<void>) =>

@@ -11,6 +11,7 @@ import { buildChange, factNeeds, type PullRequestPayload } from './facts.js';
 import { evaluationFailedOutput, invalidConfigOutput, reportOutput } from './output.js';
 import type { CheckOutput } from './checks.js';
 import { queueKey, targetOf, type EventScope } from './scope.js';
+import { describeFailure } from './failure.js';
 
 /** Evaluates the pull request's head commit, one evaluation per commit at a time (racing events coalesce). */
 export function evaluatePullRequest(scope: EventScope, pr: PullRequestPayload): Promise<void> {
@@ -24,7 +25,7 @@ async function publishEvaluation(scope: EventScope, pr: PullRequestPayload): Pro
     output = await outputFor(scope, pr);
   } catch (error) {
     // A completed run that says what went wrong, rather than none (or one stuck in progress).
-    scope.log.error({ err: error, pull: pr.number, sha: pr.head.sha }, 'evaluation failed');
+    scope.log.error({ err: error, pull: pr.number, sha: pr.head.sha }, `evaluation failed: ${describeFailure(error)}`);
     output = evaluationFailedOutput(error);
   }
   const result = await scope.state.checkRuns.publish(target, output);

@@ -47,6 +47,7 @@ describe('faults from GitHub', () => {
     ['a 502 after GitHub stored the run', { status: 502, when: 'after' as const }],
     ['a connection cut after GitHub stored the run', { reset: true, when: 'after' as const }],
     ['a timeout after GitHub stored the run', { delayMs: 1_500, when: 'after' as const }],
+    ['a timeout while GitHub is still storing the run', { delayMs: 600 }],
   ])('%s: one run, not two', async (_name, fault) => {
     const spec = pull({ tested: true });
     const head = seedPull(world.gh, spec);

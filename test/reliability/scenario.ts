@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Emulator, FileChangeInput, StoredCheckRun } from '../emulator/index.js';
 
-export const CONFIG = ['tests:', '  level: error', 'size:', '  warn_lines: 300', '  fail_lines: 2000', ''].join('\n');
+export const CONFIG = ['tests:', '  level: error', 'size:', '  warn_lines: 300', '  fail_lines: 2000', '  warn_files: 500', '  fail_files: 1000', ''].join('\n');
 
 export function sha(label: string): string {
   return createHash('sha1').update(label).digest('hex');

@@ -70,7 +70,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const log = pino({ level: options.logLevel ?? 'info' }, sink);
   const Octokit = reliabilityOctokit({ retryBaseMs: options.retryBaseMs ?? 10, requestTimeoutMs: options.requestTimeoutMs ?? 1_000, throttle: options.throttle ?? false });
   const probot = new Probot({ appId, privateKey, secret, baseUrl: gh.url, log: log as never, Octokit: Octokit as never });
-  const middleware = await createNodeMiddleware(monoenvApp({ appId, retryBaseMs: options.retryBaseMs ?? 10, ...options.app }), { probot });
+  const middleware = await createNodeMiddleware(monoenvApp({ appId, retryBaseMs: options.retryBaseMs ?? 10, settleMs: options.requestTimeoutMs ?? 1_000, ...options.app }), { probot });
   const server: Server = createServer((req, res) => void middleware(req, res));
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
