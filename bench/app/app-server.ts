@@ -20,10 +20,30 @@ if (process.send === undefined) throw new Error('app-server.ts runs as a child w
  * Throttling off for both apps alike: Probot's throttling spaces the writes of one installation a second
  * apart (GitHub's advice against secondary rate limits), which would measure that spacing, not the app.
  */
-const Octokit = MonoenvOctokit.defaults((options: Record<string, unknown>) => ({
+const WithoutThrottling = MonoenvOctokit.defaults((options: Record<string, unknown>) => ({
   ...options,
   throttle: { ...(options.throttle as object), enabled: false },
 }));
+
+/**
+ * What-if (`BENCH_WHAT_IF=no-revalidation`, never in `npm run bench`): the configuration served from memory
+ * once read, and no look-up of existing runs on a new commit, to measure what those two requests cost.
+ */
+interface HookedOctokit {
+  hook: { wrap(name: 'request', wrapper: (request: (options: Record<string, unknown>) => Promise<unknown>, options: Record<string, unknown>) => Promise<unknown>): void };
+}
+const remembered = new Map<string, unknown>();
+function withoutRevalidation(octokit: HookedOctokit): void {
+  octokit.hook.wrap('request', async (request, options) => {
+    const url = String(options.url);
+    if (options.method === 'GET' && url.endsWith('/check-runs')) return { status: 200, url, headers: {}, data: { total_count: 0, check_runs: [] } };
+    if (options.method !== 'GET' || !url.includes('/contents/') || options.ref !== undefined) return request(options);
+    const key = `${String(options.owner)}/${String(options.repo)}/${String(options.path)}`;
+    if (!remembered.has(key)) remembered.set(key, await request(options));
+    return remembered.get(key);
+  });
+}
+const Octokit = process.env.BENCH_WHAT_IF === 'no-revalidation' ? WithoutThrottling.plugin(withoutRevalidation as never) : WithoutThrottling;
 
 const probot = new Probot({
   appId: Number(process.env.APP_ID),

@@ -37,6 +37,8 @@ export interface EndToEndOptions {
   linesPerFile: number;
   nodeFlags?: string[];
   apps?: Array<'monoenv' | 'bare'>;
+  /** Environment for the monoenv app process (the what-if switch). */
+  monoenvEnv?: Record<string, string>;
 }
 
 interface Load {
@@ -98,7 +100,7 @@ function completions(bench: Bench, appId: number, shas: Set<string>, timeoutMs: 
 async function runLoad(bench: Bench, kind: 'monoenv' | 'bare', concurrency: number, load: Load, options: EndToEndOptions): Promise<LoadResult> {
   const { gh } = bench;
   clearCheckRuns(gh);
-  const app = await startApp(bench, kind, { nodeFlags: kind === 'monoenv' ? options.nodeFlags : undefined });
+  const app = await startApp(bench, kind, kind === 'monoenv' ? { nodeFlags: options.nodeFlags, env: options.monoenvEnv } : {});
   const appId = kind === 'monoenv' ? MONOENV_APP_ID : BARE_APP_ID;
   try {
     const warm = completions(bench, appId, new Set(load.warmup.map((w) => w.sha)), 120_000);

@@ -66,6 +66,8 @@ export interface StartAppOptions {
   /** Extra node flags for the app (`--cpu-prof`, `--cpu-prof-dir=…`). */
   nodeFlags?: string[];
   logLevel?: string;
+  /** Extra environment for the app process. */
+  env?: Record<string, string>;
 }
 
 export async function startApp(bench: Bench, kind: 'monoenv' | 'bare', options: StartAppOptions = {}): Promise<AppProcess> {
@@ -82,6 +84,7 @@ export async function startApp(bench: Bench, kind: 'monoenv' | 'bare', options: 
       // JSON lines, as deployed; Probot otherwise pretty-prints every line, which costs the app more than some handlers do.
       LOG_FORMAT: 'json',
       NODE_ENV: 'production',
+      ...options.env,
     },
     // Logs go nowhere: reading them would cost this process CPU the app is measured against.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
