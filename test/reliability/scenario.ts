@@ -22,11 +22,16 @@ export interface PullSpec {
   /** Distinguishes head commits of the same pull request. */
   revision?: number;
   labels?: string[];
+  /** Documentation files changed besides (1 line each; no test needed): long file lists at little cost. */
+  docs?: number;
 }
 
 /** The files of a pull request: `sources` modules with 3 added lines each, and their tests when `tested`. */
-export function pullFiles(spec: Pick<PullSpec, 'sources' | 'tested' | 'revision'>): FileChangeInput[] {
+export function pullFiles(spec: Pick<PullSpec, 'sources' | 'tested' | 'revision' | 'docs'>): FileChangeInput[] {
   const files: FileChangeInput[] = [];
+  for (let i = 0; i < (spec.docs ?? 0); i++) {
+    files.push({ filename: `docs/page${i}.md`, status: 'modified', patch: `@@ -1 +1,2 @@\n # Page ${i}\n+Revision ${spec.revision ?? 0}.` });
+  }
   for (let i = 0; i < spec.sources; i++) {
     const name = `module${i}`;
     files.push({
