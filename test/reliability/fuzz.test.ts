@@ -1,0 +1,127 @@
+/**
+ * Hostile input, fuzzed with fast-check: configurations, patches, path names and flag patterns never crash
+ * the engine, configuration errors always name a key path, and one hostile line is evaluated in bounded time.
+ * Run counts are modest here; `FUZZ_RUNS=20000 npx jest test/reliability/fuzz` goes further.
+ */
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import { parseConfigText } from '../../src/config/load.js';
+import { DEFAULT_CONFIG, type MonoenvConfig } from '../../src/config/schema.js';
+import { changedFileFromGitHub } from '../../src/engine/diff.js';
+import { evaluate } from '../../src/engine/evaluate.js';
+import type { Change } from '../../src/engine/change.js';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+
+function change(files: Change['files'], title = 'feat: fuzz'): Change {
+  return {
+    number: 1,
+    title,
+    body: '',
+    author: { login: 'alice', bot: false },
+    labels: [],
+    draft: false,
+    base: { ref: 'main', sha: 'a'.repeat(40) },
+    head: { ref: 'f', sha: 'b'.repeat(40) },
+    files,
+    totals: { additions: files.reduce((n, f) => n + f.additions, 0), deletions: files.reduce((n, f) => n + f.deletions, 0), files: files.length },
+    filesComplete: true,
+  };
+}
+
+const riskyConfig = (patterns: string[] = []): MonoenvConfig => {
+  const parsed = parseConfigText(stringify({ risky: { paths: ['**'], flag_patterns: patterns }, tests: { level: 'warning' } }));
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  return parsed.config;
+};
+
+describe('configurations', () => {
+  it('random YAML never throws; every error names a key path or says the file is not a mapping', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.jsonValue().map((v) => stringify(v))), (text) => {
+        const result = parseConfigText(text, '.github/monoenv.yml');
+        if (result.ok) return;
+        for (const error of result.errors) {
+          expect(typeof error.path).toBe('string');
+          expect(error.message.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('the default configuration mutated at one key: valid, or errors naming that key', () => {
+    const keys: Array<[string, string | undefined]> = Object.entries(DEFAULT_CONFIG).flatMap(([section, value]): Array<[string, string | undefined]> =>
+      typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value).map((k): [string, string | undefined] => [section, k]) : [[section, undefined]],
+    );
+    const mutation = fc.oneof(fc.jsonValue(), fc.string(), fc.integer(), fc.constant(null)) as fc.Arbitrary<unknown>;
+    fc.assert(
+      fc.property(fc.constantFrom(...keys), mutation, ([section, key], value) => {
+        const config = structuredClone(DEFAULT_CONFIG) as Record<string, any>;
+        if (key === undefined) config[section] = value;
+        else config[section][key] = value;
+        const result = parseConfigText(stringify(config));
+        if (!result.ok) {
+          expect(result.errors.length).toBeGreaterThan(0);
+          for (const error of result.errors) expect(error.path.startsWith(key === undefined ? section : `${section}.${key}`) || error.path.startsWith(section)).toBe(true);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('flag patterns known to backtrack catastrophically are rejected at validation or run in linear time', () => {
+    const evil = ['(a+)+$', '(a|a)*b', '(x+x+)+y', '^(([a-z])+.)+[A-Z]([a-z])+$', '(a|aa)+$', '(.*a){20}'];
+    for (const pattern of evil) {
+      const parsed = parseConfigText(stringify({ risky: { paths: ['**'], flag_patterns: [pattern] } }));
+      if (!parsed.ok) {
+        expect(parsed.errors[0].path).toMatch(/^risky\.flag_patterns/);
+        continue;
+      }
+      const line = `+${'a'.repeat(1_999)}!`;
+      const started = performance.now();
+      evaluate(change([changedFileFromGitHub({ filename: 'src/a.ts', status: 'modified', additions: 1, deletions: 0, patch: `@@ -1 +1,2 @@\n x\n${line}` })]), parsed.config);
+      expect(performance.now() - started).toBeLessThan(250);
+    }
+  });
+});
+
+const hostileLine = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  fc.constantFrom('\0\0\0', '\r', '\uFFFD\uD800', 'Binary files a/x and b/x differ', 'GIT binary patch', '\\ No newline at end of file', '@@ -999999999,1 +999999999,1 @@', '@@ -1 +1 @@@@', '+++ b/x', '--- a/x'),
+  fc.constant('x'.repeat(100_000)),
+);
+
+describe('patches and paths', () => {
+  it('random and malformed patches never crash the parser or the rules', () => {
+    const path = fc.oneof(
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
+      fc.constantFrom('src/[id]/page.tsx', 'src/**/x*.ts', 'a{b,c}/?.js', 'src/é/日本.ts', 'x\0y', '../../etc/passwd', 'src/\u202Ertl.ts'),
+    );
+    const patch = fc.array(fc.oneof(hostileLine.map((l) => `+${l}`), hostileLine.map((l) => `-${l}`), hostileLine, fc.constant('@@ -1,3 +1,4 @@')), { maxLength: 12 }).map((lines) => lines.join(fc.sample(fc.constantFrom('\n', '\r\n'), 1)[0]));
+    fc.assert(
+      fc.property(fc.array(fc.record({ filename: path, patch: fc.option(patch) }), { minLength: 1, maxLength: 4 }), (entries) => {
+        const files = entries.map((e) => changedFileFromGitHub({ filename: e.filename, status: 'modified', additions: 1, deletions: 0, patch: e.patch }));
+        const report = evaluate(change(files), riskyConfig());
+        expect(['success', 'neutral', 'failure']).toContain(report.conclusion);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('one hostile 100,000-character line is evaluated in under 10 ms (after warm-up), user patterns included', () => {
+    const config = riskyConfig(['isOn\\(\\s*"[^"]+"\\s*\\)', '(a+)+$']);
+    const lines = ['a'.repeat(100_000), `${'('.repeat(50_000)}${')'.repeat(50_000)}`, `variation(${"'k',".repeat(25_000)})`, `${'/*'.repeat(50_000)}`, '\0'.repeat(100_000)];
+    let worst = 0;
+    for (const line of lines) {
+      const file = changedFileFromGitHub({ filename: 'src/a.ts', status: 'modified', additions: 1, deletions: 0, patch: `@@ -1 +1,2 @@\n x\n+${line}` });
+      evaluate(change([file]), config);
+      const started = performance.now();
+      evaluate(change([file]), config);
+      worst = Math.max(worst, performance.now() - started);
+    }
+    process.stdout.write(`worst evaluation of one hostile line: ${worst.toFixed(2)} ms\n`);
+    expect(worst).toBeLessThan(10);
+  });
+});
