@@ -206,6 +206,13 @@ export class FlagMatcher {
   private readonly anchorsRe: RegExp;
   private readonly userPatterns: RE2JS[];
   private readonly userPatternSources: string[];
+  private readonly segmentStarts = new Int32Array(5);
+  private readonly segmentEnds = new Int32Array(5);
+  /** Lengths of the known call names, to skip looking up windows no name could fill. */
+  private readonly nameLengths = new Set<number>();
+  private longestName = 0;
+  /** Reused by `scan` for one line's anchor hits at a time. */
+  private readonly hitBuffer: number[] = [];
 
   constructor(options: FlagMatcherOptions = {}) {
     for (const record of KNOWN_FLAG_CALLS) this.records.set(record.name, record);
@@ -216,6 +223,10 @@ export class FlagMatcher {
         form: 'call',
         keys: [at(0, ['string', 'symbol', 'identifier']), at(1, SY), at(2, SY)],
       });
+    }
+    for (const name of this.records.keys()) {
+      this.nameLengths.add(name.length);
+      this.longestName = Math.max(this.longestName, name.length);
     }
     this.anchors = anchorsFor([...this.records.keys()]);
     this.anchorsRe = new RegExp(trieAlternation(this.anchors), 'g');
@@ -229,22 +240,27 @@ export class FlagMatcher {
    * lines with a candidate are read in full. User patterns run once over the joined text on RE2JS.
    * `sameSide(i, j)` says whether line j continues line i (calls whose key sits on a following line).
    */
-  scan(lines: readonly string[], sameSide?: (from: number, to: number) => boolean): (FlagCheck[] | undefined)[] {
+  scan(lines: readonly (string | { readonly content: string })[], sameSide?: (from: number, to: number) => boolean): (FlagCheck[] | undefined)[] {
     const result: (FlagCheck[] | undefined)[] = new Array(lines.length);
     if (lines.length === 0) return result;
-    const cut = lines.some((line) => line.length > MAX_LINE_LENGTH)
-      ? lines.map((line) => (line.length > MAX_LINE_LENGTH ? line.slice(0, MAX_LINE_LENGTH) : line))
-      : lines;
-    const text = cut.join('\n');
-    const candidates = new Map<number, number[]>();
-    const starts: number[] = new Array(cut.length);
-    for (let i = 0, offset = 0; i < cut.length; i++) {
+    const lineText = (i: number): string => {
+      const item = lines[i];
+      const raw = typeof item === 'string' ? item : item.content;
+      return raw.length > MAX_LINE_LENGTH ? raw.slice(0, MAX_LINE_LENGTH) : raw;
+    };
+    // Offsets of the lines in the joined text.
+    const starts = new Array<number>(lines.length + 1);
+    const parts = new Array<string>(lines.length);
+    for (let i = 0, offset = 0; i < lines.length; i++) {
       starts[i] = offset;
-      offset += cut[i].length + 1;
+      parts[i] = lineText(i);
+      offset += parts[i].length + 1;
+      starts[i + 1] = offset;
     }
+    const text = parts.join('\n');
     const lineAt = (offset: number): number => {
       let lo = 0;
-      let hi = starts.length - 1;
+      let hi = lines.length - 1;
       while (lo < hi) {
         const mid = (lo + hi + 1) >> 1;
         if (starts[mid] <= offset) lo = mid;
@@ -252,32 +268,44 @@ export class FlagMatcher {
       }
       return lo;
     };
-    // One pass of a trie-shaped alternation of the anchors (V8 runs a factored alternation several times
-    // faster than a flat one, and far faster than one literal search per anchor).
-    const anchorsRe = this.anchorsRe;
-    anchorsRe.lastIndex = 0;
-    let line = 0;
-    for (let match = anchorsRe.exec(text); match !== null; match = anchorsRe.exec(text)) {
-      const at = match.index;
-      if (at >= (starts[line + 1] ?? Infinity)) line = lineAt(at);
-      const hits = candidates.get(line);
-      if (hits) hits.push(at - starts[line]);
-      else candidates.set(line, [at - starts[line]]);
-    }
     let current = 0;
     const next = (offset: number): string | undefined => {
       let seen = 0;
-      for (let j = current + 1; j < cut.length; j++) {
+      for (let j = current + 1; j < lines.length; j++) {
         if (sameSide && !sameSide(current, j)) continue;
-        if (++seen === offset) return cut[j];
+        if (++seen === offset) return parts[j];
       }
       return undefined;
     };
-    for (const [i, hits] of candidates) {
-      current = i;
-      const found = this.findBuiltIn(cut[i], next, hits);
-      if (found.length > 0) result[i] = found;
+    // One pass of a trie-shaped alternation of the anchors (V8 runs a factored alternation several times
+    // faster than a flat one, and far faster than one literal search per anchor). Matches come in order,
+    // so each line's hits are gathered in one reused array and read when the next line begins.
+    const anchorsRe = this.anchorsRe;
+    anchorsRe.lastIndex = 0;
+    const hits = this.hitBuffer;
+    hits.length = 0;
+    let line = -1;
+    let lineStart = 0;
+    const flush = (): void => {
+      if (line < 0 || hits.length === 0) return;
+      current = line;
+      const found = this.findBuiltIn(parts[line], next, hits);
+      if (found !== undefined) result[line] = found;
+      hits.length = 0;
+    };
+    // `test` rather than `exec`: no match array per hit. The hit is the match's last character, which lies
+    // in the same identifier as its first (anchors are identifier text, or `{%`, read by its own check).
+    while (anchorsRe.test(text)) {
+      let at = anchorsRe.lastIndex - 1;
+      if (text.charCodeAt(at) === 37 /* % */) at--; // `{%`: its first character, as before
+      if (line < 0 || at >= starts[line + 1]) {
+        flush();
+        line = lineAt(at);
+        lineStart = starts[line];
+      }
+      hits.push(at - lineStart);
     }
+    flush();
     for (let p = 0; p < this.userPatterns.length; p++) {
       const matcher = this.userPatterns[p].matcher(text);
       while (matcher.find()) {
@@ -296,7 +324,7 @@ export class FlagMatcher {
    */
   find(rawLine: string, next?: (offset: number) => string | undefined): FlagCheck[] {
     const line = rawLine.length > MAX_LINE_LENGTH ? rawLine.slice(0, MAX_LINE_LENGTH) : rawLine;
-    const found = this.findBuiltIn(line, next);
+    const found = this.findBuiltIn(line, next) ?? [];
     for (let i = 0; i < this.userPatterns.length; i++) {
       const matcher = this.userPatterns[i].matcher(line);
       if (matcher.find()) {
@@ -307,23 +335,25 @@ export class FlagMatcher {
     return found;
   }
 
-  private findBuiltIn(line: string, next?: (offset: number) => string | undefined, anchorHits?: readonly number[]): FlagCheck[] {
-    const found: FlagCheck[] = [];
+  /** The built-in checks on one line, in column order; undefined when there are none (most lines). */
+  private findBuiltIn(line: string, next?: (offset: number) => string | undefined, anchorHits?: readonly number[]): FlagCheck[] | undefined {
+    let found: FlagCheck[] | undefined;
     let hits = anchorHits;
     if (!hits) {
       const own: number[] = [];
       for (const anchor of this.anchors) for (let at = line.indexOf(anchor); at !== -1; at = line.indexOf(anchor, at + 1)) own.push(at);
       hits = own;
     }
-    const seen = new Set<number>();
-    for (const hit of hits) {
-      const name = this.nameAround(line, hit);
-      if (!name || seen.has(name.start)) continue;
-      seen.add(name.start);
+    // Names already read on this line, by start (a line has a handful of hits at most).
+    let seen: number[] | undefined;
+    for (let h = 0; h < hits.length; h++) {
+      const name = this.nameAround(line, hits[h]);
+      if (!name || (seen !== undefined && seen.includes(name.start))) continue;
+      (seen ??= []).push(name.start);
       const check = this.readCall(name.record, line, name.end, name.start, next);
-      if (check) found.push(check);
+      if (check) (found ??= []).push(check);
     }
-    found.sort((a, b) => a.index - b.index);
+    if (found !== undefined && found.length > 1) found.sort((a, b) => a.index - b.index);
     if (line.includes('lags.')) {
       // The flags object of LaunchDarkly's React SDK (`const flags = useFlags()`, `this.props.flags`) and the
       // usual names teams give it: a property read is a flag read, whether or not the patch shows where the
@@ -331,20 +361,20 @@ export class FlagMatcher {
       FLAGS_OBJECT.lastIndex = 0;
       let read: RegExpExecArray | null;
       while ((read = FLAGS_OBJECT.exec(line)) !== null) {
-        if (line[read.index + read[0].length] !== '(') found.push({ key: read[1], call: 'flags object', sdk: 'LaunchDarkly', index: read.index });
+        if (line[read.index + read[0].length] !== '(') (found ??= []).push({ key: read[1], call: 'flags object', sdk: 'LaunchDarkly', index: read.index });
       }
     }
     if (line.includes('{%')) {
       const tag = TEMPLATE_TAG.exec(line);
-      if (tag) found.push({ key: tag[2], call: `{% ${tag[1]} %}`, sdk: 'Waffle', index: tag.index });
+      if (tag) (found ??= []).push({ key: tag[2], call: `{% ${tag[1]} %}`, sdk: 'Waffle', index: tag.index });
     }
     if (line.includes('@feature')) {
       const blade = BLADE_FEATURE.exec(line);
-      if (blade) found.push({ key: blade[1], call: '@feature', sdk: 'Pennant', index: blade.index });
+      if (blade) (found ??= []).push({ key: blade[1], call: '@feature', sdk: 'Pennant', index: blade.index });
     }
     if (line.includes('.isActive(')) {
       const togglz = TOGGLZ.exec(line);
-      if (togglz) found.push({ key: `${togglz[1]}.${togglz[2]}`, call: 'isActive', sdk: 'Togglz', index: togglz.index });
+      if (togglz) (found ??= []).push({ key: `${togglz[1]}.${togglz[2]}`, call: 'isActive', sdk: 'Togglz', index: togglz.index });
     }
     return found;
   }
@@ -354,54 +384,72 @@ export class FlagMatcher {
    * it (with a Ruby `?`/`!` suffix), trying windows of up to three segments; the longest known one wins.
    */
   private nameAround(line: string, at: number): { record: FlagCallRecord; start: number; end: number } | undefined {
-    const segments: { start: number; end: number }[] = [];
+    // Segment bounds in reused typed arrays: this runs for every anchor hit of every scanned line.
+    const starts = this.segmentStarts;
+    const ends = this.segmentEnds;
     let s = at;
     while (s > 0 && isIdentifierCode(line.charCodeAt(s - 1))) s--;
     let e = at;
     while (e < line.length && isIdentifierCode(line.charCodeAt(e))) e++;
     if (e === s) return undefined;
-    segments.push({ start: s, end: e });
-    let hitSegment = 0;
-    for (let back = s; segments.length < 3; ) {
+    // Up to two segments before the hit's, then up to two after: [first, count) in slots 0..4, hit at 2.
+    let first = 2;
+    starts[2] = s;
+    ends[2] = e;
+    for (let back = s; first > 0; ) {
       const sep = separatorBefore(line, back);
       if (sep === 0) break;
       let start = back - sep;
       const end = start;
       while (start > 0 && isIdentifierCode(line.charCodeAt(start - 1))) start--;
       if (start === end) break;
-      segments.unshift({ start, end });
-      hitSegment++;
+      first--;
+      starts[first] = start;
+      ends[first] = end;
       back = start;
     }
-    for (let forward = e; segments.length < 5; ) {
+    let count = 3;
+    for (let forward = e; count < 5; ) {
       const sep = separatorAfter(line, forward);
       if (sep === 0) break;
       const start = forward + sep;
       let end = start;
       while (end < line.length && isIdentifierCode(line.charCodeAt(end))) end++;
       if (end === start) break;
-      segments.push({ start, end });
+      starts[count] = start;
+      ends[count] = end;
+      count++;
       forward = end;
     }
-    let best: { record: FlagCallRecord; start: number; end: number } | undefined;
-    for (let first = Math.max(0, hitSegment - 2); first <= hitSegment; first++) {
-      for (let last = hitSegment; last < Math.min(segments.length, first + 3); last++) {
-        const start = segments[first].start;
-        let end = segments[last].end;
-        const suffix = line[end];
-        if ((suffix === '?' || suffix === '!') && line[end + 1] !== '=') {
+    let bestRecord: FlagCallRecord | undefined;
+    let bestStart = 0;
+    let bestEnd = 0;
+    for (let from = first; from <= 2; from++) {
+      for (let last = 2; last < Math.min(count, from + 3); last++) {
+        const start = starts[from];
+        const end = ends[last];
+        if (end - start > this.longestName) continue;
+        const suffix = line.charCodeAt(end);
+        if ((suffix === 63 /* ? */ || suffix === 33 /* ! */) && line.charCodeAt(end + 1) !== 61 /* = */) {
           const record = this.records.get(line.slice(start, end + 1));
-          if (record && (!best || end + 1 - start > best.end - best.start)) best = { record, start, end: end + 1 };
+          if (record && (!bestRecord || end + 1 - start > bestEnd - bestStart)) {
+            bestRecord = record;
+            bestStart = start;
+            bestEnd = end + 1;
+          }
         }
         if (start > 0 && isIdentifierCode(line.charCodeAt(start - 1))) continue;
+        if (!this.nameLengths.has(end - start)) continue;
         const record = this.records.get(line.slice(start, end));
-        if (record && (!best || end - start > best.end - best.start)) {
-          best = { record, start, end };
+        if (record && (!bestRecord || end - start > bestEnd - bestStart)) {
+          bestRecord = record;
+          bestStart = start;
+          bestEnd = end;
         }
       }
     }
-    if (best && isIdentifierCode(line.charCodeAt(best.end))) return undefined;
-    return best;
+    if (!bestRecord || isIdentifierCode(line.charCodeAt(bestEnd))) return undefined;
+    return { record: bestRecord, start: bestStart, end: bestEnd };
   }
 
   private readCall(
@@ -411,15 +459,14 @@ export class FlagMatcher {
     nameStart: number,
     next?: (offset: number) => string | undefined,
   ): FlagCheck | undefined {
-    const check = (key: string): FlagCheck => ({ key, call: record.name, sdk: record.sdk, index: nameStart });
     if (record.form === 'flags-object') {
       // `useFlags()` itself reads every flag; the names it yields are picked up as aliases.
-      return /^\s*\(/.test(line.slice(after, after + 20)) ? check('*') : undefined;
+      return /^\s*\(/.test(line.slice(after, after + 20)) ? checkOf(record, '*', nameStart) : undefined;
     }
     if (record.form === 'index') {
       const rest = line.slice(after);
       const index = /^\[\s*(:[A-Za-z_]\w*[?!]?|"[^"]*"|'[^']*')\s*\]/.exec(rest);
-      return index ? check(keyText(index[1])) : undefined;
+      return index ? checkOf(record, keyText(index[1]), nameStart) : undefined;
     }
     const args = readArguments(line, after, next);
     if (args === undefined) return undefined;
@@ -428,10 +475,14 @@ export class FlagMatcher {
       const arg = args.list[spec.arg];
       if (arg === undefined) continue;
       const key = keyOf(arg, spec.forms);
-      if (key !== undefined) return check(key);
+      if (key !== undefined) return checkOf(record, key, nameStart);
     }
     return undefined;
   }
+}
+
+function checkOf(record: FlagCallRecord, key: string, index: number): FlagCheck {
+  return { key, call: record.name, sdk: record.sdk, index };
 }
 
 /**
@@ -539,6 +590,9 @@ const ASSIGN_KEYWORDS = new Set([
  * `const { newCheckout } = useFlags()`, `final boolean useV2 = unleash.isEnabled("x")`.
  */
 export function aliasesAssigned(line: string, check: FlagCheck): string[] {
+  // Most checks sit in conditions, with no `=` before them: nothing to slice.
+  const lastEq = line.lastIndexOf('=', check.index - 1);
+  if (lastEq < 0 || check.index === 0) return [];
   const prefix = line.slice(0, check.index);
   let eq = -1;
   for (let i = prefix.length - 1; i >= 0; i--) {

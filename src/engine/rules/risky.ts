@@ -37,9 +37,7 @@ type Row = DiffLine;
 /** What the rule has read of one file, computed lazily: most files of a big change are never looked into. */
 class FileView {
   readonly lang: Language;
-  readonly rows: Row[] = [];
-  /** The hunk each row belongs to. */
-  readonly hunkOf: number[] = [];
+  readonly rows: Row[];
   /** Index of each hunk's first row, plus the end. */
   readonly hunkStarts: number[] = [];
   private checksCache?: (FlagCheck[] | undefined)[];
@@ -54,27 +52,47 @@ class FileView {
     private readonly matcher: FlagMatcher,
   ) {
     this.lang = languageOf(file.path);
-    for (let h = 0; h < file.hunks.length; h++) {
-      this.hunkStarts.push(this.rows.length);
-      for (const line of file.hunks[h].lines) {
-        this.rows.push(line);
-        this.hunkOf.push(h);
+    const hunks = file.hunks;
+    let count = 0;
+    for (let h = 0; h < hunks.length; h++) count += hunks[h].lines.length;
+    // One hunk (most files): its own line array serves as the rows, no copy.
+    this.rows = hunks.length === 1 ? hunks[0].lines : new Array<Row>(count);
+    let at = 0;
+    for (let h = 0; h < hunks.length; h++) {
+      this.hunkStarts.push(at);
+      const lines = hunks[h].lines;
+      if (hunks.length === 1) {
+        at = lines.length;
+        break;
       }
+      for (let k = 0; k < lines.length; k++, at++) this.rows[at] = lines[k];
     }
-    this.hunkStarts.push(this.rows.length);
+    this.hunkStarts.push(at);
+  }
+
+  /**
+   * The hunk a row belongs to, found in the hunk starts (a file has few hunks; a per-row array of them
+   * would be one more array as long as the file for the garbage collector to copy).
+   */
+  hunkOf(row: number): number {
+    const starts = this.hunkStarts;
+    let lo = 0;
+    let hi = starts.length - 2;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= row) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   get checks(): (FlagCheck[] | undefined)[] {
     if (!this.checksCache) {
       const rows = this.rows;
-      const hunkOf = this.hunkOf;
       // A call's key may sit on the next line of the same side (and the same hunk).
       const sameSide = (from: number, to: number): boolean =>
-        hunkOf[from] === hunkOf[to] && (rows[to].type === 'context' || rows[to].type === rows[from].type || rows[from].type === 'context');
-      this.checksCache = this.matcher.scan(
-        rows.map((r) => r.content),
-        sameSide,
-      );
+        this.hunkOf(from) === this.hunkOf(to) && (rows[to].type === 'context' || rows[to].type === rows[from].type || rows[from].type === 'context');
+      this.checksCache = this.matcher.scan(rows, sameSide);
     }
     return this.checksCache;
   }
@@ -87,8 +105,8 @@ class FileView {
       let newState = newClassifierState();
       for (let i = 0; i < this.rows.length; i++) {
         const row = this.rows[i];
-        if (this.hunkOf[i] !== hunk) {
-          hunk = this.hunkOf[i];
+        if (i === this.hunkStarts[hunk + 1] || hunk < 0) {
+          hunk = this.hunkOf(i);
           oldState = newClassifierState();
           newState = newClassifierState();
           const section = this.file.hunks[hunk].section;
@@ -243,7 +261,7 @@ class FileView {
   anchorLine(i: number): number {
     const row = this.rows[i];
     if (row.newLine !== undefined) return row.newLine;
-    const h = this.hunkOf[i];
+    const h = this.hunkOf(i);
     for (let j = i + 1; j < this.hunkStarts[h + 1]; j++) if (this.rows[j].newLine !== undefined) return this.rows[j].newLine!;
     for (let j = i - 1; j >= this.hunkStarts[h]; j--) if (this.rows[j].newLine !== undefined) return this.rows[j].newLine!;
     return Math.max(1, this.file.hunks[h].newStart);
@@ -255,9 +273,21 @@ const NO_ROWS: never[] = [];
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/**
+ * Alias expressions by their names: files of one change (and changes of one repository) assign the same
+ * few aliases, and compiling a RegExp per file and side would cost more than matching with it. Bounded.
+ */
+const aliasRegExps = new Map<string, RegExp>();
+
 function aliasRegExp(names: Iterable<string>): RegExp {
   const alternation = [...names].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
-  return new RegExp(`(?<![\\w$@.])(${alternation})(?![\\w$])`, 'g');
+  let re = aliasRegExps.get(alternation);
+  if (re === undefined) {
+    if (aliasRegExps.size >= 1000) aliasRegExps.clear();
+    re = new RegExp(`(?<![\\w$@.])(${alternation})(?![\\w$])`, 'g');
+    aliasRegExps.set(alternation, re);
+  }
+  return re;
 }
 
 const DECLARATION = /^\s*Feature[- ]Flag\s*:\s*`?([^\s`]+)`?/gim;
@@ -354,7 +384,7 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
   const evidenceAt = (view: FileView, i: number): boolean => {
     switch (risky.evidence) {
       case 'hunk':
-        return view.hunkEvidence[view.hunkOf[i]];
+        return view.hunkEvidence[view.hunkOf(i)];
       case 'file':
         return view.firstCheck() !== undefined;
       default:
@@ -376,8 +406,11 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
         const checks = view.checks[i];
         const aliases = view.aliasNames.referencedOld[i];
         if (checks || aliases) {
-          const named = [...(checks ?? []).map((c) => c.key), ...(aliases ?? [])].filter((key) => key !== '*');
-          if (named.length > 0) removalCandidates.push({ view, row: i, keys: [...new Set(named)], call: checks?.[0]?.call ?? named[0] });
+          // The keys named, first seen first, without '*' (useFlags()).
+          const named: string[] = [];
+          if (checks) for (const c of checks) if (c.key !== '*' && !named.includes(c.key)) named.push(c.key);
+          if (aliases) for (const a of aliases) if (a !== '*' && !named.includes(a)) named.push(a);
+          if (named.length > 0) removalCandidates.push({ view, row: i, keys: named, call: checks?.[0]?.call ?? named[0] });
           continue;
         }
       }
@@ -389,7 +422,9 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
     view.release(rows !== undefined);
   }
 
-  const rechecked = stillNamed(new Set(removalCandidates.flatMap((r) => r.keys)));
+  const removedKeys = new Set<string>();
+  for (const candidate of removalCandidates) for (const key of candidate.keys) removedKeys.add(key);
+  const rechecked = stillNamed(removedKeys);
   const removals = removalCandidates
     .map((r) => ({ ...r, keys: r.keys.filter((key) => !rechecked.has(key)) }))
     .filter((r) => r.keys.length > 0);
@@ -412,7 +447,7 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
   for (const removal of removals) {
     let perView = removalHunks.get(removal.view);
     if (!perView) removalHunks.set(removal.view, (perView = new Map()));
-    const hunk = removal.view.hunkOf[removal.row];
+    const hunk = removal.view.hunkOf(removal.row);
     let entry = perView.get(hunk);
     if (!entry) perView.set(hunk, (entry = { rows: [], keys: new Set(), calls: new Set() }));
     entry.rows.push(removal.row);
@@ -426,7 +461,7 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
     const kept: number[] = [];
     for (const row of rows) {
       if (defs?.get(row) === null) continue;
-      const entry = removedIn?.get(view.hunkOf[row]);
+      const entry = removedIn?.get(view.hunkOf(row));
       if (entry) entry.rows.push(row);
       else kept.push(row);
     }
@@ -569,7 +604,7 @@ function ranges(view: FileView, rows: readonly number[], defs: Map<number, Defin
 }
 
 function contiguous(view: FileView, from: number, to: number): boolean {
-  if (view.hunkOf[from] !== view.hunkOf[to]) return false;
+  if (view.hunkOf(from) !== view.hunkOf(to)) return false;
   for (let i = from + 1; i < to; i++) if (view.rows[i].type === 'context') return false;
   return true;
 }
