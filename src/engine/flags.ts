@@ -208,8 +208,11 @@ export class FlagMatcher {
   private readonly userPatternSources: string[];
   private readonly segmentStarts = new Int32Array(5);
   private readonly segmentEnds = new Int32Array(5);
-  /** Lengths of the known call names, to skip looking up windows no name could fill. */
-  private readonly nameLengths = new Set<number>();
+  /**
+   * The known call names by first character and length, so that a window of a line is looked up without
+   * slicing it (every anchor hit tries several windows).
+   */
+  private readonly byFirstAndLength = new Map<number, FlagCallRecord[]>();
   private longestName = 0;
   /** Reused by `scan` for one line's anchor hits at a time. */
   private readonly hitBuffer: number[] = [];
@@ -224,8 +227,11 @@ export class FlagMatcher {
         keys: [at(0, ['string', 'symbol', 'identifier']), at(1, SY), at(2, SY)],
       });
     }
-    for (const name of this.records.keys()) {
-      this.nameLengths.add(name.length);
+    for (const [name, record] of this.records) {
+      const key = name.charCodeAt(0) * 1024 + name.length;
+      const list = this.byFirstAndLength.get(key);
+      if (list) list.push(record);
+      else this.byFirstAndLength.set(key, [record]);
       this.longestName = Math.max(this.longestName, name.length);
     }
     this.anchors = anchorsFor([...this.records.keys()]);
@@ -383,6 +389,16 @@ export class FlagMatcher {
    * The known call name around column `at`: the chain of identifiers joined by `.`, `::` or `->` that holds
    * it (with a Ruby `?`/`!` suffix), trying windows of up to three segments; the longest known one wins.
    */
+  /** The known call named exactly by line[start, end), as `records.get(line.slice(start, end))` would find it. */
+  private recordAt(line: string, start: number, end: number): FlagCallRecord | undefined {
+    const length = end - start;
+    if (length <= 0 || length > this.longestName || length >= 1024) return undefined;
+    const list = this.byFirstAndLength.get(line.charCodeAt(start) * 1024 + length);
+    if (list === undefined) return undefined;
+    for (const record of list) if (line.startsWith(record.name, start)) return record;
+    return undefined;
+  }
+
   private nameAround(line: string, at: number): { record: FlagCallRecord; start: number; end: number } | undefined {
     // Segment bounds in reused typed arrays: this runs for every anchor hit of every scanned line.
     const starts = this.segmentStarts;
@@ -431,7 +447,7 @@ export class FlagMatcher {
         if (end - start > this.longestName) continue;
         const suffix = line.charCodeAt(end);
         if ((suffix === 63 /* ? */ || suffix === 33 /* ! */) && line.charCodeAt(end + 1) !== 61 /* = */) {
-          const record = this.records.get(line.slice(start, end + 1));
+          const record = this.recordAt(line, start, end + 1);
           if (record && (!bestRecord || end + 1 - start > bestEnd - bestStart)) {
             bestRecord = record;
             bestStart = start;
@@ -439,8 +455,7 @@ export class FlagMatcher {
           }
         }
         if (start > 0 && isIdentifierCode(line.charCodeAt(start - 1))) continue;
-        if (!this.nameLengths.has(end - start)) continue;
-        const record = this.records.get(line.slice(start, end));
+        const record = this.recordAt(line, start, end);
         if (record && (!bestRecord || end - start > bestEnd - bestStart)) {
           bestRecord = record;
           bestStart = start;

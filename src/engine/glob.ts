@@ -2,10 +2,14 @@ import { Minimatch } from 'minimatch';
 
 export type PathMatcher = (path: string) => boolean;
 
-/** A compiled glob, with the name endings one of which every matching path has (undefined: no such list). */
+/**
+ * A compiled glob, with what every matching path has: one of `suffixes` as its ending, and one of `pieces`
+ * somewhere in it (undefined: no such list could be derived).
+ */
 interface CompiledGlob {
   mm: Minimatch;
   suffixes: string[] | undefined;
+  pieces: string[] | undefined;
 }
 
 const compiled = new Map<string, CompiledGlob>();
@@ -29,11 +33,28 @@ function requiredSuffixes(mm: Minimatch): string[] | undefined {
   return suffixes.length > 0 ? suffixes : undefined;
 }
 
+/**
+ * For each brace expansion, its longest literal piece (between `/`, `*` and `?`): a matching path contains
+ * it verbatim. Only for plain expansions: classes, extglobs (`!(x)` must not require x), escapes and `.`/`..`
+ * segments (which minimatch may rewrite) leave the glob without pieces.
+ */
+function requiredPieces(mm: Minimatch): string[] | undefined {
+  const pieces: string[] = [];
+  for (const pattern of mm.globSet) {
+    if (/[[\]()!+@{}\\]|(?:^|\/)\.\.?(?:\/|$)/.test(pattern)) return undefined;
+    let longest = '';
+    for (const piece of pattern.split(/[/*?]/)) if (piece.length > longest.length) longest = piece;
+    if (longest.length === 0) return undefined;
+    pieces.push(longest);
+  }
+  return pieces.length > 0 ? pieces : undefined;
+}
+
 function compile(glob: string): CompiledGlob {
   let entry = compiled.get(glob);
   if (entry === undefined) {
     const mm = new Minimatch(glob, { dot: true, nocomment: true, nonegate: true });
-    entry = { mm, suffixes: requiredSuffixes(mm) };
+    entry = { mm, suffixes: requiredSuffixes(mm), pieces: requiredPieces(mm) };
     compiled.set(glob, entry);
   }
   return entry;
@@ -44,6 +65,12 @@ function matches(entry: CompiledGlob, path: string): boolean {
   if (suffixes !== undefined && !path.endsWith('/')) {
     let possible = false;
     for (let i = 0; i < suffixes.length && !possible; i++) possible = path.endsWith(suffixes[i]);
+    if (!possible) return false;
+  }
+  const { pieces } = entry;
+  if (pieces !== undefined) {
+    let possible = false;
+    for (let i = 0; i < pieces.length && !possible; i++) possible = path.includes(pieces[i]);
     if (!possible) return false;
   }
   return entry.mm.match(path);
