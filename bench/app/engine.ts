@@ -3,7 +3,6 @@
  * it runs here as it does on its own, and its Markdown table is read back column by column.
  */
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 
 export type EngineRow = Record<string, string>;
 
@@ -16,12 +15,14 @@ export function parseMarkdownTable(text: string): EngineRow[] {
 }
 
 export async function measureEngine(): Promise<{ note: string; rows: EngineRow[] }> {
-  const script = fileURLToPath(new URL('../engine.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // @ts-expect-error: a plain ES module script without type declarations
+  const { buildEngineBench } = (await import('../../scripts/build-engine-bench.mjs')) as { buildEngineBench: () => Promise<string> };
+  const script = await buildEngineBench();
+  const child = spawn(process.execPath, ['--expose-gc', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`bench/engine.ts exited with ${code}`);
+  if (code !== 0) throw new Error(`the engine benchmark exited with ${code}`);
   const note = out.split('\n').find((l) => l.trim() !== '' && !l.startsWith('|')) ?? '';
   return { note, rows: parseMarkdownTable(out) };
 }
