@@ -206,3 +206,12 @@ describe('risky: flag removal, kind of change and declarations', () => {
     expect(result.findings).toEqual([]);
   });
 });
+
+describe('risky: one annotation per stretch of unflagged code', () => {
+  it('does not split a range at blank lines and comments the change adds between behavioural lines', () => {
+    const base = `export function refund(order: Order) {\n  return order.total;\n}\n`;
+    const head = `export function refund(order: Order) {\n  const fee = order.total * 0.02;\n\n  // card networks keep their fee\n  audit.log('refund', order.id, fee);\n  return order.total - fee;\n}\n`;
+    const result = judge({ base: { 'src/billing/refund.ts': base }, head: { 'src/billing/refund.ts': head }, title: 'feat: keep the card fee on refunds' }, { paths: ['src/billing/**'] });
+    expect(result.findings.map((f) => [f.path, f.startLine, f.endLine])).toEqual([['src/billing/refund.ts', 2, 6]]);
+  });
+});

@@ -578,7 +578,8 @@ interface Range {
 
 /**
  * Contiguous judged rows of one file merged into one annotation: same hunk, no unchanged line between
- * them, and the same new definition (or none).
+ * them (changed lines that change no behaviour, such as blank lines and comments, do not split a range),
+ * and the same new definition (or none).
  */
 function ranges(view: FileView, rows: readonly number[], defs: Map<number, DefinitionVerdict> | undefined): Range[] {
   const out: Range[] = [];
@@ -590,7 +591,7 @@ function ranges(view: FileView, rows: readonly number[], defs: Map<number, Defin
     const deleted = view.rows[row].type === 'del';
     // Deleted lines join the new lines beside them (a rewritten line is one change), whatever the group.
     const sameGroup = current && (deleted || current.deletedOnly || current.definition?.name === definition?.name);
-    if (current && sameGroup && line <= current.endLine + 1 && contiguous(view, last, row)) {
+    if (current && sameGroup && line >= current.endLine && contiguous(view, last, row)) {
       current.endLine = Math.max(current.endLine, line);
       if (current.deletedOnly && !deleted && definition) current.definition = definition;
       current.deletedOnly &&= deleted;
