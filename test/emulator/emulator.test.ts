@@ -168,6 +168,31 @@ describe('pull requests and pagination', () => {
     expect(compare.json.commits.map((c: { commit: { message: string } }) => c.commit.message)).toEqual(['one', 'two']);
     expect(compare.json.files).toEqual([expect.objectContaining({ filename: 'a.ts', additions: 2 })]);
   });
+
+  it('file entries name the current head; the comparison still knows the files of an earlier head', async () => {
+    const base = 'b'.repeat(40);
+    const first = '1'.repeat(40);
+    const second = '2'.repeat(40);
+    gh.store.addPullRequest({ owner: OWNER, repo: REPO, number: 9, base: { sha: base }, head: { sha: first }, files: [{ filename: 'src/a.ts', status: 'added', patch: patchOf(2) }] });
+    gh.store.addPullRequest({ owner: OWNER, repo: REPO, number: 9, base: { sha: base }, head: { sha: second }, files: [{ filename: 'src/b.ts', status: 'added', patch: patchOf(5) }] });
+    const listed = await api('GET', `/repos/${OWNER}/${REPO}/pulls/9/files`);
+    expect(listed.json).toEqual([
+      expect.objectContaining({
+        filename: 'src/b.ts',
+        contents_url: `${gh.url}/repos/${OWNER}/${REPO}/contents/src/b.ts?ref=${second}`,
+        raw_url: `https://github.com/${OWNER}/${REPO}/raw/${second}/src/b.ts`,
+        blob_url: `https://github.com/${OWNER}/${REPO}/blob/${second}/src/b.ts`,
+      }),
+    ]);
+    const earlier = await api('GET', `/repos/${OWNER}/${REPO}/compare/${base}...${first}?per_page=1`);
+    expect(earlier.status).toBe(200);
+    expect(earlier.json).toMatchObject({ status: 'ahead', ahead_by: 1, commits: [expect.objectContaining({ sha: first })] });
+    expect(earlier.json.files).toEqual([expect.objectContaining({ filename: 'src/a.ts', additions: 2, contents_url: expect.stringContaining(`?ref=${first}`) })]);
+    // Files are on the first page only, as GitHub pages a comparison.
+    const secondPage = await api('GET', `/repos/${OWNER}/${REPO}/compare/${base}...${first}?per_page=1&page=2`);
+    expect(secondPage.json.files).toEqual([]);
+    expect(gh.violations).toEqual([]);
+  });
 });
 
 describe('contents', () => {

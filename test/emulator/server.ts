@@ -411,7 +411,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           behind_by: behind.length,
           total_commits: ahead.length,
           commits: page.map((sha) => commitJson(store, ctx.repo, ctx.repo.commits.get(sha)!)),
-          files: [...files.values()].slice(0, 300),
+          // Up to 300 files of the whole comparison, on the first page only.
+          files: ctx.query.get('page') === null || Number(ctx.query.get('page')) <= 1 ? [...files.values()].slice(0, 300) : [],
         }, headers);
       },
     },

@@ -478,7 +478,9 @@ export class Store {
     const baseRef = input.base?.ref ?? stored.defaultBranch;
     const created = input.created_at ?? this.timestamp();
     const commitShas: string[] = [];
-    const commitInputs = input.commits ?? [headSha];
+    // Without commits, the head is the one commit on the base and changes the pull request's files, so
+    // `compare/{base}...{head}` knows them after the head has moved on.
+    const commitInputs = input.commits ?? [{ sha: headSha, files: input.files }];
     let parent = input.base?.sha ?? stored.branches.get(baseRef);
     for (const entry of commitInputs) {
       const commitInput: CommitInput = typeof entry === 'string' ? { sha: entry } : entry;
