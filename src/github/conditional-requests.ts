@@ -4,8 +4,9 @@
  * `.gitattributes` and file lists that did not change then cost nothing.
  *
  * Two further shortcuts, both safe without shared state:
- * - content read at a full commit SHA (`?ref=<40 hex>`) never changes, so it is served from memory without
- *   asking again, a 404 included (most repositories have no `.gitattributes`);
+ * - content read at a full commit SHA (`?ref=<40 hex>`), and the comparison of two commit SHAs, never
+ *   change, so they are served from memory without asking again, a 404 of content included (most
+ *   repositories have no `.gitattributes`);
  * - a 404 for a file on the default branch (no configuration in this repository) is remembered briefly,
  *   and forgotten at once when a push touches the configuration. Another replica may keep it for at most
  *   `missTtlMs`; that bounds how late a newly added configuration can apply.
@@ -43,6 +44,8 @@ export interface ResponseCacheOptions {
 
 /** Content at a full commit SHA: the same answer forever. */
 const IMMUTABLE_CONTENT = /\/contents\/[^?]*\?(?:.*&)?ref=[0-9a-f]{40}(?:&|$)/i;
+/** A comparison of two commits (not branches): the same answer forever too. */
+const IMMUTABLE_COMPARISON = /\/compare\/[0-9a-f]{40}\.\.\.[0-9a-f]{40}(?:\?|$)/i;
 const CONTENT_PATH = /\/repos\/[^/]+\/[^/]+\/contents\//;
 
 function sizeOf(entry: Entry): number {
@@ -125,7 +128,7 @@ export class ResponseCache {
 
   #remember(key: string, url: string, response: StoredResponse): void {
     const stored: StoredResponse = { status: response.status, url: response.url, headers: response.headers, data: response.data };
-    if (IMMUTABLE_CONTENT.test(url)) {
+    if (IMMUTABLE_CONTENT.test(url) || IMMUTABLE_COMPARISON.test(url)) {
       this.#entries.set(key, { kind: 'immutable', response: stored });
       return;
     }

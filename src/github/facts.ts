@@ -17,6 +17,9 @@ export type GitHubClient = Octokit & Api & { paginate: PaginateInterface };
 /** GitHub lists at most this many files of a pull request. */
 export const GITHUB_FILE_LIST_CAP = 3_000;
 
+/** A comparison of two commits shows at most this many files (and only on its first page). */
+export const GITHUB_COMPARE_FILE_CAP = 300;
+
 export interface RepoRef {
   owner: string;
   repo: string;
@@ -50,6 +53,28 @@ export interface PullRequestFile {
   deletions: number;
   changes: number;
   patch?: string | null;
+  /** `…/contents/{path}?ref=<commit>`: the commit whose files the list shows (as `raw_url` and `blob_url`). */
+  contents_url?: string;
+  raw_url?: string;
+  blob_url?: string;
+}
+
+/** The files a pull request changes at one commit. */
+export interface CommitFiles {
+  files: PullRequestFile[];
+  /** Listed from the pull request (its current head) or compared for this very commit. */
+  source: 'pull' | 'compare';
+  /** GitHub's cap was reached: there may be more files than listed. */
+  capped: boolean;
+}
+
+const COMMIT_IN_CONTENTS_URL = /[?&]ref=([0-9a-f]{40})(?:&|$)/i;
+const COMMIT_IN_FILE_URL = /\/(?:raw|blob)\/([0-9a-f]{40})\//i;
+
+/** The commit a file entry of a list was read at, from its URLs; undefined when they carry none. */
+export function commitOfFileEntry(file: PullRequestFile): string | undefined {
+  const sha = (file.contents_url ?? '').match(COMMIT_IN_CONTENTS_URL)?.[1] ?? (file.raw_url ?? file.blob_url ?? '').match(COMMIT_IN_FILE_URL)?.[1];
+  return sha?.toLowerCase();
 }
 
 interface ApiReview {
@@ -101,6 +126,39 @@ export class GitHubData {
     return this.#once(`files ${number}`, async () => {
       const files = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, { ...this.repository, pull_number: number, per_page: 100 });
       return files as PullRequestFile[];
+    });
+  }
+
+  /**
+   * The files the pull request changes at `pr.head.sha`. The files list has no `ref` and always shows the
+   * PR's current head, which each entry names in its URLs. When that is another commit (a late or
+   * replayed event), the list is not this commit's: the comparison of the PR's base with this commit is
+   * read instead, one call, and the same answer forever (so cached as immutable).
+   */
+  filesAt(pr: Pick<PullRequestPayload, 'number' | 'base' | 'head'>): Promise<CommitFiles> {
+    return this.#once(`files ${pr.number}@${pr.head.sha}`, async () => {
+      const listed = await this.files(pr.number);
+      const head = pr.head.sha.toLowerCase();
+      // Every entry is checked: the head may move between two pages of the list.
+      const otherCommit = listed.some((file) => {
+        const sha = commitOfFileEntry(file);
+        return sha !== undefined && sha !== head;
+      });
+      if (!otherCommit) return { files: listed, source: 'pull', capped: listed.length >= GITHUB_FILE_LIST_CAP };
+      const files = await this.compareFiles(pr.base.sha, pr.head.sha);
+      return { files, source: 'compare', capped: files.length >= GITHUB_COMPARE_FILE_CAP };
+    });
+  }
+
+  /**
+   * Files changed from the merge base of `base` and `head` to `head` (three dots: the pull request's view).
+   * `per_page=1`: the files come whole on the first page whatever its size, and a page of one commit
+   * spares the up to 250 commits an unpaged comparison returns.
+   */
+  compareFiles(base: string, head: string): Promise<PullRequestFile[]> {
+    return this.#once(`compare ${base}...${head}`, async () => {
+      const { data } = await this.octokit.rest.repos.compareCommitsWithBasehead({ ...this.repository, basehead: `${base}...${head}`, per_page: 1 });
+      return (data.files ?? []) as PullRequestFile[];
     });
   }
 
@@ -206,22 +264,24 @@ function freshnessNeedsCommits(config: MonoenvConfig, reviews: readonly Review[]
  */
 export async function buildChange(data: GitHubData, pr: PullRequestPayload, config: MonoenvConfig, needs: FactNeeds): Promise<Change> {
   const labels = (pr.labels ?? []).map((l) => l.name);
-  const [rawFiles, gitattributes, rawReviews] = await Promise.all([
-    needs.files ? data.files(pr.number) : Promise.resolve(undefined),
+  const [listed, gitattributes, rawReviews] = await Promise.all([
+    needs.files ? data.filesAt(pr) : Promise.resolve(undefined),
     needs.gitattributes ? data.fileAt('.gitattributes', pr.base.sha) : Promise.resolve(null),
     needs.reviews ? data.reviews(pr.number) : Promise.resolve(undefined),
   ]);
   const reviews = rawReviews?.map(reviewOf);
   const commits = reviews !== undefined && freshnessNeedsCommits(config, reviews, pr.head.sha) ? (await data.commits(pr.number)).map(commitOf) : undefined;
 
+  // The payload's totals are those of the event's commit (GitHub writes them when it sends the event).
   let totals = payloadTotals(pr);
-  const files = rawFiles?.map(changedFileFromGitHub) ?? [];
-  if (totals === undefined) {
-    // Payloads of review events carry no totals; a complete file list gives them, else the PR does.
-    const listComplete = rawFiles !== undefined && rawFiles.length < GITHUB_FILE_LIST_CAP;
-    totals = listComplete ? sumTotals(files) : payloadTotals(await data.pull(pr.number));
+  const files = listed?.files.map(changedFileFromGitHub) ?? [];
+  if (totals === undefined && listed !== undefined) {
+    // Payloads of review events carry no totals; a complete file list gives them, else the PR does, but
+    // only while its head is this commit (a compared list stands for another commit than the PR's head).
+    if (!listed.capped) totals = sumTotals(files);
+    else if (listed.source === 'pull') totals = payloadTotals(await data.pull(pr.number));
   }
-  const filesComplete = rawFiles !== undefined && totals !== undefined && files.length >= totals.files;
+  const filesComplete = listed !== undefined && (totals === undefined ? !listed.capped : files.length >= totals.files);
 
   return {
     number: pr.number,

@@ -74,7 +74,7 @@ function withConfigErrors(report: Report, findings: Report['findings']): Report 
  * version is valid, and annotate its errors on its lines.
  */
 async function withProposedFix(scope: EventScope, pr: PullRequestPayload, output: CheckOutput): Promise<CheckOutput> {
-  const files = await scope.data.files(pr.number);
+  const { files } = await scope.data.filesAt(pr);
   if (!editsConfig(files.map((f) => ({ path: f.filename, status: f.status })))) return output;
   const errors = await validateProposedConfig(scope.data, pr.head.sha);
   if (errors.length === 0) {
