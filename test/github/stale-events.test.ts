@@ -1,12 +1,17 @@
 /**
  * Events whose commit is no longer the pull request's head (a late `synchronize`, a replayed delivery):
  * GitHub's files list has no `ref` and shows the current head, so the event's own commit is judged from
- * the comparison of the PR's base with it. Every request pinned.
+ * the comparison of the PR's base with it. With nock (every request pinned), then over HTTP against the emulator.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import nock from 'nock';
+import { Probot, createNodeMiddleware } from 'probot';
+import { deliverWebhook, generatePrivateKey, pullRequestEvent, startEmulator, type Emulator } from '../emulator/index.js';
+import { monoenvApp } from '../../src/github/index.js';
 import {
-  ApiLog, BASE_SHA, CONFIG_URL_PATH, HEAD_SHA, OWNER, RAW, REPO, REPO_PATH, captureBody, deliver, fixture, github, loadApp, mockToken,
+  ApiLog, BASE_SHA, CONFIG_URL_PATH, HEAD_SHA, OWNER, RAW, REPO, REPO_PATH, TestOctokit, captureBody, deliver, fixture, github, loadApp, mockToken,
 } from './harness.js';
 
 /** The commit pushed after HEAD_SHA: the pull request's head when the late event for HEAD_SHA arrives. */
@@ -25,7 +30,7 @@ interface CheckRunBody {
 
 interface FileChange {
   filename: string;
-  status: string;
+  status: 'added' | 'modified';
   patch: string;
 }
 
@@ -208,5 +213,66 @@ describe('events for a commit that is no longer the head', () => {
     expect(scope.isDone()).toBe(true);
     expect(created[0].head_sha).toBe(HEAD_SHA);
     expect(created[0].output.summary).toContain('judged from the totals, as only 300 of 450 files were listed');
+  });
+});
+
+describe('out-of-order synchronize events over HTTP against the emulator', () => {
+  const owner = 'acme';
+  const repo = 'storefront';
+  const appId = 4200;
+  const secret = 'stale-events-secret';
+  const base = '5'.repeat(40);
+  const first = 'a'.repeat(40);
+  const second = 'b'.repeat(40);
+  let gh: Emulator;
+  let server: Server;
+  let appUrl: string;
+
+  beforeAll(async () => {
+    nock.enableNetConnect('127.0.0.1');
+    const privateKey = generatePrivateKey();
+    gh = await startEmulator({ apps: [{ id: appId, slug: 'monoenv', privateKey }] });
+    gh.store.addApp({ id: appId, slug: 'monoenv' });
+    gh.store.addRepo({ owner, repo, installationId: 41, defaultBranch: 'main' });
+    gh.store.setFile(owner, repo, '.github/monoenv.yml', CONFIG);
+    const probot = new Probot({ appId, privateKey, secret, baseUrl: gh.url, logLevel: 'fatal', Octokit: TestOctokit as never });
+    const middleware = await createNodeMiddleware(monoenvApp({ appId }), { probot });
+    server = createServer((req, res) => void middleware(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await gh.close();
+  });
+
+  it('the late event for the first push gets its own verdict; each commit has one run', async () => {
+    const seed = (head: string, files: FileChange[]): void => {
+      gh.store.addPullRequest({ owner, repo, number: 21, title: 'feat: discounts', user: 'alice', base: { ref: 'main', sha: base }, head: { ref: 'discounts', sha: head }, files });
+    };
+    // The first push (tested) and its event, then the second push (an untested change) and its event.
+    seed(first, [DISCOUNT, DISCOUNT_TEST]);
+    const lateEvent = pullRequestEvent(gh, { owner, repo, number: 21, action: 'synchronize', before: base });
+    seed(second, [DISCOUNT, DISCOUNT_TEST, CART]);
+    const newEvent = pullRequestEvent(gh, { owner, repo, number: 21, action: 'synchronize', before: first });
+    gh.resetCounters();
+
+    expect(await deliverWebhook(appUrl, { ...newEvent, secret })).toBe(200);
+    expect(gh.counters.byRoute['GET /repos/{owner}/{repo}/compare/{basehead}']).toBeUndefined();
+    expect(await deliverWebhook(appUrl, { ...lateEvent, secret })).toBe(200);
+
+    const [firstRuns, secondRuns] = [gh.checkRuns(owner, repo, first), gh.checkRuns(owner, repo, second)];
+    expect(firstRuns).toHaveLength(1);
+    expect(secondRuns).toHaveLength(1);
+    expect(secondRuns[0]).toMatchObject({ name: 'monoenv', status: 'completed', conclusion: 'failure' });
+    expect(secondRuns[0].annotations.map((a) => a.path)).toEqual(['src/checkout/cart.ts']);
+    expect(firstRuns[0]).toMatchObject({ name: 'monoenv', status: 'completed', conclusion: 'success' });
+    expect(firstRuns[0].annotations.map((a) => a.path)).not.toContain('src/checkout/cart.ts');
+    // The late event cost one comparison, of the base with its own commit.
+    expect(gh.counters.byRoute['GET /repos/{owner}/{repo}/compare/{basehead}']).toBe(1);
+    expect(gh.requests.filter((r) => r.path.includes('/compare/')).map((r) => r.path)).toEqual([`/repos/${owner}/${repo}/compare/${base}...${first}?per_page=1`]);
+    expect(gh.violations).toEqual([]);
+    expect(gh.unmatched).toEqual([]);
   });
 });
