@@ -275,13 +275,13 @@ export async function buildChange(data: GitHubData, pr: PullRequestPayload, conf
   // The payload's totals are those of the event's commit (GitHub writes them when it sends the event).
   let totals = payloadTotals(pr);
   const files = listed?.files.map(changedFileFromGitHub) ?? [];
-  if (totals === undefined && listed !== undefined) {
+  if (totals === undefined) {
     // Payloads of review events carry no totals; a complete file list gives them, else the PR does, but
-    // only while its head is this commit (a compared list stands for another commit than the PR's head).
-    if (!listed.capped) totals = sumTotals(files);
-    else if (listed.source === 'pull') totals = payloadTotals(await data.pull(pr.number));
+    // not for a compared list: that commit is not the PR's head, and a capped comparison stays incomplete.
+    if (listed !== undefined && !listed.capped) totals = sumTotals(files);
+    else if (listed?.source !== 'compare') totals = payloadTotals(await data.pull(pr.number));
   }
-  const filesComplete = listed !== undefined && (totals === undefined ? !listed.capped : files.length >= totals.files);
+  const filesComplete = listed !== undefined && totals !== undefined && files.length >= totals.files;
 
   return {
     number: pr.number,
