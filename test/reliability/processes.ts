@@ -32,9 +32,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startAppProcess(gh: Emulator, options: { appId: number; privateKey: string; secret: string; logLevel?: string }): Promise<AppProcess> {
+export async function startAppProcess(gh: Emulator, options: { appId: number; privateKey: string; secret: string; logLevel?: string; entry?: string }): Promise<AppProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/github/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'src/github/main.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,

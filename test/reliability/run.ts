@@ -306,7 +306,7 @@ async function runSoak(total: number): Promise<void> {
   const secret = 'soak-secret';
   const privateKey = appKey();
   const gh = await startEmulator({ recordRequests: false, apps: [{ id: appId, slug: 'monoenv', privateKey }] });
-  const app = await startAppProcess(gh, { appId, privateKey, secret, logLevel: 'warn' });
+  const app = await startAppProcess(gh, { appId, privateKey, secret, logLevel: 'warn', entry: 'test/reliability/soak-server.ts' });
   const installations = 40;
   const pullsPerRepo = 25;
   const specs: PullSpec[] = [];
