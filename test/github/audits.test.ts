@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { ApiLog, APP_ID, RAW, HEAD_SHA, MERGE_SHA, REPO_PATH, captureBody, deliver, fixture, github, loadApp, mockNoConfig, mockToken } from './harness.js';
+import { withoutNetwork, APP_ID, RAW, HEAD_SHA, MERGE_SHA, REPO_PATH, captureBody, deliver, fixture, github, loadApp, mockNoConfig, mockToken } from './harness.js';
 import { PR_FILES } from './pull-files.js';
 
 const MERGE_LOOKUP = `${REPO_PATH}/commits/${MERGE_SHA}/check-runs?check_name=monoenv&filter=latest`;
@@ -19,22 +19,14 @@ interface Body {
 }
 
 describe('merge audit', () => {
-  let log: ApiLog;
-  beforeEach(() => {
-    nock.disableNetConnect();
-    log = new ApiLog();
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  const network = withoutNetwork();
 
   it('unreviewed: a failing run on the merge commit, one comment naming the merger, the label — once, however often delivered', async () => {
     const probot = await loadApp();
     const runs: Body[] = [];
     const comments: Body[] = [];
     const labels: Body[] = [];
-    const scope = mockNoConfig(mockToken(github(log)))
+    const scope = mockNoConfig(mockToken(github(network.log)))
       .get(REVIEWS).reply(200, [{ id: 1, user: { login: 'octo-author', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA }])
       .get(MERGE_LOOKUP).reply(200, NO_RUNS)
       .post(`${REPO_PATH}/check-runs`, captureBody(runs)).reply(201, { id: 900 })
@@ -44,7 +36,7 @@ describe('merge audit', () => {
     const payload = fixture('pull_request.closed.merged');
     await deliver(probot, 'pull_request', payload, 'merge-1');
     expect(scope.isDone()).toBe(true);
-    expect(log.limited).toHaveLength(8);
+    expect(network.log.limited).toHaveLength(8);
 
     expect(runs[0]).toMatchObject({ head_sha: MERGE_SHA, conclusion: 'failure', external_id: '7', output: { title: 'Merged without review' } });
     expect(comments[0].body).toContain('<!-- monoenv:unreviewed-merge -->');
@@ -52,9 +44,9 @@ describe('merge audit', () => {
     expect(labels[0]).toEqual({ labels: ['unreviewed-merge'] });
 
     // Redelivered (another replica, nothing remembered): everything is found done.
-    log.clear();
+    network.log.clear();
     const again = await loadApp();
-    const second = mockNoConfig(mockToken(github(log)))
+    const second = mockNoConfig(mockToken(github(network.log)))
       .get(REVIEWS).reply(200, [{ id: 1, user: { login: 'octo-author', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA }])
       .get(MERGE_LOOKUP).reply(200, {
         total_count: 1,
@@ -65,13 +57,13 @@ describe('merge audit', () => {
     redelivered.pull_request.labels = [{ name: 'unreviewed-merge' }];
     await deliver(again, 'pull_request', redelivered, 'merge-1');
     expect(second.isDone()).toBe(true);
-    expect(log.routes.filter((r) => !r.startsWith('GET'))).toEqual([]);
+    expect(network.log.routes.filter((r) => !r.startsWith('GET'))).toEqual([]);
   });
 
   it('a 403 on the comment and the label is logged; the check run is still posted', async () => {
     const probot = await loadApp();
     const runs: Body[] = [];
-    const scope = mockNoConfig(mockToken(github(log)))
+    const scope = mockNoConfig(mockToken(github(network.log)))
       .get(REVIEWS).reply(200, [])
       .get(MERGE_LOOKUP).reply(200, NO_RUNS)
       .post(`${REPO_PATH}/check-runs`, captureBody(runs)).reply(201, { id: 900 })
@@ -85,48 +77,40 @@ describe('merge audit', () => {
 
   it('reviewed: nothing fails, nothing is written', async () => {
     const probot = await loadApp();
-    const scope = mockNoConfig(mockToken(github(log)))
+    const scope = mockNoConfig(mockToken(github(network.log)))
       .get(REVIEWS).reply(200, [{ id: 1, user: { login: 'octo-reviewer', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA }]);
     await deliver(probot, 'pull_request', fixture('pull_request.closed.merged'));
     expect(scope.isDone()).toBe(true);
-    expect(log.limited).toHaveLength(3);
+    expect(network.log.limited).toHaveLength(3);
   });
 
   it('exempt authors cost only the configuration', async () => {
     const probot = await loadApp();
     const payload = fixture<{ pull_request: { user: { login: string; type: string } } }>('pull_request.closed.merged');
     payload.pull_request.user = { ...payload.pull_request.user, login: 'dependabot[bot]', type: 'Bot' };
-    const scope = mockNoConfig(mockToken(github(log)));
+    const scope = mockNoConfig(mockToken(github(network.log)));
     await deliver(probot, 'pull_request', payload);
     expect(scope.isDone()).toBe(true);
-    expect(log.limited).toHaveLength(2);
+    expect(network.log.limited).toHaveLength(2);
   });
 });
 
 describe('push audit', () => {
-  let log: ApiLog;
-  beforeEach(() => {
-    nock.disableNetConnect();
-    log = new ApiLog();
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  const network = withoutNetwork();
 
   it('lists the commits no merged PR brought in; skips exempt bots without a call', async () => {
     const probot = await loadApp();
     const runs: Body[] = [];
     const head = '3333333333333333333333333333333333333333';
-    const scope = mockNoConfig(mockToken(github(log)))
+    const scope = mockNoConfig(mockToken(github(network.log)))
       .get(`${REPO_PATH}/commits/2222222222222222222222222222222222222222/pulls`).reply(200, [{ number: 7, merged_at: '2024-05-01T10:00:00Z' }])
       .get(`${REPO_PATH}/commits/${head}/pulls`).reply(200, [])
       .get(`${REPO_PATH}/commits/${head}/check-runs?check_name=monoenv&filter=latest`).reply(200, NO_RUNS)
       .post(`${REPO_PATH}/check-runs`, captureBody(runs)).reply(201, { id: 31 });
     await deliver(probot, 'push', fixture('push'));
     expect(scope.isDone()).toBe(true);
-    expect(log.routes).not.toContain(`GET ${REPO_PATH}/commits/1111111111111111111111111111111111111111/pulls`);
-    expect(log.limited).toHaveLength(6);
+    expect(network.log.routes).not.toContain(`GET ${REPO_PATH}/commits/1111111111111111111111111111111111111111/pulls`);
+    expect(network.log.limited).toHaveLength(6);
     expect(runs[0]).toMatchObject({ head_sha: head, conclusion: 'failure', output: { title: 'Pushed without review' } });
     expect(runs[0].output!.summary).toContain('333333');
     expect(runs[0].output!.summary).not.toContain('222222');
@@ -136,21 +120,21 @@ describe('push audit', () => {
   it('a push that updates the configuration refreshes the cached one', async () => {
     const probot = await loadApp();
     // A PR event first: the missing configuration is remembered.
-    const first = mockNoConfig(mockToken(github(log)))
+    const first = mockNoConfig(mockToken(github(network.log)))
       .get(`${REPO_PATH}/pulls/7/files?per_page=100`).reply(200, PR_FILES)
       .get(`${REPO_PATH}/contents/.gitattributes?ref=f95f852bd8fca8fcc58a9a2d6c842781e32a215e`).reply(404, {})
       .get(HEAD_LOOKUP).reply(200, NO_RUNS)
       .post(`${REPO_PATH}/check-runs`).reply(201, { id: 1 });
     await deliver(probot, 'pull_request', fixture('pull_request.opened'));
     expect(first.isDone()).toBe(true);
-    log.clear();
+    network.log.clear();
 
     const config = 'review:\n  level: "off"\n';
-    const second = github(log).get(`${REPO_PATH}/contents/.github%2Fmonoenv.yml`).reply(200, config, { ...RAW, etag: '"new"' });
+    const second = github(network.log).get(`${REPO_PATH}/contents/.github%2Fmonoenv.yml`).reply(200, config, { ...RAW, etag: '"new"' });
     await deliver(probot, 'push', fixture('push.config'));
     // Without the refresh the remembered 404 would have answered and the audit would have looked up commits.
     expect(second.isDone()).toBe(true);
-    expect(log.routes).toEqual([`GET ${REPO_PATH}/contents/.github%2Fmonoenv.yml`]);
+    expect(network.log.routes).toEqual([`GET ${REPO_PATH}/contents/.github%2Fmonoenv.yml`]);
   });
 
   it('ignores pushes to other branches', async () => {
@@ -158,20 +142,12 @@ describe('push audit', () => {
     const payload = fixture<{ ref: string }>('push');
     payload.ref = 'refs/heads/feature';
     await deliver(probot, 'push', payload);
-    expect(log.requests).toHaveLength(0);
+    expect(network.log.requests).toHaveLength(0);
   });
 });
 
 describe('re-runs', () => {
-  let log: ApiLog;
-  beforeEach(() => {
-    nock.disableNetConnect();
-    log = new ApiLog();
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  const network = withoutNetwork();
 
   function evaluation(scope: nock.Scope): nock.Scope {
     return mockNoConfig(scope)
@@ -183,12 +159,12 @@ describe('re-runs', () => {
     const probot = await loadApp();
     const updated: Body[] = [];
     const pull = fixture<{ pull_request: Record<string, unknown> }>('pull_request.opened').pull_request;
-    const scope = evaluation(mockToken(github(log)).get(`${REPO_PATH}/pulls/7`).reply(200, pull))
+    const scope = evaluation(mockToken(github(network.log)).get(`${REPO_PATH}/pulls/7`).reply(200, pull))
       .patch(`${REPO_PATH}/check-runs/4242`, captureBody(updated)).reply(200, { id: 4242 });
     await deliver(probot, 'check_run', fixture('check_run.rerequested'));
     expect(scope.isDone()).toBe(true);
     expect(updated[0]).toMatchObject({ status: 'completed', external_id: '7' });
-    expect(log.limited).toHaveLength(6);
+    expect(network.log.limited).toHaveLength(6);
   });
 
   it('check_suite.rerequested without pull_requests finds the PR from this app\'s run', async () => {
@@ -196,14 +172,14 @@ describe('re-runs', () => {
     const updated: Body[] = [];
     const pull = fixture<{ pull_request: Record<string, unknown> }>('pull_request.opened').pull_request;
     const scope = evaluation(
-      mockToken(github(log))
+      mockToken(github(network.log))
         .get(HEAD_LOOKUP).reply(200, { total_count: 1, check_runs: [{ id: 4242, external_id: '7', status: 'completed', conclusion: 'success', app: { id: APP_ID }, output: { title: 'x', summary: 'x', annotations_count: 0 } }] })
         .get(`${REPO_PATH}/pulls/7`).reply(200, pull),
     ).patch(`${REPO_PATH}/check-runs/4242`, captureBody(updated)).reply(200, { id: 4242 });
     await deliver(probot, 'check_suite', fixture('check_suite.rerequested'));
     expect(scope.isDone()).toBe(true);
     expect(updated).toHaveLength(1);
-    expect(log.limited).toHaveLength(7);
+    expect(network.log.limited).toHaveLength(7);
   });
 
   it('ignores runs of other apps and other names', async () => {
@@ -214,6 +190,6 @@ describe('re-runs', () => {
     const named = fixture<{ check_run: { name: string } }>('check_run.rerequested');
     named.check_run.name = 'lint';
     await deliver(probot, 'check_run', named);
-    expect(log.requests).toHaveLength(0);
+    expect(network.log.requests).toHaveLength(0);
   });
 });

@@ -1,7 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import nock from 'nock';
+import { describe, expect, it } from '@jest/globals';
 import {
-  ApiLog, BASE_SHA, CONFIG_URL_PATH, HEAD_SHA, ORG_CONFIG_PATH, OWNER, RAW, REPO_PATH, captureBody, deliver, fixture, github, loadApp, mockNoConfig, mockToken,
+  withoutNetwork, BASE_SHA, CONFIG_URL_PATH, HEAD_SHA, ORG_CONFIG_PATH, OWNER, RAW, REPO_PATH, captureBody, deliver, fixture, github, loadApp, mockNoConfig, mockToken,
 } from './harness.js';
 import { PR_FILES } from './pull-files.js';
 
@@ -16,21 +15,13 @@ interface CheckRunBody {
 }
 
 describe('configuration', () => {
-  let log: ApiLog;
-  beforeEach(() => {
-    nock.disableNetConnect();
-    log = new ApiLog();
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  const network = withoutNetwork();
 
   it('invalid configuration: a failing run titled "Invalid monoenv configuration", one line per error with key path and line', async () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
     const text = 'mode: enforce\nsize:\n  warn_lines: many\n  fail_line: 900\n';
-    const scope = mockToken(github(log))
+    const scope = mockToken(github(network.log))
       .get(CONFIG_URL_PATH).reply(200, text, { ...RAW, etag: '"config-bad"' })
       // Asked again for the positions: answered 304, free.
       .get(CONFIG_URL_PATH).matchHeader('if-none-match', '"config-bad"').reply(304, '')
@@ -48,14 +39,14 @@ describe('configuration', () => {
     expect(errorLines[0]).toMatch(/^- `\.github\/monoenv\.yml:3:\d+: size\.warn_lines: /);
     expect(errorLines[1]).toMatch(/^- `\.github\/monoenv\.yml:4:\d+: size\.fail_line: .*fail_lines/);
     expect(run.output.annotations.map((a) => [a.path, a.start_line])).toEqual([['.github/monoenv.yml', 3], ['.github/monoenv.yml', 4]]);
-    expect(log.limited).toHaveLength(4);
-    expect(log.notModified).toHaveLength(1);
+    expect(network.log.limited).toHaveLength(4);
+    expect(network.log.notModified).toHaveLength(1);
   });
 
   it('unparsable YAML is an invalid configuration too, not a crash', async () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
-    const scope = mockToken(github(log))
+    const scope = mockToken(github(network.log))
       .get(CONFIG_URL_PATH).reply(200, 'size: [unclosed\n', { ...RAW, etag: '"broken"' })
       .get(CONFIG_URL_PATH).reply(304, '')
       .get(FILES_PATH).reply(200, PR_FILES)
@@ -70,7 +61,7 @@ describe('configuration', () => {
   it('uses the org `.github` repository when the repository has none', async () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
-    const scope = mockToken(github(log))
+    const scope = mockToken(github(network.log))
       .get(CONFIG_URL_PATH).reply(404, {})
       .get(ORG_CONFIG_PATH).reply(200, 'tests:\n  level: "off"\nsize:\n  level: "off"\n', { ...RAW, etag: '"org"' })
       // Every rule that reads files is off: no file list, no .gitattributes.
@@ -80,8 +71,8 @@ describe('configuration', () => {
     expect(scope.isDone()).toBe(true);
     expect(created[0].conclusion).toBe('success');
     expect(created[0].output.annotations).toEqual([]);
-    expect(log.routes).not.toContain(`GET ${FILES_PATH}`);
-    expect(log.limited).toHaveLength(4);
+    expect(network.log.routes).not.toContain(`GET ${FILES_PATH}`);
+    expect(network.log.limited).toHaveLength(4);
   });
 
   it('`_extends` inherits, and arrays in the repository file replace the inherited ones', async () => {
@@ -89,7 +80,7 @@ describe('configuration', () => {
     const created: CheckRunBody[] = [];
     const own = '_extends: policies:base.yml\ntests:\n  exempt: ["src/checkout/**"]\n';
     const base = 'mode: advise\ntests:\n  level: error\n  exempt: ["docs/**", "src/**"]\n';
-    const scope = mockToken(github(log))
+    const scope = mockToken(github(network.log))
       .get(CONFIG_URL_PATH).reply(200, own, { ...RAW, etag: '"own"' })
       .get(`/repos/${OWNER}/policies/contents/base.yml`).reply(200, base, { ...RAW, etag: '"base"' })
       .get(FILES_PATH).reply(200, [...PR_FILES, { ...PR_FILES[0], filename: 'lib/pricing.ts' }])
@@ -116,7 +107,7 @@ describe('configuration', () => {
       ...PR_FILES,
       { sha: 'abc', filename: '.github/monoenv.yml', status: 'modified', additions: 2, deletions: 1, changes: 3, patch: '@@ -1,2 +1,3 @@\n size:\n-  warn_lines: 400\n+  warn_lines: 200\n+  fail_lines: -5' },
     ];
-    const scope = mockNoConfig(mockToken(github(log)))
+    const scope = mockNoConfig(mockToken(github(network.log)))
       .get(FILES_PATH).reply(200, files)
       .get(GITATTRIBUTES_PATH).reply(404, {})
       .get(`${REPO_PATH}/contents/.github%2Fmonoenv.yml?ref=${HEAD_SHA}`).reply(200, proposed, RAW)
@@ -131,20 +122,12 @@ describe('configuration', () => {
     expect(run.output.title).toContain('invalid .github/monoenv.yml');
     const configAnnotations = run.output.annotations.filter((a) => a.path === '.github/monoenv.yml');
     expect(configAnnotations).toEqual([expect.objectContaining({ start_line: 3, annotation_level: 'failure', message: expect.stringContaining('size.fail_lines') })]);
-    expect(log.limited).toHaveLength(7);
+    expect(network.log.limited).toHaveLength(7);
   });
 });
 
 describe('scale and failures', () => {
-  let log: ApiLog;
-  beforeEach(() => {
-    nock.disableNetConnect();
-    log = new ApiLog();
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  const network = withoutNetwork();
 
   it('a 650-file PR: 7 pages of files, annotations in batches of 50', async () => {
     const probot = await loadApp();
@@ -159,7 +142,7 @@ describe('scale and failures', () => {
     }));
     const payload = fixture<{ pull_request: Record<string, unknown> }>('pull_request.opened');
     Object.assign(payload.pull_request, { changed_files: 650, additions: 1300, deletions: 0 });
-    let scope = mockNoConfig(mockToken(github(log)));
+    let scope = mockNoConfig(mockToken(github(network.log)));
     for (let page = 1; page <= 7; page++) {
       const query = page === 1 ? 'per_page=100' : `per_page=100&page=${page}`;
       const link: Record<string, string> = page < 7 ? { link: `<https://api.github.com${REPO_PATH}/pulls/7/files?per_page=100&page=${page + 1}>; rel="next"` } : {};
@@ -183,13 +166,13 @@ describe('scale and failures', () => {
     expect(batches.every((b) => b.output.annotations.length <= 50 && b.output.title === run.output.title)).toBe(true);
     // 650 files without tests, each annotated once.
     expect(new Set(all.filter((a) => a.annotation_level === 'warning').map((a) => a.path)).size).toBe(650);
-    expect(log.limited).toHaveLength(2 + 7 + 1 + 1 + 1 + batches.length);
+    expect(network.log.limited).toHaveLength(2 + 7 + 1 + 1 + 1 + batches.length);
   });
 
   it('a 502 is retried, then the evaluation goes on', async () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
-    const scope = mockNoConfig(mockToken(github(log)))
+    const scope = mockNoConfig(mockToken(github(network.log)))
       .get(FILES_PATH).reply(502, 'Bad Gateway')
       .get(FILES_PATH).reply(200, PR_FILES)
       .get(GITATTRIBUTES_PATH).reply(404, {})
@@ -198,13 +181,13 @@ describe('scale and failures', () => {
     await deliver(probot, 'pull_request', fixture('pull_request.opened'));
     expect(scope.isDone()).toBe(true);
     expect(created[0].output.title).toMatch(/^XS change/);
-    expect(log.requests.filter((r) => r.status === 502)).toHaveLength(1);
+    expect(network.log.requests.filter((r) => r.status === 502)).toHaveLength(1);
   });
 
   it('when evaluation fails for good, a completed failure run says so', async () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
-    const scope = mockNoConfig(mockToken(github(log)))
+    const scope = mockNoConfig(mockToken(github(network.log)))
       .get(FILES_PATH).times(4).reply(500, { message: 'Server Error' })
       .get(GITATTRIBUTES_PATH).reply(404, {})
       .get(LOOKUP_PATH).reply(200, NO_RUNS)

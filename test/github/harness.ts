@@ -1,4 +1,5 @@
 /** Probot + nock harness: a fresh Probot per test, every request pinned, API calls tallied. */
+import { afterEach, beforeEach } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
@@ -107,4 +108,21 @@ export function captureBody(into: unknown[]): (body: unknown) => boolean {
 
 export function deliver(probot: Probot, name: string, payload: object, id = `delivery-${name}`): Promise<void> {
   return probot.receive({ id, name, payload } as never);
+}
+
+/**
+ * For the tests of one describe block: no real network, nock cleaned after each test, and a fresh API log
+ * per test (read it as `network.log`).
+ */
+export function withoutNetwork(): { readonly log: ApiLog } {
+  const network = { log: new ApiLog() };
+  beforeEach(() => {
+    nock.disableNetConnect();
+    network.log = new ApiLog();
+  });
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+  return network;
 }

@@ -1,7 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import nock from 'nock';
+import { describe, expect, it } from '@jest/globals';
 import {
-  ApiLog, BASE_SHA, CONFIG_URL_PATH, HEAD_SHA, ORG_CONFIG_PATH, RAW, REPO_PATH, captureBody, deliver, fixture, github, loadApp, mockNoConfig, mockToken,
+  withoutNetwork, BASE_SHA, CONFIG_URL_PATH, HEAD_SHA, ORG_CONFIG_PATH, RAW, REPO_PATH, captureBody, deliver, fixture, github, loadApp, mockNoConfig, mockToken,
 } from './harness.js';
 import { PR_FILES } from './pull-files.js';
 
@@ -19,20 +18,12 @@ interface CheckRunBody {
 }
 
 describe('pull_request events', () => {
-  let log: ApiLog;
-  beforeEach(() => {
-    nock.disableNetConnect();
-    log = new ApiLog();
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  const network = withoutNetwork();
 
   it('opened: evaluates the head commit and creates one completed check run, in 6 calls', async () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
-    const scope = mockNoConfig(mockToken(github(log)))
+    const scope = mockNoConfig(mockToken(github(network.log)))
       .get(FILES_PATH).reply(200, PR_FILES, { etag: '"files-v1"' })
       .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
       .get(LOOKUP_PATH).reply(200, { total_count: 0, check_runs: [] })
@@ -53,29 +44,29 @@ describe('pull_request events', () => {
         ['src/checkout/cart.ts', 11, 'warning'],
       ]),
     );
-    expect(log.tokens).toHaveLength(1);
-    expect(log.limited).toHaveLength(6);
-    expect(log.notModified).toHaveLength(0);
+    expect(network.log.tokens).toHaveLength(1);
+    expect(network.log.limited).toHaveLength(6);
+    expect(network.log.notModified).toHaveLength(0);
   });
 
   it('synchronize then labeled: the second event costs 304s and one update, and the label waives the tests rule', async () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
     const updated: CheckRunBody[] = [];
-    const first = mockNoConfig(mockToken(github(log)))
+    const first = mockNoConfig(mockToken(github(network.log)))
       .get(FILES_PATH).reply(200, PR_FILES, { etag: '"files-v1"' })
       .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
       .get(LOOKUP_PATH).reply(200, { total_count: 0, check_runs: [] })
       .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1001 });
     await deliver(probot, 'pull_request', fixture('pull_request.synchronize'));
     expect(first.isDone()).toBe(true);
-    expect(log.limited).toHaveLength(6);
-    log.clear();
+    expect(network.log.limited).toHaveLength(6);
+    network.log.clear();
 
     // The missing configuration and .gitattributes (at a commit) are remembered; the file list is asked
     // conditionally and has not changed.
     let conditional: string | undefined;
-    const second = github(log)
+    const second = github(network.log)
       .get(FILES_PATH)
       .matchHeader('if-none-match', (value: string) => {
         conditional = value;
@@ -87,9 +78,9 @@ describe('pull_request events', () => {
 
     expect(second.isDone()).toBe(true);
     expect(conditional).toBe('"files-v1"');
-    expect(log.routes).toEqual([`PATCH ${REPO_PATH}/check-runs/1001`]);
-    expect(log.notModified).toHaveLength(1);
-    expect(log.tokens).toHaveLength(0);
+    expect(network.log.routes).toEqual([`PATCH ${REPO_PATH}/check-runs/1001`]);
+    expect(network.log.notModified).toHaveLength(1);
+    expect(network.log.tokens).toHaveLength(0);
     expect(updated).toHaveLength(1);
     expect(updated[0]).toMatchObject({ status: 'completed', conclusion: 'success', external_id: '7' });
     expect(updated[0].output.summary).toContain('no-tests-needed');
@@ -101,7 +92,7 @@ describe('pull_request events', () => {
   it('redelivery of the same event leaves one run and costs no write', async () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
-    const scope = mockNoConfig(mockToken(github(log)))
+    const scope = mockNoConfig(mockToken(github(network.log)))
       .get(FILES_PATH).reply(200, PR_FILES, { etag: '"files-v1"' })
       .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
       .get(LOOKUP_PATH).reply(200, { total_count: 0, check_runs: [] })
@@ -113,9 +104,9 @@ describe('pull_request events', () => {
 
     expect(scope.isDone()).toBe(true);
     expect(created).toHaveLength(1);
-    expect(log.requests.filter((r) => r.method !== 'GET' && r.path.includes('check-runs'))).toHaveLength(1);
-    expect(log.limited).toHaveLength(6);
-    expect(log.notModified).toHaveLength(1);
+    expect(network.log.requests.filter((r) => r.method !== 'GET' && r.path.includes('check-runs'))).toHaveLength(1);
+    expect(network.log.limited).toHaveLength(6);
+    expect(network.log.notModified).toHaveLength(1);
   });
 
   it('a redelivery that another replica handled first updates the run GitHub already has', async () => {
@@ -130,7 +121,7 @@ describe('pull_request events', () => {
       output: { title: 'stale', summary: 'stale', annotations_count: 0 },
     };
     const otherApp = { ...existing, id: 556, app: { id: 999 } };
-    const scope = mockNoConfig(mockToken(github(log)))
+    const scope = mockNoConfig(mockToken(github(network.log)))
       .get(FILES_PATH).reply(200, PR_FILES, { etag: '"files-v1"' })
       .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
       .get(LOOKUP_PATH).reply(200, { total_count: 2, check_runs: [otherApp, existing] })
@@ -139,7 +130,7 @@ describe('pull_request events', () => {
     expect(scope.isDone()).toBe(true);
     expect(updated).toHaveLength(1);
     expect(updated[0].output.annotations.length).toBeGreaterThan(0);
-    expect(log.limited).toHaveLength(6);
+    expect(network.log.limited).toHaveLength(6);
   });
 
   it('closed without merging does nothing', async () => {
@@ -148,7 +139,7 @@ describe('pull_request events', () => {
     payload.pull_request.merged = false;
     payload.pull_request.merge_commit_sha = null;
     await deliver(probot, 'pull_request', payload);
-    expect(log.requests).toHaveLength(0);
+    expect(network.log.requests).toHaveLength(0);
   });
 
   it('a draft is evaluated and its title says so', async () => {
@@ -156,7 +147,7 @@ describe('pull_request events', () => {
     const created: CheckRunBody[] = [];
     const payload = fixture<{ pull_request: Record<string, unknown> }>('pull_request.opened');
     payload.pull_request.draft = true;
-    const scope = mockNoConfig(mockToken(github(log)))
+    const scope = mockNoConfig(mockToken(github(network.log)))
       .get(FILES_PATH).reply(200, PR_FILES)
       .get(GITATTRIBUTES_PATH).reply(404, {})
       .get(LOOKUP_PATH).reply(200, { total_count: 0, check_runs: [] })
@@ -170,7 +161,7 @@ describe('pull_request events', () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
     const config = 'review:\n  before_merge: true\n';
-    const scope = mockToken(github(log))
+    const scope = mockToken(github(network.log))
       .get(CONFIG_URL_PATH).reply(200, config, { ...RAW, etag: '"config-v1"' })
       .get(FILES_PATH).reply(200, PR_FILES)
       .get(GITATTRIBUTES_PATH).reply(404, {})
@@ -181,9 +172,9 @@ describe('pull_request events', () => {
       .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1001 });
     await deliver(probot, 'pull_request_review', fixture('pull_request_review.submitted'));
     expect(scope.isDone()).toBe(true);
-    expect(log.routes).not.toContain(`GET ${REPO_PATH}/pulls/7`);
-    expect(log.routes).not.toContain(`GET ${ORG_CONFIG_PATH}`);
+    expect(network.log.routes).not.toContain(`GET ${REPO_PATH}/pulls/7`);
+    expect(network.log.routes).not.toContain(`GET ${ORG_CONFIG_PATH}`);
     expect(created[0].output.summary).toContain('octo-reviewer');
-    expect(log.limited).toHaveLength(6);
+    expect(network.log.limited).toHaveLength(6);
   });
 });

@@ -11,7 +11,7 @@ import { Probot, createNodeMiddleware } from 'probot';
 import { deliverWebhook, generatePrivateKey, pullRequestEvent, startEmulator, type Emulator } from '../emulator/index.js';
 import { monoenvApp } from '../../src/github/index.js';
 import {
-  ApiLog, BASE_SHA, CONFIG_URL_PATH, HEAD_SHA, OWNER, RAW, REPO, REPO_PATH, TestOctokit, captureBody, deliver, fixture, github, loadApp, mockToken,
+  withoutNetwork, BASE_SHA, CONFIG_URL_PATH, HEAD_SHA, OWNER, RAW, REPO, REPO_PATH, TestOctokit, captureBody, deliver, fixture, github, loadApp, mockToken,
 } from './harness.js';
 
 /** The commit pushed after HEAD_SHA: the pull request's head when the late event for HEAD_SHA arrives. */
@@ -82,20 +82,12 @@ function synchronizeForHead(totals = { additions: 7, deletions: 0, changed_files
 }
 
 describe('events for a commit that is no longer the head', () => {
-  let log: ApiLog;
-  beforeEach(() => {
-    nock.disableNetConnect();
-    log = new ApiLog();
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  const network = withoutNetwork();
 
   it("a late synchronize is judged on its own commit's files, from one comparison", async () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
-    const scope = mockToken(github(log))
+    const scope = mockToken(github(network.log))
       .get(CONFIG_URL_PATH).reply(200, CONFIG, { ...RAW, etag: '"config-v1"' })
       // The list shows the newer head (its URLs say so), not the event's commit.
       .get(FILES_PATH).reply(200, filesOfNewer, { etag: '"files-newer"' })
@@ -107,7 +99,7 @@ describe('events for a commit that is no longer the head', () => {
     await deliver(probot, 'pull_request', synchronizeForHead());
 
     expect(scope.isDone()).toBe(true);
-    expect(log.routes).toEqual([
+    expect(network.log.routes).toEqual([
       `GET ${CONFIG_URL_PATH}`,
       `GET ${FILES_PATH}`,
       `GET ${GITATTRIBUTES_PATH}`,
@@ -123,20 +115,20 @@ describe('events for a commit that is no longer the head', () => {
 
     // Delivered again: configuration and list are unchanged (304s) and the comparison of two commits is
     // served from memory.
-    log.clear();
-    const again = github(log)
+    network.log.clear();
+    const again = github(network.log)
       .get(CONFIG_URL_PATH).matchHeader('if-none-match', '"config-v1"').reply(304, '')
       .get(FILES_PATH).matchHeader('if-none-match', '"files-newer"').reply(304, '');
     await deliver(probot, 'pull_request', synchronizeForHead(), 'redelivered');
     expect(again.isDone()).toBe(true);
-    expect(log.limited).toHaveLength(0);
-    expect(log.notModified).toHaveLength(2);
+    expect(network.log.limited).toHaveLength(0);
+    expect(network.log.notModified).toHaveLength(2);
   });
 
   it('the event for the current head costs no comparison: the same calls as before', async () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
-    const scope = mockToken(github(log))
+    const scope = mockToken(github(network.log))
       .get(CONFIG_URL_PATH).reply(200, CONFIG, { ...RAW, etag: '"config-v1"' })
       .get(FILES_PATH).reply(200, filesOfHead, { etag: '"files-head"' })
       .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
@@ -146,7 +138,7 @@ describe('events for a commit that is no longer the head', () => {
     await deliver(probot, 'pull_request', synchronizeForHead());
 
     expect(scope.isDone()).toBe(true);
-    expect(log.routes).toEqual([
+    expect(network.log.routes).toEqual([
       `GET ${CONFIG_URL_PATH}`,
       `GET ${FILES_PATH}`,
       `GET ${GITATTRIBUTES_PATH}`,
@@ -161,7 +153,7 @@ describe('events for a commit that is no longer the head', () => {
     const created: CheckRunBody[] = [];
     const payload = synchronizeForHead({ additions: 8, deletions: 1, changed_files: 3 }) as { pull_request: { head: { sha: string } } };
     payload.pull_request.head.sha = NEWER_SHA;
-    const scope = mockToken(github(log))
+    const scope = mockToken(github(network.log))
       .get(CONFIG_URL_PATH).reply(200, CONFIG, RAW)
       .get(FILES_PATH).reply(200, filesOfNewer)
       .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
@@ -171,7 +163,7 @@ describe('events for a commit that is no longer the head', () => {
     await deliver(probot, 'pull_request', payload);
 
     expect(scope.isDone()).toBe(true);
-    expect(log.routes.some((r) => r.includes('/compare/'))).toBe(false);
+    expect(network.log.routes.some((r) => r.includes('/compare/'))).toBe(false);
     expect(created[0]).toMatchObject({ head_sha: NEWER_SHA, conclusion: 'failure' });
     expect(created[0].output.annotations).toEqual([expect.objectContaining({ path: 'src/checkout/cart.ts', annotation_level: 'failure' })]);
   });
@@ -179,7 +171,7 @@ describe('events for a commit that is no longer the head', () => {
   it("a review on an older commit takes its totals from the comparison, not from the pull request's head", async () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
-    const scope = mockToken(github(log))
+    const scope = mockToken(github(network.log))
       .get(CONFIG_URL_PATH).reply(200, CONFIG, RAW)
       .get(FILES_PATH).reply(200, filesOfNewer)
       .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
@@ -191,7 +183,7 @@ describe('events for a commit that is no longer the head', () => {
     await deliver(probot, 'pull_request_review', fixture('pull_request_review.submitted'));
 
     expect(scope.isDone()).toBe(true);
-    expect(log.routes).not.toContain(`GET ${REPO_PATH}/pulls/7`);
+    expect(network.log.routes).not.toContain(`GET ${REPO_PATH}/pulls/7`);
     expect(created[0]).toMatchObject({ head_sha: HEAD_SHA, conclusion: 'success' });
     expect(created[0].output.title).toMatch(/\(7 lines\)/);
   });
@@ -200,7 +192,7 @@ describe('events for a commit that is no longer the head', () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
     const many = Array.from({ length: 300 }, (_, i) => entry({ filename: `docs/page-${i}.md`, status: 'added', patch: '@@ -0,0 +1 @@\n+text' }, HEAD_SHA));
-    const scope = mockToken(github(log))
+    const scope = mockToken(github(network.log))
       .get(CONFIG_URL_PATH).reply(200, CONFIG, RAW)
       .get(FILES_PATH).reply(200, filesOfNewer)
       .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
