@@ -11,6 +11,10 @@
  * answer "no runs" reads the same for every commit, so its ETag (remembered per installation from an
  * earlier empty answer) is sent as `If-None-Match`. A 304 then proves the list is empty; any run on the
  * commit changes the answer, which comes back in full (and counted) as before. Nothing is skipped.
+ *
+ * Replicas: with `REDIS_URL`, the look-up and creation for a commit run under a lock shared by every
+ * replica (publish-lock.ts), so two replicas racing on one commit make one run. Without it, two replicas
+ * whose look-ups both end before either creation is stored each create a run.
  */
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
@@ -19,6 +23,7 @@ import type { Logger } from 'probot';
 import { batchAnnotations, type CheckAnnotation } from '../engine/annotations.js';
 import { GITHUB_OUTPUT_LIMIT, truncateUtf8 } from '../engine/markdown.js';
 import { REQUEST_TIMEOUT_MS, retryOptions } from './octokit.js';
+import type { PublishLock } from './publish-lock.js';
 
 export const CHECK_NAME = 'monoenv';
 export type { CheckAnnotation };
@@ -85,6 +90,8 @@ export class CheckRunPublisher {
   readonly createRetries: number;
   readonly settleMs: number;
   readonly log: Pick<Logger, 'warn'> | undefined;
+  /** Shared by the replicas (Redis); without it, only this process's per-commit queue orders publishing. */
+  readonly lock: PublishLock | undefined;
 
   constructor(
     private readonly appId: () => Promise<number | undefined>,
@@ -94,13 +101,15 @@ export class CheckRunPublisher {
       createRetries = retryOptions.retries,
       settleMs = REQUEST_TIMEOUT_MS,
       log,
-    }: { maxRuns?: number; retryBaseMs?: number; createRetries?: number; settleMs?: number; log?: Pick<Logger, 'warn'> } = {},
+      lock,
+    }: { maxRuns?: number; retryBaseMs?: number; createRetries?: number; settleMs?: number; log?: Pick<Logger, 'warn'>; lock?: PublishLock } = {},
   ) {
     this.#known = new LRUCache({ max: maxRuns });
     this.retryBaseMs = retryBaseMs;
     this.createRetries = createRetries;
     this.settleMs = settleMs;
     this.log = log;
+    this.lock = lock;
   }
 
   #key(target: CheckRunTarget): string {
@@ -193,6 +202,17 @@ export class CheckRunPublisher {
     const key = this.#key(target);
     const annotationsDigest = digest(output.annotations);
     const fingerprint = digest([output.conclusion, output.title, output.summary, output.text ?? '', annotationsDigest, target.externalId ?? '']);
+    const known = this.#known.get(key);
+    if (known?.fingerprint === fingerprint) return { id: known.id, action: 'unchanged', writes: 0 };
+    // A run this process knows is only updated. Otherwise the look-up, the creation and its annotation
+    // batches are one step across replicas: another replica waiting on the lock then finds this run (and
+    // its whole annotation count) instead of creating a second one.
+    if (known !== undefined || this.lock === undefined) return this.#publish(target, output, key, fingerprint, annotationsDigest);
+    const { owner, repo } = target.repository;
+    return this.lock.hold({ owner, repo, sha: target.headSha }, () => this.#publish(target, output, key, fingerprint, annotationsDigest));
+  }
+
+  async #publish(target: CheckRunTarget, output: CheckOutput, key: string, fingerprint: string, annotationsDigest: string): Promise<PublishResult> {
     let known = this.#known.get(key);
     if (known?.fingerprint === fingerprint) return { id: known.id, action: 'unchanged', writes: 0 };
 

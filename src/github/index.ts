@@ -13,6 +13,7 @@ import { rerunCheckRun, rerunCheckSuite, type RerequestedRun, type RerequestedSu
 import type { PullRequestPayload } from './facts.js';
 import { scopeOf, type AppState } from './scope.js';
 import { describeFailure } from './failure.js';
+import { publishLockFromEnv, type PublishLock } from './publish-lock.js';
 
 export interface MonoenvAppOptions {
   /** This app's id, to tell its check runs from other apps' (default: `APP_ID`, else asked of GitHub once). */
@@ -22,6 +23,8 @@ export interface MonoenvAppOptions {
   retryBaseMs?: number;
   /** How long GitHub is given to finish a check-run creation that got no answer (default: the request deadline). */
   settleMs?: number;
+  /** The check-run publish lock shared by replicas (default: through `REDIS_URL` when set; `null`: none). */
+  publishLock?: PublishLock | null;
 }
 
 const PULL_REQUEST_EVENTS = [
@@ -65,6 +68,7 @@ export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction
     };
     state.checkRuns = new CheckRunPublisher(state.appId, {
       log: app.log,
+      lock: options.publishLock === undefined ? publishLockFromEnv(process.env, app.log) : (options.publishLock ?? undefined),
       ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }),
       ...(options.settleMs === undefined ? {} : { settleMs: options.settleMs }),
     });
