@@ -32,7 +32,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startAppProcess(gh: Emulator, options: { appId: number; privateKey: string; secret: string; logLevel?: string; entry?: string }): Promise<AppProcess> {
+export async function startAppProcess(gh: Emulator, options: { appId: number; privateKey: string; secret: string; logLevel?: string; entry?: string; redisUrl?: string }): Promise<AppProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'src/github/main.ts'], {
     cwd: ROOT,
@@ -49,6 +49,7 @@ export async function startAppProcess(gh: Emulator, options: { appId: number; pr
       GHE_PROTOCOL: 'http',
       LOG_LEVEL: options.logLevel ?? 'info',
       LOG_FORMAT: 'json',
+      ...(options.redisUrl === undefined ? {} : { REDIS_URL: options.redisUrl }),
     } as Record<string, string | undefined> as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
