@@ -78,12 +78,28 @@ export const retryOptions = {
 };
 
 /**
+ * The throttling plugin's limiters are shared by every Octokit in the process (and, with `REDIS_URL`, by
+ * every replica) and keyed by `throttle.id`. Writes are spaced a second apart per key. Probot keys the
+ * clients it makes with `probot.auth(id)` by installation, but not the ones it gives webhook handlers, which
+ * all share one key: the whole app, across all its installations, would then write once a second. GitHub
+ * asks for that spacing per user or installation, so the key here is the installation: one busy
+ * organisation never slows another.
+ */
+export function throttleId(auth: unknown): string | undefined {
+  if (typeof auth !== 'object' || auth === null) return undefined;
+  const { installationId } = auth as { installationId?: unknown };
+  if (typeof installationId !== 'number' && typeof installationId !== 'string') return undefined;
+  return String(installationId);
+}
+
+/**
  * Probot passes its own throttle handlers (retry twice, never on a secondary limit) as instance options;
  * these defaults run after them and keep their Redis connection while replacing the handlers. Options a
  * caller sets on a subclass (tests shortening the waits) still win.
  */
 export const MonoenvOctokit = ProbotOctokit.defaults((instance: Record<string, unknown>) => {
-  const throttle = (instance.throttle ?? {}) as Record<string, unknown>;
+  const id = throttleId(instance.auth);
+  const throttle = { ...(id === undefined ? {} : { id }), ...((instance.throttle ?? {}) as Record<string, unknown>) };
   const retry = (instance.retry ?? {}) as Record<string, unknown>;
   const request = (instance.request ?? {}) as { fetch?: typeof fetch };
   return {
