@@ -290,11 +290,9 @@ async function runRaces(target: number, withRedis: boolean): Promise<void> {
   let stuck = 0;
   let missing = 0;
   let wrong = 0;
-  let retired = 0;
   for (const [key, { spec, conclusion }] of expected) {
     const head = key.slice(key.indexOf('@') + 1);
     const result = verdict(gh, spec.owner, spec.repo, head, appId);
-    retired += gh.checkRuns(spec.owner, spec.repo, head).filter((r) => r.name !== 'monoenv').length;
     stuck += result.inProgress;
     if (result.runs > 1) duplicates++;
     if (result.runs === 0) missing++;
@@ -317,7 +315,6 @@ async function runRaces(target: number, withRedis: boolean): Promise<void> {
     'SHAs with a wrong conclusion': wrong,
     'SHAs without a run (superseded)': missing,
     'current heads without exactly one run': headsMissing,
-    'runs retired as duplicates': retired,
     'stuck (in_progress) runs': stuck,
     'API violations': gh.violations.length,
     'wall time': `${(elapsed / 1000).toFixed(1)} s`,
