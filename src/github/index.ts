@@ -14,6 +14,7 @@ import type { PullRequestPayload } from './facts.js';
 import { scopeOf, type AppState } from './scope.js';
 import { describeFailure } from './failure.js';
 import { publishLockFromEnv, type PublishLock } from './publish-lock.js';
+import { DeliveryLog, deliveryKey } from './deliveries.js';
 
 export interface MonoenvAppOptions {
   /** This app's id, to tell its check runs from other apps' (default: `APP_ID`, else asked of GitHub once). */
@@ -64,6 +65,7 @@ export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction
       responses: new ResponseCache(options.cache),
       checkRuns: undefined as unknown as CheckRunPublisher,
       queue: new CoalescingQueue(),
+      deliveries: new DeliveryLog(),
       appId: appIdResolver(app, options.appId),
     };
     state.checkRuns = new CheckRunPublisher(state.appId, {
@@ -78,12 +80,17 @@ export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction
       async (context: C): Promise<void> => {
         const scope = scopeOf(context, state);
         if (scope === undefined) return;
-        try {
-          await handle(scope, context);
-        } catch (error) {
-          context.log.error({ err: error, event: context.name, delivery: context.id }, `monoenv: ${context.name} failed: ${describeFailure(error)}`);
-          throw error;
-        }
+        const outcome = await state.deliveries.once(deliveryKey(context.id, context.name, context.payload as { action?: unknown }), async () => {
+          try {
+            await handle(scope, context);
+            // A run that says "could not evaluate" asks for another try: a redelivery of this event must get one.
+            return !scope.outcome.incomplete;
+          } catch (error) {
+            context.log.error({ err: error, event: context.name, delivery: context.id }, `monoenv: ${context.name} failed: ${describeFailure(error)}`);
+            throw error;
+          }
+        });
+        if (outcome === 'replayed') context.log.info({ event: context.name, delivery: context.id }, 'monoenv: delivery already handled by this process; nothing to do');
       };
 
     app.on(

@@ -27,6 +27,7 @@ async function publishEvaluation(scope: EventScope, pr: PullRequestPayload): Pro
     // A completed run that says what went wrong, rather than none (or one stuck in progress).
     scope.log.error({ err: error, pull: pr.number, sha: pr.head.sha }, `evaluation failed: ${describeFailure(error)}`);
     output = evaluationFailedOutput(error);
+    scope.outcome.incomplete = true;
   }
   const result = await scope.state.checkRuns.publish(target, output);
   scope.log.info(

@@ -3,6 +3,7 @@ import type { Context, Logger } from 'probot';
 import type { ResponseCache, ConditionalRequestStats } from './conditional-requests.js';
 import type { CheckRunPublisher, CheckRunTarget } from './checks.js';
 import type { CoalescingQueue } from './coalesce.js';
+import type { DeliveryLog } from './deliveries.js';
 import type { ConfigSource } from './config.js';
 import { GitHubData, type GitHubClient, type RepoRef } from './facts.js';
 
@@ -11,6 +12,8 @@ export interface AppState {
   responses: ResponseCache;
   checkRuns: CheckRunPublisher;
   queue: CoalescingQueue;
+  /** Deliveries handled by this process, so a replay costs no API call. */
+  deliveries: DeliveryLog;
   appId: () => Promise<number | undefined>;
 }
 
@@ -24,6 +27,8 @@ export interface EventScope {
   config: ConfigSource;
   data: GitHubData;
   stats: ConditionalRequestStats;
+  /** Shared by the event's evaluations: set when one published "could not evaluate" instead of a verdict. */
+  outcome: { incomplete: boolean };
 }
 
 const scopes = new WeakMap<object, EventScope>();
@@ -49,6 +54,7 @@ export function scopeOf(context: Context, state: AppState): EventScope | undefin
     config: context as unknown as ConfigSource,
     data: new GitHubData(octokit, repository),
     stats,
+    outcome: { incomplete: false },
   };
   scopes.set(context, scope);
   return scope;
