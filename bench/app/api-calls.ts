@@ -29,8 +29,8 @@ export interface EventCost {
   status: number;
 }
 
-async function measure(gh: Emulator, app: AppProcess, label: string, files: number | null, event: { name: string; payload: unknown }): Promise<EventCost> {
-  const webhook = prepareWebhook(event);
+async function measure(gh: Emulator, app: AppProcess, label: string, files: number | null, event: { name: string; payload: unknown }, deliveryId?: string): Promise<EventCost> {
+  const webhook = { ...prepareWebhook(event), ...(deliveryId === undefined ? {} : { id: deliveryId }) };
   gh.resetCounters();
   const started = performance.now();
   const status = await sendWebhook(app.url, webhook);
@@ -106,6 +106,12 @@ export async function measureApiCalls(bench: Bench, options: { nodeFlags?: strin
       gh.store.addIssueLabel(gh.store.repo(OWNER, REPO), gh.store.issue(gh.store.repo(OWNER, REPO), number), 'large-change-ok');
       record(await measure(gh, app, `pull_request.labeled (override label), ${files.toLocaleString('en-US')} files`, files, pullRequestEvent(gh, { owner: OWNER, repo: REPO, number, action: 'labeled', label: 'large-change-ok' })));
     }
+
+    // GitHub (or anyone holding a captured delivery) sends the same delivery again.
+    openPull(gh, REPO, 30, 20, 20);
+    const replayed = pullRequestEvent(gh, { owner: OWNER, repo: REPO, number: 30, action: 'opened' });
+    await measure(gh, app, 'pull_request.opened, 20 files', 20, replayed, 'bench-replayed-delivery');
+    record(await measure(gh, app, 'the same delivery again (redelivery or replay), 20 files', 20, replayed, 'bench-replayed-delivery'));
 
     // A review on the 20-file PR, then a re-run of its check run.
     gh.store.addReview(OWNER, REPO, 20, { user: 'bob', state: 'APPROVED' });

@@ -122,6 +122,8 @@ export interface PreparedWebhook {
   name: string;
   body: string;
   signature: string;
+  /** The delivery id; a fresh one per send when absent. */
+  id?: string;
 }
 
 export function prepareWebhook(event: { name: string; payload: unknown }): PreparedWebhook {
@@ -146,7 +148,7 @@ export function sendWebhook(appUrl: string, webhook: PreparedWebhook): Promise<n
           'content-length': Buffer.byteLength(webhook.body),
           'user-agent': 'GitHub-Hookshot/bench',
           'x-github-event': webhook.name,
-          'x-github-delivery': randomUUID(),
+          'x-github-delivery': webhook.id ?? randomUUID(),
           'x-github-hook-id': '1',
           'x-hub-signature-256': webhook.signature,
         },
