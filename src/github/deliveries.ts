@@ -8,6 +8,7 @@
  * redelivering it (the reason redelivery exists) runs it again. The memory is per process: a replay that reaches another replica is evaluated
  * again, with the same result.
  */
+import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 
 export type DeliveryOutcome = 'handled' | 'replayed';
@@ -16,7 +17,11 @@ export class DeliveryLog {
   readonly #handled: LRUCache<string, true>;
   readonly #inFlight = new Map<string, Promise<boolean | void>>();
 
-  constructor({ max = 20_000, ttlMs = 6 * 60 * 60_000 }: { max?: number; ttlMs?: number } = {}) {
+  /**
+   * GitHub's own duplicate deliveries come within seconds, so a short memory covers them; a redelivery an
+   * admin asks for later is meant to run again, and does once the delivery is forgotten.
+   */
+  constructor({ max = 5_000, ttlMs = 15 * 60_000 }: { max?: number; ttlMs?: number } = {}) {
     this.#handled = new LRUCache({ max, ttl: ttlMs });
   }
 
@@ -43,7 +48,15 @@ export class DeliveryLog {
   }
 }
 
-/** A delivery's identity: its id, and what GitHub says it is about (so an id reused for another event is not taken for a replay). */
+/**
+ * A delivery's identity: its id, and what GitHub says it is about (so an id reused for another event is not
+ * taken for a replay). Kept as a digest, a fresh string that refers to nothing: with the concatenated
+ * strings themselves as keys, the soak's RSS grew 20–26 % from 1,000 to 10,000 events (five runs), with the
+ * digest 11–17 % (two runs), as before the log existed; V8 builds strings lazily and a key made from header
+ * and payload strings seems to keep more of the request alive than its own characters.
+ */
 export function deliveryKey(id: string, name: string, payload: { action?: unknown }): string {
-  return `${id}\u0000${name}\u0000${typeof payload.action === 'string' ? payload.action : ''}`;
+  return createHash('sha256')
+    .update(`${id}\u0000${name}\u0000${typeof payload.action === 'string' ? payload.action : ''}`)
+    .digest('base64');
 }
