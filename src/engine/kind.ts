@@ -98,7 +98,7 @@ export function readKind(change: Change): { kind: ChangeKind; source: string } {
 
   const shape = kindFromShape(change);
   if (shape) return shape;
-  return { kind: 'feature', source: 'default (no type in the title or labels)' };
+  return { kind: 'feature', source: 'the default, as the title and labels name no type' };
 }
 
 /** The diff's shape: only renames/moves, only dependency manifests and lockfiles, only type edits. */

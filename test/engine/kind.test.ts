@@ -32,7 +32,7 @@ describe('readKind', () => {
   it('names where it read the kind', () => {
     expect(kindOf('fix: handle nil cart')).toEqual({ kind: 'fix', source: 'the title `fix: handle nil cart`' });
     expect(kindOf('Handle nil cart', ['bug'])).toEqual({ kind: 'fix', source: 'the label `bug`' });
-    expect(kindOf('Handle nil cart')).toEqual({ kind: 'feature', source: 'default (no type in the title or labels)' });
+    expect(kindOf('Handle nil cart')).toEqual({ kind: 'feature', source: 'the default, as the title and labels name no type' });
   });
 
   it('lets a feature label win over a softer title, so a feature dressed as a fix stays a feature', () => {
