@@ -47,4 +47,7 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/ping').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "./lib/github/main.js"]
+# The heap cap as `npm start` sets it: without one, V8 sizes the heap for the host's memory and lets garbage
+# grow the process long before it collects (RSS 250 → 300 MB over 10,000 events on a 24 GB host, against
+# about 175 MB flat with the cap). A 3,000-file pull request takes about 100 MB of heap: 1 GB leaves room for several.
+CMD ["node", "--max-old-space-size=1024", "./lib/github/main.js"]

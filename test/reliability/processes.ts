@@ -21,6 +21,11 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
+/** The node flags of `npm start` (the heap cap), so the app runs here as it is deployed. */
+const START_NODE_FLAGS = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split(' ')
+  .filter((word) => word.startsWith('--'));
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -34,7 +39,7 @@ async function freePort(): Promise<number> {
 
 export async function startAppProcess(gh: Emulator, options: { appId: number; privateKey: string; secret: string; logLevel?: string; entry?: string; redisUrl?: string }): Promise<AppProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'src/github/main.ts'], {
+  const child = spawn(process.execPath, [...START_NODE_FLAGS, '--import', 'tsx', options.entry ?? 'src/github/main.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,

@@ -1,7 +1,8 @@
 /**
- * The app as `npm start` runs it, with Octokit's throttling off. Throttling spaces one app's writes a
- * second apart (GitHub's advice against secondary rate limits); a soak of 10,000 events would measure that
- * spacing for hours instead of the app's memory. Everything else is src/github/main.ts.
+ * The app as `npm start` runs it, with Octokit's throttling off. Throttling spaces each installation's
+ * writes a second apart (GitHub's advice against secondary rate limits); 10,000 events from 16 senders over
+ * 40 installations would mostly measure that spacing instead of the app's memory. Everything else is
+ * src/github/main.ts (and the node flags of `npm start`, see processes.ts).
  */
 import { run } from 'probot';
 import app from '../../src/github/index.js';
