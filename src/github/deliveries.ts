@@ -5,8 +5,8 @@
  * and spend API calls. A delivery this process has handled, or is handling, is acknowledged without any work.
  *
  * A delivery that failed, or whose run says it could not evaluate the change, is not remembered, so
- * redelivering it (the reason redelivery exists) runs it again. The memory is per process: a replay that reaches another replica is evaluated
- * again, with the same result.
+ * redelivering it (the reason redelivery exists) runs it again. The memory is per process: a replay that
+ * reaches another replica is evaluated again, with the same result.
  */
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
