@@ -13,11 +13,25 @@
 //   node scripts/bundle-action.mjs --lambda        writes dist/lambda/index.mjs (not committed)
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ACTION_BUNDLE = 'dist/action/index.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Bottleneck's Redis connection hides its `require("ioredis")` from bundlers behind `eval`; unhide it. */
+const staticIoredisRequire = {
+  name: 'static-ioredis-require',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]bottleneck[\\/]lib[\\/]IORedisConnection\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const hidden = 'eval("require")("ioredis")';
+      if (!source.includes(hidden)) throw new Error(`${args.path} no longer hides its ioredis require; review the bundle plugin`);
+      return { contents: source.replace(hidden, 'require("ioredis")'), loader: 'js' };
+    });
+  },
+};
 
 /** The esbuild options, shared with the test that checks the committed bundle is current. */
 export const bundleOptions = {
@@ -30,6 +44,11 @@ export const bundleOptions = {
   format: 'esm',
   // Some bundled CommonJS dependencies call require() for Node's built-ins, which ESM output lacks.
   banner: { js: "import { createRequire as __monoenvCreateRequire } from 'node:module';\nconst require = __monoenvCreateRequire(import.meta.url);" },
+  // With REDIS_URL, Probot and Bottleneck load ioredis in ways a bundler cannot follow (a package name only
+  // known at run time, an `eval("require")`); the bundle has no node_modules beside it, so both failed and
+  // every invocation crashed. Made static here, the bundle carries ioredis (the publish lock uses it anyway).
+  alias: { 'npx-import-light': './src/bundle/npx-import.ts' },
+  plugins: [staticIoredisRequire],
   legalComments: 'none',
   minify: true,
   logLevel: 'warning',

@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { generatePrivateKey, pullRequestEvent, startEmulator, type Emulator } fr
 import { HEAD_SHA, OWNER, PR_NUMBER, REPO, seedPullRequest } from '../action/scenario.js';
 import { enterpriseFront } from '../docker/runtime.js';
 import { lambdaEvent, WEBHOOK_SECRET } from './events.js';
+import { hasRedisServer, startRedisServer, type RedisServer } from '../reliability/redis-server.js';
 
 const APP_ID = 515151;
 const repoRoot = new URL('../../', import.meta.url).pathname;
@@ -37,7 +38,7 @@ afterEach(async () => {
  * Invokes `handler` of the deployable bundle in a fresh Node process, as the Lambda runtime would: one
  * container, the given events in order. Asynchronous, so the emulator in this process can answer.
  */
-function invokeBundle(events: unknown[]): Promise<Array<{ statusCode: number; body: string }>> {
+function invokeBundle(events: unknown[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Array<{ statusCode: number; body: string }>> {
   const dir = mkdtempSync(join(tmpdir(), 'monoenv-invoke-'));
   const eventsFile = join(dir, 'events.json');
   writeFileSync(eventsFile, JSON.stringify(events));
@@ -46,7 +47,8 @@ function invokeBundle(events: unknown[]): Promise<Array<{ statusCode: number; bo
     const events = JSON.parse(require('node:fs').readFileSync(${JSON.stringify(eventsFile)}, 'utf8'));
     const results = [];
     for (const event of events) results.push(await handler(event));
-    process.stdout.write(JSON.stringify(results));`;
+    // Lambda freezes the process after the answer; here it exits, even while a Redis connection is open.
+    process.stdout.write(JSON.stringify(results), () => process.exit(0));`;
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     APP_ID: String(APP_ID),
@@ -57,6 +59,7 @@ function invokeBundle(events: unknown[]): Promise<Array<{ statusCode: number; bo
     NODE_ENV: 'production',
     LOG_LEVEL: 'fatal',
     AWS_LAMBDA_FUNCTION_NAME: 'monoenv',
+    ...extraEnv,
   };
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['--input-type=commonjs', '-e', `(async () => {${script}})().catch((e) => { console.error(e); process.exit(1); })`], { env, timeout: 60_000, encoding: 'utf8' }, (error, stdout: string, stderr: string) => {
@@ -88,5 +91,34 @@ describe('the Lambda bundle with the real app', () => {
     const [result] = await invokeBundle([lambdaEvent('http-api-v2', { name: 'pull_request', body, signature: 'sha256=' + '0'.repeat(64) })]);
     expect(result.statusCode).toBe(400);
     expect(gh.requests).toEqual([]);
+  }, 90_000);
+});
+
+const describeWithRedis = hasRedisServer() ? describe : describe.skip;
+if (!hasRedisServer()) process.stderr.write('lambda-app.test.ts: REDIS_URL case SKIPPED, no redis-server binary on PATH (.ci/run installs it)\n');
+
+describeWithRedis('the Lambda bundle with REDIS_URL', () => {
+  let redis: RedisServer;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+  });
+  afterAll(async () => {
+    await redis.stop();
+  });
+
+  // The bundle has no node_modules beside it: Probot's and Bottleneck's run-time loads of ioredis must be
+  // inside it, or every invocation with REDIS_URL fails.
+  it('throttles and locks through Redis, and posts one run when the same delivery reaches two containers', async () => {
+    const { payload } = pullRequestEvent(gh, { owner: OWNER, repo: REPO, number: PR_NUMBER, action: 'opened' });
+    const body = JSON.stringify(payload);
+    const env = { REDIS_URL: redis.url };
+    const [first, second] = await Promise.all([
+      invokeBundle([lambdaEvent('function-url', { name: 'pull_request', body, id: 'd-redis' })], env),
+      invokeBundle([lambdaEvent('http-api-v2', { name: 'pull_request', body, id: 'd-redis' })], env),
+    ]);
+    expect([first[0].statusCode, second[0].statusCode]).toEqual([200, 200]);
+    const runs = gh.checkRuns(OWNER, REPO, HEAD_SHA);
+    expect(runs.map((r) => [r.name, r.status, r.conclusion])).toEqual([['monoenv', 'completed', 'failure']]);
+    expect(gh.violations).toEqual([]);
   }, 90_000);
 });
