@@ -13,7 +13,3 @@ export async function npxImport(pkg: string | string[]): Promise<unknown> {
   if (/^ioredis(@|$)/.test(name)) return ioredis;
   throw new Error(`${name} is not part of this bundle; run the monoenv server (npm start) for it`);
 }
-
-export function npxResolve(pkg: string): string {
-  throw new Error(`${pkg} is not part of this bundle`);
-}
