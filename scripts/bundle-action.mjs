@@ -11,8 +11,14 @@
 //   node scripts/bundle-action.mjs --out FILE      writes the Action's bundle to FILE
 //   node scripts/bundle-action.mjs --check         exits 1 when dist/action/index.js is not current
 //   node scripts/bundle-action.mjs --lambda        writes dist/lambda/index.mjs (not committed)
+//   node scripts/bundle-action.mjs --entry F --out O   bundles entry F with the Action's options (tests)
+//
+// Beside each bundle goes a `grammars/` folder with the tree-sitter runtime and grammar WebAssembly files
+// (src/engine/syntax/load.ts looks there first): a bundle has no node_modules to find them in. They change
+// only when the grammar packages do, so git keeps one copy of each across bundle rebuilds.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +71,30 @@ export const lambdaOptions = {
   outfile: LAMBDA_BUNDLE,
 };
 
+/** The WebAssembly files the syntax layer loads (src/engine/syntax/grammars.ts names the same ones). */
+export const WASM_FILES = [
+  ['web-tree-sitter', 'web-tree-sitter.wasm'],
+  ...['typescript', 'tsx', 'javascript', 'python', 'ruby', 'go', 'java', 'php'].map((g) => ['@vscode/tree-sitter-wasm', `wasm/tree-sitter-${g}.wasm`]),
+  ['@tree-sitter-grammars/tree-sitter-kotlin', 'tree-sitter-kotlin.wasm'],
+];
+
+/** Copies the WebAssembly files into `grammars/` beside a bundle; a missing optional grammar is skipped. */
+export function copyGrammars(bundleFile) {
+  const require = createRequire(import.meta.url);
+  const dir = resolve(dirname(bundleFile), 'grammars');
+  mkdirSync(dir, { recursive: true });
+  for (const [pkg, file] of WASM_FILES) {
+    let from;
+    try {
+      from = require.resolve(`${pkg}/${file}`);
+    } catch {
+      process.stderr.write(`${pkg}/${file} is not installed: the bundle reads that language with the line scanner\n`);
+      continue;
+    }
+    copyFileSync(from, resolve(dir, file.slice(file.lastIndexOf('/') + 1)));
+  }
+}
+
 export async function bundleAction() {
   const result = await build(bundleOptions);
   return result.outputFiles[0].text;
@@ -81,11 +111,15 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes(
   process.stdout.write(`${ACTION_BUNDLE} is current.\n`);
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const lambda = process.argv.includes('--lambda');
-  const result = await build(lambda ? lambdaOptions : bundleOptions);
+  // --entry FILE bundles another entry point with the same options (tests of what a bundle can load).
+  const entryIndex = process.argv.indexOf('--entry');
+  const options = lambda ? lambdaOptions : bundleOptions;
+  const result = await build(entryIndex > 0 ? { ...options, entryPoints: [resolve(process.argv[entryIndex + 1])] } : options);
   const text = result.outputFiles[0].text;
   const outIndex = process.argv.indexOf('--out');
   const file = outIndex > 0 ? resolve(process.argv[outIndex + 1]) : resolve(root, lambda ? LAMBDA_BUNDLE : ACTION_BUNDLE);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, text);
+  copyGrammars(file);
   process.stdout.write(`${file}: ${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB\n`);
 }
