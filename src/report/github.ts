@@ -5,6 +5,11 @@
  * needs a list call plus one reviews call (and one commits call, for review freshness) per pull request.
  * Pull requests come newest-updated first, so the walk stops at the window's start, and on a second run at
  * the newest update the on-disk cache already holds: a re-run costs one request.
+ *
+ * Cost (GitHub's formula: one request per node of the enclosing connections, summed, / 100): a page is
+ * 1 + 50 (reviews) + 50 (commits) + 50 × 40 (each commit's parents) = 2,101 requests, 21 points. The parents
+ * tell a merge of the base from new work after an approval; only the last 40 commits are read, which holds
+ * every commit pushed after the last approval unless more than 40 were.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -22,7 +27,7 @@ export const MERGED_PULLS_QUERY = `query MonoenvMergedPulls($owner: String!, $na
         author { __typename login }
         mergeCommit { oid }
         reviews(first: 100) { nodes { state submittedAt author { __typename login } commit { oid } } }
-        commits(last: 100) { nodes { commit { oid message parents(first: 3) { nodes { oid } } } } }
+        commits(last: 40) { nodes { commit { oid message parents(first: 3) { nodes { oid } } } } }
       }
     }
   }

@@ -78,6 +78,9 @@ export interface Counters {
   violations: number;
   /** Requests per route template (`METHOD template`). */
   byRoute: Record<string, number>;
+  /** GraphQL requests (POST /graphql), and the rate-limit points GitHub would have charged for them. */
+  graphql: number;
+  graphqlPoints: number;
 }
 
 export interface Emulator {
@@ -203,10 +206,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const requests: RequestRecord[] = [];
   const violations: Violation[] = [];
   const unmatched: UnmatchedRequest[] = [];
-  const freshCounters = (): Counters => ({ total: 0, rateLimited: 0, notModified: 0, tokens: 0, appRequests: 0, unauthorized: 0, faults: 0, unmatched: 0, violations: 0, byRoute: {} });
+  const freshCounters = (): Counters => ({ total: 0, rateLimited: 0, notModified: 0, tokens: 0, appRequests: 0, unauthorized: 0, faults: 0, unmatched: 0, violations: 0, byRoute: {}, graphql: 0, graphqlPoints: 0 });
   let counters = freshCounters();
   /** installation id → requests used in the current hour window */
   const usage = new Map<number, { used: number; resetAt: number }>();
+  /** GraphQL's own budget: points per installation per hour, apart from REST's requests. */
+  const graphqlUsage = new Map<number, { used: number; resetAt: number; limit: number }>();
 
   // ---- handlers --------------------------------------------------------------------------------
 
@@ -694,7 +699,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     // GitHub Enterprise's prefix, which Probot adds when started with GHE_HOST=127.0.0.1:PORT GHE_PROTOCOL=http.
     const routePath = pathname.startsWith('/api/v3/') ? pathname.slice(7) : pathname;
     const matched = matchRoute(method, routePath);
-    const routeTemplate = matched?.def.template ?? null;
+    // GraphQL lives at /graphql on github.com and at /api/graphql on GitHub Enterprise Server.
+    const isGraphql = method === 'POST' && (routePath === '/graphql' || pathname === '/api/graphql');
+    const routeTemplate = matched?.def.template ?? (isGraphql ? '/graphql' : null);
     const headers: Record<string, string> = baseHeaders();
     let status = 500;
     let payload: Buffer | null = null;
@@ -736,6 +743,37 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (before && (await applyFault(before, 'before'))) return;
 
     try {
+      if (isGraphql) {
+        const auth = authenticate(req, 'installation');
+        installationId = auth.installationId;
+        counters.graphql++;
+        let window = graphqlUsage.get(installationId!);
+        if (!window || window.resetAt <= Date.now()) graphqlUsage.set(installationId!, (window = { used: 0, resetAt: Date.now() + 3_600_000, limit: rateLimit.limit }));
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(bodyBuffer.toString('utf8'));
+        } catch {
+          throw new HttpError(400, { message: 'Problems parsing JSON', documentation_url: DOCS, status: '400' });
+        }
+        const { answerGraphql } = await import('./graphql.js');
+        const answer = await answerGraphql(store, parsed, (r) => r.installationId === auth.installationId, window);
+        counters.graphqlPoints += answer.cost;
+        status = answer.status;
+        payload = Buffer.from(JSON.stringify(answer.body), 'utf8');
+        Object.assign(headers, {
+          'content-type': 'application/json; charset=utf-8',
+          'x-ratelimit-limit': String(window.limit),
+          'x-ratelimit-remaining': String(Math.max(0, window.limit - window.used)),
+          'x-ratelimit-used': String(window.used),
+          'x-ratelimit-reset': String(Math.ceil(window.resetAt / 1000)),
+          'x-ratelimit-resource': 'graphql',
+        });
+        const after = faults.take(method, routeTemplate, rawUrl, query, 'after');
+        if (after && (await applyFault(after, 'after'))) return;
+        record();
+        send(res, status, headers, payload, cutResponse);
+        return;
+      }
       if (!matched) {
         counters.unmatched++;
         unmatched.push({ method, path: rawUrl, githubRoute: matchKnownRoute(method, routePath) ?? null });

@@ -201,6 +201,32 @@ export interface StoredRepo {
   labels: Map<string, StoredLabel>;
   /** sha → pull request numbers associated by hand with `associateCommit` */
   commitPulls: Map<string, Set<number>>;
+  /** Deployments, oldest first (GraphQL only). */
+  deployments: StoredDeployment[];
+  /** Releases, oldest first (GraphQL only). */
+  releases: StoredRelease[];
+}
+
+/** GitHub's DeploymentStatusState in GraphQL's spelling. */
+export type DeploymentState = 'PENDING' | 'QUEUED' | 'IN_PROGRESS' | 'SUCCESS' | 'FAILURE' | 'ERROR' | 'INACTIVE' | 'WAITING';
+
+export interface StoredDeployment {
+  id: number;
+  sha: string;
+  environment: string;
+  created_at: string;
+  /** Statuses, oldest first. */
+  statuses: { state: DeploymentState; created_at: string }[];
+}
+
+export interface StoredRelease {
+  tag: string;
+  name: string;
+  sha: string;
+  created_at: string;
+  published_at: string | null;
+  draft: boolean;
+  prerelease: boolean;
 }
 
 export interface StoredApp { id: number; slug: string; name: string; owner: string }
@@ -354,6 +380,8 @@ export class Store {
       issues: new Map(),
       labels: new Map(),
       commitPulls: new Map(),
+      deployments: [],
+      releases: [],
     };
     this.repos.set(key, repo);
     return repo;
@@ -467,6 +495,36 @@ export class Store {
     return [...stored.pulls.values()].filter(
       (pr) => pr.head.sha === sha || pr.merge_commit_sha === sha || pr.commits.includes(sha) || manual?.has(pr.number) === true,
     );
+  }
+
+  /** A deployment of `sha` with its statuses (e.g. `[{ state: 'SUCCESS' }]`). */
+  addDeployment(owner: string, repo: string, input: { sha: string; environment?: string; created_at?: string; statuses?: { state: DeploymentState; created_at?: string }[] }): StoredDeployment {
+    const stored = this.repo(owner, repo);
+    const created = input.created_at ?? this.timestamp();
+    const deployment: StoredDeployment = {
+      id: stored.deployments.length + 1,
+      sha: input.sha,
+      environment: input.environment ?? 'production',
+      created_at: created,
+      statuses: (input.statuses ?? []).map((s) => ({ state: s.state, created_at: s.created_at ?? created })),
+    };
+    stored.deployments.push(deployment);
+    return deployment;
+  }
+
+  addRelease(owner: string, repo: string, input: { tag: string; sha: string; name?: string; created_at?: string; published_at?: string | null; draft?: boolean; prerelease?: boolean }): StoredRelease {
+    const created = input.created_at ?? this.timestamp();
+    const release: StoredRelease = {
+      tag: input.tag,
+      name: input.name ?? input.tag,
+      sha: input.sha,
+      created_at: created,
+      published_at: input.published_at === undefined ? created : input.published_at,
+      draft: input.draft ?? false,
+      prerelease: input.prerelease ?? false,
+    };
+    this.repo(owner, repo).releases.push(release);
+    return release;
   }
 
   // ---- pull requests ----------------------------------------------------------------------------

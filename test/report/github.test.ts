@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/index.js';
-import { startGraphqlPulls, type GraphqlPulls } from '../emulator/graphql-pulls.js';
 import { fetchMergedPulls, graphqlUrl } from '../../src/report/github.js';
 import { DEFAULT_CONFIG } from '../../src/config/schema.js';
 
@@ -11,7 +10,7 @@ const since = new Date('2024-01-01T00:00:00Z');
 const sha = (n: number): string => n.toString(16).padStart(40, 'a');
 
 let emulator: Emulator;
-let graphql: GraphqlPulls;
+let token: string;
 let dir: string;
 
 function seed(): void {
@@ -43,17 +42,16 @@ function seed(): void {
 
 beforeEach(async () => {
   emulator = await startEmulator();
-  graphql = await startGraphqlPulls(emulator);
   dir = mkdtempSync(path.join(tmpdir(), 'monoenv-gh-'));
   seed();
+  token = emulator.store.issueToken(emulator.store.repo('acme', 'shop').installationId, 1).token;
 });
 afterEach(async () => {
-  await graphql.close();
   await emulator.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-const options = () => ({ repository: 'acme/shop', token: 'test-token', apiUrl: graphql.url, since, cacheFile: path.join(dir, 'cache.json'), config: DEFAULT_CONFIG });
+const options = () => ({ repository: 'acme/shop', token, apiUrl: emulator.url, since, cacheFile: path.join(dir, 'cache.json'), config: DEFAULT_CONFIG });
 
 describe('fetchMergedPulls', () => {
   it('judges each merged pull request with the review rule in one GraphQL request', async () => {
@@ -65,7 +63,8 @@ describe('fetchMergedPulls', () => {
     expect(byNumber[1]).toMatchObject({ reviewed: true, approvedBy: ['bob'], reviewers: ['bob'], exempt: false, mergeCommitSha: sha(101) });
     expect(byNumber[2]).toMatchObject({ reviewed: false, approvedBy: [], reviewers: ['bob'] });
     expect(byNumber[3]).toMatchObject({ author: 'dependabot[bot]', exempt: true });
-    expect(graphql.queries).toEqual([{ owner: 'acme', name: 'shop', first: 50, after: null }]);
+    expect(emulator.counters.graphql).toBe(1);
+    expect(emulator.counters.graphqlPoints).toBe(21);
   });
 
   it('costs one request on a second run and keeps what the cache holds', async () => {
@@ -86,7 +85,7 @@ describe('fetchMergedPulls', () => {
   });
 
   it('reports what is missing when GitHub fails, and when no token is set', async () => {
-    graphql.failNext(1, 502);
+    emulator.faults.add({ route: 'POST /graphql', status: 502, body: { message: 'Server Error' } });
     const failed = await fetchMergedPulls({ ...options(), cacheFile: undefined });
     expect(failed.pulls).toBeUndefined();
     expect(failed.missing).toEqual(['review figures: GitHub request 1 failed (HTTP 502: Server Error); no pull requests could be read']);
