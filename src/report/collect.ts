@@ -12,7 +12,7 @@ import { blobsAt, defaultBranch as firstDefaultBranch, gitDirectory, resolveComm
 import type { GitRunner } from '../git/runner.js';
 import { GitError, reportGit } from './git.js';
 import { CONFIG_PATH, GITATTRIBUTES_PATH, readFirstParentLog, type LoggedCommit } from './history.js';
-import { readArrival } from './messages.js';
+import { isHotfix, readArrival, revertedCommit } from './messages.js';
 import { judgeChange } from './judge.js';
 import type { ChangeRecord, ConfigFacts, ConfigSource, HistoryFacts } from './model.js';
 
@@ -27,6 +27,8 @@ export interface CollectOptions {
   branch?: string;
   since: Date;
   until: Date;
+  /** A proposed configuration every change is also judged with (`--config`). */
+  proposed?: MonoenvConfig;
   /** Called after every commit read, with the number of commits expected in the window. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -157,14 +159,19 @@ export async function collectHistory(options: CollectOptions): Promise<Collected
         gitattributes: await readAttributes(state.get(GITATTRIBUTES_PATH)),
         ...(arrived.pr === undefined ? {} : { number: arrived.pr }),
       });
+      const reverts = revertedCommit(commit.message);
       records.push(
         judgeChange({
           change,
           config: version.config,
           configSource: version.source,
           committedAt: commit.committedAt,
+          authoredAt: commit.authoredAt,
           arrival: arrived.arrival,
           ...(arrived.pr === undefined ? {} : { pr: arrived.pr }),
+          ...(reverts === undefined ? {} : { reverts }),
+          hotfix: isHotfix(commit.message),
+          ...(options.proposed ? { proposed: options.proposed } : {}),
         }),
       );
     }

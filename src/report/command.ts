@@ -2,10 +2,17 @@
  * `monoenv report`: the Mono Environment trend of a repository (batch size, deploy frequency, tests,
  * flags and, with GitHub, review coverage), from its own history, with no server.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { aggregate } from './aggregate.js';
+import { aggregate, weeksBetween } from './aggregate.js';
+import { computeDora } from './dora.js';
+import { readDeployments } from './deployments.js';
+import { computeWhatIf } from './whatif.js';
+import { originWebUrl, webUrlFromApi } from './links.js';
+import { reportGit } from './git.js';
+import { formatConfigError, parseConfigText } from '../config/load.js';
+import type { MonoenvConfig } from '../config/schema.js';
 import { collectHistory, ReportInputError } from './collect.js';
 import { fetchMergedPulls } from './github.js';
 import { git } from './git.js';
@@ -24,6 +31,10 @@ export interface ReportOptions {
   noCache?: boolean;
   progress?: (done: number, total: number) => void;
   now?: Date;
+  /** A proposed configuration to judge history with beside the one in force (`--config`). */
+  proposed?: { file: string; config: MonoenvConfig };
+  /** Deployment environments that are production (DORA). */
+  environments?: string[];
 }
 
 export async function buildReport(options: ReportOptions): Promise<ReportData> {
@@ -33,27 +44,67 @@ export async function buildReport(options: ReportOptions): Promise<ReportData> {
     since: options.since,
     until: options.until,
     ...(options.progress ? { onProgress: options.progress } : {}),
+    ...(options.proposed ? { proposed: options.proposed.config } : {}),
   });
   const missing = [...collected.missing];
+  const apiUrl = options.env.GITHUB_API_URL || 'https://api.github.com';
   let pulls;
+  let dora;
   if (options.github) {
     const gitDir = (await git(options.cwd, ['rev-parse', '--absolute-git-dir'])).trim();
-    const cacheFile = options.noCache
-      ? undefined
-      : path.join(options.cacheDir ?? path.join(gitDir, 'monoenv'), `github-${options.github.replace('/', '-')}.json`);
+    const cacheDir = options.cacheDir ?? path.join(gitDir, 'monoenv');
+    const cacheFile = (kind: string) => (options.noCache ? undefined : path.join(cacheDir, `${kind}-${options.github!.replace('/', '-')}.json`));
     const result = await fetchMergedPulls({
       repository: options.github,
       token: options.env.GITHUB_TOKEN,
-      apiUrl: options.env.GITHUB_API_URL || 'https://api.github.com',
+      apiUrl,
       since: options.since,
-      cacheFile,
+      cacheFile: cacheFile('github'),
       config: collected.headConfig,
+      ...(options.proposed ? { proposed: options.proposed.config } : {}),
     });
     pulls = result.pulls;
     missing.push(...result.missing);
+    const shipped = await readDeployments({
+      repository: options.github,
+      token: options.env.GITHUB_TOKEN,
+      apiUrl,
+      environments: options.environments ?? ['production'],
+      since: options.since,
+      until: options.until,
+      cacheFile: cacheFile('deployments'),
+      git: reportGit(options.cwd),
+      ...(options.now ? { now: options.now } : {}),
+    });
+    missing.push(...shipped.missing);
+    dora = computeDora({
+      source: shipped.source,
+      sourceNote: shipped.sourceNote,
+      events: shipped.events ?? collected.records.map((r) => ({ at: r.committedAt, sha: r.sha, failedStatus: false })),
+      records: collected.records,
+      ...(pulls ? { pulls } : {}),
+      since: options.since,
+      until: options.until,
+      weeks: weeksBetween(options.since, options.until),
+    });
+  }
+  let whatIf;
+  if (options.proposed) {
+    const webUrl = options.github ? webUrlFromApi(apiUrl, options.github) : await originWebUrl(reportGit(options.cwd));
+    whatIf = computeWhatIf({
+      proposedFile: options.proposed.file,
+      records: collected.records,
+      ...(pulls ? { pulls } : {}),
+      weeks: weeksBetween(options.since, options.until),
+      since: options.since,
+      until: options.until,
+      current: collected.headConfig,
+      proposed: options.proposed.config,
+      ...(webUrl ? { webUrl } : {}),
+    });
   }
   const top = (await git(options.cwd, ['rev-parse', '--show-toplevel']).catch(() => options.cwd)).trim();
-  return aggregate({
+  const data = aggregate({
     repository: path.basename(top),
     ...(options.github ? { github: options.github } : {}),
     generatedAt: (options.now ?? new Date()).toISOString(),
@@ -65,6 +116,20 @@ export async function buildReport(options: ReportOptions): Promise<ReportData> {
     config: collected.config,
     missing,
   });
+  return { ...data, ...(dora ? { dora } : {}), ...(whatIf ? { whatIf } : {}) };
+}
+
+/** Reads and validates a proposed configuration; a bad one ends the report with its errors (exit 2). */
+export async function readProposedConfig(file: string, cwd: string): Promise<{ file: string; config: MonoenvConfig }> {
+  let text: string;
+  try {
+    text = await readFile(path.resolve(cwd, file), 'utf8');
+  } catch (error) {
+    throw new ReportInputError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  const parsed = parseConfigText(text, file);
+  if (!parsed.ok) throw new ReportInputError(`invalid configuration in ${file}:\n${parsed.errors.map((e) => formatConfigError(e, file)).join('\n')}`);
+  return { file, config: parsed.config };
 }
 
 const DAY_MS = 86_400_000;
@@ -91,6 +156,8 @@ export interface CommandFlags {
   cacheDir?: string;
   cache: boolean;
   weeks?: string;
+  config?: string;
+  environment?: string;
 }
 
 /** Runs the command; returns the exit code (0, or 2 on bad input with a one-line reason on stderr). */
@@ -105,8 +172,11 @@ export async function runReportCommand(flags: CommandFlags, io: ReportIO): Promi
   const now = new Date();
   const bar = progressBar(io.stderr);
   try {
+    const proposed = flags.config ? await readProposedConfig(flags.config, io.cwd) : undefined;
     const data = await buildReport({
       cwd: io.cwd,
+      ...(proposed ? { proposed } : {}),
+      ...(flags.environment ? { environments: flags.environment.split(',').map((e) => e.trim()).filter(Boolean) } : {}),
       since: parseSince(flags.since, now),
       until: flags.until ? parseSince(flags.until, now) : now,
       env: io.env,

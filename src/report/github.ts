@@ -17,6 +17,7 @@ import { makeChange, type Commit, type Review, type ReviewState } from '../engin
 import { approvalState } from '../engine/rules/review.js';
 import type { MonoenvConfig } from '../config/schema.js';
 import type { PullFacts } from './model.js';
+import { GitHubError, graphqlRequest } from './graphql.js';
 
 export const MERGED_PULLS_QUERY = `query MonoenvMergedPulls($owner: String!, $name: String!, $first: Int!, $after: String) {
   repository(owner: $owner, name: $name) {
@@ -27,14 +28,14 @@ export const MERGED_PULLS_QUERY = `query MonoenvMergedPulls($owner: String!, $na
         author { __typename login }
         mergeCommit { oid }
         reviews(first: 100) { nodes { state submittedAt author { __typename login } commit { oid } } }
-        commits(last: 40) { nodes { commit { oid message parents(first: 3) { nodes { oid } } } } }
+        commits(last: 40) { nodes { commit { oid message authoredDate parents(first: 3) { nodes { oid } } } } }
       }
     }
   }
 }`;
 
 const PAGE_SIZE = 50;
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 /** A merged pull request as cached: what the review rule needs, not yet judged (the config may change). */
 export interface CachedPull {
@@ -46,6 +47,8 @@ export interface CachedPull {
   updatedAt: string;
   headSha: string;
   mergeCommitSha: string | null;
+  /** The earliest author date of its commits (or its creation, if earlier): where lead time starts. */
+  firstCommitAt: string;
   reviews: Review[];
   commits: Commit[];
 }
@@ -69,6 +72,8 @@ export interface GitHubOptions {
   since: Date;
   cacheFile: string | undefined;
   config: MonoenvConfig;
+  /** A proposed configuration to judge reviews with as well (`--config`). */
+  proposed?: MonoenvConfig;
   fetch?: typeof fetch;
 }
 
@@ -80,11 +85,7 @@ export interface GitHubResult {
   missing: string[];
 }
 
-/** GraphQL lives at /graphql on github.com and at /api/graphql on GitHub Enterprise Server (REST at /api/v3). */
-export function graphqlUrl(apiUrl: string): string {
-  const base = apiUrl.replace(/\/+$/, '');
-  return /\/api\/v3$/.test(base) ? base.replace(/\/v3$/, '/graphql') : `${base}/graphql`;
-}
+export { graphqlUrl } from './graphql.js';
 
 type Actor = { __typename: string; login: string } | null;
 interface PullNode {
@@ -97,7 +98,7 @@ interface PullNode {
   author: Actor;
   mergeCommit: { oid: string } | null;
   reviews: { nodes: { state: ReviewState; submittedAt: string | null; author: Actor; commit: { oid: string } | null }[] };
-  commits: { nodes: { commit: { oid: string; message: string; parents: { nodes: { oid: string }[] } } }[] };
+  commits: { nodes: { commit: { oid: string; message: string; authoredDate: string; parents: { nodes: { oid: string }[] } } }[] };
 }
 
 /** GraphQL names a bot `dependabot` where REST, webhooks and review.exempt_authors say `dependabot[bot]`. */
@@ -117,6 +118,7 @@ export function pullFromNode(node: PullNode): CachedPull {
     updatedAt: node.updatedAt,
     headSha: node.headRefOid,
     mergeCommitSha: node.mergeCommit?.oid ?? null,
+    firstCommitAt: [node.createdAt, ...node.commits.nodes.map((c) => c.commit.authoredDate)].sort()[0]!,
     reviews: node.reviews.nodes.map((r) => ({
       reviewer: person(r.author),
       state: r.state,
@@ -132,7 +134,7 @@ export function pullFromNode(node: PullNode): CachedPull {
 }
 
 /** The review rule's verdict on one merged pull request. Pure. */
-export function judgePull(pull: CachedPull, config: MonoenvConfig): PullFacts {
+export function judgePull(pull: CachedPull, config: MonoenvConfig, proposed?: MonoenvConfig): PullFacts {
   const change = makeChange({
     files: [],
     number: pull.number,
@@ -155,10 +157,12 @@ export function judgePull(pull: CachedPull, config: MonoenvConfig): PullFacts {
     createdAt: pull.createdAt,
     mergedAt: pull.mergedAt,
     mergeCommitSha: pull.mergeCommitSha,
+    firstCommitAt: pull.firstCommitAt,
     approvedBy: state.approvedBy,
     reviewers,
     exempt: config.review.exempt_authors.some((login) => login.toLowerCase() === author),
     reviewed: state.approvedBy.length >= state.required,
+    ...(proposed ? { proposedReviewed: ((s) => s.approvedBy.length >= s.required)(approvalState(change, proposed)) } : {}),
   };
 }
 
@@ -180,30 +184,14 @@ async function saveCache(file: string, cache: CacheFile): Promise<void> {
   await rename(temporary, file);
 }
 
-class GitHubError extends Error {}
-
 async function requestPage(options: GitHubOptions, after: string | null): Promise<{ nodes: PullNode[]; next: string | null }> {
   const [owner, name] = options.repository.split('/');
-  const response = await (options.fetch ?? fetch)(graphqlUrl(options.apiUrl), {
-    method: 'POST',
-    headers: {
-      authorization: `bearer ${options.token}`,
-      'content-type': 'application/json',
-      accept: 'application/json',
-      'user-agent': 'monoenv-report',
-    },
-    body: JSON.stringify({ query: MERGED_PULLS_QUERY, variables: { owner, name, first: PAGE_SIZE, after } }),
-  });
-  const text = await response.text();
-  let body: { data?: { repository: { pullRequests: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: PullNode[] } } | null }; errors?: { message: string }[]; message?: string };
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new GitHubError(`HTTP ${response.status}: not JSON`);
-  }
-  if (!response.ok) throw new GitHubError(`HTTP ${response.status}: ${body.message ?? body.errors?.[0]?.message ?? response.statusText}`);
-  if (body.errors?.length) throw new GitHubError(body.errors.map((e) => e.message).join('; '));
-  const connection = body.data?.repository?.pullRequests;
+  const data = await graphqlRequest<{ repository: { pullRequests: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: PullNode[] } } | null }>(
+    options,
+    MERGED_PULLS_QUERY,
+    { owner, name, first: PAGE_SIZE, after },
+  );
+  const connection = data.repository?.pullRequests;
   if (!connection) throw new GitHubError(`repository ${options.repository} not found or not readable with this token`);
   return { nodes: connection.nodes, next: connection.pageInfo.hasNextPage ? connection.pageInfo.endCursor : null };
 }
@@ -253,6 +241,6 @@ export async function fetchMergedPulls(options: GitHubOptions): Promise<GitHubRe
     }).catch((error: Error) => missing.push(`GitHub cache not written (${error.message})`));
   }
   if (pulls.size === 0 && !complete) return { pulls: undefined, requests, fromCache, missing };
-  const merged = [...pulls.values()].filter((p) => p.mergedAt >= sinceIso).map((p) => judgePull(p, options.config));
+  const merged = [...pulls.values()].filter((p) => p.mergedAt >= sinceIso).map((p) => judgePull(p, options.config, options.proposed));
   return { pulls: merged, requests, fromCache, missing };
 }

@@ -22,6 +22,7 @@ export interface LoggedCommit {
   authorName: string;
   authorEmail: string;
   committedAt: string;
+  authoredAt: string;
   message: string;
   tracked: TrackedChange[];
   /** The commit's diff against its first parent, in the shape `git diff` prints. */
@@ -30,7 +31,7 @@ export interface LoggedCommit {
 
 // Starts every commit record; the control characters cannot occur in git's text diff output of a commit header.
 const SENTINEL = '\x1emonoenv\x1f';
-const FORMAT = `${SENTINEL}%H%x00%P%x00%aN%x00%aE%x00%cI%x00%B%x00`;
+const FORMAT = `${SENTINEL}%H%x00%P%x00%aN%x00%aE%x00%cI%x00%aI%x00%B%x00`;
 const ZERO_SHA = /^0+$/;
 
 export function logArguments(tip: string, since: Date | undefined): string[] {
@@ -79,8 +80,8 @@ function trackedChanges(raw: string): TrackedChange[] {
 
 export function parseRecord(record: string): LoggedCommit {
   const fields = record.split('\0');
-  const [sha = '', parents = '', authorName = '', authorEmail = '', committedAt = '', message = ''] = fields;
-  const rest = fields.slice(6).join('\0');
+  const [sha = '', parents = '', authorName = '', authorEmail = '', committedAt = '', authoredAt = '', message = ''] = fields;
+  const rest = fields.slice(7).join('\0');
   const diffAt = rest.startsWith('diff --git ') ? 0 : rest.indexOf('\ndiff --git ');
   const raw = diffAt < 0 ? rest : rest.slice(0, diffAt);
   const diff = diffAt < 0 ? '' : rest.slice(diffAt === 0 ? 0 : diffAt + 1);
@@ -90,6 +91,7 @@ export function parseRecord(record: string): LoggedCommit {
     authorName,
     authorEmail,
     committedAt,
+    authoredAt,
     message: message.replace(/\n+$/, ''),
     tracked: trackedChanges(raw),
     diff,

@@ -24,3 +24,13 @@ export function readArrival(message: string): Arrived {
   if (squash) return { arrival: 'squash', pr: Number(squash[1]), title: subject.trim() };
   return { arrival: 'direct', title: subject.trim() };
 }
+
+/** The commit `git revert` names in the message it writes ("This reverts commit <sha>."). */
+export function revertedCommit(message: string): string | undefined {
+  return /This reverts commit ([0-9a-f]{7,40})/i.exec(message)?.[1];
+}
+
+/** A hotfix, as teams name them in titles and branch names ("hotfix: …", "Merge … from acme/hotfix-login"). */
+export function isHotfix(message: string): boolean {
+  return /(^|[^a-z])hot[-_ ]?fix/i.test(message);
+}

@@ -2,7 +2,7 @@
  * The report's data model: one record per change that reached the default branch, the pull-request
  * facts GitHub adds, and the aggregated figures every renderer shows. Plain data, JSON-serialisable.
  */
-import type { ChangeKind, SizeClass } from '../engine/report.js';
+import type { ChangeKind, Level, SizeClass } from '../engine/report.js';
 
 export const SIZE_CLASSES: readonly SizeClass[] = ['XS', 'S', 'M', 'L', 'XL', 'XXL'];
 
@@ -12,11 +12,26 @@ export type Arrival = 'merge' | 'squash' | 'direct';
 /** Where the configuration that judged a change came from. */
 export type ConfigSource = 'file' | 'default' | 'invalid';
 
+/** The rules a change's history can be judged by without GitHub (the review rule needs its reviews). */
+export type JudgedRule = 'size' | 'tests' | 'risky';
+
+/** What enforcement would have said: the check's conclusion and each rule's highest finding level. */
+export interface Verdict {
+  conclusion: 'success' | 'neutral' | 'failure';
+  rules: Partial<Record<JudgedRule, Level>>;
+}
+
 /** What the engine concluded about one first-parent commit (its diff is not kept). */
 export interface ChangeRecord {
   sha: string;
   /** Committer date (when the change landed on the default branch), ISO 8601. */
   committedAt: string;
+  /** Author date of the commit (for a squash, usually its first commit's; for a merge, the merge's own). */
+  authoredAt: string;
+  /** The commit this change reverts, as `git revert` names it in the message. */
+  reverts?: string;
+  /** Named a hotfix in its message or branch. */
+  hotfix: boolean;
   subject: string;
   author: string;
   arrival: Arrival;
@@ -37,6 +52,10 @@ export interface ChangeRecord {
   /** The risky rule fired at its configured level: a risky change without a feature flag. */
   riskyUnflagged: boolean;
   config: ConfigSource;
+  /** The verdict under the configuration in force at the change's base. */
+  verdict: Verdict;
+  /** The verdict under a proposed configuration (`--config`). */
+  proposed?: Verdict;
 }
 
 /** What GitHub knows about one merged pull request. */
@@ -47,6 +66,8 @@ export interface PullFacts {
   createdAt: string;
   mergedAt: string;
   mergeCommitSha: string | null;
+  /** The earliest author date of its commits: where its lead time starts. */
+  firstCommitAt?: string;
   /** Valid approvals per the review rule (latest decisive review, not the author, not a bot, fresh). */
   approvedBy: string[];
   /** Everyone who left a review of any kind (reviewer load). */
@@ -55,6 +76,8 @@ export interface PullFacts {
   exempt: boolean;
   /** approvedBy.length ≥ review.approvals (per the config in force). */
   reviewed: boolean;
+  /** The same under a proposed configuration (`--config`). */
+  proposedReviewed?: boolean;
 }
 
 export interface WeekFigures {
@@ -137,6 +160,101 @@ export interface ConfigFacts {
   invalidVersions: { blob: string; errors: string[]; changes: number }[];
 }
 
+/** Where deployments were read from, best first: the first that has any in the window is used. */
+export type DeploymentSource = 'deployments' | 'releases' | 'tags' | 'merges';
+
+/** A DORA performance band. */
+export type Band = 'elite' | 'high' | 'medium' | 'low';
+
+export interface DoraFailure {
+  /** When the failed deployment happened. */
+  at: string;
+  sha: string | null;
+  /** Its own status failed, or a revert or hotfix followed it within the window. */
+  cause: 'status' | 'revert' | 'hotfix';
+  /** The revert or hotfix change that marked it. */
+  by?: string;
+  /** When the next deployment that did not fail shipped. */
+  restoredAt?: string;
+}
+
+export interface DoraWeek {
+  week: string;
+  deployments: number;
+  /** Deployments that failed (by status, revert or hotfix) among `total`. */
+  failed: number;
+  total: number;
+  medianLeadHours: number | null;
+  medianRestoreHours: number | null;
+}
+
+export interface DoraFigures {
+  source: DeploymentSource;
+  sourceNote: string;
+  failureWindowHours: number;
+  /** Deployments that shipped (a failed status does not count). */
+  deployments: number;
+  deploymentsPerWeek: number;
+  leadTime: { medianHours: number | null; p90Hours: number | null; changes: number; notDeployed: number };
+  changeFailure: { failed: number; total: number; rate: number | null; byCause: { status: number; revert: number; hotfix: number } };
+  restore: { medianHours: number | null; restored: number; open: number };
+  band: {
+    overall: Band | null;
+    frequency: Band | null;
+    leadTime: Band | null;
+    changeFailure: Band | null;
+    restore: Band | null;
+    reference: string;
+  };
+  weeks: DoraWeek[];
+  /** The last 20 failures. */
+  failures: DoraFailure[];
+}
+
+/** The rules a what-if counts: the three judged from history, and review with --github. */
+export type WhatIfRule = JudgedRule | 'review';
+
+/** How one configuration would have judged the window's changes. */
+export interface PolicyOutcome {
+  /** Changes whose check would have failed (an error finding in mode enforce). */
+  failed: number;
+  /** Changes that would not have failed but had a warning (or an error in mode advise). */
+  warned: number;
+  failedShare: number | null;
+  /** Per rule, changes whose highest finding had each level. */
+  byRule: Record<WhatIfRule, Record<Level, number>>;
+  /** Per rule, failed changes it had an error in (a change may fail by more than one rule). */
+  failedBy: Record<WhatIfRule, number>;
+  weeks: { week: string; changes: number; failed: number; warned: number }[];
+}
+
+export interface Offender {
+  rule: WhatIfRule;
+  level: Level;
+  sha: string;
+  pr?: number;
+  subject: string;
+  committedAt: string;
+  lines: number;
+  url?: string;
+  /** The configuration in force said nothing about it under this rule. */
+  newUnderProposal?: boolean;
+}
+
+export interface WhatIf {
+  proposedFile: string;
+  /** Changes judged under both configurations. */
+  changes: number;
+  /** Whether the review rule was judged (needs --github). */
+  reviewJudged: boolean;
+  current: PolicyOutcome;
+  proposed: PolicyOutcome;
+  /** Per rule, the ten worst offenders under the proposal: errors first, then the largest. */
+  worst: Record<WhatIfRule, Offender[]>;
+  /** One line for the admin: "with this policy, 14 % of the last 90 days' changes would have failed: …" */
+  summary: string;
+}
+
 export interface ReportData {
   repository: string;
   github?: string;
@@ -147,6 +265,10 @@ export interface ReportData {
   totals: Totals;
   weeks: WeekFigures[];
   review?: ReviewTotals;
+  /** The four DORA keys (with --github). */
+  dora?: DoraFigures;
+  /** Judged with a proposed configuration beside the one in force (--config). */
+  whatIf?: WhatIf;
   /** What the report could not include and why (API errors, shallow history …). */
   missing: string[];
 }

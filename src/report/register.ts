@@ -23,7 +23,7 @@ export function registerReportCommand(
 ): Command {
   return program
     .command('report')
-    .description('Show the trend of the default branch: changes per week, size, tests, risky changes without flags and, with --github, review coverage')
+    .description('Show the trend of the default branch: changes per week, size, tests, risky changes without flags, what a proposed configuration would have done and, with --github, review coverage and the four DORA keys')
     .option('--since <when>', 'start of the window: 90d, 12w, 6m or a date', '90d')
     .option('--until <when>', 'end of the window (default: now)')
     .option('--branch <name>', 'branch to walk (default: the default branch)')
@@ -31,6 +31,8 @@ export function registerReportCommand(
     .addOption(new Option('--format <format>', 'output on stdout').choices(['text', 'json']).default('text'))
     .option('--html <file>', 'also write a self-contained HTML page with charts')
     .option('--weeks <n>', 'weeks shown in the text table (default: all)')
+    .option('--config <file>', 'judge history with this proposed configuration beside the one in force (what-if)')
+    .option('--environment <names>', 'deployment environments that are production, comma-separated (DORA keys; default: production)')
     .option('--cache-dir <dir>', 'where GitHub answers are cached (default: .git/monoenv)')
     .option('--no-cache', 'do not read or write the GitHub cache')
     .action(async (flags: CommandFlags) => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startEmulator, type Emulator } from './index.js';
+import { loadGraphqlSchema, startEmulator, type Emulator } from './index.js';
 
 let gh: Emulator;
 let token: string;
@@ -13,6 +13,8 @@ async function ask(query: string, variables: Record<string, unknown> = {}, path 
   return { status: response.status, body: await response.json() };
 }
 
+// GitHub's GraphQL schema takes a second to build, once per process.
+beforeAll(() => void loadGraphqlSchema(), 60_000);
 beforeAll(async () => {
   gh = await startEmulator();
   const repo = gh.store.addRepo({ owner: 'acme', repo: 'shop' });

@@ -13,3 +13,5 @@ export {
   pullRequestReviewEvent, pushEvent, signWebhook,
 } from './webhooks.js';
 export type { PullRequestEventOptions, PushEventOptions, WebhookDelivery } from './webhooks.js';
+/** Builds GitHub's GraphQL schema now (about a second, once per process), e.g. in a `beforeAll` with a long timeout. */
+export { githubSchema as loadGraphqlSchema } from './graphql.js';

@@ -5,7 +5,8 @@ import type { ChangeRecord, PullFacts } from '../../src/report/model.js';
 
 const record = (over: Partial<ChangeRecord> & Pick<ChangeRecord, 'sha' | 'committedAt' | 'lines'>): ChangeRecord => ({
   subject: 's', author: 'dev', arrival: 'squash', kind: 'feature', sizeClass: 'XS', files: 1, excludedLines: 0,
-  needsTests: false, hasTests: false, riskyTouched: false, riskyUnflagged: false, config: 'file', ...over,
+  needsTests: false, hasTests: false, riskyTouched: false, riskyUnflagged: false, config: 'file',
+  authoredAt: over.committedAt, hotfix: false, verdict: { conclusion: 'success', rules: {} }, ...over,
 });
 const pull = (over: Partial<PullFacts> & Pick<PullFacts, 'number'>): PullFacts => ({
   title: 't', author: 'dev', createdAt: '2024-01-01T00:00:00Z', mergedAt: '2024-01-01T10:00:00Z', mergeCommitSha: null,

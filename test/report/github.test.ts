@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startEmulator, type Emulator } from '../emulator/index.js';
+import { loadGraphqlSchema, startEmulator, type Emulator } from '../emulator/index.js';
 import { fetchMergedPulls, graphqlUrl } from '../../src/report/github.js';
 import { DEFAULT_CONFIG } from '../../src/config/schema.js';
 
@@ -40,6 +40,8 @@ function seed(): void {
   });
 }
 
+// GitHub's GraphQL schema takes a second to build, once per process.
+beforeAll(() => void loadGraphqlSchema(), 60_000);
 beforeEach(async () => {
   emulator = await startEmulator();
   dir = mkdtempSync(path.join(tmpdir(), 'monoenv-gh-'));
@@ -85,7 +87,10 @@ describe('fetchMergedPulls', () => {
   });
 
   it('reports what is missing when GitHub fails, and when no token is set', async () => {
+    // One 502 (GitHub's answer to a slow query) is retried; three in a row are reported.
     emulator.faults.add({ route: 'POST /graphql', status: 502, body: { message: 'Server Error' } });
+    expect((await fetchMergedPulls({ ...options(), cacheFile: undefined })).pulls).toHaveLength(3);
+    emulator.faults.add({ route: 'POST /graphql', status: 502, times: 3, body: { message: 'Server Error' } });
     const failed = await fetchMergedPulls({ ...options(), cacheFile: undefined });
     expect(failed.pulls).toBeUndefined();
     expect(failed.missing).toEqual(['review figures: GitHub request 1 failed (HTTP 502: Server Error); no pull requests could be read']);

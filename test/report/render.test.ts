@@ -5,8 +5,8 @@ import { renderText } from '../../src/report/render/text.js';
 import type { ChangeRecord } from '../../src/report/model.js';
 
 const records: ChangeRecord[] = [
-  { sha: 'a', committedAt: '2024-01-02T10:00:00Z', subject: 'x', author: 'dev', arrival: 'squash', pr: 1, kind: 'feature', sizeClass: 'S', lines: 12, files: 1, excludedLines: 0, needsTests: true, hasTests: true, riskyTouched: false, riskyUnflagged: false, config: 'file' },
-  { sha: 'b', committedAt: '2024-01-10T10:00:00Z', subject: '<script>alert(1)</script>', author: 'dev', arrival: 'direct', kind: 'feature', sizeClass: 'L', lines: 200, files: 3, excludedLines: 0, needsTests: true, hasTests: false, riskyTouched: true, riskyUnflagged: true, config: 'file' },
+  { sha: 'a', committedAt: '2024-01-02T10:00:00Z', subject: 'x', author: 'dev', arrival: 'squash', pr: 1, kind: 'feature', sizeClass: 'S', lines: 12, files: 1, excludedLines: 0, needsTests: true, hasTests: true, riskyTouched: false, riskyUnflagged: false, config: 'file', authoredAt: '2024-01-02T09:00:00Z', hotfix: false, verdict: { conclusion: 'success', rules: {} } },
+  { sha: 'b', committedAt: '2024-01-10T10:00:00Z', subject: '<script>alert(1)</script>', author: 'dev', arrival: 'direct', kind: 'feature', sizeClass: 'L', lines: 200, files: 3, excludedLines: 0, needsTests: true, hasTests: false, riskyTouched: true, riskyUnflagged: true, config: 'file', authoredAt: '2024-01-10T09:00:00Z', hotfix: false, verdict: { conclusion: 'failure', rules: { risky: 'error' } } },
 ];
 const data = aggregate({
   repository: 'shop', generatedAt: '2024-02-01T00:00:00Z', since: new Date('2024-01-01T00:00:00Z'), until: new Date('2024-01-14T00:00:00Z'), records,

@@ -3,8 +3,10 @@
  * (renders them to SVG in Node, no DOM or canvas needed), and inlined: the page loads nothing and runs no
  * script when viewed, so it can be mailed, archived as a CI artefact or opened offline.
  */
-import { View, parse } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { escapeHtml, renderSvg } from './svg.js';
+import { renderDoraSection } from './dora.js';
+import { renderWhatIfSection } from './whatif.js';
 import { SIZE_CLASSES, type ReportData } from '../model.js';
 import { configLine, count, day, decimal, heading, hours, lines, percent } from './format.js';
 
@@ -12,8 +14,6 @@ const SIZE_COLOURS = ['#1a9850', '#91cf60', '#d9ef8b', '#fee08b', '#fc8d59', '#d
 const WIDTH = 470;
 const HEIGHT = 200;
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
 const weekAxis = { field: 'week', type: 'temporal', title: null, axis: { format: '%b %d', labelAngle: 0, tickCount: 8 } } as const;
 /** Bars need a band per week: an ordinal axis on the week's Monday, labelled like the temporal ones. */
@@ -105,15 +105,6 @@ export function chartSpecs(data: ReportData): { title: string; spec: TopLevelSpe
   return specs;
 }
 
-/** Renders a Vega-Lite spec to an SVG string. */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-}
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;margin:0;background:#f6f8fa}
@@ -132,7 +123,13 @@ table{border-collapse:collapse;background:#fff;width:100%;margin-top:20px;font-v
 th,td{border-bottom:1px solid #d1d9e0;padding:4px 8px;text-align:right}
 th:first-child,td:first-child{text-align:left}
 .missing{background:#fff8c5;border:1px solid #d4a72c;border-radius:8px;padding:8px 14px;margin-bottom:20px}
-footer{color:#59636e;font-size:12px;margin-top:16px}`;
+footer{color:#59636e;font-size:12px;margin-top:16px}
+h2{font-size:18px;margin:28px 0 8px}
+.definition{color:#59636e;font-size:13px;margin:4px 0 0}
+.band{display:inline-block;border-radius:12px;padding:2px 10px;font-weight:600;color:#fff}
+.band-elite{background:#1a7f37}.band-high{background:#4c78a8}.band-medium{background:#d4a72c}.band-low{background:#cf222e}
+.summary{background:#fff;border:1px solid #d1d9e0;border-left:4px solid #4c78a8;border-radius:8px;padding:10px 14px;font-size:16px}
+td.subject{text-align:left;max-width:520px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}`;
 
 export async function renderHtml(data: ReportData): Promise<string> {
   const t = data.totals;
@@ -195,6 +192,8 @@ export async function renderHtml(data: ReportData): Promise<string> {
 ${missing}
 <div class="tiles">${tiles.map(([value, label]) => `<div class="tile"><b>${escapeHtml(value)}</b><span>${escapeHtml(label)}</span></div>`).join('')}</div>
 <div class="charts">${charts.join('\n')}</div>
+${data.whatIf ? await renderWhatIfSection(data.whatIf, data.window) : ''}
+${data.dora ? await renderDoraSection(data.dora) : ''}
 <table><tr>${headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>
 ${weekRows}
 </table>

@@ -24,6 +24,27 @@ export function renderText(data: ReportData, options: { color: boolean; weeks?: 
       row('Reviewers', r.reviewers.slice(0, 5).map((l) => `${l.login} ${count(l.reviewed)} (${count(l.approved)} approved)`).join(' · '));
     }
   }
+  const d = data.dora;
+  if (d) {
+    const b = d.band;
+    const word = (x: typeof b.overall) => (x === null ? 'n/a' : x);
+    row('DORA', `band ${c.bold(word(b.overall))} (${b.reference}) · deployments from ${d.sourceNote}`);
+    row('  Frequency', `${decimal(d.deploymentsPerWeek)} deployments/week (${count(d.deployments)}) · ${word(b.frequency)}`);
+    row('  Lead time', `median ${hours(d.leadTime.medianHours)} · p90 ${hours(d.leadTime.p90Hours)} over ${count(d.leadTime.changes)} changes · ${word(b.leadTime)}`);
+    row('  Failures', `${percent(d.changeFailure.rate)} of ${count(d.changeFailure.total)} deployments (${d.changeFailure.byCause.status} by status, ${d.changeFailure.byCause.revert} reverted, ${d.changeFailure.byCause.hotfix} hotfixed) · ${word(b.changeFailure)}`);
+    row('  Restore', `median ${hours(d.restore.medianHours)} over ${count(d.restore.restored)} failures${d.restore.open > 0 ? ` (${d.restore.open} not restored yet)` : ''} · ${word(b.restore)}`);
+  }
+  const w = data.whatIf;
+  if (w) {
+    out.push('', c.bold(`What if: ${w.proposedFile}`), w.summary.charAt(0).toUpperCase() + w.summary.slice(1));
+    const rules = (['size', 'tests', 'risky', 'review'] as const).filter((r) => r !== 'review' || w.reviewJudged);
+    for (const rule of rules) {
+      const now = w.current.byRule[rule];
+      const then = w.proposed.byRule[rule];
+      const worst = w.worst[rule].slice(0, 3).map((o) => o.url ?? (o.pr !== undefined ? `#${o.pr}` : o.sha.slice(0, 7)));
+      row(`  ${rule}`, `errors ${count(now.error)} → ${count(then.error)} · warnings ${count(now.warning)} → ${count(then.warning)}${worst.length ? ` · worst: ${worst.join(' ')}` : ''}`);
+    }
+  }
   row('Config', configLine(data));
   if (data.history.skipped.length > 0) {
     row('Not judged', data.history.skipped.map((s) => `${s.sha.slice(0, 7)} (${s.reason})`).join(', '));
