@@ -8,4 +8,6 @@ export default {
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/lib/'],
+  // Skipped tests are listed at the end of the run, not only counted.
+  reporters: ['default', '<rootDir>/test/skipped-reporter.js'],
 };

@@ -7,7 +7,8 @@ import { generatePrivateKey, pullRequestEvent, startEmulator, type Emulator } fr
 import { HEAD_SHA, OWNER, PR_NUMBER, REPO, seedPullRequest } from '../action/scenario.js';
 import { enterpriseFront } from '../docker/runtime.js';
 import { lambdaEvent, WEBHOOK_SECRET } from './events.js';
-import { hasRedisServer, startRedisServer, type RedisServer } from '../reliability/redis-server.js';
+import { startRedisServer, type RedisServer } from '../reliability/redis-server.js';
+import { describeWithRedis } from '../reliability/with-redis.js';
 
 const APP_ID = 515151;
 const repoRoot = new URL('../../', import.meta.url).pathname;
@@ -94,16 +95,13 @@ describe('the Lambda bundle with the real app', () => {
   }, 90_000);
 });
 
-const describeWithRedis = hasRedisServer() ? describe : describe.skip;
-if (!hasRedisServer()) process.stderr.write('lambda-app.test.ts: REDIS_URL case SKIPPED, no redis-server binary on PATH (.ci/run installs it)\n');
-
-describeWithRedis('the Lambda bundle with REDIS_URL', () => {
+describeWithRedis('lambda-app.test.ts', 'the Lambda bundle with REDIS_URL', () => {
   let redis: RedisServer;
   beforeAll(async () => {
     redis = await startRedisServer();
   });
   afterAll(async () => {
-    await redis.stop();
+    await redis?.stop();
   });
 
   // The bundle has no node_modules beside it: Probot's and Bottleneck's run-time loads of ioredis must be
