@@ -41,12 +41,29 @@ export interface RedisPublishLockOptions {
   commandTimeoutMs?: number;
   log?: Pick<Logger, 'warn' | 'info'>;
   keyPrefix?: string;
+  /** Time, pauses and the renewal timer (default: the real ones). */
+  clock?: LockClock;
 }
+
+/** The lock's view of time, apart so that tests can step it instead of waiting. */
+export interface LockClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  /** Calls `tick` every `ms` until the returned function is called. */
+  every(ms: number, tick: () => Promise<unknown>): () => void;
+}
+
+export const realClock: LockClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  every: (ms, tick) => {
+    const timer = setInterval(() => void tick(), ms);
+    return () => clearInterval(timer);
+  },
+};
 
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
 const EXTEND = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class RedisPublishLock implements PublishLock {
   readonly #redis: Redis;
@@ -56,6 +73,7 @@ export class RedisPublishLock implements PublishLock {
   readonly #maxBackoffMs: number;
   readonly #log: Pick<Logger, 'warn' | 'info'> | undefined;
   readonly #prefix: string;
+  readonly #clock: LockClock;
   /** Set from the first failure of an outage until Redis is ready again: no command is tried meanwhile. */
   #unreachable = false;
 
@@ -66,6 +84,7 @@ export class RedisPublishLock implements PublishLock {
     this.#maxBackoffMs = options.maxBackoffMs ?? 500;
     this.#log = options.log;
     this.#prefix = options.keyPrefix ?? 'monoenv:publish:';
+    this.#clock = options.clock ?? realClock;
     const redisOptions: RedisOptions = {
       commandTimeout: options.commandTimeoutMs ?? 1_000,
       connectTimeout: options.commandTimeoutMs ?? 1_000,
@@ -105,13 +124,11 @@ export class RedisPublishLock implements PublishLock {
     }
     if (!held) return work();
     // Extend while the work runs (a create retried after timeouts can outlast the TTL).
-    const extend = setInterval(() => {
-      this.#redis.eval(EXTEND, 1, name, token, this.#ttlMs).catch(() => undefined);
-    }, Math.max(1, Math.floor(this.#ttlMs / 3)));
+    const stopExtending = this.#clock.every(Math.max(1, Math.floor(this.#ttlMs / 3)), () => this.#redis.eval(EXTEND, 1, name, token, this.#ttlMs).catch(() => undefined));
     try {
       return await work();
     } finally {
-      clearInterval(extend);
+      stopExtending();
       // A lost release only leaves the key to expire.
       await this.#redis.eval(RELEASE, 1, name, token).catch(() => undefined);
     }
@@ -119,17 +136,17 @@ export class RedisPublishLock implements PublishLock {
 
   /** True once the lock is taken; false when another holder kept it past `maxWaitMs`. */
   async #acquire(name: string, token: string, key: PublishLockKey): Promise<boolean> {
-    const deadline = Date.now() + this.#maxWaitMs;
+    const deadline = this.#clock.now() + this.#maxWaitMs;
     let pause = this.#minBackoffMs;
     for (;;) {
       if ((await this.#redis.set(name, token, 'PX', this.#ttlMs, 'NX')) === 'OK') return true;
-      const left = deadline - Date.now();
+      const left = deadline - this.#clock.now();
       if (left <= 0) {
         this.#log?.warn({ sha: key.sha, repository: `${key.owner}/${key.repo}` }, `publish lock: another replica held the commit's lock for over ${this.#maxWaitMs} ms; publishing anyway`);
         return false;
       }
       // Jitter keeps waiting replicas from retrying in step.
-      await sleep(Math.min(left, pause / 2 + Math.random() * (pause / 2)));
+      await this.#clock.sleep(Math.min(left, pause / 2 + Math.random() * (pause / 2)));
       pause = Math.min(pause * 2, this.#maxBackoffMs);
     }
   }

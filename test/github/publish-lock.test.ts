@@ -1,105 +1,117 @@
 /**
- * The publish lock against a real Redis server (started here on a free port from the `redis-server` binary;
- * .ci/run installs it). Without the binary these tests are skipped and say so.
+ * The publish lock against a real Redis server (test/reliability/redis-server.ts: `redis-server` on a Unix
+ * socket of its own). Without the binary these tests are skipped and listed; under CI they fail.
+ *
+ * Nothing here measures time: each test waits for what the lock does (a refused attempt and its pause, a
+ * renewal, a log line), and the lock's clock is stepped by hand where its bound is what is tested.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { RedisPublishLock, publishLockFromEnv } from '../../src/github/publish-lock.js';
+import { startRedisServer, type RedisServer } from '../reliability/redis-server.js';
+import { describeWithRedis } from '../reliability/with-redis.js';
+import { CountingClock, SteppedClock } from './lock-clocks.js';
 
-const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
-if (!hasRedisServer) {
-  process.stderr.write('publish-lock.test.ts: SKIPPED, no redis-server binary on PATH (apt-get install -y redis-server; .ci/run does this)\n');
-}
-const describeWithRedis = hasRedisServer ? describe : describe.skip;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const KEY = { owner: 'acme', repo: 'shop', sha: 'a'.repeat(40) };
 const REDIS_KEY = `monoenv:publish:acme/shop@${'a'.repeat(40)}`;
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
 
 class Lines {
   readonly warnings: string[] = [];
   readonly infos: string[] = [];
+  readonly #infoSeen = deferred();
   warn = (...args: unknown[]): void => {
     this.warnings.push(String(args.find((a) => typeof a === 'string')));
   };
   info = (...args: unknown[]): void => {
     this.infos.push(String(args.find((a) => typeof a === 'string')));
+    this.#infoSeen.resolve();
   };
+  /** Resolves at the first info line. */
+  get firstInfo(): Promise<void> {
+    return this.#infoSeen.promise;
+  }
 }
 
-describeWithRedis('publish lock across replicas (real Redis)', () => {
-  let server: ChildProcess;
-  let url: string;
+/** A socket path nothing listens on, in a folder of its own (so nothing else can start listening there). */
+const deadSocket = (): string => join(mkdtempSync(join(tmpdir(), 'monoenv-no-redis-')), 'redis.sock');
+
+describeWithRedis('publish-lock.test.ts', 'publish lock across replicas (real Redis)', () => {
+  let server: RedisServer;
   let admin: Redis;
   const locks: RedisPublishLock[] = [];
-  const lock = (options: ConstructorParameters<typeof RedisPublishLock>[1] = {}, at = url): RedisPublishLock => {
+  // Servers a test starts are stopped here too, so that a test that fails midway leaves no process behind.
+  const lateServers: RedisServer[] = [];
+  const lock = (options: ConstructorParameters<typeof RedisPublishLock>[1] = {}, at = server.url): RedisPublishLock => {
     const made = new RedisPublishLock(at, options);
     locks.push(made);
     return made;
   };
 
   beforeAll(async () => {
-    const port = await freePort();
-    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    url = `redis://127.0.0.1:${port}`;
-    // Commands wait in ioredis's queue until the server listens.
-    admin = new Redis(url, { retryStrategy: () => 50 });
+    server = await startRedisServer();
+    admin = new Redis(server.url);
     await admin.ping();
-  }, 15_000);
+  }, 30_000);
 
   afterAll(async () => {
     for (const made of locks) await made.close();
-    await admin.quit();
-    server.kill('SIGTERM');
+    await admin?.quit();
+    await server?.stop();
+    for (const late of lateServers) await late.stop();
   });
 
   it('lets one replica at a time into the same commit, and the others in after it', async () => {
-    const [a, b, c] = [lock(), lock(), lock()];
+    const clocks = [new CountingClock(), new CountingClock(), new CountingClock()];
+    const [a, b, c] = clocks.map((clock) => lock({ clock }));
     let inside = 0;
     let most = 0;
     const order: string[] = [];
-    const work = (name: string) => async () => {
+    const waiting = new Set([0, 1, 2]);
+    const work = (index: number, name: string) => async () => {
       inside++;
       most = Math.max(most, inside);
+      waiting.delete(index);
       order.push(`${name} in`);
-      await sleep(60);
+      // Stay inside until each replica still waiting has been refused once more: the lock kept it out.
+      await Promise.all([...waiting].map((other) => clocks[other].pausedAtLeast(clocks[other].pauses + 1)));
       order.push(`${name} out`);
       inside--;
       return name;
     };
-    const results = await Promise.all([a.hold(KEY, work('a')), b.hold(KEY, work('b')), c.hold(KEY, work('c'))]);
+    const results = await Promise.all([a.hold(KEY, work(0, 'a')), b.hold(KEY, work(1, 'b')), c.hold(KEY, work(2, 'c'))]);
     expect(results).toEqual(['a', 'b', 'c']);
     expect(most).toBe(1);
     // Each entry is followed by its own exit.
+    expect(order).toHaveLength(6);
     for (let i = 0; i < order.length; i += 2) expect(order[i + 1]).toBe(order[i].replace(' in', ' out'));
     expect(await admin.exists(REDIS_KEY)).toBe(0);
   });
 
-  it('does not hold back other commits', async () => {
-    const [a, b] = [lock(), lock()];
-    let inside = 0;
-    let most = 0;
-    const work = async () => {
-      inside++;
-      most = Math.max(most, inside);
-      await sleep(80);
-      inside--;
-    };
-    await Promise.all([a.hold(KEY, work), b.hold({ ...KEY, sha: 'b'.repeat(40) }, work)]);
-    expect(most).toBe(2);
+  it('does not hold back other commits: both are inside at once, neither paused', async () => {
+    const clock = new CountingClock();
+    const [a, b] = [lock({ clock }), lock({ clock })];
+    const entered = { a: deferred(), b: deferred() };
+    // Each waits for the other to enter: were one held back, neither would finish.
+    await Promise.all([
+      a.hold(KEY, async () => {
+        entered.a.resolve();
+        await entered.b.promise;
+      }),
+      b.hold({ ...KEY, sha: 'b'.repeat(40) }, async () => {
+        entered.b.resolve();
+        await entered.a.promise;
+      }),
+    ]);
+    expect(clock.pauses).toBe(0);
   });
 
   it('releases on failure, and the error reaches the caller', async () => {
@@ -119,87 +131,123 @@ describeWithRedis('publish lock across replicas (real Redis)', () => {
     await admin.del(REDIS_KEY);
   });
 
-  it('waits out a crashed holder: the key expires after its TTL', async () => {
+  it('waits out a crashed holder: it is refused until the key expires, then holds it', async () => {
     await admin.set(REDIS_KEY, 'crashed-replica', 'PX', 300);
-    const a = lock();
-    const started = Date.now();
-    await a.hold(KEY, async () => undefined);
-    const waited = Date.now() - started;
-    expect(waited).toBeGreaterThanOrEqual(250);
-    expect(waited).toBeLessThan(2_000);
+    const clock = new CountingClock();
+    const a = lock({ clock });
+    let holder: string | null = null;
+    await a.hold(KEY, async () => {
+      holder = await admin.get(REDIS_KEY);
+    });
+    // Refused at least once (the crashed holder's key was there), then in with a token of its own.
+    expect(clock.pauses).toBeGreaterThanOrEqual(1);
+    expect(holder).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await admin.exists(REDIS_KEY)).toBe(0);
   });
 
-  it('extends the lock while the work outlasts the TTL', async () => {
-    const [a, b] = [lock({ ttlMs: 200 }), lock({ ttlMs: 200 })];
+  it('extends the lock while the work outlasts the TTL, every third of it, and stops when the work ends', async () => {
+    const clock = new SteppedClock();
+    const waiting = new CountingClock();
+    const a = lock({ ttlMs: 3_000, clock });
+    const b = lock({ clock: waiting });
     const events: string[] = [];
-    await Promise.all([
-      a.hold(KEY, async () => {
-        events.push('a in');
-        await sleep(700);
-        events.push('a out');
-      }),
-      sleep(50).then(() => b.hold(KEY, async () => void events.push('b in'))),
-    ]);
+    let bDone: Promise<void> | undefined;
+    await a.hold(KEY, async () => {
+      events.push('a in');
+      expect(clock.renewalPeriods).toEqual([1_000]);
+      // The TTL is about to run out…
+      await admin.pexpire(REDIS_KEY, 50);
+      // …when the renewal comes: the key has its whole TTL again.
+      await clock.renew();
+      expect(await admin.pttl(REDIS_KEY)).toBeGreaterThan(1_000);
+      bDone = b.hold(KEY, async () => void events.push('b in'));
+      // b is refused twice while a works on.
+      await waiting.pausedAtLeast(2);
+      events.push('a out');
+    });
+    await bDone;
     expect(events).toEqual(['a in', 'a out', 'b in']);
+    expect(clock.renewalPeriods).toEqual([]);
+  });
+
+  it('a renewal that comes after another holder took the key leaves that holder alone', async () => {
+    const clock = new SteppedClock();
+    const a = lock({ ttlMs: 3_000, clock });
+    await a.hold(KEY, async () => {
+      await admin.set(REDIS_KEY, 'other-replica', 'PX', 500);
+      await clock.renew();
+      expect(await admin.get(REDIS_KEY)).toBe('other-replica');
+      expect(await admin.pttl(REDIS_KEY)).toBeLessThanOrEqual(500);
+    });
+    expect(await admin.get(REDIS_KEY)).toBe('other-replica');
+    await admin.del(REDIS_KEY);
   });
 
   it('publishes anyway after waiting its bound for a lock that is never released', async () => {
-    await admin.set(REDIS_KEY, 'stuck-replica', 'PX', 10_000);
+    await admin.set(REDIS_KEY, 'stuck-replica', 'PX', 60_000);
     const lines = new Lines();
-    const a = lock({ maxWaitMs: 300, log: lines });
+    const clock = new SteppedClock();
+    const a = lock({ maxWaitMs: 300, log: lines, clock });
     let ran = false;
-    const started = Date.now();
     await a.hold(KEY, async () => {
       ran = true;
     });
     expect(ran).toBe(true);
-    expect(Date.now() - started).toBeLessThan(1_500);
+    // Its pauses (doubling from 25 ms, with jitter, up to 500 ms) add up to exactly its bound.
+    expect(clock.pausesMs.length).toBeGreaterThanOrEqual(3);
+    expect(clock.pausesMs.reduce((sum, ms) => sum + ms, 0)).toBeCloseTo(300, 6);
     expect(lines.warnings).toEqual([expect.stringContaining('publishing anyway')]);
     expect(await admin.get(REDIS_KEY)).toBe('stuck-replica');
     await admin.del(REDIS_KEY);
   });
 
-  it('publishes without the lock when Redis is unreachable, says so once, and does not wait on every publish', async () => {
-    const closedPort = await freePort();
+  it('publishes without the lock when Redis is unreachable, says so once, and then does not touch Redis', async () => {
     const lines = new Lines();
-    const a = lock({ log: lines, commandTimeoutMs: 300 }, `redis://127.0.0.1:${closedPort}`);
-    const durations: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const started = Date.now();
-      expect(await a.hold(KEY, async () => i)).toBe(i);
-      durations.push(Date.now() - started);
-    }
+    const a = lock({ log: lines }, deadSocket());
+    expect(await a.hold(KEY, async () => 'first')).toBe('first');
     expect(lines.warnings).toHaveLength(1);
     expect(lines.warnings[0]).toContain('Redis unreachable');
-    expect(Math.max(...durations)).toBeLessThan(1_000);
-    // After the first outage is noticed, publishing does not touch Redis at all.
-    expect(durations.slice(1).every((ms) => ms < 50)).toBe(true);
+    for (let i = 0; i < 4; i++) {
+      // Once the outage is known, the work starts in the same tick: no command is sent, nothing is awaited.
+      let started = false;
+      const held = a.hold(KEY, async () => {
+        started = true;
+        return i;
+      });
+      expect(started).toBe(true);
+      expect(await held).toBe(i);
+    }
+    expect(lines.warnings).toHaveLength(1);
   });
 
   it('comes back when Redis does, and says so', async () => {
-    const port = await freePort();
+    const socket = deadSocket();
     const lines = new Lines();
-    const a = lock({ log: lines, commandTimeoutMs: 300 }, `redis://127.0.0.1:${port}`);
+    const a = lock({ log: lines }, socket);
     await a.hold(KEY, async () => undefined);
     expect(lines.warnings).toHaveLength(1);
-    const late = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const late = await startRedisServer({ socket });
+    lateServers.push(late);
     try {
-      for (let waited = 0; lines.infos.length === 0 && waited < 5_000; waited += 100) await sleep(100);
+      await lines.firstInfo;
       expect(lines.infos).toEqual([expect.stringContaining('reachable again')]);
-      const other = lock({}, `redis://127.0.0.1:${port}`);
-      let inside = 0;
-      let most = 0;
-      const work = async () => {
-        inside++;
-        most = Math.max(most, inside);
-        await sleep(50);
-        inside--;
-      };
-      await Promise.all([a.hold(KEY, work), other.hold(KEY, work)]);
-      expect(most).toBe(1);
+      const clock = new CountingClock();
+      const other = lock({ clock }, socket);
+      const entered = deferred();
+      const events: string[] = [];
+      const second = entered.promise.then(() => other.hold(KEY, async () => void events.push('other in')));
+      await a.hold(KEY, async () => {
+        events.push('a in');
+        entered.resolve();
+        // Locked again across replicas: the other one is refused while a holds the commit.
+        await clock.pausedAtLeast(1);
+        events.push('a out');
+      });
+      await second;
+      expect(events).toEqual(['a in', 'a out', 'other in']);
     } finally {
       await a.close();
-      late.kill('SIGTERM');
+      await late.stop();
     }
   });
 });
@@ -208,7 +256,7 @@ describe('publish lock from the environment', () => {
   it('is made only when REDIS_URL is set', async () => {
     expect(publishLockFromEnv({})).toBeUndefined();
     expect(publishLockFromEnv({ REDIS_URL: ' ' })).toBeUndefined();
-    const made = publishLockFromEnv({ REDIS_URL: 'redis://127.0.0.1:1' });
+    const made = publishLockFromEnv({ REDIS_URL: deadSocket() });
     expect(made).toBeInstanceOf(RedisPublishLock);
     await made!.close();
   });
