@@ -4,6 +4,7 @@
  *   2. Engine time and memory (bench/engine.ts)
  *   3. End to end: signed webhooks at concurrency 1, 10 and 50, monoenv beside a bare Probot app
  *   4. Cost growth with pull request size, and events per hour an installation can afford
+ *   5. Hostile input against its speed targets (bench/hostile.ts)
  * Prints the tables and writes bench/results.json.
  *
  *   npm run bench [-- --events 2000] [--skip-engine] [--cpu-prof DIR]
@@ -16,6 +17,7 @@ import { startBench } from './app/harness.js';
 import { measureApiCalls, type ApiCallResults } from './app/api-calls.js';
 import { measureEndToEnd, type LoadResult } from './app/end-to-end.js';
 import { measureEngine, type EngineRow } from './app/engine.js';
+import { hostileLines, measureHostile } from './hostile.js';
 
 const { values } = parseArgs({
   options: {
@@ -48,9 +50,9 @@ let apiCalls: ApiCallResults;
 let endToEnd: LoadResult[];
 let engine: { note: string; rows: EngineRow[] } | undefined;
 try {
-  log('1/4 API calls per event …');
+  log('1/5 API calls per event …');
   apiCalls = await measureApiCalls(bench, { nodeFlags });
-  log('3/4 end to end …');
+  log('3/5 end to end …');
   endToEnd = await measureEndToEnd(
     bench,
     { concurrencies: values.concurrency.split(',').map(Number), events: Number(values.events), warmup: Number(values.warmup), filesPerPull: 20, linesPerFile: 20, nodeFlags },
@@ -61,9 +63,11 @@ try {
 }
 if (!values['skip-engine']) {
   // After the load: the engine's timings are its own, not shared with the emulator's.
-  log('2/4 engine (bench/engine.ts) …');
+  log('2/5 engine (bench/engine.ts) …');
   engine = await measureEngine();
 }
+log('5/5 hostile input (bench/hostile.ts) …');
+const hostile = measureHostile();
 const seconds = (performance.now() - started) / 1000;
 
 const out: string[] = [];
@@ -101,6 +105,10 @@ out.push(table(
 ));
 const typical = apiCalls.events.find((e) => e.event === 'pull_request.opened, 20 files')!;
 out.push('', `A typical PR event (${typical.rateLimited} calls) leaves room for ${fmt(Math.floor(5000 / typical.rateLimited))} events an hour at 5,000 requests, ${fmt(Math.floor(15000 / typical.rateLimited))} at 15,000.`);
+
+out.push('', '## 5. Hostile input (bench/hostile.ts)', '');
+out.push(...hostileLines(hostile));
+out.push('', hostile.met ? 'Both targets met.' : 'TARGET MISSED: an evaluation of hostile input took longer than its target.');
 process.stdout.write(`${out.join('\n')}\n`);
 
 writeFileSync(values.out, `${JSON.stringify({
@@ -111,5 +119,6 @@ writeFileSync(values.out, `${JSON.stringify({
   apiCalls,
   engine,
   endToEnd,
+  hostile,
 }, null, 2)}\n`);
 log(`wrote ${values.out} in ${fmt(seconds)} s`);

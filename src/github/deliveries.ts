@@ -21,8 +21,9 @@ export class DeliveryLog {
    * GitHub's own duplicate deliveries come within seconds, so a short memory covers them; a redelivery an
    * admin asks for later is meant to run again, and does once the delivery is forgotten.
    */
-  constructor({ max = 5_000, ttlMs = 15 * 60_000 }: { max?: number; ttlMs?: number } = {}) {
-    this.#handled = new LRUCache({ max, ttl: ttlMs });
+  constructor({ max = 5_000, ttlMs = 15 * 60_000, now }: { max?: number; ttlMs?: number; now?: () => number } = {}) {
+    // `now` (milliseconds) replaces the clock the time to live is read on.
+    this.#handled = new LRUCache({ max, ttl: ttlMs, ...(now === undefined ? {} : { perf: { now }, ttlResolution: 0 }) });
   }
 
   /**

@@ -91,6 +91,8 @@ export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction
           }
         });
         if (outcome === 'replayed') context.log.info({ event: context.name, delivery: context.id }, 'monoenv: delivery already handled by this process; nothing to do');
+        // The end of every delivery's work, which Probot's own log does not mark (it may answer 202 before).
+        else context.log.debug({ event: context.name, delivery: context.id }, 'monoenv: delivery handled');
       };
 
     app.on(

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildContext, envOf, execForm, repoRoot, stages } from './dockerfile.js';
+import { levelForListening, startListening } from '../reliability/listening.js';
 
 export interface BuiltImage {
   /** The runtime stage's WORKDIR (/app) as a local folder. */
@@ -62,14 +63,6 @@ export function runtimeCommand(): { argv: string[]; env: Record<string, string>;
   return { argv: execForm(cmd.line, 'CMD'), env: envOf(runtime), healthcheck: execForm(healthcheck.line, 'CMD') };
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 export interface RunningServer {
   url: string;
   port: number;
@@ -79,40 +72,36 @@ export interface RunningServer {
 }
 
 /**
- * Starts the image's command in `appDir` with the image's environment plus `env`, and waits for /ping.
- * HOST is 127.0.0.1 here (the image says 0.0.0.0): tests listen on the loopback only.
+ * Starts the image's command in `appDir` with the image's environment plus `env`, and waits until it says it
+ * listens (test/reliability/listening.ts: on a free port, never mistaking another listener for it).
+ * HOST is 127.0.0.1 here (the image says 0.0.0.0): tests listen on the loopback only. The server logs at
+ * info at least, so that it says when it listens.
  */
 export async function startServer(appDir: string, env: Record<string, string>): Promise<RunningServer> {
   const { argv, env: imageEnv } = runtimeCommand();
-  const port = await freePort();
-  const child = spawn(argv[0] === 'node' ? process.execPath : argv[0], argv.slice(1), {
-    cwd: appDir,
-    env: { PATH: process.env.PATH, ...imageEnv, HOST: '127.0.0.1', PORT: String(port), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const merged: Record<string, string> = { PATH: process.env.PATH ?? '', ...imageEnv, HOST: '127.0.0.1', ...env };
+  let output: string;
+  const started = await startListening(
+    (port) =>
+      spawn(argv[0] === 'node' ? process.execPath : argv[0], argv.slice(1), {
+        cwd: appDir,
+        env: { ...merged, PORT: String(port), LOG_LEVEL: levelForListening(merged.LOG_LEVEL ?? 'info') } as NodeJS.ProcessEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    { attempts: 5, timeoutMs: 30_000 },
+  ).catch((error: Error) => {
+    throw new Error(`server did not start: ${error.message}`);
   });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
-    try {
-      const response = await fetch(`${url}/ping`);
-      if (response.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`server did not answer /ping within 30 s:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const child = started.child;
+  output = started.startup.join('\n');
+  started.onLine((line) => (output += `\n${line}`));
+  const exited = new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code) => resolve(code));
+  });
   return {
-    url,
-    port,
+    url: `http://127.0.0.1:${started.port}`,
+    port: started.port,
     process: child,
     output: () => output,
     stop: async () => {

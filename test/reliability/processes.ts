@@ -4,9 +4,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Emulator } from '../emulator/index.js';
+import { LOG_LEVELS, levelForListening, startListening } from './listening.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -14,8 +14,10 @@ export interface AppProcess {
   child: ChildProcess;
   url: string;
   pid: number;
-  /** Log lines written so far (stdout and stderr). */
+  /** Log lines written so far (stdout and stderr), at the level asked for or above. */
   logs: string[];
+  /** Resolves with the first log line (written already or to come) that `match` accepts. */
+  waitForLog(match: (line: string) => boolean): Promise<string>;
   /** Resident set size now, in bytes (Linux /proc). */
   rss(): number;
   stop(): Promise<void>;
@@ -26,66 +28,55 @@ const START_NODE_FLAGS = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')
   .split(' ')
   .filter((word) => word.startsWith('--'));
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export async function startAppProcess(gh: Emulator, options: { appId: number; privateKey: string; secret: string; logLevel?: string; entry?: string; redisUrl?: string }): Promise<AppProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [...START_NODE_FLAGS, '--import', 'tsx', options.entry ?? 'src/github/main.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'production',
-      APP_ID: String(options.appId),
-      PRIVATE_KEY: options.privateKey,
-      WEBHOOK_SECRET: options.secret,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      GHE_HOST: `127.0.0.1:${gh.port}`,
-      GHE_PROTOCOL: 'http',
-      LOG_LEVEL: options.logLevel ?? 'info',
-      LOG_FORMAT: 'json',
-      ...(options.redisUrl === undefined ? {} : { REDIS_URL: options.redisUrl }),
-    } as Record<string, string | undefined> as NodeJS.ProcessEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logs: string[] = [];
-  let pending = '';
-  const collect = (chunk: Buffer): void => {
-    pending += chunk.toString('utf8');
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) if (line !== '') logs.push(line);
-  };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`app process exited (${child.exitCode}):\n${logs.join('\n')}`);
-    try {
-      const response = await fetch(`${url}/ping`);
-      if (response.ok) break;
-    } catch {
-      // not listening yet
+  const level = options.logLevel ?? 'info';
+  const started = await startListening((port) =>
+    spawn(process.execPath, [...START_NODE_FLAGS, '--import', 'tsx', options.entry ?? 'src/github/main.ts'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_ENV: 'production',
+        APP_ID: String(options.appId),
+        PRIVATE_KEY: options.privateKey,
+        WEBHOOK_SECRET: options.secret,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        GHE_HOST: `127.0.0.1:${gh.port}`,
+        GHE_PROTOCOL: 'http',
+        // At least info, so that the process says when it listens; `logs` keeps the level asked for.
+        LOG_LEVEL: levelForListening(level),
+        LOG_FORMAT: 'json',
+        ...(options.redisUrl === undefined ? {} : { REDIS_URL: options.redisUrl }),
+      } as Record<string, string | undefined> as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+  const { child } = started;
+  const least = LOG_LEVELS[level] ?? LOG_LEVELS.info;
+  const levelOf = (line: string): number => Number(/"level":(\d+)/.exec(line)?.[1] ?? LOG_LEVELS.fatal);
+  const kept = (line: string): boolean => levelOf(line) >= least;
+  const logs = started.startup.filter(kept);
+  const waiters: Array<{ match: (line: string) => boolean; resolve: (line: string) => void }> = [];
+  started.onLine((line) => {
+    if (!kept(line)) return;
+    logs.push(line);
+    for (const waiter of waiters.filter((w) => w.match(line))) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve(line);
     }
-    if (Date.now() > deadline) throw new Error(`app process did not start:\n${logs.join('\n')}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  });
+  const url = `http://127.0.0.1:${started.port}`;
   return {
     child,
     url,
     pid: child.pid!,
     logs,
+    waitForLog: (match) => {
+      const seen = logs.find(match);
+      if (seen !== undefined) return Promise.resolve(seen);
+      return new Promise((resolve) => waiters.push({ match, resolve }));
+    },
     rss: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;

@@ -2,26 +2,29 @@
  * Two app processes (`npm start`'s entry) sharing one emulator and one Redis (`REDIS_URL`): every event is
  * delivered to both at the same instant, so both handle the same commit together. The publish lock must
  * leave exactly one `monoenv` run per commit. Needs a `redis-server` binary (.ci/run installs it); without
- * one the test is skipped and says so.
+ * one the test is skipped and listed (under CI, it fails).
+ *
+ * Each stage waits until both processes log that they finished every one of its deliveries (a delivery
+ * answered 202 is still being handled), so no event is judged on a later push's files and no late second
+ * run can appear after the counts are taken.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { deliverWebhook, pullRequestEvent, startEmulator, type Emulator } from '../emulator/index.js';
 import { startAppProcess, type AppProcess } from './processes.js';
-import { hasRedisServer, startRedisServer, type RedisServer } from './redis-server.js';
+import { startRedisServer, type RedisServer } from './redis-server.js';
+import { describeWithRedis } from './with-redis.js';
 import { expectedConclusion, seedPull, verdict, type PullSpec } from './scenario.js';
 import { appKey } from './world.js';
-
-const redisAvailable = hasRedisServer();
-if (!redisAvailable) {
-  process.stderr.write('replicas.test.ts: SKIPPED, no redis-server binary on PATH (apt-get install -y redis-server; .ci/run does this)\n');
-}
-const describeWithRedis = redisAvailable ? describe : describe.skip;
 
 const APP_ID = 5151;
 const SECRET = 'replicas-secret';
 
-describeWithRedis('two replicas sharing REDIS_URL, the same events at the same instant', () => {
+/** The app's last word on a delivery: handled, already handled, or failed (logged at error level). */
+const finished = (id: string) => (line: string): boolean =>
+  line.includes(`"delivery":"${id}"`) && (line.includes('monoenv: delivery handled') || line.includes('delivery already handled') || /"level":(50|60)/.test(line));
+
+describeWithRedis('replicas.test.ts', 'two replicas sharing REDIS_URL, the same events at the same instant', () => {
   let gh: Emulator;
   let redis: RedisServer;
   let apps: AppProcess[] = [];
@@ -29,7 +32,7 @@ describeWithRedis('two replicas sharing REDIS_URL, the same events at the same i
   beforeAll(async () => {
     gh = await startEmulator({ recordRequests: false, apps: [{ id: APP_ID, slug: 'monoenv', privateKey: appKey() }] });
     redis = await startRedisServer();
-    const options = { appId: APP_ID, privateKey: appKey(), secret: SECRET, redisUrl: redis.url, logLevel: 'warn' };
+    const options = { appId: APP_ID, privateKey: appKey(), secret: SECRET, redisUrl: redis.url, logLevel: 'debug' };
     apps = await Promise.all([startAppProcess(gh, options), startAppProcess(gh, options)]);
   }, 60_000);
 
@@ -50,32 +53,22 @@ describeWithRedis('two replicas sharing REDIS_URL, the same events at the same i
       sources: 1 + (i % 4),
       tested: i % 2 === 0,
     }));
-    const both = async (event: { name: string; payload: unknown }): Promise<number[]> => {
+    const statuses: number[] = [];
+    // Delivered to both processes under one id; resolves once both have finished it.
+    const both = async (event: { name: string; payload: unknown }): Promise<void> => {
       const id = randomUUID();
-      return Promise.all(apps.map((app) => deliverWebhook(app.url, { ...event, secret: SECRET, id })));
+      statuses.push(...(await Promise.all(apps.map((app) => deliverWebhook(app.url, { ...event, secret: SECRET, id })))));
+      await Promise.all(apps.map((app) => app.waitForLog(finished(id))));
     };
     const heads: Array<{ spec: PullSpec; head: string }> = [];
-    const statuses: number[] = [];
-    // A stage's events all go out together; the next stage starts once its runs are written (a delivery
-    // answered 202 is still being handled), so no event is judged on a later push's files.
-    const settle = async (stage: Array<{ spec: PullSpec; head: string }>): Promise<void> => {
-      for (let waited = 0; waited < 60_000; waited += 100) {
-        if (stage.every(({ spec, head }) => verdict(gh, spec.owner, spec.repo, head, APP_ID).completed)) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    };
     for (const [revision, action] of [[0, 'opened'], [1, 'synchronize'], [1, 'edited']] as const) {
       const stage = pulls.map((spec) => {
         const at = { ...spec, revision, tested: revision === 0 ? spec.tested : !spec.tested };
         return { spec: at, head: action === 'edited' ? heads.find((h) => h.spec.number === spec.number && h.spec.revision === revision)!.head : seedPull(gh, at) };
       });
       if (action !== 'edited') heads.push(...stage);
-      const answers = await Promise.all(pulls.map((spec) => both(pullRequestEvent(gh, { owner: spec.owner, repo: spec.repo, number: spec.number, action }))));
-      statuses.push(...answers.flat());
-      await settle(stage);
+      await Promise.all(pulls.map((spec) => both(pullRequestEvent(gh, { owner: spec.owner, repo: spec.repo, number: spec.number, action }))));
     }
-    // Room for a late second run, had a replica created one.
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(statuses.filter((status) => status !== 200 && status !== 202)).toEqual([]);
     const outcomes = heads.map(({ spec, head }) => {
       const result = verdict(gh, spec.owner, spec.repo, head, APP_ID);

@@ -1,0 +1,24 @@
+/**
+ * Hostile inputs the engine must get through in linear time: flag patterns known to backtrack
+ * catastrophically on a backtracking engine, and single lines of 100,000 characters built to defeat
+ * scanners. Shared by the fuzz tests (which check that they are evaluated without failing) and the
+ * benchmark (`npm run bench`, which times them against their targets).
+ */
+export const BACKTRACKING_PATTERNS = ['(a+)+$', '(a|a)*b', '(x+x+)+y', '^(([a-z])+.)+[A-Z]([a-z])+$', '(a|aa)+$', '(.*a){20}'];
+
+/** The line each backtracking pattern is tried on: 2,000 characters that almost match. */
+export const BACKTRACKING_LINE = `+${'a'.repeat(1_999)}!`;
+
+/** Flag patterns a configuration may hold while the hostile lines are evaluated. */
+export const HOSTILE_LINE_PATTERNS = ['isOn\\(\\s*"[^"]+"\\s*\\)', '(a+)+$'];
+
+export const HOSTILE_LINES = [
+  'a'.repeat(100_000),
+  `${'('.repeat(50_000)}${')'.repeat(50_000)}`,
+  `variation(${"'k',".repeat(25_000)})`,
+  `${'/*'.repeat(50_000)}`,
+  '\0'.repeat(100_000),
+];
+
+/** Speed targets, in ms of one evaluation. */
+export const TARGETS = { backtrackingPatternMs: 250, hostileLineMs: 10 };

@@ -1,0 +1,84 @@
+/**
+ * Hostile input, timed: evaluations with each backtracking flag pattern on its 2,000-character line, and of
+ * each hostile 100,000-character line, against their targets. Each figure is the median CPU time of 5
+ * evaluations after a warm-up (CPU time, unlike wall time, does not grow when other processes share the
+ * cores); the worst input is reported. The fuzz tests (test/reliability/fuzz.test.ts) evaluate the same
+ * inputs without timing them.
+ *
+ *   npm run bench:hostile          prints the figures; exit 1 when a target is missed
+ */
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { parseConfigText } from '../src/config/load.js';
+import { changedFileFromGitHub } from '../src/engine/diff.js';
+import { evaluate } from '../src/engine/evaluate.js';
+import { makeChange } from '../src/engine/change.js';
+import { BACKTRACKING_LINE, BACKTRACKING_PATTERNS, HOSTILE_LINES, HOSTILE_LINE_PATTERNS, TARGETS } from './hostile-inputs.js';
+
+export interface HostileResult {
+  /** Slowest input with one backtracking pattern (patterns the schema refuses are not timed). */
+  backtrackingWorstMs: number;
+  backtrackingPatternsTimed: number;
+  /** Slowest of the hostile lines. */
+  hostileLineWorstMs: number;
+  targets: typeof TARGETS;
+  met: boolean;
+}
+
+function configWith(patterns: string[]) {
+  const parsed = parseConfigText(stringify({ risky: { paths: ['**'], flag_patterns: patterns }, tests: { level: 'warning' } }));
+  return parsed.ok ? parsed.config : undefined;
+}
+
+const changeOf = (line: string) =>
+  makeChange({ files: [changedFileFromGitHub({ filename: 'src/a.ts', status: 'modified', additions: 1, deletions: 0, patch: `@@ -1 +1,2 @@\n x\n${line}` })] });
+
+const RUNS = 5;
+
+/** Median CPU ms (user + system) of `work` over RUNS runs, after one warm-up run. */
+function timed(work: () => unknown): number {
+  work();
+  const times: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const before = process.cpuUsage();
+    work();
+    const used = process.cpuUsage(before);
+    times.push((used.user + used.system) / 1000);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)];
+}
+
+export function measureHostile(): HostileResult {
+  let backtrackingWorstMs = 0;
+  let backtrackingPatternsTimed = 0;
+  for (const pattern of BACKTRACKING_PATTERNS) {
+    const config = configWith([pattern]);
+    if (config === undefined) continue;
+    backtrackingPatternsTimed++;
+    backtrackingWorstMs = Math.max(backtrackingWorstMs, timed(() => evaluate(changeOf(BACKTRACKING_LINE), config)));
+  }
+  const config = configWith(HOSTILE_LINE_PATTERNS)!;
+  let hostileLineWorstMs = 0;
+  for (const line of HOSTILE_LINES) {
+    const change = changeOf(`+${line}`);
+    hostileLineWorstMs = Math.max(hostileLineWorstMs, timed(() => evaluate(change, config)));
+  }
+  const met = backtrackingWorstMs < TARGETS.backtrackingPatternMs && hostileLineWorstMs < TARGETS.hostileLineMs;
+  return { backtrackingWorstMs, backtrackingPatternsTimed, hostileLineWorstMs, targets: TARGETS, met };
+}
+
+export function hostileLines(result: HostileResult): string[] {
+  const ms = (n: number): string => n.toFixed(2);
+  return [
+    `| input | worst CPU ms (median of ${RUNS}) | target ms |`,
+    '| :-- | --: | --: |',
+    `| one of ${result.backtrackingPatternsTimed} backtracking flag patterns on a 2,000-character line | ${ms(result.backtrackingWorstMs)} | ${result.targets.backtrackingPatternMs} |`,
+    `| one hostile 100,000-character line (${HOSTILE_LINES.length} kinds) | ${ms(result.hostileLineWorstMs)} | ${result.targets.hostileLineMs} |`,
+  ];
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const result = measureHostile();
+  process.stdout.write(`${hostileLines(result).join('\n')}\n${result.met ? 'hostile input: targets met' : 'hostile input: TARGET MISSED'}\n`);
+  process.exitCode = result.met ? 0 : 1;
+}
