@@ -14,8 +14,9 @@
 //   node scripts/bundle-action.mjs --entry F --out O   bundles entry F with the Action's options (tests)
 //
 // Beside each bundle goes a `grammars/` folder with the tree-sitter runtime and grammar WebAssembly files
-// (src/engine/syntax/load.ts looks there first): a bundle has no node_modules to find them in. They change
-// only when the grammar packages do, so git keeps one copy of each across bundle rebuilds.
+// (src/engine/syntax/load.ts looks there first) and PostgreSQL's parser (libpg-query, which the migrations
+// rule loads): a bundle has no node_modules to find them in. They change only when their packages do, so git
+// keeps one copy of each across bundle rebuilds.
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -39,6 +40,21 @@ const staticIoredisRequire = {
   },
 };
 
+/**
+ * libpg-query's Emscripten loader finds its .wasm in `__dirname`, which ESM output lacks: its module gets one
+ * declared, naming the `grammars/` folder beside the bundle where the .wasm is copied.
+ */
+const pgQueryBesideBundle = {
+  name: 'pg-query-beside-bundle',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]libpg-query[\\/]wasm[\\/]libpg-query\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes('scriptDirectory=__dirname')) throw new Error(`${args.path} no longer locates its .wasm by __dirname; review the bundle plugin`);
+      return { contents: `var __dirname = __monoenvGrammars;\n${source}`, loader: 'js' };
+    });
+  },
+};
+
 /** The esbuild options, shared with the test that checks the committed bundle is current. */
 export const bundleOptions = {
   absWorkingDir: root,
@@ -49,12 +65,19 @@ export const bundleOptions = {
   target: 'node20',
   format: 'esm',
   // Some bundled CommonJS dependencies call require() for Node's built-ins, which ESM output lacks.
-  banner: { js: "import { createRequire as __monoenvCreateRequire } from 'node:module';\nconst require = __monoenvCreateRequire(import.meta.url);" },
+  banner: {
+    js: [
+      "import { createRequire as __monoenvCreateRequire } from 'node:module';",
+      "import { fileURLToPath as __monoenvFileURLToPath } from 'node:url';",
+      'const require = __monoenvCreateRequire(import.meta.url);',
+      "const __monoenvGrammars = __monoenvFileURLToPath(new URL('./grammars', import.meta.url));",
+    ].join('\n'),
+  },
   // With REDIS_URL, Probot and Bottleneck load ioredis in ways a bundler cannot follow (a package name only
   // known at run time, an `eval("require")`); the bundle has no node_modules beside it, so both failed and
   // every invocation crashed. Made static here, the bundle carries ioredis (the publish lock uses it anyway).
   alias: { 'npx-import-light': './src/bundle/npx-import.ts' },
-  plugins: [staticIoredisRequire],
+  plugins: [staticIoredisRequire, pgQueryBesideBundle],
   legalComments: 'none',
   minify: true,
   logLevel: 'warning',
@@ -71,11 +94,15 @@ export const lambdaOptions = {
   outfile: LAMBDA_BUNDLE,
 };
 
-/** The WebAssembly files the syntax layer loads (src/engine/syntax/grammars.ts names the same ones). */
+/**
+ * The WebAssembly files the syntax layer loads (src/engine/syntax/grammars.ts names the same ones), and
+ * PostgreSQL's parser for the migrations rule.
+ */
 export const WASM_FILES = [
   ['web-tree-sitter', 'web-tree-sitter.wasm'],
   ...['typescript', 'tsx', 'javascript', 'python', 'ruby', 'go', 'java', 'php'].map((g) => ['@vscode/tree-sitter-wasm', `wasm/tree-sitter-${g}.wasm`]),
   ['@tree-sitter-grammars/tree-sitter-kotlin', 'tree-sitter-kotlin.wasm'],
+  ['libpg-query', 'wasm/libpg-query.wasm'],
 ];
 
 /** Copies the WebAssembly files into `grammars/` beside a bundle; a missing optional grammar is skipped. */

@@ -6,6 +6,7 @@ import { appendFile, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { makeChange, type Change } from '../engine/change.js';
 import { parseGitDiff } from '../engine/diff.js';
+import { gatherMigrationFacts } from '../engine/rules/migrations/index.js';
 import { evaluate } from '../engine/evaluate.js';
 import { conclude } from '../engine/conclusion.js';
 import type { Report } from '../engine/report.js';
@@ -173,7 +174,8 @@ export async function gatherAndJudge(io: CliIO, options: CheckOptions): Promise<
     commits: commits.map(({ sha, parents, message, author }) => ({ sha, parents, message, author })),
   });
 
-  let report = evaluate(change, loaded.config);
+  const facts = await gatherMigrationFacts(change, loaded.config, (path) => readFileAt(git, range.head.sha, path));
+  let report = evaluate(change, loaded.config, facts);
   const configErrors = await configChangeFindings(git, change);
   if (configErrors.length > 0) {
     const findings = [...report.findings, ...configErrorFindings(configErrors)];

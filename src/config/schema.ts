@@ -147,6 +147,46 @@ const reviewSchema = z
   })
   .describe('review: unreviewed merges.');
 
+/**
+ * Where each framework keeps its migrations. Rollbacks (`down` files, Flyway undo scripts) are left out:
+ * a deploy never runs them.
+ */
+export const DEFAULT_MIGRATION_PATHS = {
+  rails: ['**/db/*migrate/**/*.rb'],
+  django: ['**/migrations/[0-9]*.py'],
+  alembic: ['**/alembic/versions/**/*.py', '**/migrations/versions/**/*.py'],
+  js: ['**/{migrations,migration,db/migrate}/**/*.{js,ts,mjs,cjs,mts,cts}'],
+  sql: [
+    '**/{migrations,migration,migrate,db/migrate,db/migration,db/migrations,changelog,changelogs}/**/*.sql',
+    '!**/{down,undo}.sql',
+    '!**/*{.,_}{down,undo}.sql',
+    '!**/U[0-9]*__*.sql',
+  ],
+};
+
+const migrationPaths = (framework: keyof typeof DEFAULT_MIGRATION_PATHS, what: string) =>
+  globs.default(DEFAULT_MIGRATION_PATHS[framework]).describe(`Globs of ${what}; a glob starting with ! leaves paths out.`);
+
+const migrationsSchema = z
+  .strictObject({
+    level: level.default('warning'),
+    database: z
+      .enum(['postgres', 'mysql'])
+      .default('postgres')
+      .describe('The database the migrations run on: which operations lock or rewrite a table depends on it.'),
+    paths: z
+      .strictObject({
+        rails: migrationPaths('rails', 'Rails (Active Record) migrations'),
+        django: migrationPaths('django', 'Django migrations'),
+        alembic: migrationPaths('alembic', 'Alembic migrations'),
+        js: migrationPaths('js', 'JavaScript and TypeScript migrations (Knex, Sequelize, TypeORM, db-migrate)'),
+        sql: migrationPaths('sql', 'plain SQL migrations (golang-migrate, goose, Flyway, Liquibase SQL, Prisma, dbmate)'),
+      })
+      .prefault({})
+      .describe('Where migrations are, per framework; each list replaces that framework\'s defaults.'),
+  })
+  .describe('migrations: schema changes that break a running deployment.');
+
 const labelName = z.string().min(1).max(50);
 const overridesSchema = z
   .strictObject({
@@ -154,6 +194,7 @@ const overridesSchema = z
     tests: labelName.default('no-tests-needed'),
     risky: labelName.default('no-flag-needed'),
     review: labelName.optional(),
+    migrations: labelName.default('safe-migration'),
   })
   .describe('A pull-request label that waives one rule for that pull request.');
 
@@ -168,6 +209,7 @@ export const configSchema = z
     tests: testsSchema.prefault({}),
     risky: riskySchema.prefault({}),
     review: reviewSchema.prefault({}),
+    migrations: migrationsSchema.prefault({}),
     overrides: overridesSchema.prefault({}),
   })
   .describe('monoenv configuration (.github/monoenv.yml)');

@@ -10,13 +10,20 @@ import { judgeSize } from './rules/size.js';
 import { judgeTests } from './rules/tests.js';
 import { judgeRisky } from './rules/risky.js';
 import { judgeReview } from './rules/review.js';
+import { judgeMigrations, type MigrationFacts } from './rules/migrations/index.js';
 import { readKind } from './kind.js';
 import { conclude, titleOf } from './conclusion.js';
 
-export function evaluate(change: Change, config: MonoenvConfig): Report {
+/** Facts beyond the change that some rules need, gathered by the adapter when those rules ask (see `migrationNeeds`). */
+export type EvaluationFacts = MigrationFacts;
+
+export function evaluate(change: Change, config: MonoenvConfig, facts: EvaluationFacts = {}): Report {
   const ctx: RuleContext = { change, config, kind: readKind(change) };
   const size = judgeSize(ctx);
   const outcomes: RuleOutcome[] = [size.outcome, judgeTests(ctx), judgeRisky(ctx), judgeReview(ctx)];
+  // The migrations rule has a row only when the change touches a migration.
+  const migrations = judgeMigrations(ctx, facts);
+  if (migrations !== undefined) outcomes.push(migrations);
 
   const overrides = overridesApplied(change, config);
   const waived = new Map(overrides.map((o) => [o.rule, o.label]));

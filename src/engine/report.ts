@@ -1,7 +1,7 @@
 /** The Report: what the engine concludes about a change, rendered by every adapter. */
 
 export type Level = 'notice' | 'warning' | 'error';
-export type RuleName = 'size' | 'tests' | 'risky' | 'review';
+export type RuleName = 'size' | 'tests' | 'risky' | 'review' | 'migrations';
 
 export interface Finding {
   rule: RuleName | 'config';

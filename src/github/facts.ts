@@ -224,7 +224,11 @@ export interface FactNeeds {
 export function factNeeds(config: MonoenvConfig, labels: readonly string[], purpose: 'evaluate' | 'merge-audit'): FactNeeds {
   if (purpose === 'merge-audit') return { files: false, gitattributes: false, reviews: config.review.level !== 'off' };
   const size = ruleActive(config, 'size', labels);
-  const files = size || ruleActive(config, 'tests', labels) || (ruleActive(config, 'risky', labels) && config.risky.paths.length > 0);
+  const files =
+    size ||
+    ruleActive(config, 'tests', labels) ||
+    (ruleActive(config, 'risky', labels) && config.risky.paths.length > 0) ||
+    ruleActive(config, 'migrations', labels);
   return {
     files,
     gitattributes: size,

@@ -3,6 +3,7 @@
  * pull_request, pull_request_review and re-run handlers.
  */
 import { evaluate } from '../engine/evaluate.js';
+import { gatherMigrationFacts } from '../engine/rules/migrations/index.js';
 import { conclude } from '../engine/conclusion.js';
 import type { Report } from '../engine/report.js';
 import { configErrorFindings, formatConfigError } from '../config/load.js';
@@ -46,7 +47,9 @@ async function outputFor(scope: EventScope, pr: PullRequestPayload): Promise<Che
   const config = loaded.config;
   const needs = factNeeds(config, labels, 'evaluate');
   const change = await buildChange(scope.data, pr, config, needs);
-  let report = evaluate(change, config);
+  // Edited migrations are read whole at the head commit, one call each; a change touching none costs nothing.
+  const facts = await gatherMigrationFacts(change, config, (path) => scope.data.fileAt(path, pr.head.sha));
+  let report = evaluate(change, config, facts);
   if (editsConfig(change.files)) {
     // The PR's version is checked too (read at its head commit only now), but never judges this PR.
     const errors = await validateProposedConfig(scope.data, pr.head.sha);
