@@ -1,9 +1,10 @@
 /**
  * `npm run judge`: runs the judgement suite (test/fixtures/judge/*.yml) and prints precision and recall of
- * the tests rule and the risky rule, then every case that went wrong.
+ * the tests, risky and migrations rules, then every case that went wrong.
  */
-import { describeFailure, loadCases, runCase, score } from '../test/judge/suite.js';
+import { describeFailure, loadCases, prepareJudge, runCase, score } from '../test/judge/suite.js';
 
+await prepareJudge();
 const cases = loadCases();
 const started = performance.now();
 const results = cases.flatMap(runCase);

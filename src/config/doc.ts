@@ -69,6 +69,14 @@ export const KEY_EXAMPLES: Readonly<Record<string, unknown>> = {
   'overrides.tests': 'tests-not-applicable',
   'overrides.risky': 'flag-not-needed',
   'overrides.review': 'emergency-fix',
+  'migrations.level': 'error',
+  'migrations.database': 'mysql',
+  'migrations.paths.rails': ['db/migrate/**/*.rb', 'db/post_migrate/**/*.rb'],
+  'migrations.paths.django': ['apps/*/migrations/[0-9]*.py'],
+  'migrations.paths.alembic': ['db/versions/*.py'],
+  'migrations.paths.js': ['src/database/migrations/*.ts'],
+  'migrations.paths.sql': ['db/changes/**/*.sql', '!db/changes/**/*.rollback.sql'],
+  'overrides.migrations': 'migration-reviewed',
 };
 
 /** Where the schema says less than a reader needs; shown after the schema's own description. */
@@ -92,6 +100,10 @@ const KEY_NOTES: Readonly<Record<string, string>> = {
   'overrides.review':
     'The label that waives the review rule for one pull request. There is none by default: an unreviewed merge is ' +
     'always recorded unless you choose a label.',
+  'overrides.migrations':
+    'The label that waives the migrations rule for one pull request, once a reviewer knows the migration is safe there ' +
+    '(a small table, a maintenance window).',
+  'migrations.paths.sql': 'Rollbacks (`down` files, Flyway `U…__` undo scripts) are left out: a deploy never runs them.',
 };
 
 function typeOf(node: JsonSchemaNode): string {

@@ -155,9 +155,9 @@ export const DEFAULT_MIGRATION_PATHS = {
   rails: ['**/db/*migrate/**/*.rb'],
   django: ['**/migrations/[0-9]*.py'],
   alembic: ['**/alembic/versions/**/*.py', '**/migrations/versions/**/*.py'],
-  js: ['**/{migrations,migration,db/migrate}/**/*.{js,ts,mjs,cjs,mts,cts}'],
+  js: ['**/{*migrations,migration,db/migrate}/**/*.{js,ts,mjs,cjs,mts,cts}'],
   sql: [
-    '**/{migrations,migration,migrate,db/migrate,db/migration,db/migrations,changelog,changelogs}/**/*.sql',
+    '**/{*migrations,migration,migrate,db/migration,changelog,changelogs}/**/*.sql',
     '!**/{down,undo}.sql',
     '!**/*{.,_}{down,undo}.sql',
     '!**/U[0-9]*__*.sql',

@@ -53,10 +53,18 @@ review:
   label: unreviewed-merge
   # exempt_authors: ["dependabot[bot]", "renovate[bot]", "github-actions[bot]"]
 
+# Schema changes that break a running deployment (drops, renames, locking index builds, …).
+migrations:
+  level: warning
+  database: postgres    # postgres | mysql: which operations lock or rewrite a table
+  # Lists replace the built-in globs, which cover Rails, Django, Alembic, Knex/Sequelize/TypeORM and SQL files.
+  # paths: { sql: ["db/changes/**/*.sql"], rails: ["db/migrate/**/*.rb"] }
+
 # A pull-request label that waives one rule for that pull request (recorded in the check summary).
 overrides:
   size: large-change-ok
   tests: no-tests-needed
   risky: no-flag-needed
+  migrations: safe-migration
   # review: emergency-merge
 `;

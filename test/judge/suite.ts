@@ -11,9 +11,13 @@ import { evaluate } from '../../src/engine/evaluate.js';
 import { configSchema } from '../../src/config/schema.js';
 import type { Finding, Level } from '../../src/engine/report.js';
 import { changeFromFiles, type FileSet } from './change-from-files.js';
+import { EXPAND_CONTRACT_TITLE, loadPostgresParser, type PostgresParser } from '../../src/engine/rules/migrations/index.js';
+import { HAZARDS, type HazardKind } from '../../src/engine/rules/migrations/hazards.js';
+import type { Syntax } from '../../src/engine/syntax/index.js';
+import { loadSyntax } from '../../src/engine/syntax/load.js';
 
-export type ScoredRule = 'tests' | 'risky';
-export const SCORED_RULES: readonly ScoredRule[] = ['tests', 'risky'];
+export type ScoredRule = 'tests' | 'risky' | 'migrations';
+export const SCORED_RULES: readonly ScoredRule[] = ['tests', 'risky', 'migrations'];
 
 export interface ExpectedFinding {
   path?: string;
@@ -21,6 +25,15 @@ export interface ExpectedFinding {
   line?: number;
   level?: Level;
   title?: string;
+  /** A migration hazard (hazards.ts), or `expand-contract`: the finding's title must be that hazard's. */
+  hazard?: HazardKind | 'expand-contract';
+}
+
+/** Where a labelled case was taken from, for cases trimmed from public projects. */
+export interface CaseSource {
+  repo: string;
+  commit: string;
+  path: string;
 }
 
 export interface JudgeCase {
@@ -35,6 +48,9 @@ export interface JudgeCase {
   head: FileSet;
   renames?: Record<string, string>;
   expect: Partial<Record<ScoredRule, ExpectedFinding[]>>;
+  source?: CaseSource;
+  /** The case is judged wrongly today, for this reason: it is kept as an expected failure. */
+  known?: string;
 }
 
 export const FIXTURES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'judge');
@@ -60,6 +76,8 @@ export function loadCases(dir = FIXTURES_DIR): JudgeCase[] {
         head: (raw.head as FileSet) ?? {},
         renames: raw.renames as Record<string, string> | undefined,
         expect,
+        ...(raw.source ? { source: raw.source as CaseSource } : {}),
+        ...(raw.known ? { known: String(raw.known) } : {}),
       });
     }
   }
@@ -79,17 +97,29 @@ const covers = (finding: Finding, expected: ExpectedFinding): boolean =>
   (expected.line === undefined ||
     (finding.startLine !== undefined && finding.startLine <= expected.line && expected.line <= (finding.endLine ?? finding.startLine))) &&
   (expected.level === undefined || finding.level === expected.level) &&
-  (expected.title === undefined || finding.title === expected.title);
+  (expected.title === undefined || finding.title === expected.title) &&
+  (expected.hazard === undefined || finding.title === (expected.hazard === 'expand-contract' ? EXPAND_CONTRACT_TITLE : HAZARDS[expected.hazard].title));
+
+let postgres: PostgresParser | undefined;
+let syntax: Syntax | undefined;
+
+/** Loads what the judgement needs beyond the files: PostgreSQL's parser and the grammars of migrations. */
+export async function prepareJudge(): Promise<void> {
+  postgres ??= await loadPostgresParser();
+  syntax ??= await loadSyntax(['ruby', 'python', 'typescript', 'javascript', 'tsx']);
+}
 
 export function runCase(judgeCase: JudgeCase): CaseResult[] {
   const config = configSchema.parse(judgeCase.config);
   const change = changeFromFiles(judgeCase);
-  const report = evaluate(change, config);
+  // The head files stand for what an adapter reads at the head commit.
+  const report = evaluate(change, config, { ...(postgres ? { postgres } : {}), ...(syntax ? { syntax } : {}), texts: new Map(Object.entries(judgeCase.head)) });
   const results: CaseResult[] = [];
   for (const rule of SCORED_RULES) {
     const expected = judgeCase.expect[rule];
     if (expected === undefined) continue;
-    const actual = report.findings.filter((f) => f.rule === rule);
+    // A notice says what was not judged; it is neither a finding nor a false alarm.
+    const actual = report.findings.filter((f) => f.rule === rule && (rule !== 'migrations' || f.level !== 'notice'));
     const used = new Set<Finding>();
     const missed: ExpectedFinding[] = [];
     let truePositives = 0;

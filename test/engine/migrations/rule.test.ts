@@ -65,7 +65,7 @@ describe('migrations rule', () => {
 
   it('has no row, needs no fact and costs nothing when no migration is touched', () => {
     const { change, report, config } = judge({ base: { 'src/profile.ts': PROFILE_BEFORE }, head: { 'src/profile.ts': PROFILE_AFTER } });
-    expect(migrationNeeds(change, config)).toEqual({ postgres: false, texts: [] });
+    expect(migrationNeeds(change, config)).toEqual({ postgres: false, texts: [], grammars: [] });
     expect(report.rules.map((r) => r.rule)).not.toContain('migrations');
   });
 
@@ -77,7 +77,7 @@ describe('migrations rule', () => {
       head: { 'db/migrations/001_audit.up.sql': after, 'db/migrations/002_more.up.sql': 'ALTER TABLE audit DROP COLUMN id;\n' },
     };
     const { change, report, config } = judge(spec);
-    expect(migrationNeeds(change, config)).toEqual({ postgres: true, texts: ['db/migrations/001_audit.up.sql'] });
+    expect(migrationNeeds(change, config)).toEqual({ postgres: true, texts: ['db/migrations/001_audit.up.sql'], grammars: [] });
     expect(report.findings.filter((f) => f.rule === 'migrations').map((f) => [f.path, f.startLine, f.title])).toEqual([
       ['db/migrations/001_audit.up.sql', 3, 'NOT NULL column added without a default'],
       ['db/migrations/002_more.up.sql', 1, 'Column dropped while code may still use it'],

@@ -14,6 +14,12 @@ import { fixFor, HAZARDS, REMOVES_NAME, type MigrationAnalysis, type MigrationOp
 import { migrationCandidates, migrationFiles, wholeInPatch, type MigrationFile } from './files.js';
 import { analyseSql, emptyState } from './sql.js';
 import { droppedUses, type DroppedUse } from './references.js';
+import { CallReader, type Language } from './calls.js';
+import { railsOps, type HostResult } from './rails.js';
+import { alembicOps, djangoOps, type PreviousField } from './python.js';
+import { javascriptOps } from './javascript.js';
+import { grammarOf, type Grammar, type Syntax } from '../../syntax/index.js';
+import { loadSyntax } from '../../syntax/load.js';
 import { loadPostgresParser as loadPostgresParserImpl, type PostgresParser } from './sql-parser.js';
 
 export { loadPostgresParser, type PostgresParser } from './sql-parser.js';
@@ -24,6 +30,8 @@ export interface MigrationFacts {
   postgres?: PostgresParser;
   /** Head texts of edited migration files, by path. */
   texts?: ReadonlyMap<string, string>;
+  /** Syntax trees for migrations written in Ruby, Python, JavaScript or TypeScript. */
+  syntax?: Syntax;
 }
 
 export interface MigrationNeeds {
@@ -31,9 +39,11 @@ export interface MigrationNeeds {
   postgres: boolean;
   /** Read these files at the head commit (edited migrations, whose patch holds only part of the text). */
   texts: string[];
+  /** Grammars of the migrations' host languages. */
+  grammars: Grammar[];
 }
 
-const NOTHING: MigrationNeeds = { postgres: false, texts: [] };
+const NOTHING: MigrationNeeds = { postgres: false, texts: [], grammars: [] };
 
 /** At most this many edited migrations are read whole; beyond it, their hunks are judged. */
 export const MAX_TEXTS = 20;
@@ -43,11 +53,60 @@ export function migrationNeeds(change: Change, config: MonoenvConfig): Migration
   if (config.migrations.level === 'off') return NOTHING;
   const candidates = migrationCandidates(change, config);
   if (candidates.length === 0) return NOTHING;
-  return { postgres: true, texts: candidates.filter((f) => !wholeInPatch(f)).map((f) => f.path).slice(0, MAX_TEXTS) };
+  const grammars = [...new Set(candidates.map((f) => grammarOf(f.path)).filter((g): g is Grammar => g !== undefined))];
+  return { postgres: true, texts: candidates.filter((f) => !wholeInPatch(f)).map((f) => f.path).slice(0, MAX_TEXTS), grammars };
 }
 
-function analyse(file: MigrationFile, facts: MigrationFacts, config: MonoenvConfig): MigrationAnalysis | undefined {
-  if (file.framework !== 'sql') return undefined;
+const LANGUAGE: Partial<Record<Grammar, Language>> = { ruby: 'ruby', python: 'python', javascript: 'js', typescript: 'js', tsx: 'js' };
+
+/** The previous definition of a Django model field, from the lines the change deletes in its model files. */
+function previousFieldIn(change: Change): PreviousField {
+  return (_model, name) => {
+    const definition = new RegExp(`^\\s*${name}\\s*=\\s*(?:\\w+\\.)*(\\w+\\(.*)$`);
+    for (const file of change.files) {
+      if (!file.path.endsWith('.py') || /\/migrations\//.test(file.path)) continue;
+      for (const hunk of file.hunks) {
+        for (const line of hunk.lines) {
+          const match = line.type === 'del' ? definition.exec(line.content) : null;
+          if (match) return match[1];
+        }
+      }
+    }
+    return undefined;
+  };
+}
+
+function hostAnalysis(file: MigrationFile, facts: MigrationFacts, config: MonoenvConfig, change: Change): MigrationAnalysis {
+  const grammar = grammarOf(file.path);
+  const language = grammar ? LANGUAGE[grammar] : undefined;
+  const tree = grammar && facts.syntax?.has(grammar) ? facts.syntax.parse(grammar, file.text) : undefined;
+  if (!language || !tree) {
+    const why = grammar && facts.syntax?.unavailable.get(grammar);
+    return { framework: file.framework, ops: [], notes: [{ line: 1, message: `not judged: the ${grammar ?? 'language'} grammar could not be loaded${why ? ` (${why})` : ''}` }] };
+  }
+  const reader = new CallReader(tree, language);
+  const { database } = config.migrations;
+  let host: HostResult & { notes?: MigrationAnalysis['notes'] };
+  if (file.framework === 'rails') host = railsOps(reader, database);
+  else if (file.framework === 'django') host = djangoOps(reader, database, previousFieldIn(change));
+  else if (file.framework === 'alembic') host = alembicOps(reader, database);
+  else host = javascriptOps(reader, database);
+  const ops = [...host.ops];
+  const notes = [...(host.notes ?? [])];
+  if (host.sql.length > 0 && facts.postgres) {
+    const state = emptyState();
+    for (const table of host.created) state.createdTables.add(table);
+    for (const piece of host.sql) {
+      const result = analyseSql(piece.text, { parser: facts.postgres, database, state, firstLine: reader.lineOf(piece.start) });
+      ops.push(...result.ops);
+      notes.push(...result.notes);
+    }
+  }
+  return { framework: file.framework, ops: ops.sort((a, b) => a.line - b.line), notes };
+}
+
+function analyse(file: MigrationFile, facts: MigrationFacts, config: MonoenvConfig, change: Change): MigrationAnalysis | undefined {
+  if (file.framework !== 'sql') return hostAnalysis(file, facts, config, change);
   if (facts.postgres === undefined) return { framework: 'sql', ops: [], notes: [{ line: 1, message: 'not judged: the SQL parser could not be loaded' }] };
   const fresh = (line: number) => file.changedLines === undefined || file.changedLines.has(line);
   const result = analyseSql(file.text, { parser: facts.postgres, database: config.migrations.database, state: emptyState(), fresh });
@@ -61,6 +120,8 @@ function removedNames(op: MigrationOp): string[] {
   // Tables are plural where the model using them is singular (`users` for User).
   return op.table.endsWith('s') ? [op.table, op.table.slice(0, -1)] : [op.table];
 }
+
+export const EXPAND_CONTRACT_TITLE = 'Dropped in the same deploy that stops using it';
 
 const where = (use: DroppedUse): string => `${use.path}:${use.line}`;
 
@@ -77,7 +138,7 @@ function findingOf(op: MigrationOp, file: MigrationFile, change: Change, ctx: Ru
       const shown = uses.slice(0, 3).map(where).join(', ') + (uses.length > 3 ? ` and ${uses.length - 3} more` : '');
       return {
         ...base,
-        title: 'Dropped in the same deploy that stops using it',
+        title: EXPAND_CONTRACT_TITLE,
         message: `\`${subject}\` is ${op.hazard.startsWith('rename') ? 'renamed' : 'dropped'} by this migration, and this pull request also removes the code that uses it (${shown}). Both ship in one deploy, so the old code, still running while the new one rolls out, queries a name that is gone.`,
         suggestion: `Expand and contract: ship the code change first, and ${op.hazard.startsWith('rename') ? 'rename' : 'drop'} in a later pull request once no running code uses it. ${fixFor(op.hazard, file.framework)}.`,
       };
@@ -99,7 +160,7 @@ export function judgeMigrations(ctx: RuleContext, facts: MigrationFacts = {}): R
   if (files.length === 0) return undefined;
   const findings: Finding[] = [];
   for (const file of files) {
-    const analysis = analyse(file, facts, config);
+    const analysis = analyse(file, facts, config, change);
     if (analysis === undefined) continue;
     const touched = (line: number) => file.changedLines === undefined || file.changedLines.has(line);
     for (const op of analysis.ops) if (touched(op.line)) findings.push(findingOf(op, file, change, ctx));
@@ -141,12 +202,13 @@ export async function gatherMigrationFacts(
 ): Promise<MigrationFacts> {
   const needs = migrationNeeds(change, config);
   if (!needs.postgres && needs.texts.length === 0) return {};
-  const [postgres, texts] = await Promise.all([
+  const [postgres, texts, syntax] = await Promise.all([
     needs.postgres ? loadParserOrNothing() : Promise.resolve(undefined),
     Promise.all(needs.texts.map(async (path) => [path, await readAtHead(path)] as const)),
+    needs.grammars.length > 0 ? loadSyntax(needs.grammars) : Promise.resolve(undefined),
   ]);
   const found = texts.filter((entry): entry is readonly [string, string] => typeof entry[1] === 'string');
-  return { ...(postgres ? { postgres } : {}), ...(found.length > 0 ? { texts: new Map(found) } : {}) };
+  return { ...(postgres ? { postgres } : {}), ...(found.length > 0 ? { texts: new Map(found) } : {}), ...(syntax ? { syntax } : {}) };
 }
 
 /** A parser that cannot load leaves SQL unjudged, with a notice on each file; the evaluation goes on. */
