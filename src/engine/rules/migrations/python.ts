@@ -202,7 +202,9 @@ export function alembicOps(reader: CallReader, database: Database): HostResult {
           const colBase = { ...base, ...(name ? { column: name } : {}) };
           const required = columnCall.kwargs.get('nullable')?.bool === false || columnCall.kwargs.get('primary_key')?.bool === true;
           if (required && !columnCall.kwargs.has('server_default')) ops.push({ ...colBase, hazard: 'add-required-column' });
-          if (columnCall.args.some((a) => a.call?.name === 'ForeignKey') && postgres) ops.push({ ...colBase, hazard: 'foreign-key-validated' });
+          if (columnCall.args.some((a) => a.call?.name === 'ForeignKey')) ops.push({ ...colBase, hazard: 'foreign-key-validated' });
+          // sa.Column(…, index=True) makes Alembic emit a plain CREATE INDEX.
+          if (postgres && (columnCall.kwargs.get('index')?.bool === true || columnCall.kwargs.get('unique')?.bool === true)) ops.push({ ...colBase, hazard: 'index-not-concurrent' });
           break;
         }
         case 'create_foreign_key':
