@@ -158,6 +158,8 @@ export interface CommandFlags {
   weeks?: string;
   config?: string;
   environment?: string;
+  org?: string;
+  repos?: string;
 }
 
 /** Runs the command; returns the exit code (0, or 2 on bad input with a one-line reason on stderr). */
@@ -170,6 +172,19 @@ export interface ReportIO {
 
 export async function runReportCommand(flags: CommandFlags, io: ReportIO): Promise<number> {
   const now = new Date();
+  if (flags.org) {
+    let since: Date;
+    let until: Date;
+    try {
+      since = parseSince(flags.since, now);
+      until = flags.until ? parseSince(flags.until, now) : now;
+    } catch (error) {
+      io.stderr.write(`monoenv report: ${(error as Error).message}\n`);
+      return 2;
+    }
+    const { runOrgReport } = await import('./org/command.js');
+    return runOrgReport({ ...flags, org: flags.org }, { since, until, now }, io);
+  }
   const bar = progressBar(io.stderr);
   try {
     const proposed = flags.config ? await readProposedConfig(flags.config, io.cwd) : undefined;

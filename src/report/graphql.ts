@@ -35,7 +35,20 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Sends one query. A 502/503/504 (GitHub's answer to a query that took too long) is retried twice after a
  * pause; anything else that is not data becomes a GitHubError.
  */
-export async function graphqlRequest<T>(endpoint: GraphqlEndpoint, query: string, variables: Record<string, unknown>, spend?: Spend): Promise<T> {
+export interface GraphqlError {
+  message: string;
+  type?: string;
+  path?: (string | number)[];
+}
+
+export async function graphqlRequest<T>(
+  endpoint: GraphqlEndpoint,
+  query: string,
+  variables: Record<string, unknown>,
+  spend?: Spend,
+  /** Errors that leave the rest of the answer usable (e.g. one alias NOT_FOUND in a batch). */
+  tolerate?: (error: GraphqlError) => boolean,
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     if (spend) spend.requests++;
     const response = await (endpoint.fetch ?? fetch)(graphqlUrl(endpoint.apiUrl), {
@@ -53,14 +66,15 @@ export async function graphqlRequest<T>(endpoint: GraphqlEndpoint, query: string
       await sleep(250 * 2 ** attempt);
       continue;
     }
-    let body: { data?: T & { rateLimit?: { cost?: number } }; errors?: { message: string; type?: string }[]; message?: string };
+    let body: { data?: T & { rateLimit?: { cost?: number } }; errors?: GraphqlError[]; message?: string };
     try {
       body = JSON.parse(text);
     } catch {
       throw new GitHubError(`HTTP ${response.status}: not JSON`);
     }
     if (!response.ok) throw new GitHubError(`HTTP ${response.status}: ${body.message ?? body.errors?.[0]?.message ?? response.statusText}`);
-    if (body.errors?.length) throw new GitHubError(body.errors.map((e) => e.message).join('; '));
+    const fatal = body.errors?.filter((e) => !(tolerate?.(e) && body.data)) ?? [];
+    if (fatal.length) throw new GitHubError(fatal.map((e) => e.message).join('; '));
     if (!body.data) throw new GitHubError('GitHub answered without data');
     if (spend) spend.points += body.data.rateLimit?.cost ?? 0;
     return body.data;

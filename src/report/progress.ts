@@ -13,7 +13,7 @@ export interface ProgressStream {
   columns?: number;
 }
 
-export function progressBar(stream: ProgressStream = process.stderr, label = 'Reading history'): Progress {
+export function progressBar(stream: ProgressStream = process.stderr, label = 'Reading history', unit = 'commits'): Progress {
   if (!stream.isTTY) return { update: () => {}, done: () => {} };
   let last = 0;
   let drawn = false;
@@ -25,7 +25,7 @@ export function progressBar(stream: ProgressStream = process.stderr, label = 'Re
       const width = Math.max(10, Math.min(40, (stream.columns ?? 80) - label.length - 30));
       const ratio = total === 0 ? 1 : Math.min(1, done / total);
       const filled = Math.round(ratio * width);
-      stream.write(`\r${label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} commits`);
+      stream.write(`\r${label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} ${unit}`);
       drawn = true;
     },
     done() {

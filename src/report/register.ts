@@ -31,6 +31,8 @@ export function registerReportCommand(
     .addOption(new Option('--format <format>', 'output on stdout').choices(['text', 'json']).default('text'))
     .option('--html <file>', 'also write a self-contained HTML page with charts')
     .option('--weeks <n>', 'weeks shown in the text table (default: all)')
+    .option('--org <login>', 'every repository of an organisation on one page, from the GitHub API (GITHUB_TOKEN)')
+    .option('--repos <names>', 'with --org: only these repositories, comma-separated')
     .option('--config <file>', 'judge history with this proposed configuration beside the one in force (what-if)')
     .option('--environment <names>', 'deployment environments that are production, comma-separated (DORA keys; default: production)')
     .option('--cache-dir <dir>', 'where GitHub answers are cached (default: .git/monoenv)')
