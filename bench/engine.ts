@@ -21,7 +21,7 @@ import { evaluate } from '../src/engine/evaluate.js';
 import { makeChange, type ChangedFile, type Hunk } from '../src/engine/change.js';
 import { judgeSize } from '../src/engine/rules/size.js';
 import { judgeTests } from '../src/engine/rules/tests.js';
-import { judgeRisky } from '../src/engine/rules/risky.js';
+import { judgeRisky } from '../src/engine/rules/risky/index.js';
 import { readKind } from '../src/engine/kind.js';
 import { CASES, syntheticPullRequest, type Case } from './engine-generate.js';
 

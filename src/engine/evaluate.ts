@@ -8,7 +8,7 @@ import type { MonoenvConfig } from '../config/schema.js';
 import type { RuleContext, RuleOutcome } from './rules/rule.js';
 import { judgeSize } from './rules/size.js';
 import { judgeTests } from './rules/tests.js';
-import { judgeRisky } from './rules/risky.js';
+import { judgeRisky } from './rules/risky/index.js';
 import { judgeReview } from './rules/review.js';
 import { judgeMigrations, type MigrationFacts } from './rules/migrations/index.js';
 import { readKind } from './kind.js';

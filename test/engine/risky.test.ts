@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { judgeRisky } from '../../src/engine/rules/risky.js';
+import { judgeRisky } from '../../src/engine/rules/risky/index.js';
 import { readKind } from '../../src/engine/kind.js';
 import { configSchema, type MonoenvConfigInput } from '../../src/config/schema.js';
 import type { Change } from '../../src/engine/change.js';

@@ -1,0 +1,262 @@
+/**
+ * risky: code under `risky.paths` must change behaviour only behind a feature flag.
+ *
+ * Per risky file, every added or deleted line that changes behaviour (not blank, comment, import, type-only
+ * or a lone closing bracket) is judged: it is guarded when a flag check is found at the configured evidence
+ * level (hunk / file / pr), when the PR body declares a flag and `accept_declared` is on, or when it belongs
+ * to a function, class or component the PR adds whose every added reference sits in flag-guarded code.
+ * A deleted flag check whose key is not checked again fires as "flag removed".
+ */
+import type { RuleContext, RuleOutcome } from '../rule.js';
+import type { ChangedFile } from '../../change.js';
+import type { Finding, Level } from '../../report.js';
+import type { MonoenvConfig } from '../../../config/schema.js';
+import { firstMatchingGlob, pathMatcher, type PathMatcher } from '../../glob.js';
+import { FlagMatcher } from '../../flags.js';
+import { isTestPath } from '../tests.js';
+import { FileView, escapeRegExp } from './view.js';
+import { followGuards } from './follow.js';
+import { EXAMPLE_CHECK, foundElsewhere, missingEvidence, ranges, summarize } from './messages.js';
+
+/** Test files (the tests rule's own definition): their flag calls are test setup, and they change no production behaviour. */
+function testPathMatcher(config: MonoenvConfig): PathMatcher {
+  return (path) => isTestPath(path, config);
+}
+
+const DECLARATION = /^\s*Feature[- ]Flag\s*:\s*`?([^\s`]+)`?/gim;
+
+
+/** Risky findings and the summary row. */
+export function judgeRisky(ctx: RuleContext): RuleOutcome {
+  const { change, config, kind } = ctx;
+  const risky = config.risky;
+  const kindText = `${kind.kind} (from ${kind.source})`;
+  if (risky.level === 'off') return { findings: [], summary: { rule: 'risky', status: 'off', summary: 'off' } };
+  if (risky.paths.length === 0) {
+    return { findings: [], summary: { rule: 'risky', status: 'pass', summary: `no risky paths configured (risky.paths) · read as ${kindText}` } };
+  }
+
+  const isRisky = pathMatcher(risky.paths);
+  const isTest = testPathMatcher(config);
+  const matcher = new FlagMatcher({ flagCalls: risky.flag_calls, flagPatterns: risky.flag_patterns });
+  const views = new Map<ChangedFile, FileView>();
+  const viewOf = (file: ChangedFile): FileView => {
+    let view = views.get(file);
+    if (!view) views.set(file, (view = new FileView(file, matcher)));
+    return view;
+  };
+  // Files whose lines can matter as evidence or references: present in the head, not tests, with a patch.
+  const productionFiles = change.files.filter((f) => f.status !== 'removed' && !f.binary && !f.patchMissing && !isTest(f.path));
+
+  const findings: Finding[] = [];
+  const riskyViews: FileView[] = [];
+  let riskyFilesChanged = 0;
+  for (const file of change.files) {
+    if (file.binary || file.status === 'removed' || !isRisky(file.path) || isTest(file.path)) continue;
+    if ((file.status === 'renamed' || file.status === 'copied') && file.additions === 0 && file.deletions === 0) continue;
+    riskyFilesChanged++;
+    if (file.patchMissing) {
+      findings.push({
+        rule: 'risky',
+        level: 'notice',
+        title: 'risky change not inspected',
+        message: `\`${file.path}\` is under the risky path \`${firstMatchingGlob(risky.paths, file.path)}\`, but its diff is too large for GitHub to show, so monoenv could not tell whether it is behind a flag. Review it by hand.`,
+        path: file.path,
+      });
+      continue;
+    }
+    riskyViews.push(viewOf(file));
+  }
+
+  // Evidence anywhere in the change, computed only when asked for.
+  let prEvidenceCache: { view: FileView; row: number } | null | undefined;
+  const prEvidence = (): { view: FileView; row: number } | null => {
+    if (prEvidenceCache === undefined) {
+      prEvidenceCache = null;
+      for (const file of productionFiles) {
+        const first = viewOf(file).firstCheck();
+        if (first) {
+          prEvidenceCache = { view: viewOf(file), row: first.row };
+          break;
+        }
+      }
+    }
+    return prEvidenceCache;
+  };
+  /**
+   * The keys (of the given ones) still named on a line the change adds, in any production file: such a
+   * flag is checked again (moved or rewritten), not removed. One alternation over each file's added text.
+   */
+  const stillNamed = (keys: Set<string>): Set<string> => {
+    const named = new Set<string>();
+    if (keys.size === 0) return named;
+    const re = new RegExp(`(?<![\\w$-])(${[...keys].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|')})(?![\\w$-])`, 'g');
+    for (const file of productionFiles) {
+      const added: string[] = [];
+      for (const hunk of file.hunks) for (const line of hunk.lines) if (line.type === 'add') added.push(line.content);
+      const text = added.join('\n');
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m !== null; m = re.exec(text)) named.add(m[1]);
+      if (named.size === keys.size) break;
+    }
+    return named;
+  };
+
+  const declared = [...change.body.matchAll(DECLARATION)].map((m) => m[1]);
+  const declaredAccepted = risky.accept_declared && declared.length > 0;
+
+  const evidenceAt = (view: FileView, i: number): boolean => {
+    switch (risky.evidence) {
+      case 'hunk':
+        return view.hunkEvidence[view.hunkOf(i)];
+      case 'file':
+        return view.firstCheck() !== undefined;
+      default:
+        return prEvidence() !== null;
+    }
+  };
+
+  // 1. Lines each risky file changes that change behaviour, and removed flag checks. Rows are kept as
+  // indexes per file (a big change has hundreds of thousands; one object each would keep the GC busy).
+  const unguarded = new Map<FileView, number[]>();
+  const removalCandidates: { view: FileView; row: number; keys: string[]; call: string }[] = [];
+  for (const view of riskyViews) {
+    const kinds = view.kinds;
+    let rows: number[] | undefined;
+    for (let i = 0; i < view.rows.length; i++) {
+      const row = view.rows[i];
+      if (row.type === 'context' || kinds[i] !== 'code') continue;
+      if (row.type === 'del') {
+        const checks = view.checks[i];
+        const aliases = view.aliasNames.referencedOld[i];
+        if (checks || aliases) {
+          // The keys named, first seen first, without '*' (useFlags()).
+          const named: string[] = [];
+          if (checks) for (const c of checks) if (c.key !== '*' && !named.includes(c.key)) named.push(c.key);
+          if (aliases) for (const a of aliases) if (a !== '*' && !named.includes(a)) named.push(a);
+          if (named.length > 0) removalCandidates.push({ view, row: i, keys: named, call: checks?.[0]?.call ?? named[0] });
+          continue;
+        }
+      }
+      if (declaredAccepted || evidenceAt(view, i)) continue;
+      (rows ??= []).push(i);
+    }
+    if (rows) unguarded.set(view, rows);
+    // Definitions in files with unguarded lines are read from the line kinds next.
+    view.release(rows !== undefined);
+  }
+
+  const removedKeys = new Set<string>();
+  for (const candidate of removalCandidates) for (const key of candidate.keys) removedKeys.add(key);
+  const rechecked = stillNamed(removedKeys);
+  const removals = removalCandidates
+    .map((r) => ({ ...r, keys: r.keys.filter((key) => !rechecked.has(key)) }))
+    .filter((r) => r.keys.length > 0);
+
+  // 2. Guards follow the change: new definitions whose every added reference sits in guarded code.
+  const definitionOf = followGuards(unguarded, riskyViews, productionFiles, viewOf, isRisky, evidenceAt);
+
+  // 3. Findings.
+  const softened = risky.applies_to === 'features' && kind.kind !== 'feature';
+  const level: Level = softened ? 'notice' : (risky.level as Level);
+  const kindPrefix = softened ? `Read as a ${kind.kind} from ${kind.source}, so this is a notice. ` : '';
+  const declaredNote =
+    declared.length > 0 && !risky.accept_declared
+      ? ` The PR body declares \`Feature-Flag: ${declared.join(', ')}\`, but declarations count only with \`risky.accept_declared: true\`.`
+      : '';
+
+  // Per file and hunk: the removed flag checks. The unguarded lines of such a hunk are what the removed
+  // flag guarded, so they join its one "flag removed" finding.
+  const removalHunks = new Map<FileView, Map<number, { rows: number[]; keys: Set<string>; calls: Set<string> }>>();
+  for (const removal of removals) {
+    let perView = removalHunks.get(removal.view);
+    if (!perView) removalHunks.set(removal.view, (perView = new Map()));
+    const hunk = removal.view.hunkOf(removal.row);
+    let entry = perView.get(hunk);
+    if (!entry) perView.set(hunk, (entry = { rows: [], keys: new Set(), calls: new Set() }));
+    entry.rows.push(removal.row);
+    removal.keys.forEach((k) => entry!.keys.add(k));
+    entry.calls.add(removal.call);
+  }
+  let unflaggedCount = 0;
+  for (const [view, rows] of unguarded) {
+    const defs = definitionOf.get(view);
+    const removedIn = removalHunks.get(view);
+    const kept: number[] = [];
+    for (const row of rows) {
+      if (defs?.get(row) === null) continue;
+      const entry = removedIn?.get(view.hunkOf(row));
+      if (entry) entry.rows.push(row);
+      else kept.push(row);
+    }
+    for (const range of ranges(view, kept, defs)) {
+      unflaggedCount++;
+      const glob = firstMatchingGlob(risky.paths, view.file.path);
+      const where = range.startLine === range.endLine ? `Line ${range.startLine}` : `Lines ${range.startLine}–${range.endLine}`;
+      let message: string;
+      if (range.definition) {
+        message = `New ${range.definition.kind} \`${range.definition.name}\` ${range.definition.why}`;
+      } else if (range.deletedOnly) {
+        message = `${where}: lines deleted here change behaviour under the risky path \`${glob}\` with ${missingEvidence(risky.evidence)}.`;
+      } else {
+        message = `${where} change behaviour under the risky path \`${glob}\` with ${missingEvidence(risky.evidence)}.`;
+      }
+      message += foundElsewhere(view, risky.evidence, prEvidence);
+      findings.push({
+        rule: 'risky',
+        level,
+        title: 'risky change unflagged',
+        message: `${kindPrefix}${message}${declaredNote}`,
+        path: view.file.path,
+        startLine: range.startLine,
+        endLine: range.endLine,
+        suggestion: `Put the change behind a flag check, e.g. \`${EXAMPLE_CHECK[view.lang] ?? EXAMPLE_CHECK.js}\`, list your own helper in \`risky.flag_calls\`, or add the label \`${config.overrides.risky}\` when no flag is needed.`,
+      });
+    }
+  }
+  let removedCount = 0;
+  for (const [view, perView] of removalHunks) {
+    for (const entry of perView.values()) {
+      removedCount++;
+      const lines = entry.rows.map((r) => view.anchorLine(r));
+      const keys = [...entry.keys].map((k) => `\`${k}\``).join(', ');
+      const oldLines = entry.rows.map((r) => view.rows[r].oldLine).filter((n): n is number => n !== undefined);
+      findings.push({
+        rule: 'risky',
+        level: risky.level as Level,
+        title: 'flag removed',
+        message:
+          `The check of flag ${keys} (${[...entry.calls].map((c) => `\`${c}\``).join(', ')}, old line ${Math.min(...oldLines)}) is removed and not checked again in this change: ` +
+          `the behaviour it guarded now applies to everyone. If the rollout is complete, add the label \`${config.overrides.risky}\` to record it.`,
+        path: view.file.path,
+        startLine: Math.min(...lines),
+        endLine: Math.max(...lines),
+      });
+    }
+  }
+
+  if (declared.length > 0 && riskyFilesChanged > 0) {
+    const detected = new Set<string>();
+    for (const file of productionFiles) {
+      const view = viewOf(file);
+      view.checks.forEach((checks, i) => {
+        if (view.rows[i].type !== 'del') for (const c of checks ?? []) detected.add(c.key);
+      });
+    }
+    const notDetected = declared.filter((key) => !detected.has(key));
+    if (notDetected.length > 0) {
+      findings.push({
+        rule: 'risky',
+        level: 'notice',
+        title: 'flag declared, not detected',
+        message:
+          `The PR body declares \`Feature-Flag: ${notDetected.join(', ')}\`, but no check of it was detected in the code. ` +
+          (risky.accept_declared
+            ? 'The declaration is accepted (risky.accept_declared: true); reviewers should confirm the flag guards the change.'
+            : 'It does not satisfy the rule unless `risky.accept_declared: true`.'),
+      });
+    }
+  }
+
+  return { findings, summary: summarize(findings, { unflaggedCount, removedCount, riskyFilesChanged, kindText, level, softened, evidence: risky.evidence, overrideLabel: config.overrides.risky }) };
+}
