@@ -2,12 +2,12 @@
  * `npm run judge`: runs the judgement suite (test/fixtures/judge/*.yml) and prints precision and recall of
  * the tests, risky and migrations rules, then every case that went wrong.
  */
-import { describeFailure, loadCases, prepareJudge, runCase, score } from '../test/judge/suite.js';
+import { describeFailure, loadCases, prepareJudge, runCase, score, TARGETS } from '../test/judge/suite.js';
 
 await prepareJudge();
 const cases = loadCases();
 const started = performance.now();
-const results = cases.flatMap(runCase);
+const results = cases.flatMap((c) => runCase(c));
 const elapsed = performance.now() - started;
 const scores = score(results);
 const ecosystems = new Set(cases.map((c) => c.file));
@@ -23,3 +23,12 @@ if (failures.length > 0) {
   console.log(`\n${failures.length} case(s) judged wrongly:`);
   for (const failure of failures) console.log(describeFailure(failure));
 }
+
+// The gate: a target missed, or a case going wrong that is not a known failure, exits non-zero.
+const unexpected = failures.filter((f) => f.case.known === undefined);
+const nowPassing = cases.filter((c) => c.known !== undefined && !failures.some((f) => f.case.name === c.name)).map((c) => c.name);
+const missed = scores.filter((s) => s.rule !== 'migrations' && (s.precision < TARGETS.precision || s.recall < TARGETS.recall));
+for (const s of missed) console.log(`target missed: ${s.rule} precision ${s.precision.toFixed(3)} recall ${s.recall.toFixed(3)} (targets ${TARGETS.precision} / ${TARGETS.recall})`);
+for (const f of unexpected) console.log(`regression: ${f.case.name} (${f.rule}) is not a known failure`);
+for (const name of nowPassing) console.log(`now passing: ${name} — its known reason no longer holds; update the case`);
+if (missed.length > 0 || unexpected.length > 0 || nowPassing.length > 0) process.exitCode = 1;

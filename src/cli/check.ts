@@ -8,6 +8,10 @@ import { makeChange, type Change } from '../engine/change.js';
 import { parseGitDiff } from '../engine/diff.js';
 import { gatherMigrationFacts } from '../engine/rules/migrations/index.js';
 import { evaluate } from '../engine/evaluate.js';
+import { factsWanted } from '../engine/facts.js';
+import { loadSyntax } from '../engine/syntax/load.js';
+import { GRAMMARS } from '../engine/syntax/index.js';
+import { readTexts } from '../git/texts.js';
 import { conclude } from '../engine/conclusion.js';
 import type { Report } from '../engine/report.js';
 import { renderSummary } from '../engine/markdown.js';
@@ -174,8 +178,12 @@ export async function gatherAndJudge(io: CliIO, options: CheckOptions): Promise<
     commits: commits.map(({ sha, parents, message, author }) => ({ sha, parents, message, author })),
   });
 
-  const facts = await gatherMigrationFacts(change, loaded.config, (path) => readFileAt(git, range.head.sha, path));
-  let report = evaluate(change, loaded.config, facts);
+  // Whole files for the risky rule, when a risky file is touched and its patch does not settle it.
+  const wanted = factsWanted(change, loaded.config);
+  await readTexts(git, change, wanted, range.forkPoint, range.head.sha);
+  const migrationFacts = await gatherMigrationFacts(change, loaded.config, (path) => readFileAt(git, range.head.sha, path));
+  const syntax = await loadSyntax([...wanted.grammars, ...GRAMMARS.filter((g) => migrationFacts.syntax?.has(g))]);
+  let report = evaluate(change, loaded.config, { ...migrationFacts, syntax });
   const configErrors = await configChangeFindings(git, change);
   if (configErrors.length > 0) {
     const findings = [...report.findings, ...configErrorFindings(configErrors)];

@@ -59,6 +59,7 @@ export const KEY_EXAMPLES: Readonly<Record<string, unknown>> = {
   'risky.flag_patterns': ['flags\\.get\\(["\']\\w+["\']\\)'],
   'risky.accept_declared': true,
   'risky.applies_to': 'all',
+  'risky.unseen': 'error',
   'review.level': 'warning',
   'review.approvals': 2,
   'review.fresh': false,

@@ -126,6 +126,9 @@ const riskySchema = z
       .boolean()
       .default(false)
       .describe('A "Feature-Flag: <key>" line in the PR body satisfies the rule.'),
+    unseen: level
+      .default('warning')
+      .describe('Level of risky findings that could not be settled: code whose callers lie outside what could be read, or lines that are only removed ("not seen far enough"). Unguarded code, where every path was seen, fires at `level`.'),
     applies_to: z
       .enum(['features', 'all'])
       .default('features')

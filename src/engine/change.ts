@@ -44,6 +44,18 @@ export interface ChangedFile {
   hunks: Hunk[];
   oldMode?: string;
   newMode?: string;
+  /**
+   * The file's whole text at the head (and at the base, for what the change removes), when the adapter could
+   * read it. Rules that judge code read whole files when they have them, and the patch alone when not.
+   */
+  text?: FileText;
+}
+
+export interface FileText {
+  head?: string;
+  base?: string;
+  /** Why a text that was asked for could not be read (too large, binary, not fetched). */
+  unreadable?: string;
 }
 
 export interface Person {

@@ -13,12 +13,13 @@ import { judgeReview } from './rules/review.js';
 import { judgeMigrations, type MigrationFacts } from './rules/migrations/index.js';
 import { readKind } from './kind.js';
 import { conclude, titleOf } from './conclusion.js';
+import { Syntax } from './syntax/index.js';
 
 /** Facts beyond the change that some rules need, gathered by the adapter when those rules ask (see `migrationNeeds`). */
 export type EvaluationFacts = MigrationFacts;
 
 export function evaluate(change: Change, config: MonoenvConfig, facts: EvaluationFacts = {}): Report {
-  const ctx: RuleContext = { change, config, kind: readKind(change) };
+  const ctx: RuleContext = { change, config, kind: readKind(change), syntax: facts.syntax ?? Syntax.none() };
   const size = judgeSize(ctx);
   const outcomes: RuleOutcome[] = [size.outcome, judgeTests(ctx), judgeRisky(ctx), judgeReview(ctx)];
   // The migrations rule has a row only when the change touches a migration.

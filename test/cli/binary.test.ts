@@ -90,7 +90,7 @@ describe('bin/monoenv.js', () => {
   });
 
   it('reads the pull-request body from standard input', async () => {
-    const repo = repoWith(STRICT, { 'src/billing/charge.ts': 'export function charge(amount: number) {\n  return amount * 1.2;\n}\n' });
+    const repo = repoWith(STRICT, { 'src/billing/charge.ts': 'registerCharge((amount: number) => {\n  return amount * 1.2;\n});\n' });
     expect((await monoenv(repo, ['check', '--label', 'no-tests-needed'])).code).toBe(1);
     const declared = await monoenv(repo, ['check', '--label', 'no-tests-needed', '--body', '-'], { stdin: 'Feature-Flag: charge_tax\n' });
     expect(declared.stderr).toBe('');

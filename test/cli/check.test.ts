@@ -203,7 +203,7 @@ describe('monoenv check: title, body and author', () => {
 
   it('reads Feature-Flag declarations from --body, also from standard input', async () => {
     const config = 'risky:\n  paths: ["src/billing/**"]\n  accept_declared: true\n';
-    const repo = repoWithBranch({ 'src/billing/charge.ts': 'export function charge(amount: number) {\n  return amount * 1.2;\n}\n' }, config, 'feat: charge tax');
+    const repo = repoWithBranch({ 'src/billing/charge.ts': 'registerCharge((amount: number) => {\n  return amount * 1.2;\n});\n' }, config, 'feat: charge tax');
     const undeclared = await runJson(repo, ['check']);
     expect(undeclared.code).toBe(1);
     expect(undeclared.report.findings).toContainEqual(expect.objectContaining({ rule: 'risky', level: 'error', path: 'src/billing/charge.ts' }));

@@ -23,7 +23,7 @@ beforeAll(() => {
   repo.branch('feature/cart');
   repo.commit('feat: add the cart', {
     'src/cart.ts': linesOf(12),
-    'src/billing/charge.ts': 'export function charge(amount: number) {\n  return amount * 1.2;\n}\n',
+    'src/billing/charge.ts': 'registerCharge((amount: number) => {\n  return amount * 1.2;\n});\n',
     'package-lock.json': linesOf(300, (i) => `"line${i}": 1,`),
     [ODD_PATH]: 'export const odd = 1;\n',
   });

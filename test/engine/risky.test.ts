@@ -169,9 +169,11 @@ describe('risky: evidence levels', () => {
 describe('risky: flag removal, kind of change and declarations', () => {
   const base = `export async function price(plan: Plan, user: User) {\n  if (await ld.variation('new-pricing', { key: user.id }, false)) {\n    return plan.v2;\n  }\n  return plan.v1;\n}\n`;
   const head = `export async function price(plan: Plan, user: User) {\n  return plan.v2;\n}\n`;
-  it('fires "flag removed" at the rule level, even for a chore', () => {
+  it('fires "flag removed" at the rule level for a feature, and as a notice for a clean-up read as a chore', () => {
+    const feature = judge({ base: { 'src/pricing/price.ts': base }, head: { 'src/pricing/price.ts': head }, title: 'feat: v2 pricing for everyone' }, { paths: ['src/pricing/**'] });
+    expect(feature.findings.map((f) => [f.title, f.level, f.startLine])).toEqual([['flag removed', 'error', 2]]);
     const result = judge({ base: { 'src/pricing/price.ts': base }, head: { 'src/pricing/price.ts': head }, title: 'chore: remove new-pricing flag' }, { paths: ['src/pricing/**'] });
-    expect(result.findings.map((f) => [f.title, f.level, f.startLine])).toEqual([['flag removed', 'error', 2]]);
+    expect(result.findings.map((f) => [f.title, f.level, f.startLine])).toEqual([['flag removed', 'notice', 2]]);
     expect(result.findings[0].message).toContain('`new-pricing`');
     expect(result.summary.headline).toBe('1 flag removed');
   });

@@ -15,6 +15,8 @@ import { EXPAND_CONTRACT_TITLE, loadPostgresParser, type PostgresParser } from '
 import { HAZARDS, type HazardKind } from '../../src/engine/rules/migrations/hazards.js';
 import type { Syntax } from '../../src/engine/syntax/index.js';
 import { loadSyntax } from '../../src/engine/syntax/load.js';
+import { factsWanted } from '../../src/engine/facts.js';
+import { GRAMMARS } from '../../src/engine/syntax/index.js';
 
 export type ScoredRule = 'tests' | 'risky' | 'migrations';
 export const SCORED_RULES: readonly ScoredRule[] = ['tests', 'risky', 'migrations'];
@@ -106,12 +108,20 @@ let syntax: Syntax | undefined;
 /** Loads what the judgement needs beyond the files: PostgreSQL's parser and the grammars of migrations. */
 export async function prepareJudge(): Promise<void> {
   postgres ??= await loadPostgresParser();
-  syntax ??= await loadSyntax(['ruby', 'python', 'typescript', 'javascript', 'tsx']);
+  syntax ??= await loadSyntax(GRAMMARS);
 }
 
 export function runCase(judgeCase: JudgeCase): CaseResult[] {
   const config = configSchema.parse(judgeCase.config);
   const change = changeFromFiles(judgeCase);
+  // The texts an adapter would read for this change: the engine asks, the case's files answer.
+  if (syntax) {
+    for (const want of factsWanted(change, config).texts) {
+      const file = change.files.find((f) => f.path === want.path)!;
+      const oldPath = file.previousPath ?? file.path;
+      file.text = { head: judgeCase.head[file.path], ...(want.base && judgeCase.base[oldPath] !== undefined ? { base: judgeCase.base[oldPath] } : {}) };
+    }
+  }
   // The head files stand for what an adapter reads at the head commit.
   const report = evaluate(change, config, { ...(postgres ? { postgres } : {}), ...(syntax ? { syntax } : {}), texts: new Map(Object.entries(judgeCase.head)) });
   const results: CaseResult[] = [];
@@ -165,6 +175,9 @@ export function score(results: readonly CaseResult[]): RuleScore[] {
     };
   });
 }
+
+/** Targets the suite must meet: per rule, precision and recall over all its cases. */
+export const TARGETS = { precision: 0.9, recall: 0.9 };
 
 export function describeFailure(result: CaseResult): string {
   const lines = [`✗ [${result.rule}] ${result.case.name} (${result.case.file}) — ${result.case.reason}`];

@@ -17,6 +17,15 @@ import { isTestPath } from '../tests.js';
 import { FileView, escapeRegExp } from './view.js';
 import { followGuards } from './follow.js';
 import { EXAMPLE_CHECK, foundElsewhere, missingEvidence, ranges, summarize } from './messages.js';
+import { readWholeFiles } from './whole-file.js';
+import { Syntax } from '../../syntax/index.js';
+import type { LineVerdict } from '../../guards/analysis.js';
+
+/** A deleted line long enough to recognise when it reappears (not a brace, `end` or `return`). */
+function isSubstantial(content: string): boolean {
+  const t = content.trim();
+  return t.length >= 12 && /[A-Za-z]/.test(t);
+}
 
 /** Test files (the tests rule's own definition): their flag calls are test setup, and they change no production behaviour. */
 function testPathMatcher(config: MonoenvConfig): PathMatcher {
@@ -116,13 +125,32 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
     }
   };
 
+  // Whole files, where the adapter read them and a grammar is loaded: each changed line gets a verdict from
+  // the guard analysis. Other files are read from the patch alone.
+  const riskyFiles = riskyViews.map((v) => v.file);
+  const reading = riskyFiles.some((f) => f.text?.head !== undefined) ? readWholeFiles(productionFiles, riskyFiles, ctx.syntax ?? Syntax.none(), matcher) : undefined;
+  // Lines this change deletes anywhere, trimmed: an added line equal to one of them is moved code (re-indented
+  // under a new check, or carried to another file), judged where it now sits only through the lines around it.
+  const moved = new Set<string>();
+  if (reading) {
+    for (const file of change.files) {
+      if (file.binary || isTest(file.path)) continue;
+      for (const hunk of file.hunks) for (const line of hunk.lines) if (line.type === 'del' && isSubstantial(line.content)) moved.add(line.content.trim());
+    }
+  }
+
   // 1. Lines each risky file changes that change behaviour, and removed flag checks. Rows are kept as
   // indexes per file (a big change has hundreds of thousands; one object each would keep the GC busy).
   const unguarded = new Map<FileView, number[]>();
+  const uncertain = new Map<FileView, number[]>();
+  const verdicts = new Map<FileView, Map<number, LineVerdict>>();
   const removalCandidates: { view: FileView; row: number; keys: string[]; call: string }[] = [];
   for (const view of riskyViews) {
     const kinds = view.kinds;
+    const parsed = reading?.parsed.has(view.file.path) ?? false;
+    const addsCode = view.rows.some((row, i) => row.type === 'add' && kinds[i] === 'code');
     let rows: number[] | undefined;
+    let unsure: number[] | undefined;
     for (let i = 0; i < view.rows.length; i++) {
       const row = view.rows[i];
       if (row.type === 'context' || kinds[i] !== 'code') continue;
@@ -133,17 +161,39 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
           // The keys named, first seen first, without '*' (useFlags()).
           const named: string[] = [];
           if (checks) for (const c of checks) if (c.key !== '*' && !named.includes(c.key)) named.push(c.key);
-          if (aliases) for (const a of aliases) if (a !== '*' && !named.includes(a)) named.push(a);
+          if (aliases && named.length === 0) for (const a of aliases) if (a !== '*' && !named.includes(a)) named.push(a);
           if (named.length > 0) removalCandidates.push({ view, row: i, keys: named, call: checks?.[0]?.call ?? named[0] });
           continue;
         }
+        if (declaredAccepted || evidenceAt(view, i)) continue;
+        // Removed lines beside added ones are one rewrite, judged by what was added. A file that only loses
+        // lines cannot be told apart from the clean-up of code that no longer runs: a warning, not an error.
+        if (addsCode) {
+          if (!parsed) (rows ??= []).push(i);
+          continue;
+        }
+        (unsure ??= []).push(i);
+        continue;
       }
-      if (declaredAccepted || evidenceAt(view, i)) continue;
+      if (declaredAccepted) continue;
+      if (parsed) {
+        if (moved.has(row.content.trim())) continue;
+        const verdict = reading!.verdict(view.file, row.newLine!);
+        if (!verdict || verdict.evidence === 'guarded') continue;
+        let perView = verdicts.get(view);
+        if (!perView) verdicts.set(view, (perView = new Map()));
+        perView.set(i, verdict);
+        if (verdict.evidence === 'unguarded') (rows ??= []).push(i);
+        else (unsure ??= []).push(i);
+        continue;
+      }
+      if (evidenceAt(view, i)) continue;
       (rows ??= []).push(i);
     }
     if (rows) unguarded.set(view, rows);
+    if (unsure) uncertain.set(view, unsure);
     // Definitions in files with unguarded lines are read from the line kinds next.
-    view.release(rows !== undefined);
+    view.release(rows !== undefined || unsure !== undefined);
   }
 
   const removedKeys = new Set<string>();
@@ -154,7 +204,15 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
     .filter((r) => r.keys.length > 0);
 
   // 2. Guards follow the change: new definitions whose every added reference sits in guarded code.
-  const definitionOf = followGuards(unguarded, riskyViews, productionFiles, viewOf, isRisky, evidenceAt);
+  const patchOnlyUnguarded = new Map([...unguarded].filter(([view]) => !reading?.parsed.has(view.file.path)));
+  const definitionOf = followGuards(patchOnlyUnguarded, riskyViews, productionFiles, viewOf, isRisky, evidenceAt);
+  for (const [view, perView] of verdicts) {
+    let defs = definitionOf.get(view);
+    if (!defs) definitionOf.set(view, (defs = new Map()));
+    for (const [row, verdict] of perView) {
+      if (verdict.definition) defs.set(row, { name: verdict.definition.name, kind: verdict.definition.kind === 'value' ? 'function' : verdict.definition.kind, why: verdict.why });
+    }
+  }
 
   // 3. Findings.
   const softened = risky.applies_to === 'features' && kind.kind !== 'feature';
@@ -189,19 +247,25 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
       if (entry) entry.rows.push(row);
       else kept.push(row);
     }
+    const whole = verdicts.get(view);
     for (const range of ranges(view, kept, defs)) {
       unflaggedCount++;
       const glob = firstMatchingGlob(risky.paths, view.file.path);
       const where = range.startLine === range.endLine ? `Line ${range.startLine}` : `Lines ${range.startLine}–${range.endLine}`;
+      const verdict = whole ? firstVerdict(view, whole, range) : undefined;
       let message: string;
-      if (range.definition) {
+      if (verdict) {
+        message = range.definition
+          ? `New ${range.definition.kind} \`${range.definition.name}\` changes behaviour under the risky path \`${glob}\` unflagged: ${verdict.why}.`
+          : `${where} change behaviour under the risky path \`${glob}\` unflagged: ${verdict.why}.`;
+      } else if (range.definition) {
         message = `New ${range.definition.kind} \`${range.definition.name}\` ${range.definition.why}`;
       } else if (range.deletedOnly) {
         message = `${where}: lines deleted here change behaviour under the risky path \`${glob}\` with ${missingEvidence(risky.evidence)}.`;
       } else {
         message = `${where} change behaviour under the risky path \`${glob}\` with ${missingEvidence(risky.evidence)}.`;
       }
-      message += foundElsewhere(view, risky.evidence, prEvidence);
+      if (!verdict) message += foundElsewhere(view, risky.evidence, prEvidence);
       findings.push({
         rule: 'risky',
         level,
@@ -214,6 +278,30 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
       });
     }
   }
+  // Not seen far enough: the code's callers lie outside what could be read, or lines are only removed.
+  let unseenCount = 0;
+  const unseenLevel = risky.unseen === 'off' ? undefined : softened ? 'notice' : (risky.unseen as Level);
+  for (const [view, rows] of unseenLevel ? uncertain : []) {
+    const defs = definitionOf.get(view);
+    const whole = verdicts.get(view);
+    for (const range of ranges(view, rows, defs)) {
+      unseenCount++;
+      const glob = firstMatchingGlob(risky.paths, view.file.path);
+      const where = range.startLine === range.endLine ? `Line ${range.startLine}` : `Lines ${range.startLine}–${range.endLine}`;
+      const verdict = whole ? firstVerdict(view, whole, range) : undefined;
+      const subject = range.definition ? `New ${range.definition.kind} \`${range.definition.name}\`` : where;
+      const why = verdict?.why ?? 'lines are only removed here, and monoenv cannot tell removed behaviour from the clean-up of code that no longer runs';
+      findings.push({
+        rule: 'risky',
+        level: unseenLevel!,
+        title: 'risky change, not seen far enough',
+        message: `${kindPrefix}${subject} under the risky path \`${glob}\`: ${why}. Whether a flag guards it could not be settled; reviewers should check.${declaredNote}`,
+        path: view.file.path,
+        startLine: range.startLine,
+        endLine: range.endLine,
+      });
+    }
+  }
   let removedCount = 0;
   for (const [view, perView] of removalHunks) {
     for (const entry of perView.values()) {
@@ -223,10 +311,10 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
       const oldLines = entry.rows.map((r) => view.rows[r].oldLine).filter((n): n is number => n !== undefined);
       findings.push({
         rule: 'risky',
-        level: risky.level as Level,
+        level,
         title: 'flag removed',
         message:
-          `The check of flag ${keys} (${[...entry.calls].map((c) => `\`${c}\``).join(', ')}, old line ${Math.min(...oldLines)}) is removed and not checked again in this change: ` +
+          `${kindPrefix}The check of flag ${keys} (${[...entry.calls].map((c) => `\`${c}\``).join(', ')}, old line ${Math.min(...oldLines)}) is removed and not checked again in this change: ` +
           `the behaviour it guarded now applies to everyone. If the rollout is complete, add the label \`${config.overrides.risky}\` to record it.`,
         path: view.file.path,
         startLine: Math.min(...lines),
@@ -259,4 +347,13 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
   }
 
   return { findings, summary: summarize(findings, { unflaggedCount, removedCount, riskyFilesChanged, kindText, level, softened, evidence: risky.evidence, overrideLabel: config.overrides.risky }) };
+}
+
+/** The whole-file verdict of the first judged row of a range. */
+function firstVerdict(view: FileView, verdicts: Map<number, LineVerdict>, range: { startLine: number; endLine: number }): LineVerdict | undefined {
+  for (const [row, verdict] of verdicts) {
+    const line = view.anchorLine(row);
+    if (line >= range.startLine && line <= range.endLine) return verdict;
+  }
+  return undefined;
 }

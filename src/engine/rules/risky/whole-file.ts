@@ -1,0 +1,81 @@
+/**
+ * The risky rule's whole-file reading: the change's files with a head text and a loaded grammar are parsed,
+ * and each changed line of a risky file gets a verdict from the guard analysis (src/engine/guards). Files
+ * without a text or a grammar stay on the patch-only reading (view.ts), and the summary says so.
+ */
+import type { ChangedFile } from '../../change.js';
+import type { FlagMatcher } from '../../flags.js';
+import { ChangeAnalysis, type LineVerdict, type ParsedFile, type TextReference } from '../../guards/analysis.js';
+import { grammarOf, type Syntax } from '../../syntax/index.js';
+import { guardedLines, languageOf } from '../../symbols.js';
+import { escapeRegExp } from './view.js';
+
+export interface WholeFileReading {
+  /** The verdict of a changed line (one-based) of a parsed file, or undefined when the file was not parsed. */
+  verdict(file: ChangedFile, line: number): LineVerdict | undefined;
+  parsed: ReadonlySet<string>;
+  /** Risky files read from the patch alone, with why. */
+  patchOnly: Map<string, string>;
+}
+
+export function readWholeFiles(files: readonly ChangedFile[], riskyFiles: readonly ChangedFile[], syntax: Syntax, matcher: FlagMatcher): WholeFileReading {
+  const parsedFiles: ParsedFile[] = [];
+  const parsed = new Set<string>();
+  const patchOnly = new Map<string, string>();
+  const templates: { path: string; lines: string[]; guarded: boolean[] }[] = [];
+  const riskySet = new Set(riskyFiles);
+  for (const file of files) {
+    const head = file.text?.head;
+    const grammar = grammarOf(file.path);
+    if (head === undefined) {
+      if (riskySet.has(file)) patchOnly.set(file.path, file.text?.unreadable ?? 'its text was not read');
+      continue;
+    }
+    if (!grammar) {
+      if (languageOf(file.path) === 'template') {
+        const lines = head.split('\n');
+        const checks = matcher.scan(lines);
+        templates.push({ path: file.path, lines, guarded: guardedLines('template', lines.map((content, i) => ({ content, checksFlag: checks[i] !== undefined }))) });
+      }
+      if (riskySet.has(file)) patchOnly.set(file.path, 'no grammar reads its language');
+      continue;
+    }
+    if (!syntax.has(grammar)) {
+      if (riskySet.has(file)) patchOnly.set(file.path, syntax.unavailable.get(grammar) ? `the ${grammar} grammar could not be loaded` : `the ${grammar} grammar was not loaded`);
+      continue;
+    }
+    const tree = syntax.parse(grammar, head);
+    if (!tree) {
+      if (riskySet.has(file)) patchOnly.set(file.path, 'it is too large to parse');
+      continue;
+    }
+    const added = new Set<number>();
+    const oldText: string[] = [];
+    for (const hunk of file.hunks) {
+      for (const line of hunk.lines) {
+        if (line.type === 'add' && line.newLine !== undefined) added.add(line.newLine - 1);
+        else if (line.type !== 'add') oldText.push(line.content);
+      }
+    }
+    const base = file.status === 'added' ? '' : (file.text?.base ?? oldText.join('\n'));
+    parsedFiles.push({
+      path: file.path,
+      tree,
+      isAdded: (row) => added.has(row),
+      existedBefore: (name) => base.length > 0 && new RegExp(`(?<![\\w$@])${escapeRegExp(name)}(?![\\w$])`).test(base),
+    });
+    parsed.add(file.path);
+  }
+  const textReferences = (name: string): TextReference[] => {
+    const out: TextReference[] = [];
+    const word = new RegExp(`(?<![\\w$@.])${escapeRegExp(name)}(?![\\w$])`);
+    for (const t of templates) t.lines.forEach((line, i) => word.test(line) && out.push({ path: t.path, line: i + 1, guarded: t.guarded[i] }));
+    return out;
+  };
+  const analysis = parsedFiles.length > 0 ? new ChangeAnalysis(parsedFiles, matcher, textReferences) : undefined;
+  return {
+    verdict: (file, line) => (analysis && parsed.has(file.path) ? analysis.verdict(file.path, line - 1) : undefined),
+    parsed,
+    patchOnly,
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * Whole file texts for the engine (`factsWanted`), read from local git objects: the head commit's version
+ * of each file and, where asked, the base's. One `git cat-file --batch` process reads them all.
+ */
+import type { Change } from '../engine/change.js';
+import type { FactsWanted } from '../engine/facts.js';
+import { BlobReader } from './blobs.js';
+import type { GitRunner } from './runner.js';
+
+/** Larger files are not read: generated or vendored code, judged from the patch alone. */
+export const MAX_TEXT_BYTES = 1_000_000;
+
+export async function readTexts(git: GitRunner, change: Change, wanted: FactsWanted, base: string, head: string): Promise<void> {
+  if (wanted.texts.length === 0) return;
+  const reader = new BlobReader(git);
+  try {
+    const byPath = new Map(change.files.map((f) => [f.path, f]));
+    for (const want of wanted.texts) {
+      const file = byPath.get(want.path);
+      if (!file) continue;
+      const text: { head?: string; base?: string; unreadable?: string } = {};
+      if (want.head) {
+        const blob = await reader.read(`${head}:${file.path}`);
+        if (blob === undefined) text.unreadable = 'it is not in the head commit';
+        else if (blob.length > MAX_TEXT_BYTES) text.unreadable = `it is larger than ${MAX_TEXT_BYTES / 1_000_000} MB`;
+        else if (blob.includes(0)) text.unreadable = 'it is binary';
+        else text.head = blob.toString('utf8');
+      }
+      if (want.base && text.head !== undefined) {
+        const blob = await reader.read(`${base}:${file.previousPath ?? file.path}`);
+        if (blob !== undefined && blob.length <= MAX_TEXT_BYTES) text.base = blob.toString('utf8');
+      }
+      file.text = text;
+    }
+  } finally {
+    reader.close();
+  }
+}
