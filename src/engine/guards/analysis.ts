@@ -100,6 +100,20 @@ export class ChangeAnalysis {
     if (!anchor) return undefined;
     // A definition's header (its name, parameters, decorators) carries no behaviour: its body's lines do.
     if (inTypeOnly(anchor) || TYPE_ONLY.has(anchor.type)) return { evidence: 'guarded', why: 'it declares a type' };
+    for (let n: SyntaxNode | undefined = anchor; n; n = n.parent) if (IMPORTS.has(n.type)) return { evidence: 'guarded', why: 'it is an import' };
+    // `const (` / `var (` open a group whose entries are judged on their own lines; `var _ I = (*T)(nil)` only asserts a type.
+    if ((anchor.type === 'const_declaration' || anchor.type === 'var_declaration') && anchor.endRow > row) return { evidence: 'guarded', why: 'it opens a group of declarations' };
+    if (anchor.type === 'var_spec' || anchor.type === 'var_declaration') {
+      const name = anchor.type === 'var_spec' ? field(anchor, 'name') : field(anchor.children.find((c) => c.type === 'var_spec') ?? anchor, 'name');
+      if (name && text(file.tree, name) === '_') return { evidence: 'guarded', why: 'it only asserts a type at compile time' };
+    }
+    // A decorator is part of its definition: judged as the definition's own code.
+    for (let n: SyntaxNode | undefined = anchor; n; n = n.parent) {
+      if (n.type === 'decorator' && n.parent?.type === 'decorated_definition') {
+        const def = field(n.parent, 'definition');
+        if (def) return this.verdictAt(file, field(def, 'body') ?? def, [], 0, def);
+      }
+    }
     const header = this.headerOf(nodes.length > 0 ? nodes : [anchor], row);
     if (header === 'header') return { evidence: 'guarded', why: 'it is a definition\'s header, judged through its body' };
     if (header) anchor = header;
@@ -120,7 +134,7 @@ export class ChangeAnalysis {
   }
 
   /** The verdict of code at a node, given the nodes that start on its row. */
-  private verdictAt(file: SourceFile, anchor: SyntaxNode, nodes: readonly SyntaxNode[], depth: number): LineVerdict {
+  private verdictAt(file: SourceFile, anchor: SyntaxNode, nodes: readonly SyntaxNode[], depth: number, definition?: SyntaxNode): LineVerdict {
     for (const n of nodes) {
       const check = file.checks.get(n);
       if (check && check.key !== '*') return { evidence: 'guarded', why: `it is the check of \`${check.key}\` itself` };
@@ -136,7 +150,7 @@ export class ChangeAnalysis {
     if (calls.length > 0 && calls.every((c) => this.callsGuardedDefinition(file, c))) {
       return { evidence: 'guarded', why: `it only calls ${calls.map((c) => `\`${calleeName(file.tree, c)}\``).join(', ')}, whose every line is behind a flag` };
     }
-    return this.beyond(file, anchor, guard.boundary, guard.off, depth);
+    return this.beyond(file, anchor, definition ?? guard.boundary, guard.off, depth);
   }
 
   /**
@@ -252,7 +266,14 @@ export class ChangeAnalysis {
   private judgeSymbol(file: SourceFile, def: SyntaxNode, name: string, kind: 'function' | 'class' | 'value', depth: number): LineVerdict {
     const definition = { name, kind };
     if (depth > MAX_DEPTH) return { evidence: 'uncertain', why: `\`${name}\` is reached through more than ${MAX_DEPTH} definitions this change adds`, definition };
-    const refs = (this.references().get(name) ?? []).filter((r) => !(r.file === file && r.node.start >= def.start && r.node.end <= def.end));
+    // Uses in a file that defines its own `name` mean that one; a Go method is never called without a receiver.
+    const goMethod = def.type === 'method_declaration' && field(def, 'receiver') !== undefined;
+    const refs = (this.references().get(name) ?? []).filter(
+      (r) =>
+        !(r.file === file && r.node.start >= def.start && r.node.end <= def.end) &&
+        !(r.file !== file && this.declares(r.file, name)) &&
+        !(goMethod && r.node.parent?.type === 'call_expression' && r.node.field === 'function'),
+    );
     const texts = this.textReferences(name);
     if (refs.length === 0 && texts.length === 0) {
       return {
@@ -266,6 +287,10 @@ export class ChangeAnalysis {
     for (const ref of refs) {
       const where = `\`${ref.file.path}:${ref.node.startRow + 1}\``;
       const v = this.verdictAt(ref.file, ref.node, this.nodesOn(ref.file, ref.node.startRow).filter((n) => n.start >= ref.node.start), depth + 1);
+      if (v.evidence === 'unguarded' && !this.resolves(ref.file, ref.node, file, def)) {
+        uncertain ??= `\`${name}\` is called at ${where} on a receiver whose type could not be told, so that call may be another type's \`${name}\``;
+        continue;
+      }
       if (v.evidence === 'unguarded') return { evidence: 'unguarded', why: `\`${name}\` is used at ${where}, and there ${v.why}`, definition };
       if (v.evidence === 'uncertain') uncertain ??= `\`${name}\` is used at ${where}, where ${v.why}`;
       else guardedWhy ??= `it is only used at ${where}, where ${v.why}`;
@@ -275,6 +300,44 @@ export class ChangeAnalysis {
     }
     if (uncertain) return { evidence: 'uncertain', why: uncertain, definition };
     return { evidence: 'guarded', why: guardedWhy ?? 'every use of it is behind a flag', definition };
+  }
+
+  private readonly declaredNames = new Map<SourceFile, Set<string>>();
+
+  /** Names a file defines itself: functions, types, classes and file-level constants and variables. */
+  private declares(file: SourceFile, name: string): boolean {
+    let names = this.declaredNames.get(file);
+    if (!names) {
+      const set = (names = new Set<string>());
+      walk(file.tree.root, (n) => {
+        const nameNode = nameOfFunction(n) ?? (CLASSES.has(n.type) || n.type === 'type_spec' ? field(n, 'name') : undefined);
+        if (nameNode) set.add(text(file.tree, nameNode));
+        if ((n.type === 'const_spec' || n.type === 'var_spec' || n.type === 'variable_declarator') && !enclosingFunctionOf(n)) {
+          const id = field(n, 'name');
+          if (id) set.add(text(file.tree, id));
+        }
+      });
+      this.declaredNames.set(file, names);
+    }
+    return names.has(name);
+  }
+
+  /**
+   * Does a use by name surely mean this definition? A plain name or a call on `this`/`self`/the method's own
+   * receiver does; `x.name(…)` on any other receiver may be another type's method of the same name.
+   */
+  private resolves(refFile: SourceFile, ref: SyntaxNode, defFile: SourceFile, def: SyntaxNode): boolean {
+    const parent = ref.parent;
+    const member = parent && (parent.type === 'member_expression' || parent.type === 'selector_expression' || parent.type === 'attribute' || parent.type === 'field_access' || parent.type === 'navigation_expression' || parent.type === 'member_access_expression' || parent.type === 'call' || parent.type === 'method_invocation') && ref.field !== 'object' && ref.field !== 'operand' && ref.field !== 'receiver';
+    if (!member) return true;
+    const receiver = field(parent, 'object') ?? field(parent, 'operand') ?? field(parent, 'receiver');
+    if (!receiver) return true;
+    const r = text(refFile.tree, receiver);
+    if (r === 'this' || r === 'self' || r === 'super' || r === '$this' || r === 'static') return true;
+    const own = field(def, 'receiver');
+    const ownName = own ? own.children.find((c) => c.type === 'parameter_declaration') : undefined;
+    const ownIdent = ownName ? field(ownName, 'name') : undefined;
+    return ownIdent !== undefined && refFile === defFile && text(defFile.tree, ownIdent) === r;
   }
 
   /** Identifier uses by name, across the parsed files (definitions' own names left out). */
@@ -417,6 +480,8 @@ export function findChecks(tree: SyntaxTree, matcher: FlagMatcher): Map<SyntaxNo
   }
   return checks;
 }
+
+const IMPORTS = new Set(['import_statement', 'import_from_statement', 'import_declaration', 'import_spec', 'use_declaration', 'namespace_use_declaration', 'future_import_statement', 'package_clause']);
 
 const TYPE_ONLY = new Set(['type_declaration', 'interface_declaration', 'type_alias_declaration', 'method_spec', 'method_elem', 'type_annotation', 'type_arguments', 'type_parameters', 'interface_type', 'implements_clause', 'type_spec', 'field_declaration_list']);
 

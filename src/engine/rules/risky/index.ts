@@ -131,13 +131,28 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
   const reading = riskyFiles.some((f) => f.text?.head !== undefined) ? readWholeFiles(productionFiles, riskyFiles, ctx.syntax ?? Syntax.none(), matcher) : undefined;
   // Lines this change deletes anywhere, trimmed: an added line equal to one of them is moved code (re-indented
   // under a new check, or carried to another file), judged where it now sits only through the lines around it.
-  const moved = new Set<string>();
+  // Code moved out of a conditional loses a level of indentation, so only lines moved to another file, or
+  // kept at their indentation, count as moved.
+  const moved = new Map<string, { path: string; indent: string }[]>();
   if (reading) {
     for (const file of change.files) {
       if (file.binary || isTest(file.path)) continue;
-      for (const hunk of file.hunks) for (const line of hunk.lines) if (line.type === 'del' && isSubstantial(line.content)) moved.add(line.content.trim());
+      for (const hunk of file.hunks) {
+        for (const line of hunk.lines) {
+          if (line.type !== 'del' || !isSubstantial(line.content)) continue;
+          const key = line.content.trim();
+          const list = moved.get(key) ?? [];
+          list.push({ path: file.path, indent: line.content.slice(0, line.content.length - line.content.trimStart().length) });
+          moved.set(key, list);
+        }
+      }
     }
   }
+  const isMoved = (path: string, content: string): boolean => {
+    const from = moved.get(content.trim());
+    const indent = content.slice(0, content.length - content.trimStart().length);
+    return from !== undefined && from.some((m) => m.path !== path || m.indent === indent);
+  };
 
   // 1. Lines each risky file changes that change behaviour, and removed flag checks. Rows are kept as
   // indexes per file (a big change has hundreds of thousands; one object each would keep the GC busy).
@@ -177,7 +192,7 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
       }
       if (declaredAccepted) continue;
       if (parsed) {
-        if (moved.has(row.content.trim())) continue;
+        if (isMoved(view.file.path, row.content)) continue;
         const verdict = reading!.verdict(view.file, row.newLine!);
         if (!verdict || verdict.evidence === 'guarded') continue;
         let perView = verdicts.get(view);
