@@ -2,7 +2,7 @@
  * `npm run judge`: runs the judgement suite (test/fixtures/judge/*.yml) and prints precision and recall of
  * the tests, risky and migrations rules, then every case that went wrong.
  */
-import { describeFailure, loadCases, prepareJudge, runCase, score, TARGETS } from '../test/judge/suite.js';
+import { describeFailure, loadCases, prepareJudge, runCase, score, TARGETS } from '../tools/judge/suite.js';
 
 await prepareJudge();
 const cases = loadCases();

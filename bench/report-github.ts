@@ -7,10 +7,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startEmulator } from '../test/emulator/index.js';
-import { fetchMergedPulls } from '../src/report/github.js';
-import { readDeployments } from '../src/report/deployments.js';
-import { reportGit } from '../src/report/git.js';
+import { startEmulator } from '../tools/emulator/index.js';
+import { fetchMergedPulls } from '../src/cli/history/github.js';
+import { readDeployments } from '../src/cli/history/deployments.js';
+import { reportGit } from '../src/cli/history/git.js';
 import { DEFAULT_CONFIG } from '../src/config/schema.js';
 
 const PULLS = Number(process.argv[2] ?? 1000);

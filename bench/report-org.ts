@@ -8,11 +8,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startEmulator } from '../test/emulator/index.js';
-import { seedOrganisation } from '../test/report/org-seed.js';
+import { startEmulator } from '../tools/emulator/index.js';
+import { seedOrganisation } from '../tools/org-seed.js';
 
 if (process.argv[2] === '--child') {
-  const { buildOrgReport } = await import('../src/report/org/command.js');
+  const { buildOrgReport } = await import('../src/cli/history/org/command.js');
   const t = performance.now();
   const data = await buildOrgReport({ org: 'acme', since: new Date('2024-01-01T00:00:00Z'), until: new Date('2024-03-31T00:00:00Z'), env: process.env, noCache: true });
   const seconds = (performance.now() - t) / 1000;

@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildReport } from '../src/report/command.js';
-import { renderHtml } from '../src/report/render/html.js';
-import { generateRepository, linesOf, type GeneratedCommit } from '../test/report/generate.js';
+import { buildReport } from '../src/cli/history/command.js';
+import { renderHtml } from '../src/cli/history/render/html.js';
+import { generateRepository, linesOf, type GeneratedCommit } from '../tools/generate-repository.js';
 
 const commits = Number(process.argv[2] ?? 10_000);
 const now = Date.now();

@@ -16,9 +16,9 @@ import { marked } from 'marked';
 import { Probot, type ProbotOctokit } from 'probot';
 import app from '../src/github/index.js';
 import { MonoenvOctokit } from '../src/github/octokit.js';
-import { generatePrivateKey, pullRequestEvent, startEmulator } from '../test/emulator/index.js';
-import type { StoredCheckRun } from '../test/emulator/store.js';
-import { HEAD_SHA, OWNER, PR_NUMBER, PR_TITLE, REPO, seedPullRequest } from '../test/action/scenario.js';
+import { generatePrivateKey, pullRequestEvent, startEmulator } from '../tools/emulator/index.js';
+import type { StoredCheckRun } from '../tools/emulator/store.js';
+import { HEAD_SHA, OWNER, PR_NUMBER, PR_TITLE, REPO, seedPullRequest } from '../tools/scenario.js';
 
 const APP_ID = 424242;
 const root = fileURLToPath(new URL('..', import.meta.url));

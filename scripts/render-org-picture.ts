@@ -8,10 +8,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEmulator } from '../test/emulator/index.js';
-import { seedOrganisation } from '../test/report/org-seed.js';
-import { buildOrgReport } from '../src/report/org/command.js';
-import { renderOrgHtml } from '../src/report/org/render-html.js';
+import { startEmulator } from '../tools/emulator/index.js';
+import { seedOrganisation } from '../tools/org-seed.js';
+import { buildOrgReport } from '../src/cli/history/org/command.js';
+import { renderOrgHtml } from '../src/cli/history/org/render-html.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const gh = await startEmulator({ now: () => new Date('2024-03-31T00:00:00Z') });

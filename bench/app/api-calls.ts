@@ -4,7 +4,7 @@
  */
 import {
   checkRunEvent, pullRequestEvent, pullRequestReviewEvent, pushEvent, type Emulator,
-} from '../../test/emulator/index.js';
+} from '../../tools/emulator/index.js';
 import { CONFIG, GITATTRIBUTES, OWNER, changedFiles, patchOf } from './fixtures.js';
 import { MONOENV_APP_ID, prepareWebhook, sendWebhook, startApp, type AppProcess, type Bench } from './harness.js';
 

@@ -5,7 +5,7 @@
  * a check run. Latency runs from the POST of the webhook to the moment the emulator stores the completed
  * check run for that head commit.
  */
-import { pullRequestEvent, type Emulator, type StoredCheckRun } from '../../test/emulator/index.js';
+import { pullRequestEvent, type Emulator, type StoredCheckRun } from '../../tools/emulator/index.js';
 import { CONFIG, GITATTRIBUTES, OWNER, changedFiles } from './fixtures.js';
 import {
   BARE_APP_ID, MONOENV_APP_ID, clearCheckRuns, percentile, prepareWebhook, sendWebhook, startApp, type Bench, type PreparedWebhook,

@@ -1,5 +1,5 @@
 /** Pull requests for the app benchmarks: TypeScript packages, tests beside some sources, one risky package. */
-import type { FileChangeInput } from '../../test/emulator/index.js';
+import type { FileChangeInput } from '../../tools/emulator/index.js';
 
 export const OWNER = 'acme';
 export const CONFIG = [

@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
-import { startEmulator, generatePrivateKey, signWebhook, type Emulator, type StoredCheckRun } from '../../test/emulator/index.js';
+import { startEmulator, generatePrivateKey, signWebhook, type Emulator, type StoredCheckRun } from '../../tools/emulator/index.js';
 
 export const WEBHOOK_SECRET = 'bench-webhook-secret';
 export const MONOENV_APP_ID = 4201;

@@ -14,7 +14,7 @@ import { GRAMMARS } from '../engine/syntax/index.js';
 import { readTexts } from '../git/texts.js';
 import { conclude } from '../engine/conclusion.js';
 import type { Report } from '../engine/report.js';
-import { renderSummary } from '../engine/markdown.js';
+import { renderSummary } from '../present/markdown.js';
 import { CONFIG_PATH, configErrorFindings, parseConfigText, type ConfigError } from '../config/load.js';
 import { DEFAULT_CONFIG, type MonoenvConfig } from '../config/schema.js';
 import {
@@ -33,8 +33,8 @@ import {
   type GitRunner,
 } from './git.js';
 import { UsageError, useColour, type CliIO } from './io.js';
-import { renderText, type RangeFacts } from './format/text.js';
-import { renderGitHub } from './format/github.js';
+import { renderText, type RangeFacts } from '../present/text.js';
+import { renderGitHub } from '../present/workflow-commands.js';
 import { ConfigInvalid } from './config-errors.js';
 
 export type OutputFormat = 'text' | 'json' | 'github';

@@ -1,7 +1,7 @@
 /** How the CLI reports an invalid configuration: one `FILE:LINE:COLUMN: key.path: message` line per error. */
 import { formatConfigError, type ConfigError } from '../config/load.js';
 import type { CliIO } from './io.js';
-import { renderGitHubConfigErrors } from './format/github.js';
+import { renderGitHubConfigErrors } from '../present/workflow-commands.js';
 
 export class ConfigInvalid extends Error {
   constructor(

@@ -8,7 +8,7 @@ import { CONFIG_PATH } from '../config/path.js';
 import { GitError } from './git.js';
 import { processIO, UsageError, type CliIO } from './io.js';
 import type { CheckOptions, OutputFormat } from './check.js';
-import { registerReportCommand } from '../report/register.js';
+import { registerReportCommand } from './history/register.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;

@@ -20,8 +20,8 @@ import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { GitHubClient, RepoRef } from './facts.js';
 import type { Logger } from 'probot';
-import { batchAnnotations, type CheckAnnotation } from '../engine/annotations.js';
-import { GITHUB_OUTPUT_LIMIT, truncateUtf8 } from '../engine/markdown.js';
+import { batchAnnotations, type CheckAnnotation } from '../present/annotations.js';
+import { GITHUB_OUTPUT_LIMIT, truncateUtf8 } from '../present/markdown.js';
 import { REQUEST_TIMEOUT_MS, retryOptions } from './octokit.js';
 import type { PublishLock } from './publish-lock.js';
 

@@ -8,7 +8,7 @@
 import { auditMerge, MERGED_WITHOUT_REVIEW, UNREVIEWED_MERGE_MARKER, unreviewedMergeComment } from '../engine/rules/review.js';
 import { loadConfig } from './config.js';
 import { buildChange, factNeeds, type PullRequestPayload } from './facts.js';
-import { invalidConfigOutput, reportOutput } from './output.js';
+import { invalidConfigOutput, reportOutput } from '../present/check-run.js';
 import { queueKey, targetOf, type EventScope } from './scope.js';
 
 export function auditMergedPullRequest(scope: EventScope, pr: PullRequestPayload): Promise<void> {

@@ -9,7 +9,7 @@ import type { Report } from '../engine/report.js';
 import { configErrorFindings, formatConfigError } from '../config/load.js';
 import { CONFIG_PATH, loadConfig, validateProposedConfig } from './config.js';
 import { buildChange, factNeeds, type PullRequestPayload } from './facts.js';
-import { evaluationFailedOutput, invalidConfigOutput, reportOutput } from './output.js';
+import { evaluationFailedOutput, invalidConfigOutput, reportOutput } from '../present/check-run.js';
 import type { CheckOutput } from './checks.js';
 import { queueKey, targetOf, type EventScope } from './scope.js';
 import { describeFailure } from './failure.js';

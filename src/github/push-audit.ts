@@ -7,7 +7,7 @@ import { auditPush, PUSHED_WITHOUT_REVIEW } from '../engine/rules/review.js';
 import type { Commit, Push } from '../engine/change.js';
 import { CONFIG_PATH, loadConfig } from './config.js';
 import { personOf } from './facts.js';
-import { invalidConfigOutput, reportOutput } from './output.js';
+import { invalidConfigOutput, reportOutput } from '../present/check-run.js';
 import { queueKey, targetOf, type EventScope } from './scope.js';
 
 /** The most commits of one push looked up (the newest); a larger push is most likely a history import. */

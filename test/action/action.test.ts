@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { pullRequestEvent, startEmulator, type Emulator } from '../emulator/index.js';
+import { pullRequestEvent, startEmulator, type Emulator } from '../../tools/emulator/index.js';
 import { ACTIONS_APP, bundleCurrentSources, runActionBundle } from './run-bundle.js';
-import { CONFIG_YAML, HEAD_SHA, OWNER, PR_NUMBER, REPO, seedPullRequest } from './scenario.js';
+import { CONFIG_YAML, HEAD_SHA, OWNER, PR_NUMBER, REPO, seedPullRequest } from '../../tools/scenario.js';
 
 let bundle: string;
 let gh: Emulator;

@@ -3,9 +3,9 @@
  * bundle: a migration added whole in the patch costs no call, an edited one is read once at the head commit.
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { pullRequestEvent, startEmulator, type Emulator } from '../emulator/index.js';
+import { pullRequestEvent, startEmulator, type Emulator } from '../../tools/emulator/index.js';
 import { ACTIONS_APP, bundleCurrentSources, runActionBundle } from './run-bundle.js';
-import { githubPatch } from './scenario.js';
+import { githubPatch } from '../../tools/scenario.js';
 
 const OWNER = 'acme';
 const REPO = 'ledger';

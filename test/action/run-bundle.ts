@@ -3,7 +3,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Emulator } from '../emulator/index.js';
+import type { Emulator } from '../../tools/emulator/index.js';
 
 const repoRoot = new URL('../../', import.meta.url).pathname;
 

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
-import { escapeData, escapeProperty, workflowCommand } from '../../src/cli/format/github.js';
+import { escapeData, escapeProperty, workflowCommand } from '../../src/present/workflow-commands.js';
 import { useColour } from '../../src/cli/io.js';
-import { sortFindings } from '../../src/engine/markdown.js';
+import { sortFindings } from '../../src/present/markdown.js';
 import type { Report } from '../../src/engine/report.js';
 import { TempRepo, captureIO, linesOf, removeTemporaryFolders } from './repo.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { deliverWebhook, generatePrivateKey, pullRequestEvent, startEmulator, type Emulator } from '../emulator/index.js';
-import { HEAD_SHA, OWNER, PR_NUMBER, REPO, seedPullRequest } from '../action/scenario.js';
+import { deliverWebhook, generatePrivateKey, pullRequestEvent, startEmulator, type Emulator } from '../../tools/emulator/index.js';
+import { HEAD_SHA, OWNER, PR_NUMBER, REPO, seedPullRequest } from '../../tools/scenario.js';
 import { buildImageLocally, enterpriseFront, runtimeCommand, startServer, type BuiltImage, type RunningServer } from './runtime.js';
 
 const APP_ID = 424242;

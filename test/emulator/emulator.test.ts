@@ -7,7 +7,7 @@ import { Probot, ProbotOctokit, createNodeMiddleware } from 'probot';
 import {
   checkRunEvent, checkSuiteEvent, deliverWebhook, generatePrivateKey, pullRequestEvent, pullRequestReviewEvent, pushEvent,
   startEmulator, type Emulator,
-} from './index.js';
+} from '../../tools/emulator/index.js';
 
 const OWNER = 'acme';
 const REPO = 'shop';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { loadGraphqlSchema, startEmulator, type Emulator } from './index.js';
+import { loadGraphqlSchema, startEmulator, type Emulator } from '../../tools/emulator/index.js';
 
 let gh: Emulator;
 let token: string;

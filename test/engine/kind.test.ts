@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readKind } from '../../src/engine/kind.js';
 import { makeChange, type ChangedFile } from '../../src/engine/change.js';
-import { changedFiles } from '../judge/change-from-files.js';
+import { changedFiles } from '../../tools/judge/change-from-files.js';
 
 const file = (path: string, extra: Partial<ChangedFile> = {}): ChangedFile => ({
   path, status: 'modified', additions: 1, deletions: 1, binary: false, patchMissing: false, hunks: [], ...extra,

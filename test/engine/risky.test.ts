@@ -3,7 +3,7 @@ import { judgeRisky } from '../../src/engine/rules/risky/index.js';
 import { readKind } from '../../src/engine/kind.js';
 import { configSchema, type MonoenvConfigInput } from '../../src/config/schema.js';
 import type { Change } from '../../src/engine/change.js';
-import { changeFromFiles, type ChangeSpec } from '../judge/change-from-files.js';
+import { changeFromFiles, type ChangeSpec } from '../../tools/judge/change-from-files.js';
 
 function judge(spec: ChangeSpec, risky: MonoenvConfigInput['risky']) {
   const change: Change = changeFromFiles(spec);

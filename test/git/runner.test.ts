@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import { join } from 'node:path';
 import { GitError, gitIn, streamGit } from '../../src/git/runner.js';
-import { reportGit } from '../../src/report/git.js';
+import { reportGit } from '../../src/cli/history/git.js';
 import { TempRepo, linesOf, removeTemporaryFolders } from '../cli/repo.js';
 
 jest.setTimeout(30_000);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Probot, createNodeMiddleware } from 'probot';
-import { deliverWebhook, generatePrivateKey, pullRequestEvent, startEmulator, type Emulator } from '../emulator/index.js';
+import { deliverWebhook, generatePrivateKey, pullRequestEvent, startEmulator, type Emulator } from '../../tools/emulator/index.js';
 import { monoenvApp } from '../../src/github/index.js';
 import { TestOctokit } from './harness.js';
 

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { Probot, createNodeMiddleware } from 'probot';
-import { deliverWebhook, generatePrivateKey, pullRequestEvent, startEmulator, type Emulator } from '../emulator/index.js';
+import { deliverWebhook, generatePrivateKey, pullRequestEvent, startEmulator, type Emulator } from '../../tools/emulator/index.js';
 import { monoenvApp } from '../../src/github/index.js';
 import {
   withoutNetwork, BASE_SHA, CONFIG_URL_PATH, HEAD_SHA, OWNER, RAW, REPO, REPO_PATH, TestOctokit, captureBody, deliver, fixture, github, loadApp, mockToken,

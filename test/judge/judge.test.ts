@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { describeFailure, loadCases, prepareJudge, runCase, score, TARGETS, type CaseResult } from './suite.js';
+import { describeFailure, loadCases, prepareJudge, runCase, score, TARGETS, type CaseResult } from '../../tools/judge/suite.js';
 
 await prepareJudge();
 

@@ -4,7 +4,7 @@
  * is an expected failure with its reason, and fails the suite once it starts passing (update its label then).
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { describeFailure, loadCases, prepareJudge, runCase, score } from './suite.js';
+import { describeFailure, loadCases, prepareJudge, runCase, score } from '../../tools/judge/suite.js';
 
 const cases = loadCases().filter((c) => c.expect.migrations !== undefined);
 

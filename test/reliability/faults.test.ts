@@ -3,7 +3,7 @@
  * The full matrix (every route × every fault) runs in `npm run test:reliability`.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { pullRequestEvent } from '../emulator/index.js';
+import { pullRequestEvent } from '../../tools/emulator/index.js';
 import { expectedConclusion, seedPull, verdict, type PullSpec } from './scenario.js';
 import { records, startWorld, type World } from './world.js';
 

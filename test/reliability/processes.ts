@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Emulator } from '../emulator/index.js';
+import type { Emulator } from '../../tools/emulator/index.js';
 import { LOG_LEVELS, levelForListening, startListening } from './listening.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { deliverWebhook, pullRequestEvent, startEmulator, type Emulator } from '../emulator/index.js';
+import { deliverWebhook, pullRequestEvent, startEmulator, type Emulator } from '../../tools/emulator/index.js';
 import { startAppProcess, type AppProcess } from './processes.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
 import { describeWithRedis } from './with-redis.js';

@@ -3,7 +3,7 @@
  * on their head commits.
  */
 import { createHash } from 'node:crypto';
-import type { Emulator, FileChangeInput, StoredCheckRun } from '../emulator/index.js';
+import type { Emulator, FileChangeInput, StoredCheckRun } from '../../tools/emulator/index.js';
 
 export const CONFIG = ['tests:', '  level: error', 'size:', '  warn_lines: 300', '  fail_lines: 2000', '  warn_files: 500', '  fail_files: 1000', ''].join('\n');
 

@@ -1,6 +1,6 @@
 /** Raw webhook deliveries (any signature or none) and a merged-without-review event. */
 import { randomUUID } from 'node:crypto';
-import { pullRequestEvent, type Emulator } from '../emulator/index.js';
+import { pullRequestEvent, type Emulator } from '../../tools/emulator/index.js';
 import type { PullSpec } from './scenario.js';
 
 /** POSTs a webhook body as is, with `x-hub-signature-256` only when given. */

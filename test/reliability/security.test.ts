@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { mergePullEvent, sendRaw } from './security-helpers.js';
-import { pullRequestEvent, signWebhook } from '../emulator/index.js';
+import { pullRequestEvent, signWebhook } from '../../tools/emulator/index.js';
 import { CONFIG, seedPull, verdict, type PullSpec } from './scenario.js';
 import { startWorld, type World } from './world.js';
 

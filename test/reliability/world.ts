@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { Probot, createNodeMiddleware } from 'probot';
-import { deliverWebhook, generatePrivateKey, startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
+import { deliverWebhook, generatePrivateKey, startEmulator, type Emulator, type EmulatorOptions } from '../../tools/emulator/index.js';
 import { monoenvApp, type MonoenvAppOptions } from '../../src/github/index.js';
 import { MonoenvOctokit, fetchWithDeadline } from '../../src/github/octokit.js';
 

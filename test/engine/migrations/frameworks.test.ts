@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { changeFromFiles } from '../../judge/change-from-files.js';
+import { changeFromFiles } from '../../../tools/judge/change-from-files.js';
 import { evaluate } from '../../../src/engine/evaluate.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { loadPostgresParser, type MigrationFacts } from '../../../src/engine/rules/migrations/index.js';

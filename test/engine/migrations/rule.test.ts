@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { evaluate } from '../../../src/engine/evaluate.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { loadPostgresParser, migrationNeeds, type PostgresParser } from '../../../src/engine/rules/migrations/index.js';
-import { changeFromFiles, type ChangeSpec } from '../../judge/change-from-files.js';
+import { changeFromFiles, type ChangeSpec } from '../../../tools/judge/change-from-files.js';
 
 let postgres: PostgresParser;
 beforeAll(async () => {

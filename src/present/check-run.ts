@@ -1,0 +1,66 @@
+/** Reports → check-run output: the engine's renderer for the text, findings on lines as annotations. */
+import type { Report } from '../engine/report.js';
+import { toAnnotations, MAX_ANNOTATIONS } from './annotations.js';
+import { renderSummary, renderText, truncateUtf8, GITHUB_OUTPUT_LIMIT } from './markdown.js';
+import { formatConfigError, type ConfigError } from '../config/load.js';
+import type { CheckAnnotation, CheckOutput } from '../github/checks.js';
+
+export const INVALID_CONFIG_TITLE = 'Invalid monoenv configuration';
+export const EVALUATION_FAILED_TITLE = 'monoenv could not evaluate this change';
+
+export function reportOutput(report: Report): CheckOutput {
+  const { annotations, cut } = toAnnotations(report.findings);
+  const counts = { sent: annotations.length, cut };
+  return {
+    conclusion: report.conclusion,
+    title: report.title,
+    summary: renderSummary(report, { annotations: counts }),
+    text: renderText(report, { annotations: counts }),
+    annotations,
+  };
+}
+
+/**
+ * The check run for a configuration that cannot be used: one line per error, with its key path and line.
+ * `annotate` places the errors on the file's lines when the file is in this repository.
+ */
+export function invalidConfigOutput(errors: readonly ConfigError[], file: string, annotate: boolean): CheckOutput {
+  const lines = errors.map((error) => `- \`${formatConfigError(error, file).replaceAll('`', "'")}\``);
+  const summary = [
+    `monoenv could not use its configuration, so this change was not judged. Fix ${errors.length === 1 ? 'this error' : `these ${errors.length} errors`} on the default branch:`,
+    '',
+    ...lines,
+    '',
+    'The configuration is read from `.github/monoenv.yml` on the default branch (or the organization\'s `.github` repository). Run `monoenv validate` to check a file locally.',
+  ].join('\n');
+  const annotations: CheckAnnotation[] = annotate
+    ? errors
+        .filter((e) => e.line !== undefined)
+        .slice(0, MAX_ANNOTATIONS)
+        .map((e) => ({
+          path: file,
+          start_line: e.line!,
+          end_line: e.line!,
+          annotation_level: 'failure' as const,
+          title: INVALID_CONFIG_TITLE,
+          message: e.path === '' ? e.message : `${e.path}: ${e.message}`,
+        }))
+    : [];
+  return { conclusion: 'failure', title: INVALID_CONFIG_TITLE, summary: truncateUtf8(summary, GITHUB_OUTPUT_LIMIT), annotations };
+}
+
+/** What is published when evaluation itself fails: a completed run that says so, never nothing. */
+export function evaluationFailedOutput(error: unknown): CheckOutput {
+  const message = error instanceof Error ? error.message : String(error);
+  const status = (error as { status?: number }).status;
+  const summary = [
+    'monoenv hit an error while evaluating this change, so it was not judged.',
+    '',
+    '```',
+    truncateUtf8(`${status === undefined ? '' : `GitHub API ${status}: `}${message}`, 4_000),
+    '```',
+    '',
+    'Re-run this check to try again. If it keeps failing, report it with the delivery id from the app logs.',
+  ].join('\n');
+  return { conclusion: 'failure', title: EVALUATION_FAILED_TITLE, summary, annotations: [] };
+}

@@ -1,0 +1,226 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import {
+  codeSpan,
+  escapeMarkdown,
+  GITHUB_OUTPUT_LIMIT,
+  renderSummary,
+  renderText,
+  truncateUtf8,
+  utf8Length,
+} from '../../src/present/markdown.js';
+import type { Finding, Report } from '../../src/engine/report.js';
+import { auditMerge } from '../../src/engine/rules/review.js';
+import { makeChange } from '../../src/engine/change.js';
+import { DEFAULT_CONFIG } from '../../src/config/schema.js';
+
+function report(partial: Partial<Report> = {}): Report {
+  return {
+    conclusion: 'failure',
+    title: 'XL change (1,240 lines) · 2 files without tests',
+    findings: [],
+    rules: [
+      { rule: 'size', status: 'error', summary: '1,240 lines in 14 files (XL)', advice: 'Split it into the parts listed in the details.', headline: 'XL change' },
+      { rule: 'tests', status: 'warning', summary: '2 source files changed without tests', advice: 'Add tests for them.', headline: '2 files without tests' },
+      { rule: 'risky', status: 'waived', summary: 'No risky paths changed (waived by label "no-flag-needed")' },
+      { rule: 'review', status: 'notice', summary: '1 of 1 valid approval (by @bob).' },
+    ],
+    size: {
+      class: 'XL',
+      lines: 1240,
+      files: 14,
+      excludedLines: 3020,
+      excludedFiles: 2,
+      excluded: [
+        { path: 'package-lock.json', lines: 3000, reason: 'lockfile' },
+        { path: 'src/__generated__/schema.ts', lines: 20, reason: 'generated' },
+      ],
+      parts: [{ name: 'packages/api', lines: 900, files: ['packages/api/a.ts', 'packages/api/b.ts'] }],
+      fromTotals: false,
+    },
+    overrides: [{ rule: 'risky', label: 'no-flag-needed' }],
+    mode: 'enforce',
+    draft: false,
+    kind: { kind: 'feature', source: 'title' },
+    ...partial,
+  };
+}
+
+const finding = (i: number, extra: Partial<Finding> = {}): Finding => ({
+  rule: 'tests',
+  level: i % 3 === 0 ? 'error' : i % 3 === 1 ? 'warning' : 'notice',
+  title: `no test for src/模块/ファイル${i}.ts 🚀`,
+  message: `src/模块/ファイル${i}.ts changed without a test — 👨‍👩‍👧‍👦 ${'é'.repeat(40)}`,
+  path: `src/模块/ファイル${i}.ts`,
+  startLine: i + 1,
+  ...extra,
+});
+
+/** Table rows are lines that start with a pipe; an intact row also ends with one. */
+const tableRows = (markdown: string): string[] => markdown.split('\n').filter((line) => line.startsWith('|'));
+/** Pipes that separate cells (not escaped with a backslash). */
+const cellSeparators = (row: string): number => row.match(/(?<!\\)\|/g)?.length ?? 0;
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+
+/** The list items of the findings section (the facts above it are list items too). */
+const findingItems = (summary: string): string[] =>
+  summary.slice(summary.indexOf('**Findings')).split('\n').filter((line) => line.startsWith('- '));
+
+describe('utf8Length and truncateUtf8', () => {
+  it('count bytes, not UTF-16 units', () => {
+    expect(utf8Length('a')).toBe(1);
+    expect(utf8Length('é')).toBe(2);
+    expect(utf8Length('日')).toBe(3);
+    expect(utf8Length('🚀')).toBe(4);
+  });
+
+  it('cut between characters and mark the cut', () => {
+    expect(truncateUtf8('ab🚀cd', 5)).toBe('ab…');
+    expect(truncateUtf8('ab🚀cd', 7)).toBe('ab…');
+    expect(truncateUtf8('ab🚀cd', 8)).toBe('ab🚀cd');
+    expect(truncateUtf8('ab🚀cdef', 9)).toBe('ab🚀…');
+    expect(truncateUtf8('short', 100)).toBe('short');
+  });
+
+  it('never split an emoji sequence', () => {
+    const family = '👨‍👩‍👧‍👦'; // 25 bytes, one grapheme
+    expect(truncateUtf8(`x${family}y`, 20)).toBe('x…');
+    expect(truncateUtf8(`x${family}yzwvu`, 29)).toBe(`x${family}…`);
+  });
+});
+
+describe('escaping user-controlled text', () => {
+  it('keeps a pipe, HTML, emphasis and a newline inert', () => {
+    expect(escapeMarkdown('a|b <img src=x> *bold* __init__\nnext')).toBe('a\\|b &lt;img src=x&gt; \\*bold\\* \\_\\_init\\_\\_ next');
+  });
+
+  it('fences a code span longer than any backtick run inside, escaping pipes in tables', () => {
+    expect(codeSpan('src/a.ts')).toBe('`src/a.ts`');
+    expect(codeSpan('we``ird`')).toBe('``` we``ird` ```');
+    expect(codeSpan('a|b.ts', true)).toBe('`a\\|b.ts`');
+  });
+
+  it('a file named a|b.ts cannot break a table', () => {
+    const text = renderText(
+      report({
+        size: { ...report().size, excluded: [{ path: 'gen/a|b.ts', lines: 5, reason: 'size.exclude: gen/**|x' }] },
+      }),
+    );
+    const rows = tableRows(text).filter((row) => row.includes('a\\|b'));
+    expect(rows).toHaveLength(1);
+    expect(cellSeparators(rows[0]!)).toBe(4);
+  });
+
+  it('a rule summary with pipes and newlines stays one row of four cells', () => {
+    const summary = renderSummary(
+      report({ rules: [{ rule: 'tests', status: 'warning', summary: 'src/a|b.ts\nsrc/`c`.ts <b>', advice: 'x | y' }] }),
+    );
+    const row = tableRows(summary).find((line) => line.includes('[tests]'))!;
+    expect(cellSeparators(row)).toBe(5);
+    expect(row).toContain('src/a\\|b.ts<br>src/\\`c\\`.ts &lt;b&gt;');
+  });
+});
+
+describe('renderSummary', () => {
+  it('has one row per rule, the size facts, the kind, overrides and the docs', () => {
+    const summary = renderSummary(report());
+    expect(tableRows(summary)).toHaveLength(2 + 4);
+    expect(summary).toContain('| [size](https://github.com/monoenv/monoenv/blob/main/docs/rules.md#size) | ❌ Error | 1,240 lines in 14 files (XL) |');
+    expect(summary).toContain('| 🏷️ Waived |');
+    expect(summary).toContain('**Size:** XL · 1,240 lines in 14 files counted · 3,020 lines in 2 files excluded');
+    expect(summary).toContain('**Kind of change:** feature (read from title)');
+    expect(summary).toContain('**Overrides:** risky waived by label `no-flag-needed`');
+    expect(summary).toContain('[How monoenv judges changes](https://github.com/monoenv/monoenv/blob/main/docs/rules.md)');
+    expect(summary).not.toContain('not shown');
+  });
+
+  it('lists findings most severe first with their place', () => {
+    const summary = renderSummary(report({ findings: [finding(1), finding(2), finding(3, { path: 'src/a.ts', startLine: 4, endLine: 9 })] }));
+    const items = findingItems(summary);
+    expect(items).toEqual([
+      '- ❌ tests · `src/a.ts` lines 4–9 · no test for src/模块/ファイル3.ts 🚀',
+      '- ⚠️ tests · `src/模块/ファイル1.ts` line 2 · no test for src/模块/ファイル1.ts 🚀',
+      '- ℹ️ tests · `src/模块/ファイル2.ts` line 3 · no test for src/模块/ファイル2.ts 🚀',
+    ]);
+  });
+
+  it('says what advise mode changes and when annotations were capped', () => {
+    const summary = renderSummary(report({ mode: 'advise', findings: [finding(0)] }), { annotations: { sent: 1000, cut: 240 } });
+    expect(summary).toContain('❌ Error (advise)');
+    expect(summary).toContain('(1 error would fail it in enforce mode)');
+    expect(summary).toContain('**Annotations:** 1,000 of 1,240 placed on lines');
+  });
+
+  it('leaves size and kind out of an audit report', () => {
+    const change = makeChange({ files: [], number: 7, reviews: [], merged: { by: { login: 'carol', bot: false }, sha: 'f'.repeat(40) } });
+    const summary = renderSummary(auditMerge(change, DEFAULT_CONFIG));
+    expect(summary).not.toContain('**Size:**');
+    expect(summary).not.toContain('**Kind of change:**');
+    expect(summary).toContain('Merged without review');
+  });
+
+  it('stays under 65,535 bytes with thousands of multi-byte findings and says how many were cut', () => {
+    const findings = Array.from({ length: 5000 }, (_, i) => finding(i));
+    const summary = renderSummary(report({ findings }));
+    expect(utf8Length(summary)).toBeLessThanOrEqual(GITHUB_OUTPUT_LIMIT);
+    expect(utf8Length(summary)).toBeGreaterThan(GITHUB_OUTPUT_LIMIT - 1_000);
+    expect(summary).not.toMatch(loneSurrogate);
+    const shown = findingItems(summary).length;
+    expect(shown).toBeGreaterThan(100);
+    expect(summary).toContain(`… ${(5000 - shown).toLocaleString('en-US')} more findings not shown`);
+    expect(summary.trimEnd().endsWith('(https://github.com/monoenv/monoenv/blob/main/docs/rules.md)')).toBe(true);
+    for (const row of tableRows(summary)) expect(row.endsWith('|')).toBe(true);
+  });
+
+  it('cuts whole lines when even the fixed part does not fit a tiny budget', () => {
+    const summary = renderSummary(report(), { maxBytes: 300 });
+    expect(utf8Length(summary)).toBeLessThanOrEqual(300);
+    expect(summary).toContain('output cut to fit the size limit');
+    for (const row of tableRows(summary)) expect(row.endsWith('|')).toBe(true);
+  });
+
+  it('holds its limit and its table for any titles, paths and summaries', () => {
+    const text = fc.string({ unit: 'grapheme', maxLength: 300 });
+    fc.assert(
+      fc.property(fc.array(fc.record({ title: text, path: text, message: text }), { maxLength: 60 }), text, (raw, ruleSummary) => {
+        const findings: Finding[] = raw.map((r, i) => ({ rule: 'risky', level: 'error', title: r.title, message: r.message, path: r.path, startLine: i + 1 }));
+        const rules = report().rules.map((rule) => ({ ...rule, summary: ruleSummary, advice: ruleSummary }));
+        const maxBytes = 4_000;
+        for (const out of [renderSummary(report({ findings, rules }), { maxBytes }), renderText(report({ findings, rules }), { maxBytes })]) {
+          expect(utf8Length(out)).toBeLessThanOrEqual(maxBytes);
+          expect(out).not.toMatch(loneSurrogate);
+          for (const row of tableRows(out)) {
+            expect(row.endsWith('|')).toBe(true);
+          }
+        }
+        const summaryRows = tableRows(renderSummary(report({ findings, rules }))).slice(2);
+        for (const row of summaryRows) expect(cellSeparators(row)).toBe(5);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('renderText', () => {
+  it('gives every finding in full, the excluded files and the proposed parts', () => {
+    const text = renderText(
+      report({ findings: [{ rule: 'review', level: 'error', title: 'Merged without review', message: '@carol merged #7 with 0 of 1 valid approval.\n- @alice is the author (self-approval)', suggestion: 'Ask for a follow-up review.' }] }),
+    );
+    expect(text).toContain('#### ❌ [review](https://github.com/monoenv/monoenv/blob/main/docs/rules.md#review) · Merged without review');
+    expect(text).toContain('@carol merged #7 with 0 of 1 valid approval.  \n- @alice is the author (self-approval)  ');
+    expect(text).toContain('**What to do:** Ask for a follow-up review.');
+    expect(text).toContain('| `package-lock.json` | 3,000 | lockfile |');
+    expect(text).toContain('| packages/api | 900 | `packages/api/a.ts`, `packages/api/b.ts` |');
+  });
+
+  it('says how many excluded files it could not show', () => {
+    const excluded = Array.from({ length: 4000 }, (_, i) => ({ path: `vendor/библиотека/${i}/файл.js`, lines: i, reason: 'vendored' }));
+    const text = renderText(report({ size: { ...report().size, excluded, excludedFiles: excluded.length } }));
+    expect(utf8Length(text)).toBeLessThanOrEqual(GITHUB_OUTPUT_LIMIT);
+    const shown = tableRows(text).filter((row) => row.includes('vendor/')).length;
+    expect(text).toContain(`… ${(4000 - shown).toLocaleString('en-US')} more excluded files not shown.`);
+    // The parts section comes after the cut, so it is only announced.
+    expect(text).toContain('… 1 more part not shown.');
+  });
+});
