@@ -76,7 +76,7 @@ function ambiguous(error: unknown): boolean {
   return status === undefined || status >= 500;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const digest = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
@@ -92,6 +92,8 @@ export class CheckRunPublisher {
   readonly log: Pick<Logger, 'warn'> | undefined;
   /** Shared by the replicas (Redis); without it, only this process's per-commit queue orders publishing. */
   readonly lock: PublishLock | undefined;
+  /** The pause between creation attempts (tests pass one that returns at once and records it). */
+  readonly #sleep: (ms: number) => Promise<void>;
 
   constructor(
     private readonly appId: () => Promise<number | undefined>,
@@ -102,7 +104,8 @@ export class CheckRunPublisher {
       settleMs = REQUEST_TIMEOUT_MS,
       log,
       lock,
-    }: { maxRuns?: number; retryBaseMs?: number; createRetries?: number; settleMs?: number; log?: Pick<Logger, 'warn'>; lock?: PublishLock } = {},
+      sleep = realSleep,
+    }: { maxRuns?: number; retryBaseMs?: number; createRetries?: number; settleMs?: number; log?: Pick<Logger, 'warn'>; lock?: PublishLock; sleep?: (ms: number) => Promise<void> } = {},
   ) {
     this.#known = new LRUCache({ max: maxRuns });
     this.retryBaseMs = retryBaseMs;
@@ -110,6 +113,7 @@ export class CheckRunPublisher {
     this.settleMs = settleMs;
     this.log = log;
     this.lock = lock;
+    this.#sleep = sleep;
   }
 
   #key(target: CheckRunTarget): string {
@@ -188,7 +192,7 @@ export class CheckRunPublisher {
         // Without an answer (timeout, cut connection) GitHub may still be writing the run: give it as long
         // as the attempt had before looking; after a 5xx answer, only the backoff.
         const answered = (error as { response?: unknown }).response !== undefined;
-        await sleep(Math.max(attempt * attempt * this.retryBaseMs, answered ? 0 : this.settleMs));
+        await this.#sleep(Math.max(attempt * attempt * this.retryBaseMs, answered ? 0 : this.settleMs));
         const stored = await this.find(target);
         if (stored !== undefined) {
           this.log?.warn({ sha: target.headSha, checkRun: stored.id, status }, 'check run creation failed after GitHub stored it; using the stored run');
