@@ -152,7 +152,6 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
  */
 const TEMPLATE_TAG = /\{%-?\s*(flag|switch|sample|ifswitch|ifflag)\s+["']([^"']{1,200})["']/;
 const BLADE_FEATURE = /@feature\s*\(\s*["']([^"']{1,200})["']/;
-const FLAGS_OBJECT = /(?<![\w$])(?:flags|featureFlags|ldFlags)\.([A-Za-z_$][\w$]*)(?![\w$])/g;
 const TOGGLZ = /\b([A-Z]\w*)\.([A-Z][A-Z0-9_]*)\.isActive\(\s*\)/;
 
 /**
@@ -360,16 +359,6 @@ export class FlagMatcher {
       if (check) (found ??= []).push(check);
     }
     if (found !== undefined && found.length > 1) found.sort((a, b) => a.index - b.index);
-    if (line.includes('lags.')) {
-      // The flags object of LaunchDarkly's React SDK (`const flags = useFlags()`, `this.props.flags`) and the
-      // usual names teams give it: a property read is a flag read, whether or not the patch shows where the
-      // object came from. Method calls on it (`flags.map(`) are not.
-      FLAGS_OBJECT.lastIndex = 0;
-      let read: RegExpExecArray | null;
-      while ((read = FLAGS_OBJECT.exec(line)) !== null) {
-        if (line[read.index + read[0].length] !== '(') (found ??= []).push({ key: read[1], call: 'flags object', sdk: 'LaunchDarkly', index: read.index });
-      }
-    }
     if (line.includes('{%')) {
       const tag = TEMPLATE_TAG.exec(line);
       if (tag) (found ??= []).push({ key: tag[2], call: `{% ${tag[1]} %}`, sdk: 'Waffle', index: tag.index });

@@ -4,13 +4,19 @@ import { FlagMatcher, aliasesAssigned, MAX_LINE_LENGTH } from '../../src/engine/
 const matcher = new FlagMatcher();
 const keysOf = (line: string, m = matcher) => m.find(line).map((c) => `${c.sdk}:${c.key}`);
 
+describe('a flags object is a flag check only where it comes from a flag SDK', () => {
+  it('does not read any `flags.x` line as a flag check (a command line\'s `cli.flags.verbose` is not one)', () => {
+    expect(new FlagMatcher().find('  if (flags.verbose) console.log(order.id);')).toEqual([]);
+    expect(new FlagMatcher().find('  {flags.quickBuy && <QuickBuy />}')).toEqual([]);
+  });
+});
+
 describe('flag calls recognised out of the box', () => {
   it.each([
     [`  if (await ldClient.variation('new-checkout', context, false)) {`, 'LaunchDarkly:new-checkout'],
     [`    boolean on = client.boolVariation(FeatureKeys.NEW_LEDGER, ctx, false);`, 'LaunchDarkly:FeatureKeys.NEW_LEDGER'],
     [`\tif on, _ := s.ld.BoolVariation("unified-search", ldctx, false); on {`, 'LaunchDarkly:unified-search'],
     [`  const { newNav } = useFlags();`, 'LaunchDarkly:*'],
-    [`  {flags.quickBuy && <QuickBuy />}`, 'LaunchDarkly:quickBuy'],
     [`  if (unleash.isEnabled('charge-v2', { userId })) {`, 'Unleash:charge-v2'],
     [`  const enabled = useFlag('travel.landing');`, 'Unleash:travel.landing'],
     [`    if unleash_client.is_enabled("regional-pricing", ctx):`, 'Unleash:regional-pricing'],

@@ -137,9 +137,11 @@ export class FlagFlow {
       const isField = MEMBERS.has(target.type) || target.type === 'instance_variable';
       const key = isField ? this.memberName(file.tree, target) : name;
       // A flags object destructured (`const { newCheckout } = useFlags()`): each name is a flag read.
-      const flagsObject = destructured && this.isFlagsObject(file, value);
+      const flagsObject = this.isFlagsObject(file, value);
       if ((implied && !destructured) || flagsObject) {
-        const alias = { positive: flagsObject ? true : implied!.state === 'on', via: flagsObject ? `\`${name}\` from ${this.describe(file, value)}` : `\`${name}\` (${implied!.via}, ${this.lineOf(file, n)})` };
+        // `const flags = useFlags()`: the name holds a flags object, whose properties are flag reads.
+        const alias = { positive: true, via: flagsObject ? `\`${name}\` from ${this.describe(file, value)}${destructured ? '' : ' (a flags object)'}` : `\`${name}\` (${implied!.via}, ${this.lineOf(file, n)})` };
+        if (!flagsObject) alias.positive = implied!.state === 'on';
         learnt = (isField ? this.setField(key, alias) : this.setAlias(this.aliases, this.scopeOf(n, root), key, alias)) || learnt;
       } else if (derivedVia) {
         const via = `\`${name}\`, computed from ${derivedVia} (${this.lineOf(file, n)})`;
