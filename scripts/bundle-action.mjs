@@ -1,11 +1,10 @@
 // Bundles the GitHub Action into one file, dist/action/index.js, so the action runs with no install step.
 //
-// The bundle is committed: GitHub runs an action straight from the tagged commit and installs nothing. It is
-// rebuilt by `prepare` (so every `npm ci`/`npm install`, CI's included, refreshes it from the sources) and by
-// the `version` script (so every release commit made with `npm version` carries a bundle built from that
-// commit). A test that failed whenever the committed file lagged would fail every change to the engine that
-// did not also rebuild 1.6 MB of output; what users run is the tagged bundle, and that one is always current.
-// The Action's tests bundle the current sources themselves (`--out FILE`) and run that file.
+// The bundle is committed: GitHub runs an action straight from the tagged commit and installs nothing. Every
+// change under src/ rebuilds it (`npm run bundle:action`) in the same commit, and test/action/bundle-current.test.ts
+// fails when the committed file is not what the sources build: a fresh build into a temporary folder, compared
+// byte for byte (esbuild gives the same bytes for the same sources). `prepare` and the `version` script rebuild
+// it too. The Action's tests bundle the current sources themselves (`--out FILE`) and run that file.
 //
 //   node scripts/bundle-action.mjs                 writes dist/action/index.js
 //   node scripts/bundle-action.mjs --out FILE      writes the Action's bundle to FILE
