@@ -10,12 +10,10 @@ import { gatherMigrationFacts } from '../engine/rules/migrations/index.js';
 import { evaluate } from '../engine/evaluate.js';
 import { factsWanted } from '../engine/facts.js';
 import { loadSyntax } from '../engine/syntax/load.js';
-import { GRAMMARS } from '../engine/syntax/index.js';
 import { readTexts } from '../git/texts.js';
-import { conclude } from '../engine/conclusion.js';
 import type { Report } from '../engine/report.js';
 import { renderSummary } from '../present/markdown.js';
-import { CONFIG_PATH, configErrorFindings, parseConfigText, type ConfigError } from '../config/load.js';
+import { CONFIG_PATH, parseConfigText, type ConfigError } from '../config/load.js';
 import { DEFAULT_CONFIG, type MonoenvConfig } from '../config/schema.js';
 import {
   DEFAULT_BRANCH_CANDIDATES,
@@ -144,9 +142,7 @@ async function titleOf(git: GitRunner, io: CliIO, options: CheckOptions, subject
 }
 
 /** The `.github/monoenv.yml` a change brings is validated too: its errors become findings on its lines. */
-async function configChangeFindings(git: GitRunner, change: Change): Promise<ConfigError[]> {
-  const edited = change.files.find((file) => file.path === CONFIG_PATH && file.status !== 'removed');
-  if (edited === undefined) return [];
+async function proposedConfigErrors(git: GitRunner, change: Change): Promise<ConfigError[]> {
   const text = await readFileAt(git, change.head.sha, CONFIG_PATH);
   if (text === undefined) return [];
   const result = parseConfigText(text, CONFIG_PATH);
@@ -182,18 +178,9 @@ export async function gatherAndJudge(io: CliIO, options: CheckOptions): Promise<
   const wanted = factsWanted(change, loaded.config);
   await readTexts(git, change, wanted, range.forkPoint, range.head.sha);
   const migrationFacts = await gatherMigrationFacts(change, loaded.config, (path) => readFileAt(git, range.head.sha, path));
-  const syntax = await loadSyntax([...wanted.grammars, ...GRAMMARS.filter((g) => migrationFacts.syntax?.has(g))]);
-  let report = evaluate(change, loaded.config, { ...migrationFacts, syntax });
-  const configErrors = await configChangeFindings(git, change);
-  if (configErrors.length > 0) {
-    const findings = [...report.findings, ...configErrorFindings(configErrors)];
-    report = {
-      ...report,
-      findings,
-      conclusion: conclude(findings, report.mode),
-      title: `${report.title} · invalid ${CONFIG_PATH}`,
-    };
-  }
+  const syntax = await loadSyntax(wanted.grammars);
+  const proposedConfig = wanted.proposedConfig ? { path: CONFIG_PATH, errors: await proposedConfigErrors(git, change) } : undefined;
+  const report = evaluate(change, loaded.config, { ...migrationFacts, syntax, ...(proposedConfig === undefined ? {} : { proposedConfig }) });
   return {
     report,
     range: { base: range.base, head: range.head, commits: commits.length, configSource: loaded.source },

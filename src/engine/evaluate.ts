@@ -1,30 +1,31 @@
 /**
- * The engine's one entry point for a change: pure, no I/O. Runs the rules, applies override labels and
- * the mode, and builds the Report every adapter renders.
+ * The engine's one entry point for a change: pure, no I/O. Runs the rules of the registry, applies override
+ * labels and the mode, folds in the errors of a configuration the change proposes, and returns the final
+ * Report: adapters publish it as it is.
  */
 import type { Change } from './change.js';
 import type { Finding, Override, Report, RuleName, RuleSummary } from './report.js';
 import type { MonoenvConfig } from '../config/schema.js';
-import type { RuleContext, RuleOutcome } from './rules/rule.js';
-import { judgeSize } from './rules/size.js';
-import { judgeTests } from './rules/tests.js';
-import { judgeRisky } from './rules/risky/index.js';
-import { judgeReview } from './rules/review.js';
-import { judgeMigrations, type MigrationFacts } from './rules/migrations/index.js';
+import type { EvaluationContext, RuleContext, RuleOutcome } from './rules/rule.js';
+import { RULES } from './rules/index.js';
+import { measureSize } from './rules/size.js';
+import { configErrorFindings } from '../config/load.js';
 import { readKind } from './kind.js';
 import { conclude, titleOf } from './conclusion.js';
 import { Syntax } from './syntax/index.js';
 
-/** Facts beyond the change that some rules need, gathered by the adapter when those rules ask (see `migrationNeeds`). */
-export type EvaluationFacts = MigrationFacts;
+export type { EvaluationContext } from './rules/rule.js';
 
-export function evaluate(change: Change, config: MonoenvConfig, facts: EvaluationFacts = {}): Report {
-  const ctx: RuleContext = { change, config, kind: readKind(change), syntax: facts.syntax ?? Syntax.none() };
-  const size = judgeSize(ctx);
-  const outcomes: RuleOutcome[] = [size.outcome, judgeTests(ctx), judgeRisky(ctx), judgeReview(ctx)];
-  // The migrations rule has a row only when the change touches a migration.
-  const migrations = judgeMigrations(ctx, facts);
-  if (migrations !== undefined) outcomes.push(migrations);
+export function evaluate(change: Change, config: MonoenvConfig, context: EvaluationContext = {}): Report {
+  const ctx: RuleContext = {
+    change,
+    config,
+    kind: readKind(change),
+    syntax: context.syntax ?? Syntax.none(),
+    size: measureSize(change, config),
+    facts: context,
+  };
+  const outcomes = RULES.map((rule) => rule.judge(ctx)).filter((outcome): outcome is RuleOutcome => outcome !== undefined);
 
   const overrides = overridesApplied(change, config);
   const waived = new Map(overrides.map((o) => [o.rule, o.label]));
@@ -42,13 +43,20 @@ export function evaluate(change: Change, config: MonoenvConfig, facts: Evaluatio
     rules.push({ ...summary, status: 'waived', summary: `${summary.summary} (waived by label "${label}")`, advice: undefined });
   }
 
-  const conclusion = conclude(findings, config.mode);
+  let title = titleOf(rules, ctx.size!, change.draft);
+  const proposed = context.proposedConfig;
+  if (proposed !== undefined && proposed.errors.length > 0) {
+    // The change's own configuration errors, at error level: a change cannot break the configuration unseen.
+    findings.push(...configErrorFindings(proposed.errors, proposed.path));
+    title = `${title} · invalid ${proposed.path}`;
+  }
+
   return {
-    conclusion,
-    title: titleOf(rules, size.facts, change.draft),
+    conclusion: conclude(findings, config.mode),
+    title,
     findings,
     rules,
-    size: size.facts,
+    size: ctx.size!,
     overrides,
     mode: config.mode,
     draft: change.draft,

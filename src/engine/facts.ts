@@ -1,51 +1,52 @@
 /**
- * What the engine asks the adapters to read beyond the patch, before evaluating: whole file texts and the
- * grammars to parse them. Asked only when a risky file is touched and the patch alone does not settle it,
- * so most changes cost nothing more.
+ * What the adapters read for an evaluation, asked of the rules in the registry: `factNeeds` before the change
+ * is built (from the configuration and the labels alone), `factsWanted` once it is known. A rule that is off
+ * asks for nothing, so most changes cost nothing more than their file list.
  */
 import type { Change } from './change.js';
 import type { MonoenvConfig } from '../config/schema.js';
-import { judgeRisky } from './rules/risky/index.js';
-import { readKind } from './kind.js';
-import { pathMatcher } from './glob.js';
-import { isTestPath } from './rules/tests.js';
-import { grammarOf, type Grammar } from './syntax/index.js';
-import { languageOf } from './symbols.js';
+import { CONFIG_PATH } from '../config/path.js';
+import { RULES } from './rules/index.js';
+import type { FactNeeds, FactsWanted, TextWanted } from './rules/rule.js';
+import type { Grammar } from './syntax/index.js';
 
-export interface TextWanted {
-  path: string;
-  /** The head text is wanted (whole-file judgement, references). */
-  head: boolean;
-  /** The base text is wanted too (what a risky file looked like before). */
-  base: boolean;
-  /** A risky file: read first when a source can read only some. */
-  risky: boolean;
+export type { EvaluationContext, FactNeeds, FactsWanted, TextWanted } from './rules/rule.js';
+
+export function factNeeds(config: MonoenvConfig, labels: readonly string[]): FactNeeds {
+  const needs: FactNeeds = { files: false, gitattributes: false, reviews: false };
+  for (const rule of RULES) {
+    const asked = rule.needs?.(config, labels) ?? {};
+    needs.files ||= asked.files === true;
+    needs.gitattributes ||= asked.gitattributes === true;
+    needs.reviews ||= asked.reviews === true;
+  }
+  return needs;
 }
 
-export interface FactsWanted {
-  texts: TextWanted[];
-  grammars: Grammar[];
+/** The change edits the configuration file (and does not delete it): its version is validated too. */
+export function editsConfig(change: { files: readonly { path: string; status: string }[] }): boolean {
+  return change.files.some((f) => f.path === CONFIG_PATH && f.status !== 'removed');
 }
-
-const NOTHING: FactsWanted = { texts: [], grammars: [] };
 
 export function factsWanted(change: Change, config: MonoenvConfig): FactsWanted {
-  const risky = config.risky;
-  if (risky.level === 'off' || risky.paths.length === 0) return NOTHING;
-  const isRisky = pathMatcher(risky.paths);
-  const readable = (path: string): boolean => grammarOf(path) !== undefined || languageOf(path) === 'template';
-  const candidates = change.files.filter((f) => f.status !== 'removed' && !f.binary && !isTestPath(f.path, config) && readable(f.path));
-  if (!candidates.some((f) => isRisky(f.path) && f.additions > 0)) return NOTHING;
-  // Settled by the patch: every changed line of every risky file is guarded where it stands.
-  const patchOnly = judgeRisky({ change, config, kind: readKind(change) });
-  if (!patchOnly.findings.some((f) => f.title !== 'flag declared, not detected' && f.title !== 'risky change not inspected')) return NOTHING;
-  const texts = candidates.map((f) => ({
-    path: f.path,
-    head: true,
-    base: isRisky(f.path) && f.status !== 'added' && f.status !== 'copied',
-    risky: isRisky(f.path),
-  }));
-  texts.sort((a, b) => Number(b.risky) - Number(a.risky));
-  const grammars = [...new Set(texts.map((t) => grammarOf(t.path)).filter((g): g is Grammar => g !== undefined))];
-  return { texts, grammars };
+  const texts = new Map<string, TextWanted>();
+  const migrations = new Set<string>();
+  const grammars = new Set<Grammar>();
+  const wanted: FactsWanted = { texts: [], migrations: [], grammars: [], postgres: false, commits: false, proposedConfig: editsConfig(change) };
+  for (const rule of RULES) {
+    const asked = rule.wants?.(change, config);
+    if (asked === undefined) continue;
+    for (const text of asked.texts ?? []) {
+      const known = texts.get(text.path);
+      texts.set(text.path, known === undefined ? text : { path: text.path, head: known.head || text.head, base: known.base || text.base, risky: known.risky || text.risky });
+    }
+    for (const path of asked.migrations ?? []) migrations.add(path);
+    for (const grammar of asked.grammars ?? []) grammars.add(grammar);
+    wanted.postgres ||= asked.postgres === true;
+    wanted.commits ||= asked.commits === true;
+  }
+  wanted.texts = [...texts.values()];
+  wanted.migrations = [...migrations];
+  wanted.grammars = [...grammars];
+  return wanted;
 }

@@ -1,7 +1,9 @@
 /** The Report: what the engine concludes about a change, rendered by every adapter. */
+import type { MonoenvConfig } from '../config/schema.js';
 
 export type Level = 'notice' | 'warning' | 'error';
-export type RuleName = 'size' | 'tests' | 'risky' | 'review' | 'migrations';
+/** A rule's name: every rule has an override label in the configuration's schema. */
+export type RuleName = keyof MonoenvConfig['overrides'];
 
 export interface Finding {
   rule: RuleName | 'config';
@@ -56,6 +58,8 @@ export interface RuleSummary {
   advice?: string;
   /** Short title fragment for the check-run title, e.g. "2 files without tests". */
   headline?: string;
+  /** How many files the rule had to judge (tests: source files that need a test; risky: risky files changed). */
+  judged?: number;
 }
 
 export interface Override {

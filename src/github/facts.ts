@@ -9,7 +9,8 @@ import type { PaginateInterface } from '@octokit/plugin-paginate-rest';
 import type { Api } from '@octokit/plugin-rest-endpoint-methods';
 import type { Change, ChangedFile, Commit, Person, Review, ReviewState } from '../engine/change.js';
 import type { MonoenvConfig } from '../config/schema.js';
-import type { RuleName } from '../engine/report.js';
+import type { FactNeeds } from '../engine/facts.js';
+import { freshnessNeedsCommits } from '../engine/rules/review.js';
 import { changedFileFromGitHub } from '../engine/diff.js';
 
 export type GitHubClient = Octokit & Api & { paginate: PaginateInterface };
@@ -207,35 +208,6 @@ export class GitHubData {
   }
 }
 
-/** A rule that is on and not waived by an override label on the change. */
-export function ruleActive(config: MonoenvConfig, rule: RuleName, labels: readonly string[]): boolean {
-  if (config[rule].level === 'off') return false;
-  const override = config.overrides[rule];
-  return override === undefined || !labels.includes(override);
-}
-
-/** What an evaluation must fetch, decided from the configuration and the labels before any call. */
-export interface FactNeeds {
-  files: boolean;
-  gitattributes: boolean;
-  reviews: boolean;
-}
-
-export function factNeeds(config: MonoenvConfig, labels: readonly string[], purpose: 'evaluate' | 'merge-audit'): FactNeeds {
-  if (purpose === 'merge-audit') return { files: false, gitattributes: false, reviews: config.review.level !== 'off' };
-  const size = ruleActive(config, 'size', labels);
-  const files =
-    size ||
-    ruleActive(config, 'tests', labels) ||
-    (ruleActive(config, 'risky', labels) && config.risky.paths.length > 0) ||
-    ruleActive(config, 'migrations', labels);
-  return {
-    files,
-    gitattributes: size,
-    reviews: config.review.level !== 'off' && config.review.before_merge,
-  };
-}
-
 function reviewOf(review: ApiReview): Review {
   return {
     reviewer: personOf(review.user),
@@ -252,14 +224,6 @@ function commitOf(commit: ApiCommit): Commit {
     message: commit.commit.message,
     ...(commit.author === null ? {} : { author: personOf(commit.author) }),
   };
-}
-
-/**
- * Review freshness needs the PR's commits only when an approval was given on an older commit (to see
- * whether only merges of the base branch came after it).
- */
-function freshnessNeedsCommits(config: MonoenvConfig, reviews: readonly Review[], headSha: string): boolean {
-  return config.review.fresh && reviews.some((r) => r.state === 'APPROVED' && r.commitId !== null && r.commitId !== headSha);
 }
 
 /**

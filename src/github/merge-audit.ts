@@ -5,9 +5,9 @@
  * between two of them followed by a redelivery still ends with each done once. The check run comes first:
  * it is the record that matters, and a token that may not comment or label must not prevent it.
  */
-import { auditMerge, MERGED_WITHOUT_REVIEW, UNREVIEWED_MERGE_MARKER, unreviewedMergeComment } from '../engine/rules/review.js';
+import { auditMerge, mergeAuditNeeds, MERGED_WITHOUT_REVIEW, UNREVIEWED_MERGE_MARKER, unreviewedMergeComment } from '../engine/rules/review.js';
 import { loadConfig } from './config.js';
-import { buildChange, factNeeds, type PullRequestPayload } from './facts.js';
+import { buildChange, type PullRequestPayload } from './facts.js';
 import { invalidConfigOutput, reportOutput } from '../present/check-run.js';
 import { queueKey, targetOf, type EventScope } from './scope.js';
 
@@ -30,7 +30,7 @@ async function audit(scope: EventScope, pr: PullRequestPayload, mergeSha: string
     scope.log.info({ pull: pr.number }, 'merge audit: not required');
     return;
   }
-  const change = await buildChange(scope.data, pr, config, factNeeds(config, [], 'merge-audit'));
+  const change = await buildChange(scope.data, pr, config, mergeAuditNeeds(config));
   const report = auditMerge(change, config);
   if (!report.findings.some((f) => f.title === MERGED_WITHOUT_REVIEW)) {
     // Reviewed merges fail nothing, and cost nothing more.

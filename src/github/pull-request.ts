@@ -3,12 +3,11 @@
  * pull_request, pull_request_review and re-run handlers.
  */
 import { evaluate } from '../engine/evaluate.js';
+import { editsConfig, factNeeds } from '../engine/facts.js';
 import { gatherMigrationFacts } from '../engine/rules/migrations/index.js';
-import { conclude } from '../engine/conclusion.js';
-import type { Report } from '../engine/report.js';
-import { configErrorFindings, formatConfigError } from '../config/load.js';
+import { formatConfigError } from '../config/load.js';
 import { CONFIG_PATH, loadConfig, validateProposedConfig } from './config.js';
-import { buildChange, factNeeds, type PullRequestPayload } from './facts.js';
+import { buildChange, type PullRequestPayload } from './facts.js';
 import { evaluationFailedOutput, invalidConfigOutput, reportOutput } from '../present/check-run.js';
 import type { CheckOutput } from './checks.js';
 import { queueKey, targetOf, type EventScope } from './scope.js';
@@ -45,32 +44,12 @@ async function outputFor(scope: EventScope, pr: PullRequestPayload): Promise<Che
     return withProposedFix(scope, pr, output);
   }
   const config = loaded.config;
-  const needs = factNeeds(config, labels, 'evaluate');
-  const change = await buildChange(scope.data, pr, config, needs);
+  const change = await buildChange(scope.data, pr, config, factNeeds(config, labels));
   // Edited migrations are read whole at the head commit, one call each; a change touching none costs nothing.
   const facts = await gatherMigrationFacts(change, config, (path) => scope.data.fileAt(path, pr.head.sha));
-  let report = evaluate(change, config, facts);
-  if (editsConfig(change.files)) {
-    // The PR's version is checked too (read at its head commit only now), but never judges this PR.
-    const errors = await validateProposedConfig(scope.data, pr.head.sha);
-    if (errors.length > 0) report = withConfigErrors(report, configErrorFindings(errors, CONFIG_PATH));
-  }
-  return reportOutput(report);
-}
-
-function editsConfig(files: readonly { path: string; status: string }[]): boolean {
-  return files.some((f) => f.path === CONFIG_PATH && f.status !== 'removed');
-}
-
-/** The PR's own configuration errors join the report at `error` level, so a PR cannot break the config unseen. */
-function withConfigErrors(report: Report, findings: Report['findings']): Report {
-  const all = [...report.findings, ...findings];
-  return {
-    ...report,
-    findings: all,
-    conclusion: conclude(all, report.mode),
-    title: `${report.title} · invalid ${CONFIG_PATH}`,
-  };
+  // The PR's version of the configuration is checked too (read at its head commit only now), but never judges this PR.
+  const proposedConfig = editsConfig(change) ? { path: CONFIG_PATH, errors: await validateProposedConfig(scope.data, pr.head.sha) } : undefined;
+  return reportOutput(evaluate(change, config, { ...facts, ...(proposedConfig === undefined ? {} : { proposedConfig }) }));
 }
 
 /**
@@ -79,7 +58,7 @@ function withConfigErrors(report: Report, findings: Report['findings']): Report 
  */
 async function withProposedFix(scope: EventScope, pr: PullRequestPayload, output: CheckOutput): Promise<CheckOutput> {
   const { files } = await scope.data.filesAt(pr);
-  if (!editsConfig(files.map((f) => ({ path: f.filename, status: f.status })))) return output;
+  if (!editsConfig({ files: files.map((f) => ({ path: f.filename, status: f.status })) })) return output;
   const errors = await validateProposedConfig(scope.data, pr.head.sha);
   if (errors.length === 0) {
     return { ...output, summary: `${output.summary}\n\nThis pull request's version of \`${CONFIG_PATH}\` is valid: merging it fixes the configuration.`, annotations: [] };

@@ -128,6 +128,7 @@ describe('judgeTests findings', () => {
       summary: '2 of 3 changed source files without a changed test: src/billing/invoice.ts, shop/cart.py',
       advice: 'Add or update the test of each file named, or add the label "no-tests-needed" when the change needs none.',
       headline: '2 files without tests',
+      judged: 3,
     });
   });
 
@@ -167,6 +168,7 @@ describe('judgeTests findings', () => {
       rule: 'tests',
       status: 'pass',
       summary: '2 source files changed, with 1 test file changed (require: any)',
+      judged: 2,
     });
     const none = judge(files.slice(0, 2), { tests: { require: 'any' } });
     expect(none.findings.map((f) => f.message)).toEqual([

@@ -8,7 +8,6 @@ import type { MonoenvConfig } from '../../config/schema.js';
 import type { Level, Report } from '../../engine/report.js';
 import { evaluate } from '../../engine/evaluate.js';
 import { conclude } from '../../engine/conclusion.js';
-import { pathMatcher } from '../../engine/glob.js';
 import type { Arrival, ChangeRecord, ConfigSource, JudgedRule, Verdict } from './model.js';
 
 export interface JudgeInput {
@@ -49,14 +48,9 @@ export function judgeChange(input: JudgeInput): ChangeRecord {
   const riskyFindings = report.findings.filter((f) => f.rule === 'risky');
 
   // Which changes the tests and risky figures are a share of: those the rule had something to judge in.
-  const present = change.files.filter((f) => f.status !== 'removed');
-  const isSource = pathMatcher(config.tests.source);
-  const isTest = pathMatcher(config.tests.test);
-  const isExempt = pathMatcher(config.tests.exempt);
-  const needsTests =
-    config.tests.level !== 'off' && present.some((f) => isSource(f.path) && !isTest(f.path) && !isExempt(f.path));
-  const isRisky = pathMatcher(config.risky.paths);
-  const riskyTouched = config.risky.level !== 'off' && present.some((f) => isRisky(f.path));
+  const judged = (rule: 'tests' | 'risky'): boolean => (report.rules.find((r) => r.rule === rule)?.judged ?? 0) > 0;
+  const needsTests = judged('tests');
+  const riskyTouched = judged('risky');
 
   return {
     sha: change.head.sha,

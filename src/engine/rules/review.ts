@@ -3,7 +3,7 @@
  * says whether the pull request had its approvals, and `auditPush` finds commits that reached the default
  * branch without any pull request.
  */
-import type { RuleContext, RuleOutcome } from './rule.js';
+import type { FactNeeds, Rule, RuleContext, RuleOutcome } from './rule.js';
 import type { Change, Commit, Person, Push, Review } from '../change.js';
 import type { Finding, Report, RuleSummary, SizeFacts } from '../report.js';
 import type { MonoenvConfig } from '../../config/schema.js';
@@ -322,3 +322,26 @@ export function auditPush(push: Push, config: MonoenvConfig): Report {
     headline: PUSHED_WITHOUT_REVIEW,
   });
 }
+
+/**
+ * Review freshness needs the pull request's commits only when an approval was given on an older commit (to see
+ * whether only merges of the base branch came after it).
+ */
+export function freshnessNeedsCommits(config: MonoenvConfig, reviews: readonly Review[], headSha: string): boolean {
+  return config.review.fresh && reviews.some((r) => r.state === 'APPROVED' && r.commitId !== null && r.commitId !== headSha);
+}
+
+/** What the unreviewed-merge audit reads of a merged pull request: its reviews, when the rule is on. */
+export function mergeAuditNeeds(config: MonoenvConfig): FactNeeds {
+  return { files: false, gitattributes: false, reviews: config.review.level !== 'off' };
+}
+
+export const reviewRule: Rule = {
+  name: 'review',
+  // Reviews are read whether or not an override label waives the rule: the row still says who approved.
+  needs: (config) => (config.review.level !== 'off' && config.review.before_merge ? { reviews: true } : {}),
+  wants: (change, config) => ({
+    commits: change.commits === undefined && change.reviews !== undefined && freshnessNeedsCommits(config, change.reviews, change.head.sha),
+  }),
+  judge: judgeReview,
+};

@@ -3,8 +3,9 @@
  * vendored and snapshot files and the user's exclusions are listed apart with their reason — classes the
  * change XS…XXL, and when it is too big proposes a split into independent parts by package or folder.
  */
-import type { RuleContext, RuleOutcome } from './rule.js';
-import type { ChangedFile } from '../change.js';
+import { isActive, type Rule, type RuleContext, type RuleOutcome } from './rule.js';
+import type { Change, ChangedFile } from '../change.js';
+import type { MonoenvConfig } from '../../config/schema.js';
 import type { ExcludedFile, Finding, Level, RuleStatus, SizeClass, SizeFacts, SizePart } from '../report.js';
 import { parseGitAttributes, type GitAttributes } from '../gitattributes.js';
 import { firstMatchingGlob } from '../glob.js';
@@ -178,8 +179,8 @@ function describeParts(parts: readonly SizePart[]): string {
   return shown.join(', ') + more;
 }
 
-export function judgeSize(ctx: RuleContext): { outcome: RuleOutcome; facts: SizeFacts } {
-  const { change, config } = ctx;
+/** The change's size: counted and excluded lines and files (the report carries it whether the rule is on or not). */
+export function measureSize(change: Change, config: MonoenvConfig): SizeFacts {
   const settings = config.size;
   const attributes = parseGitAttributes(change.gitattributes);
 
@@ -204,7 +205,7 @@ export function judgeSize(ctx: RuleContext): { outcome: RuleOutcome; facts: Size
   const lines = fromTotals ? Math.max(0, change.totals.additions + change.totals.deletions - excludedLines) : countedLines;
   const files = fromTotals ? Math.max(0, change.totals.files - excluded.length) : counted.length;
 
-  const facts: SizeFacts = {
+  return {
     class: sizeClass(lines),
     lines,
     files,
@@ -214,6 +215,13 @@ export function judgeSize(ctx: RuleContext): { outcome: RuleOutcome; facts: Size
     parts: [],
     fromTotals,
   };
+}
+
+export function judgeSize(ctx: RuleContext): { outcome: RuleOutcome; facts: SizeFacts } {
+  const { change, config } = ctx;
+  const settings = config.size;
+  const facts = ctx.size ?? measureSize(change, config);
+  const { lines, files, excluded, excludedLines, fromTotals } = facts;
 
   const summary = summarise(facts, change.files.length, change.totals.files);
   if (settings.level === 'off') {
@@ -235,6 +243,8 @@ export function judgeSize(ctx: RuleContext): { outcome: RuleOutcome; facts: Size
 
   const level = breaches.reduce<Level>((top, b) => (LEVEL_RANK[b.level] > LEVEL_RANK[top] ? b.level : top), 'notice');
   const lead = breaches.find((b) => b.level === level)!;
+  const excludedPaths = new Set(excluded.map((e) => e.path));
+  const counted = change.files.filter((f) => !excludedPaths.has(f.path));
   facts.parts = splitIntoParts(counted, change.files.map((f) => f.path));
 
   const over = breaches.map((b) => `${plural(b.count, b.what === 'lines' ? 'line' : 'file')} > ${b.key} ${formatCount(b.limit)}`).join(', ');
@@ -303,3 +313,10 @@ function summarise(facts: SizeFacts, listed: number, total: number): string {
   if (facts.fromTotals) text += `; judged from the totals, as only ${formatCount(listed)} of ${plural(total, 'file')} were listed`;
   return text;
 }
+
+export const sizeRule: Rule = {
+  name: 'size',
+  // `.gitattributes` of the base says which files are generated (a change cannot relabel its own code).
+  needs: (config, labels) => (isActive(config, 'size', labels) ? { files: true, gitattributes: true } : {}),
+  judge: (ctx) => judgeSize(ctx).outcome,
+};

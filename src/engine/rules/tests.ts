@@ -2,7 +2,7 @@
  * tests: source changed without tests. A changed source file needs a changed test that maps to it by the
  * conventions of its ecosystem (`require: per-file`), or any changed test at all (`require: any`).
  */
-import type { RuleContext, RuleOutcome } from './rule.js';
+import { isActive, type Rule, type RuleContext, type RuleOutcome } from './rule.js';
 import type { ChangedFile } from '../change.js';
 import type { Finding, RuleStatus } from '../report.js';
 import type { MonoenvConfig } from '../../config/schema.js';
@@ -289,7 +289,7 @@ export function judgeTests(ctx: RuleContext): RuleOutcome {
       settings.require === 'any'
         ? `${plural(sources.length, 'source file')} changed, with ${plural(tests.size, 'test file')} changed (require: any)`
         : `${plural(sources.length, 'source file')} changed, each with a changed test`;
-    return { findings: [], summary: { rule: 'tests', status: 'pass', summary } };
+    return { findings: [], summary: { rule: 'tests', status: 'pass', summary, judged: sources.length } };
   }
 
   const findings: Finding[] = untested.map(({ file }) => {
@@ -321,6 +321,7 @@ export function judgeTests(ctx: RuleContext): RuleOutcome {
           ? `Add or update a test for this change${label ? `, or add the label "${label}" when it needs none` : ''}.`
           : `Add or update the test of each file named${label ? `, or add the label "${label}" when the change needs none` : ''}.`,
       headline: `${plural(untested.length, 'file')} without tests`,
+      judged: sources.length,
     },
   };
 }
@@ -328,3 +329,9 @@ export function judgeTests(ctx: RuleContext): RuleOutcome {
 function formatRatio(missing: number, total: number): string {
   return missing === total ? `${plural(total, 'changed source file')}` : `${missing} of ${plural(total, 'changed source file')}`;
 }
+
+export const testsRule: Rule = {
+  name: 'tests',
+  needs: (config, labels) => (isActive(config, 'tests', labels) ? { files: true } : {}),
+  judge: judgeTests,
+};

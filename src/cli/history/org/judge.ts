@@ -104,13 +104,10 @@ export function judgePullRequest(node: PullNode, config: MonoenvConfig, gitattri
     merged: { by: author, sha: node.mergeCommit?.oid ?? '' },
   });
   const report = evaluate(change, config);
-  const present = files.filter((f) => f.status !== 'removed');
-  const isSource = pathMatcher(config.tests.source);
-  const isTest = pathMatcher(config.tests.test);
-  const isExempt = pathMatcher(config.tests.exempt);
-  const needsTests = config.tests.level !== 'off' && present.some((f) => isSource(f.path) && !isTest(f.path) && !isExempt(f.path));
-  const isRisky = pathMatcher(config.risky.paths);
-  const riskyTouched = config.risky.level !== 'off' && present.some((f) => isRisky(f.path));
+  // The shares' denominators: the changes each rule had something to judge in, as the rule says.
+  const judged = (rule: 'tests' | 'risky'): boolean => (report.rules.find((r) => r.rule === rule)?.judged ?? 0) > 0;
+  const needsTests = judged('tests');
+  const riskyTouched = judged('risky');
   const approvals = approvalState(change, config);
   return {
     number: node.number,

@@ -8,7 +8,7 @@
 import type { Change } from '../../change.js';
 import type { Finding, RuleStatus } from '../../report.js';
 import type { MonoenvConfig } from '../../../config/schema.js';
-import type { RuleContext, RuleOutcome } from '../rule.js';
+import { isActive, type Rule, type RuleContext, type RuleOutcome } from '../rule.js';
 import { plural } from '../../conclusion.js';
 import { fixFor, HAZARDS, REMOVES_NAME, type MigrationAnalysis, type MigrationOp } from './hazards.js';
 import { migrationCandidates, migrationFiles, wholeInPatch, type MigrationFile } from './files.js';
@@ -219,3 +219,13 @@ async function loadParserOrNothing(): Promise<PostgresParser | undefined> {
     return undefined;
   }
 }
+
+export const migrationsRule: Rule = {
+  name: 'migrations',
+  needs: (config, labels) => (isActive(config, 'migrations', labels) ? { files: true } : {}),
+  wants: (change, config) => {
+    const needs = migrationNeeds(change, config);
+    return { postgres: needs.postgres, migrations: needs.texts, grammars: needs.grammars };
+  },
+  judge: (ctx) => judgeMigrations(ctx, ctx.facts),
+};

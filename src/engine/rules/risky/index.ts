@@ -361,7 +361,8 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
     }
   }
 
-  return { findings, summary: summarize(findings, { unflaggedCount, removedCount, riskyFilesChanged, kindText, level, softened, evidence: risky.evidence, overrideLabel: config.overrides.risky }) };
+  const summary = summarize(findings, { unflaggedCount, removedCount, riskyFilesChanged, kindText, level, softened, evidence: risky.evidence, overrideLabel: config.overrides.risky });
+  return { findings, summary: riskyFilesChanged > 0 ? { ...summary, judged: riskyFilesChanged } : summary };
 }
 
 /** The whole-file verdict of the first judged row of a range. */

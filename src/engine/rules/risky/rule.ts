@@ -1,0 +1,42 @@
+/**
+ * The risky rule in the registry: it needs the change's files when risky paths are set, and whole files (head
+ * and base texts, parsed) when a risky file is touched and the patch alone does not settle it, so most changes
+ * cost nothing more.
+ */
+import type { Change } from '../../change.js';
+import type { MonoenvConfig } from '../../../config/schema.js';
+import { isActive, type FactsWanted, type Rule } from '../rule.js';
+import { readKind } from '../../kind.js';
+import { pathMatcher } from '../../glob.js';
+import { isTestPath } from '../tests.js';
+import { grammarOf, type Grammar } from '../../syntax/index.js';
+import { languageOf } from '../../symbols.js';
+import { judgeRisky } from './index.js';
+
+function wholeFilesWanted(change: Change, config: MonoenvConfig): Partial<FactsWanted> {
+  const risky = config.risky;
+  if (risky.level === 'off' || risky.paths.length === 0) return {};
+  const isRisky = pathMatcher(risky.paths);
+  const readable = (path: string): boolean => grammarOf(path) !== undefined || languageOf(path) === 'template';
+  const candidates = change.files.filter((f) => f.status !== 'removed' && !f.binary && !isTestPath(f.path, config) && readable(f.path));
+  if (!candidates.some((f) => isRisky(f.path) && f.additions > 0)) return {};
+  // Settled by the patch: every changed line of every risky file is guarded where it stands.
+  const patchOnly = judgeRisky({ change, config, kind: readKind(change) });
+  if (!patchOnly.findings.some((f) => f.title !== 'flag declared, not detected' && f.title !== 'risky change not inspected')) return {};
+  const texts = candidates.map((f) => ({
+    path: f.path,
+    head: true,
+    base: isRisky(f.path) && f.status !== 'added' && f.status !== 'copied',
+    risky: isRisky(f.path),
+  }));
+  texts.sort((a, b) => Number(b.risky) - Number(a.risky));
+  const grammars = [...new Set(texts.map((t) => grammarOf(t.path)).filter((g): g is Grammar => g !== undefined))];
+  return { texts, grammars };
+}
+
+export const riskyRule: Rule = {
+  name: 'risky',
+  needs: (config, labels) => (isActive(config, 'risky', labels) && config.risky.paths.length > 0 ? { files: true } : {}),
+  wants: wholeFilesWanted,
+  judge: judgeRisky,
+};
