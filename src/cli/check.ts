@@ -45,6 +45,8 @@ export interface CheckOptions {
   title?: string;
   body?: string;
   label: string[];
+  /** The pull request's head branch (`fix/…`, `dependabot/…`), read for the kind of change. */
+  branch?: string;
 }
 
 const GITATTRIBUTES_PATH = '.gitattributes';
@@ -141,6 +143,16 @@ async function titleOf(git: GitRunner, io: CliIO, options: CheckOptions, subject
   return (await currentBranch(git)) ?? io.env.GITHUB_HEAD_REF ?? 'HEAD';
 }
 
+/**
+ * The head branch the change would be proposed from: `--branch`, else, when the range ends at the checkout,
+ * its branch (or the Actions pull-request branch). A `--head` of another ref names no branch for sure.
+ */
+async function branchOf(git: GitRunner, io: CliIO, options: CheckOptions): Promise<string | undefined> {
+  if (options.branch !== undefined) return options.branch;
+  if (options.head !== undefined) return undefined;
+  return (await currentBranch(git)) ?? (io.env.GITHUB_HEAD_REF || undefined);
+}
+
 /** The `.github/monoenv.yml` a change brings is validated too: its errors become findings on its lines. */
 async function proposedConfigErrors(git: GitRunner, change: Change): Promise<ConfigError[]> {
   const text = await readFileAt(git, change.head.sha, CONFIG_PATH);
@@ -161,6 +173,7 @@ export async function gatherAndJudge(io: CliIO, options: CheckOptions): Promise<
     options.body === undefined ? Promise.resolve('') : readUserFile(io, options.body, '--body'),
   ]);
   const [authorName = '', authorEmail = ''] = headAuthor.trim().split('\x1f');
+  const branch = await branchOf(git, io, options);
 
   const change = makeChange({
     files: parseGitDiff(diff),
@@ -169,7 +182,7 @@ export async function gatherAndJudge(io: CliIO, options: CheckOptions): Promise<
     author: personOf(authorName, authorEmail),
     labels: [...new Set(options.label)],
     base: { ref: range.base.ref, sha: range.forkPoint },
-    head: range.head,
+    head: { ref: branch ?? range.head.ref, sha: range.head.sha },
     gitattributes,
     commits: commits.map(({ sha, parents, message, author }) => ({ sha, parents, message, author })),
   });

@@ -1,61 +1,30 @@
 /**
- * What kind of change this is, read from the PR title's conventional-commit type, its labels and the
- * diff's shape. Fixes, refactors, chores, dependency bumps and reverts are not new behaviour; the risky
- * rule softens its findings for them (risky.applies_to). An explicit feature signal (a `feat:` title, a
- * `feature`/`enhancement` label) always wins, so a feature cannot hide behind one softer signal.
+ * What kind of change this is, read from everything a reviewer reads: the title (a conventional type or
+ * its own words), the labels, the head branch, the body's "Fixes #12", and the diff's shape. Fixes,
+ * refactors, chores, dependency bumps and reverts are not new behaviour; the risky rule softens its findings
+ * for them (risky.applies_to) and the tests rule weighs them.
+ *
+ * The most explicit signals decide (a declared type or label, then the title's words, the branch, then the
+ * body and the shape); among equally explicit ones a feature wins, so a feature cannot hide behind one
+ * softer signal. Every signal read is kept, so the summary can say why.
  */
-import type { Change } from './change.js';
+import type { Change, ChangedFile } from './change.js';
 import type { ChangeKind } from './report.js';
+import { classifyLine, languageOf, newClassifierState } from './symbols.js';
+import { bodySignals, branchSignals, labelSignals, titleSignals, type KindSignal } from './kind-text.js';
 
-const TITLE_TYPES: Record<string, ChangeKind> = {
-  feat: 'feature',
-  feature: 'feature',
-  perf: 'feature', // performance work changes behaviour (timing, caching, queries) and deserves a flag
-  fix: 'fix',
-  bugfix: 'fix',
-  hotfix: 'fix',
-  refactor: 'refactor',
-  chore: 'chore',
-  ci: 'chore',
-  build: 'chore',
-  style: 'chore',
-  deps: 'deps',
-  revert: 'revert',
-  docs: 'docs',
-  doc: 'docs',
-  test: 'test',
-  tests: 'test',
-};
+export type { KindSignal } from './kind-text.js';
 
-const LABEL_KINDS: Record<string, ChangeKind> = {
-  feature: 'feature',
-  enhancement: 'feature',
-  'type: feature': 'feature',
-  'kind/feature': 'feature',
-  bug: 'fix',
-  bugfix: 'fix',
-  fix: 'fix',
-  hotfix: 'fix',
-  'type: bug': 'fix',
-  'kind/bug': 'fix',
-  regression: 'fix',
-  refactor: 'refactor',
-  refactoring: 'refactor',
-  'kind/cleanup': 'refactor',
-  chore: 'chore',
-  maintenance: 'chore',
-  dependencies: 'deps',
-  deps: 'deps',
-  revert: 'revert',
-  documentation: 'docs',
-  docs: 'docs',
-  test: 'test',
-  tests: 'test',
-};
+export interface KindReading {
+  kind: ChangeKind;
+  /** The deciding signal, for people: "the title `fix: …`", "the label `bug`", "the diff (…)". */
+  source: string;
+  /** Every signal read, the deciding one first. */
+  signals: KindSignal[];
+}
 
-const CONVENTIONAL = /^\s*(\w+)(?:\(([^)]*)\))?(!)?:\s*\S/;
-const REVERT_TITLE = /^\s*Revert\s+"/;
-const BOT_DEPS_TITLE = /^\s*(?:(?:\[[^\]]*\]\s*)?Bump\s+\S+\s+from\s+\S+\s+to\s+\S+|Update\s+(?:dependency|module|gem|package)\s+\S+|Update\s+\S+\s+to\s+v?\d|Lock file maintenance)/i;
+/** Kinds whose changes bring new behaviour: the risky rule judges them at its level. */
+export const NEW_BEHAVIOUR: ReadonlySet<ChangeKind> = new Set<ChangeKind>(['feature', 'perf']);
 
 /** Dependency manifests and lockfiles: a change of only these is a dependency bump. */
 const DEPENDENCY_FILES = new Set([
@@ -64,63 +33,68 @@ const DEPENDENCY_FILES = new Set([
   'poetry.lock', 'Pipfile', 'Pipfile.lock', 'pdm.lock', 'uv.lock', 'go.mod', 'go.sum', 'mix.exs', 'mix.lock',
   'pubspec.yaml', 'pubspec.lock', 'Podfile', 'Podfile.lock', 'Package.swift', 'Package.resolved', 'packages.lock.json',
   'gradle.lockfile', 'flake.lock', '.terraform.lock.hcl', 'build.gradle', 'build.gradle.kts', 'pom.xml',
-  'requirements.txt', 'constraints.txt',
+  'requirements.txt', 'constraints.txt', '.nvmrc', '.node-version', '.python-version', '.ruby-version', '.tool-versions',
 ]);
 
 const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
-const shortTitle = (title: string): string => (title.length > 60 ? `${title.slice(0, 57).trimEnd()}…` : title.trim());
+export const isDependencyFile = (path: string): boolean => DEPENDENCY_FILES.has(baseName(path)) || /(?:^|\/)requirements[^/]*\.(?:txt|in)$/.test(path);
 
-/** Reads what kind of change this is from its title, labels and shape; `source` says where from. */
-export function readKind(change: Change): { kind: ChangeKind; source: string } {
-  const title = change.title ?? '';
-  const labels = change.labels.map((label) => label.toLowerCase().trim());
+/** Test locations of every ecosystem, for the shape only (the tests rule reads the configured globs). */
+const TEST_PATH = /(?:^|\/)(?:tests?|spec|specs|__tests__)\/|[._-](?:test|spec)\.[^/]+$|(?:^|\/)test_[^/]+\.py$|_test\.go$|(?:Test|Tests)\.(?:java|kt|cs|swift)$/;
+const DOC_PATH = /\.(?:md|mdx|rst|txt|adoc)$|(?:^|\/)docs?\//i;
 
-  const featureLabel = labels.find((label) => LABEL_KINDS[label] === 'feature');
-  const conventional = CONVENTIONAL.exec(title);
-  let fromTitle: ChangeKind | undefined;
-  if (conventional) {
-    const type = conventional[1].toLowerCase();
-    const scope = (conventional[2] ?? '').toLowerCase();
-    fromTitle = TITLE_TYPES[type];
-    // Breaking changes are new behaviour whatever their type; `build(deps):`, `chore(deps):`, `fix(deps):`
-    // are Dependabot's and Renovate's dependency bumps.
-    if (conventional[3] === '!') fromTitle = 'feature';
-    else if (fromTitle !== undefined && fromTitle !== 'feature' && /^deps(?:-dev)?$/.test(scope)) fromTitle = 'deps';
-  } else if (REVERT_TITLE.test(title)) fromTitle = 'revert';
-  else if (BOT_DEPS_TITLE.test(title)) fromTitle = 'deps';
-
-  const titleSource = `the title \`${shortTitle(title)}\``;
-  if (fromTitle === 'feature') return { kind: 'feature', source: titleSource };
-  if (featureLabel) return { kind: 'feature', source: `the label \`${featureLabel}\`` };
-  if (fromTitle) return { kind: fromTitle, source: titleSource };
-  const label = labels.find((l) => LABEL_KINDS[l] !== undefined);
-  if (label) return { kind: LABEL_KINDS[label], source: `the label \`${label}\`` };
-
-  const shape = kindFromShape(change);
-  if (shape) return shape;
-  return { kind: 'feature', source: 'the default, as the title and labels name no type' };
+/** Reads what kind of change this is from its title, labels, branch, body and shape. */
+export function readKind(change: Change): KindReading {
+  const signals = [
+    ...titleSignals((change.title ?? '').slice(0, 500)),
+    ...labelSignals(change.labels),
+    ...branchSignals(change.head.ref),
+    ...bodySignals(change.body ?? ''),
+    ...shapeSignals(change),
+  ];
+  if (signals.length === 0) return { kind: 'feature', source: 'the default, as the title and labels name no type', signals: [] };
+  const top = Math.max(...signals.map((s) => s.strength));
+  const leading = signals.filter((s) => s.strength === top);
+  const decider = leading.find((s) => s.kind === 'feature') ?? leading[0];
+  return { kind: decider.kind, source: decider.text, signals: [decider, ...signals.filter((s) => s !== decider)] };
 }
 
-/** The diff's shape: only renames/moves, only dependency manifests and lockfiles, only type edits. */
-function kindFromShape(change: Change): { kind: ChangeKind; source: string } | undefined {
+/** "fix (from the title `…`; also the branch `fix/x`)": the kind and the signals behind it, for summaries. */
+export function describeKind(reading: KindReading): string {
+  const others = reading.signals.slice(1).map((s) => (s.kind === reading.kind ? s.text : `${s.text}, read as ${s.kind}`));
+  return `${reading.kind} (from ${reading.source}${others.length > 0 ? `; also ${others.join('; ')}` : ''})`;
+}
+
+/** The diff's shape: renames only, dependency manifests, type declarations, formatting, a regression test. */
+function shapeSignals(change: Change): KindSignal[] {
   const files = change.files;
-  if (files.length === 0 || !change.filesComplete) return undefined;
+  if (files.length === 0 || !change.filesComplete) return [];
+  const shape = (kind: ChangeKind, why: string): KindSignal[] => [{ kind, from: 'diff', text: `the diff (${why})`, strength: 1 }];
   if (files.every((f) => (f.status === 'renamed' || f.status === 'copied') && f.additions === 0 && f.deletions === 0)) {
-    return { kind: 'refactor', source: 'the diff (only renames and moves)' };
+    return shape('refactor', 'only renames and moves');
   }
-  if (files.every((f) => DEPENDENCY_FILES.has(baseName(f.path)))) {
-    return { kind: 'deps', source: 'the diff (only dependency manifests and lockfiles)' };
+  if (files.every((f) => isDependencyFile(f.path))) return shape('deps', 'only dependency manifests and lockfiles');
+
+  const code = files.filter((f) => !isDependencyFile(f.path) && !TEST_PATH.test(f.path) && !DOC_PATH.test(f.path) && !f.binary);
+  const lines = (list: readonly ChangedFile[]) => list.reduce((n, f) => n + f.additions + f.deletions, 0);
+  const dependencyLines = lines(files.filter((f) => isDependencyFile(f.path)));
+  if (dependencyLines > 0 && lines(code) <= Math.min(10, dependencyLines)) {
+    return shape('deps', `mostly dependency manifests and lockfiles: ${lines(code)} other changed lines`);
   }
-  if (files.every((f) => /\.d\.[mc]?ts$/.test(f.path) || onlyTypeLines(f))) {
-    return { kind: 'refactor', source: 'the diff (only type declarations)' };
+  if (code.length > 0 && code.every((f) => /\.d\.[mc]?ts$/.test(f.path) || onlyTypeLines(f))) return shape('refactor', 'only type declarations');
+  if (code.length > 0 && code.every((f) => f.hunks.length > 0 && onlyLayout(f))) return shape('chore', 'only formatting: the code reads the same without whitespace');
+  const tests = files.filter((f) => TEST_PATH.test(f.path) && f.status !== 'removed' && f.additions > 0);
+  const edited = code.filter((f) => f.status === 'modified');
+  if (tests.length > 0 && edited.length > 0 && edited.length === code.length && edited.length <= 2 && lines(edited) <= 20) {
+    return shape('fix', `a small change to existing code, ${lines(edited)} lines, with a test`);
   }
-  return undefined;
+  return [];
 }
 
 const TYPE_LINE = /^\s*(?:(?:export\s+)?(?:declare\s+)?(?:type\s+[\w$]+|interface\s+[\w$]+)|import\s+type\b|[\w$]+\??\s*:\s*[^=]+;?$|[|&]\s|[}\]);,]*$)/;
 
 /** A TypeScript file whose changed lines all read as type declarations (or blank lines). */
-function onlyTypeLines(file: Change['files'][number]): boolean {
+function onlyTypeLines(file: ChangedFile): boolean {
   if (!/\.(?:ts|tsx|mts|cts)$/.test(file.path) || file.hunks.length === 0) return false;
   let changed = 0;
   for (const hunk of file.hunks) {
@@ -131,4 +105,30 @@ function onlyTypeLines(file: Change['files'][number]): boolean {
     }
   }
   return changed > 0 && file.hunks.every((h) => /\b(?:interface|type)\b/.test(h.section) || h.lines.some((l) => /^\s*(?:export\s+)?(?:interface|type)\s/.test(l.content)));
+}
+
+/**
+ * A file whose every hunk holds the same code before and after once whitespace, blank lines and comments
+ * are set aside: a formatter's re-indent, re-wrap or blank-line edit.
+ */
+export function onlyLayout(file: ChangedFile): boolean {
+  if (file.patchMissing || file.binary) return false;
+  const lang = languageOf(file.path);
+  const oldState = newClassifierState();
+  const newState = newClassifierState();
+  let changed = false;
+  for (const hunk of file.hunks) {
+    let before = '';
+    let after = '';
+    for (const line of hunk.lines) {
+      if (line.type !== 'context') changed = true;
+      const old = line.type !== 'add' ? classifyLine(lang, line.content, oldState) : undefined;
+      const now = line.type !== 'del' ? classifyLine(lang, line.content, newState) : undefined;
+      const squeezed = line.content.replace(/\s+/g, '');
+      if (old !== undefined && old !== 'comment' && old !== 'blank') before += squeezed;
+      if (now !== undefined && now !== 'comment' && now !== 'blank') after += squeezed;
+    }
+    if (before !== after) return false;
+  }
+  return changed;
 }

@@ -68,7 +68,17 @@ export interface Override {
 }
 
 /** What a change is, as read from its title, labels and shape (fixes are not new behaviour). */
-export type ChangeKind = 'feature' | 'fix' | 'refactor' | 'chore' | 'deps' | 'revert' | 'docs' | 'test';
+export type ChangeKind = 'feature' | 'fix' | 'perf' | 'refactor' | 'chore' | 'deps' | 'revert' | 'docs' | 'test';
+
+/** One reason the change was read as a kind (see engine/kind-text.ts). */
+export interface KindSignalFacts {
+  kind: ChangeKind;
+  from: 'title' | 'label' | 'branch' | 'body' | 'diff';
+  /** For people: completes "read from …". */
+  text: string;
+  /** 3 a declared type or label, 2 the title's words, 1.5 the branch, 1 the body and the diff's shape. */
+  strength: number;
+}
 
 export interface Report {
   conclusion: 'success' | 'neutral' | 'failure';
@@ -79,8 +89,8 @@ export interface Report {
   overrides: Override[];
   mode: 'enforce' | 'advise';
   draft: boolean;
-  /** The kind of change as read, with where it was read from. */
-  kind: { kind: ChangeKind; source: string };
+  /** The kind of change as read: `source` is the deciding signal, `signals` every one read (deciding first). */
+  kind: { kind: ChangeKind; source: string; signals: KindSignalFacts[] };
   /**
    * Set on the review audits of a merge or a push, whose reports carry no size or kind facts worth
    * showing (renderers leave those out).

@@ -7,6 +7,7 @@
  */
 import type { Finding, Level, Report, RuleName, RuleStatus } from '../engine/report.js';
 import { formatCount, plural } from '../engine/conclusion.js';
+import { describeKind } from '../engine/kind.js';
 
 /** GitHub's limit for a check run's `output.summary` and `output.text`, in bytes of UTF-8. */
 export const GITHUB_OUTPUT_LIMIT = 65_535;
@@ -213,7 +214,7 @@ export function renderSummary(report: Report, options: RenderOptions = {}): stri
   const facts: string[] = [];
   if (report.audit === undefined) {
     facts.push(sizeLine(report));
-    facts.push(`**Kind of change:** ${escapeMarkdown(report.kind.kind)} (read from ${escapeMarkdown(report.kind.source)})`);
+    facts.push(`**Kind of change:** ${escapeMarkdown(describeKind(report.kind))}`);
   }
   if (report.overrides.length > 0) {
     const waived = report.overrides.map((o) => `${o.rule} waived by label ${codeSpan(o.label)}`).join(' · ');

@@ -3,6 +3,7 @@ import { createColors } from 'picocolors';
 import type { Finding, Level, Report, RuleStatus } from '../engine/report.js';
 import { sortFindings } from './markdown.js';
 import { formatCount, plural } from '../engine/conclusion.js';
+import { describeKind } from '../engine/kind.js';
 
 /** The range the report is about, as the CLI resolved it. */
 export interface RangeFacts {
@@ -50,7 +51,7 @@ export function renderText(report: Report, range: RangeFacts, colour: boolean): 
   const commits = plural(range.commits, 'commit');
   out.push(c.dim(`  ${range.base.ref} ${short(range.base.sha)} … ${range.head.ref} ${short(range.head.sha)} · ${commits} · config: ${range.configSource}`));
   const excluded = size.excludedFiles > 0 ? ` · excluded ${plural(size.excludedLines, 'line')} in ${plural(size.excludedFiles, 'file')}` : '';
-  out.push(c.dim(`  size ${size.class}: counted ${plural(size.lines, 'line')} in ${plural(size.files, 'file')}${excluded} · read as ${report.kind.kind}: ${report.kind.source}`));
+  out.push(c.dim(`  size ${size.class}: counted ${plural(size.lines, 'line')} in ${plural(size.files, 'file')}${excluded} · read as ${describeKind(report.kind)}`));
   if (report.mode === 'advise') out.push(c.dim('  mode advise: findings never fail'));
   out.push('');
 

@@ -201,6 +201,26 @@ describe('monoenv check: title, body and author', () => {
     expect(titled.report.kind).toMatchObject({ kind: 'fix' });
   });
 
+  it('reads the kind from the checked-out branch, or from --branch, when the title names no type', async () => {
+    const config = 'risky:\n  paths: ["src/billing/**"]\n';
+    const repo = repoWithBranch({ 'src/billing/charge.ts': 'export const charge = (amount: number) => amount * 1.2;\n' }, config, 'Charge tax');
+    repo.git('branch', '-m', 'fix/charge-tax');
+    const onBranch = await runJson(repo, ['check']);
+    expect(onBranch.report.kind).toMatchObject({ kind: 'fix', source: 'the branch `fix/charge-tax`' });
+    expect(onBranch.code).toBe(0);
+    expect(onBranch.report.findings).toContainEqual(expect.objectContaining({ rule: 'risky', level: 'notice' }));
+
+    // An explicit --head names no branch for sure; --branch does.
+    const byHead = await runJson(repo, ['check', '--head', 'HEAD']);
+    expect(byHead.report.kind).toMatchObject({ kind: 'feature', signals: [] });
+    expect(byHead.code).toBe(1);
+    const named = await runJson(repo, ['check', '--head', 'HEAD', '--branch', 'dependabot/npm_and_yarn/tax-2.0.0']);
+    expect(named.report.kind.kind).toBe('deps');
+    expect(named.report.kind.signals).toEqual([
+      { kind: 'deps', from: 'branch', text: 'the branch `dependabot/npm_and_yarn/tax-2.0.0`', strength: 1.5 },
+    ]);
+  });
+
   it('reads Feature-Flag declarations from --body, also from standard input', async () => {
     const config = 'risky:\n  paths: ["src/billing/**"]\n  accept_declared: true\n';
     const repo = repoWithBranch({ 'src/billing/charge.ts': 'registerCharge((amount: number) => {\n  return amount * 1.2;\n});\n' }, config, 'feat: charge tax');

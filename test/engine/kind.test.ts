@@ -1,12 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import { readKind } from '../../src/engine/kind.js';
+import { describeKind, readKind } from '../../src/engine/kind.js';
 import { makeChange, type ChangedFile } from '../../src/engine/change.js';
 import { changedFiles } from '../../tools/judge/change-from-files.js';
 
 const file = (path: string, extra: Partial<ChangedFile> = {}): ChangedFile => ({
   path, status: 'modified', additions: 1, deletions: 1, binary: false, patchMissing: false, hunks: [], ...extra,
 });
-const kindOf = (title: string, labels: string[] = [], files: ChangedFile[] = [file('src/a.ts')]) => readKind(makeChange({ title, labels, files }));
+const kindOf = (title: string, labels: string[] = [], files: ChangedFile[] = [file('src/a.ts')], extra: { branch?: string; body?: string } = {}) =>
+  readKind(makeChange({ title, labels, files, body: extra.body ?? '', ...(extra.branch ? { head: { ref: extra.branch, sha: '' } } : {}) }));
+const decided = (r: ReturnType<typeof readKind>) => ({ kind: r.kind, source: r.source });
 
 describe('readKind', () => {
   it.each([
@@ -15,7 +17,7 @@ describe('readKind', () => {
     ['refactor(search)!: drop the v1 API', 'feature'],
     ['refactor(search): extract ranking', 'refactor'],
     ['chore: bump node to 20', 'chore'],
-    ['perf(db): batch ledger writes', 'feature'],
+    ['perf(db): batch ledger writes', 'perf'],
     ['build(deps): bump stripe from 14.1.0 to 14.2.0', 'deps'],
     ['chore(deps-dev): bump jest', 'deps'],
     ['deps: update zod', 'deps'],
@@ -30,18 +32,18 @@ describe('readKind', () => {
   });
 
   it('names where it read the kind', () => {
-    expect(kindOf('fix: handle nil cart')).toEqual({ kind: 'fix', source: 'the title `fix: handle nil cart`' });
-    expect(kindOf('Handle nil cart', ['bug'])).toEqual({ kind: 'fix', source: 'the label `bug`' });
-    expect(kindOf('Handle nil cart')).toEqual({ kind: 'feature', source: 'the default, as the title and labels name no type' });
+    expect(decided(kindOf('fix: handle nil cart'))).toEqual({ kind: 'fix', source: 'the title `fix: handle nil cart`' });
+    expect(decided(kindOf('Handle nil cart', ['bug']))).toEqual({ kind: 'fix', source: 'the label `bug`' });
+    expect(kindOf('Handle nil cart')).toEqual({ kind: 'feature', source: 'the default, as the title and labels name no type', signals: [] });
   });
 
   it('lets a feature label win over a softer title, so a feature dressed as a fix stays a feature', () => {
-    expect(kindOf('fix: checkout', ['enhancement'])).toEqual({ kind: 'feature', source: 'the label `enhancement`' });
+    expect(decided(kindOf('fix: checkout', ['enhancement']))).toEqual({ kind: 'feature', source: 'the label `enhancement`' });
   });
 
   it('reads the shape of the diff when title and labels say nothing', () => {
     expect(kindOf('Move helpers', [], [file('src/b.ts', { status: 'renamed', previousPath: 'src/a.ts', additions: 0, deletions: 0 })]).kind).toBe('refactor');
-    expect(kindOf('Update lockfile', [], [file('package-lock.json'), file('package.json')])).toEqual({
+    expect(decided(kindOf('Lockfile', [], [file('package-lock.json'), file('package.json')]))).toEqual({
       kind: 'deps',
       source: 'the diff (only dependency manifests and lockfiles)',
     });
@@ -52,5 +54,87 @@ describe('readKind', () => {
     expect(kindOf('Order total', [], types).kind).toBe('refactor');
     const code = changedFiles({ base: { 'src/a.ts': 'export const a = 1;\n' }, head: { 'src/a.ts': 'export const a = 2;\n' } });
     expect(kindOf('Change a', [], code).kind).toBe('feature');
+  });
+
+  it.each([
+    ['Fix checkout order total and payment fees calculation', 'fix'],
+    ['Fixes crash on empty cart', 'fix'],
+    ['Error 500 checking out with Stripe, after navigating back to the Summary page', 'fix'],
+    ['Products search times out when creating a subscription', 'fix'],
+    ['Not paid order confirmations resemble paid orders 7603', 'fix'],
+    ['Bump rubocop to 1.86.6', 'deps'],
+    ['Upgrade to python 3.14', 'deps'],
+    ['[Rails upgrade] Upgrade to rails version 7.2', 'deps'],
+    ['bump the latest language and apply the breaking changes (#2727)', 'deps'],
+    ['Replace alias_attribute with alias_method', 'refactor'],
+    ['Rename OrderCycle#closing to closes_at', 'refactor'],
+    ['Extract the voucher form into a component', 'refactor'],
+    ['Move search out of the strategies store', 'refactor'],
+    ['Improve efficiency of OrderCycle.earliest_closing_times', 'perf'],
+    ['Speed up the product list', 'perf'],
+    ['Reverts the invoice grouping', 'revert'],
+    ['Add tests for the voucher service', 'test'],
+    ['Add voucher codes at checkout', 'feature'],
+    ['Introduce spam classifier for tickets', 'feature'],
+  ])('reads the free-text title %s as %s', (title, kind) => {
+    expect(kindOf(title).kind).toBe(kind);
+  });
+
+  it.each([
+    'Place quota per locale (#7061)',
+    'Improve product reclassification',
+    'Update checkout copy',
+    'Split checkout: order summary page',
+    'Do not moderate wrong products',
+  ])('finds no type in %s, which stays a feature', (title) => {
+    expect(kindOf(title).kind).toBe('feature');
+  });
+
+  it('reads the head branch, skipping a personal prefix, below the title and labels', () => {
+    expect(decided(kindOf('Voucher total', [], undefined, { branch: 'fix/voucher-total' }))).toEqual({ kind: 'fix', source: 'the branch `fix/voucher-total`' });
+    expect(kindOf('Voucher total', [], undefined, { branch: 'jo/bugfix-voucher' }).kind).toBe('fix');
+    expect(kindOf('Stripe 10.5', [], undefined, { branch: 'dependabot/bundler/stripe-10.5.0' }).kind).toBe('deps');
+    expect(kindOf('Revert invoices', [], undefined, { branch: 'revert-812-invoices' }).kind).toBe('revert');
+    expect(kindOf('Fix voucher total', [], undefined, { branch: 'feature/vouchers' }).kind).toBe('fix');
+    expect(kindOf('Vouchers', ['bug'], undefined, { branch: 'feature/vouchers' }).kind).toBe('fix');
+    expect(kindOf('Voucher total', [], undefined, { branch: 'HEAD' }).kind).toBe('feature');
+  });
+
+  it('reads a body that says it fixes an issue, but not one that only closes it', () => {
+    expect(kindOf('Voucher total', [], undefined, { body: 'Fixes #812' }).kind).toBe('fix');
+    expect(kindOf('Voucher total', [], undefined, { body: 'fixed acme/shop#812' }).kind).toBe('fix');
+    expect(kindOf('Voucher total', [], undefined, { body: 'Closes #812' }).kind).toBe('feature');
+  });
+
+  it('keeps every signal, the deciding one first, and lets a feature win among equals', () => {
+    const reading = kindOf('feat: vouchers', ['bug'], undefined, { branch: 'fix/vouchers', body: 'Fixes #3' });
+    expect(reading.kind).toBe('feature');
+    expect(reading.signals.map((s) => [s.from, s.kind])).toEqual([
+      ['title', 'feature'],
+      ['label', 'fix'],
+      ['branch', 'fix'],
+      ['body', 'fix'],
+    ]);
+    expect(describeKind(reading)).toBe(
+      'feature (from the title `feat: vouchers`; also the label `bug`, read as fix; the branch `fix/vouchers`, read as fix; the body\'s `Fixes #3`, read as fix)',
+    );
+  });
+
+  it('reads a manifest-dominated diff as a bump and a small edit with a new test as a fix', () => {
+    const bump = changedFiles({
+      base: { 'Gemfile.lock': 'stripe (10.3.0)\n', 'app/models/account.rb': 'rescue OAuthError\n' },
+      head: { 'Gemfile.lock': 'stripe (10.5.0)\n', 'app/models/account.rb': 'rescue OAuthError => e\n' },
+    });
+    expect(kindOf('Stripe', [], bump).kind).toBe('deps');
+    const regression = changedFiles({
+      base: { 'app/models/order.rb': 'def total\n  item_total\nend\n' },
+      head: {
+        'app/models/order.rb': 'def total\n  [item_total, 0].max\nend\n',
+        'spec/models/order_spec.rb': 'it "is never negative" do\n  expect(order.total).to eq(0)\nend\n',
+      },
+    });
+    expect(decided(kindOf('Order total', [], regression))).toEqual({ kind: 'fix', source: 'the diff (a small change to existing code, 2 lines, with a test)' });
+    const layout = changedFiles({ base: { 'src/a.ts': 'const a = {x: 1};\n' }, head: { 'src/a.ts': 'const a = { x: 1 };\n' } });
+    expect(kindOf('Object literal', [], layout).kind).toBe('chore');
   });
 });

@@ -49,7 +49,7 @@ function pr(reviews: Review[] | undefined, commits: Commit[] | undefined = [c1],
 
 const merged = (change: Change, by: Person = carol): Change => ({ ...change, merged: { by, sha: sha(`merge-of-${change.number}`) } });
 
-const ctx = (change: Change, cfg = DEFAULT_CONFIG): RuleContext => ({ change, config: cfg, kind: { kind: 'feature', source: 'default' } });
+const ctx = (change: Change, cfg = DEFAULT_CONFIG): RuleContext => ({ change, config: cfg, kind: { kind: 'feature', source: 'default', signals: [] } });
 
 describe('approvalState', () => {
   it('does not count the author approving their own pull request', () => {

@@ -19,7 +19,7 @@ function file(path: string, additions: number, deletions = 0): ChangedFile {
   return changed;
 }
 
-const judge = (change: Change, config: MonoenvConfigInput = {}) => judgeSize({ change, config: configSchema.parse(config), kind: { kind: 'feature', source: 'test' } });
+const judge = (change: Change, config: MonoenvConfigInput = {}) => judgeSize({ change, config: configSchema.parse(config), kind: { kind: 'feature', source: 'test', signals: [] } });
 
 describe('size class', () => {
   it('uses the Kubernetes buckets on counted lines', () => {

@@ -16,7 +16,7 @@ function changed(path: string, lines: string[] = ['const added = true;'], status
 }
 
 const judge = (files: ChangedFile[], config: MonoenvConfigInput = {}) =>
-  judgeTests({ change: makeChange({ files }), config: configSchema.parse(config), kind: { kind: 'feature', source: 'test' } });
+  judgeTests({ change: makeChange({ files }), config: configSchema.parse(config), kind: { kind: 'feature', source: 'test', signals: [] } });
 
 /** Which of `sources` the rule reports as lacking a test when changed together with `tests`. */
 function untested(sources: string[], tests: string[]): string[] {

@@ -41,7 +41,7 @@ function report(partial: Partial<Report> = {}): Report {
     overrides: [{ rule: 'risky', label: 'no-flag-needed' }],
     mode: 'enforce',
     draft: false,
-    kind: { kind: 'feature', source: 'title' },
+    kind: { kind: 'feature', source: 'title', signals: [] },
     ...partial,
   };
 }

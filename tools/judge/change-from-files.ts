@@ -16,6 +16,8 @@ export interface ChangeSpec {
   title?: string;
   body?: string;
   labels?: string[];
+  /** The head branch's name (`fix/…`, `dependabot/…`). */
+  branch?: string;
 }
 
 export function hunksBetween(before: string, after: string, context = 3): Hunk[] {
@@ -67,5 +69,11 @@ export function changedFiles(spec: Pick<ChangeSpec, 'base' | 'head' | 'renames'>
 }
 
 export function changeFromFiles(spec: ChangeSpec): Change {
-  return makeChange({ files: changedFiles(spec), title: spec.title ?? '', body: spec.body ?? '', labels: spec.labels ?? [] });
+  return makeChange({
+    files: changedFiles(spec),
+    title: spec.title ?? '',
+    body: spec.body ?? '',
+    labels: spec.labels ?? [],
+    ...(spec.branch === undefined ? {} : { head: { ref: spec.branch, sha: '' } }),
+  });
 }

@@ -45,6 +45,7 @@ export interface JudgeCase {
   title: string;
   body: string;
   labels: string[];
+  branch?: string;
   config: unknown;
   base: FileSet;
   head: FileSet;
@@ -73,6 +74,7 @@ export function loadCases(dir = FIXTURES_DIR): JudgeCase[] {
         title: String(raw.title ?? ''),
         body: String(raw.body ?? ''),
         labels: (raw.labels as string[]) ?? [],
+        ...(raw.branch === undefined ? {} : { branch: String(raw.branch) }),
         config: raw.config ?? {},
         base: (raw.base as FileSet) ?? {},
         head: (raw.head as FileSet) ?? {},

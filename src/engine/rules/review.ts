@@ -174,7 +174,7 @@ function auditReport(
     overrides: [],
     mode: config.mode,
     draft: false,
-    kind: { kind: 'feature', source: audit },
+    kind: { kind: 'feature', source: audit, signals: [] },
     audit,
   };
 }

@@ -4,7 +4,8 @@
  * runs them; adapters ask `factNeeds` and `factsWanted` (engine/facts.ts) what to read before.
  */
 import type { Change } from '../change.js';
-import type { Finding, RuleName, RuleSummary, ChangeKind, SizeFacts } from '../report.js';
+import type { Finding, RuleName, RuleSummary, SizeFacts } from '../report.js';
+import type { KindReading } from '../kind.js';
 import type { MonoenvConfig } from '../../config/schema.js';
 import type { ConfigError } from '../../config/load.js';
 import type { Grammar, Syntax } from '../syntax/index.js';
@@ -20,7 +21,7 @@ export interface RuleOutcome {
 export interface RuleContext {
   change: Change;
   config: MonoenvConfig;
-  kind: { kind: ChangeKind; source: string };
+  kind: KindReading;
   /** Grammars loaded for this evaluation; files of other languages are read by the line scanner. */
   syntax?: Syntax;
   /** The change's size, counted once; the size rule fills in `parts` when it fires. */

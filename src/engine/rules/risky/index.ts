@@ -13,6 +13,7 @@ import type { Finding, Level } from '../../report.js';
 import type { MonoenvConfig } from '../../../config/schema.js';
 import { firstMatchingGlob, pathMatcher, type PathMatcher } from '../../glob.js';
 import { FlagMatcher } from '../../flags.js';
+import { NEW_BEHAVIOUR, describeKind } from '../../kind.js';
 import { isTestPath } from '../tests.js';
 import { FileView, escapeRegExp } from './view.js';
 import { followGuards } from './follow.js';
@@ -39,7 +40,7 @@ const DECLARATION = /^\s*Feature[- ]Flag\s*:\s*`?([^\s`]+)`?/gim;
 export function judgeRisky(ctx: RuleContext): RuleOutcome {
   const { change, config, kind } = ctx;
   const risky = config.risky;
-  const kindText = `${kind.kind} (from ${kind.source})`;
+  const kindText = describeKind(kind);
   if (risky.level === 'off') return { findings: [], summary: { rule: 'risky', status: 'off', summary: 'off' } };
   if (risky.paths.length === 0) {
     return { findings: [], summary: { rule: 'risky', status: 'pass', summary: `no risky paths configured (risky.paths) · read as ${kindText}` } };
@@ -230,7 +231,7 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
   }
 
   // 3. Findings.
-  const softened = risky.applies_to === 'features' && kind.kind !== 'feature';
+  const softened = risky.applies_to === 'features' && !NEW_BEHAVIOUR.has(kind.kind);
   const level: Level = softened ? 'notice' : (risky.level as Level);
   const kindPrefix = softened ? `Read as a ${kind.kind} from ${kind.source}, so this is a notice. ` : '';
   const declaredNote =

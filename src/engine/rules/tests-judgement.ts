@@ -1,0 +1,214 @@
+/**
+ * Why a source file without its own changed test may still need no new test, as a reviewer reads it.
+ * Each reason softens that file's finding to a notice that says it; none silences it. Reasons rest on what
+ * the change shows, never on names of places:
+ * - the change as a whole: a dependency upgrade (its tests are the existing suite on the new version), a
+ *   revert, a docs- or tests-only change, a flag clean-up (the kept path already ran with the flag on);
+ * - the file: its edit holds no behaviour (comments, imports, types, layout), it is code moved from
+ *   elsewhere in the change, a changed test sits in its own package, or its few new lines only use what
+ *   the change introduces and its changed tests exercise.
+ * A fix, a feature or performance work with none of these keeps the rule's level: that is where a
+ * reviewer wants a regression test.
+ */
+import type { ChangedFile, Change } from '../change.js';
+import type { KindReading } from '../kind.js';
+import { onlyLayout } from '../kind.js';
+import { classifyLine, languageOf, newClassifierState, type LineKind } from '../symbols.js';
+import { FlagMatcher } from '../flags.js';
+import type { MonoenvConfig } from '../../config/schema.js';
+import { SOURCE_ROOTS, TEST_ROOTS, foldersRelate, partsOf, subjectFolders, testedNames } from './test-mapping.js';
+
+/** A changed source file's added code lines, read once. */
+interface SourceEdit {
+  file: ChangedFile;
+  /** Added lines that change behaviour (not blank, comment, import, type or a lone closer). */
+  code: string[];
+}
+
+/** The kinds whose changes are tested by what already exists. */
+const CHANGE_KIND_REASONS: Partial<Record<KindReading['kind'], string>> = {
+  deps: 'a dependency upgrade: the existing tests, run on the new versions, are its test',
+  revert: 'a revert: it restores code that its tests covered before',
+  docs: 'a documentation change',
+  test: 'a change of tests',
+};
+
+/** Files whose share of added code found among the change's removed lines makes them a move. */
+const MOVED_SHARE = 0.8;
+/** A file this small that only uses what the change's tests exercise is wiring, not new behaviour. */
+const WIRING_LINES = 10;
+
+const squeeze = (line: string): string => line.replace(/\s+/g, '');
+
+function addedCode(file: ChangedFile): string[] {
+  const lang = languageOf(file.path);
+  const state = newClassifierState();
+  const code: string[] = [];
+  for (const hunk of file.hunks) {
+    for (const line of hunk.lines) {
+      if (line.type === 'del') continue;
+      const kind: LineKind = classifyLine(lang, line.content, state);
+      if (line.type === 'add' && kind === 'code') code.push(line.content);
+    }
+  }
+  return code;
+}
+
+/** Identifiers that say something: long enough or shaped like a name a team chose. */
+function identifiers(line: string): string[] {
+  return (line.match(/[A-Za-z_$][\w$]*/g) ?? []).filter((id) => id.length >= 6 || /[A-Z_].*[a-z]|[a-z].*[A-Z_]/.test(id));
+}
+
+/** Folders that hold a package's tests beside its code. */
+const TEST_FOLDERS = new Set(['test', 'tests', '__tests__', 'spec', 'specs', 'testing']);
+
+/** The changed test that sits in the file's own package: its folder, or a test folder directly inside it. */
+function samePackageTest(path: string, tests: readonly string[]): string | undefined {
+  const dir = path.slice(0, path.lastIndexOf('/') + 1);
+  if (dir === '') return undefined;
+  for (const test of tests) {
+    if (!test.startsWith(dir)) continue;
+    const rest = test.slice(dir.length).split('/');
+    if (rest.length === 1 || TEST_FOLDERS.has(rest[0].toLowerCase())) return test;
+  }
+  return undefined;
+}
+
+/** A changed test named after the file's package folder, where tests of that folder live: `parser/` ← `tests/test_parser.py`. */
+function packageNamedTest(path: string, tests: readonly string[]): string | undefined {
+  const parts = partsOf(path);
+  const folder = parts.dir.slice(parts.dir.lastIndexOf('/') + 1).toLowerCase();
+  if (folder.length < 3 || SOURCE_ROOTS.has(folder) || TEST_ROOTS.has(folder)) return undefined;
+  const folders = subjectFolders(parts.dir, SOURCE_ROOTS);
+  for (const test of tests) {
+    const testParts = partsOf(test);
+    if (!testedNames(testParts).includes(folder)) continue;
+    if (foldersRelate(folders, subjectFolders(testParts.dir, TEST_ROOTS))) return test;
+  }
+  return undefined;
+}
+
+export interface TestsJudgement {
+  /** The reason a file's finding is a notice, or undefined when it keeps the rule's level. */
+  reasonFor(file: ChangedFile): string | undefined;
+}
+
+/** Reads the change once; the tests rule asks per untested file. */
+export function judgeAsReviewer(
+  change: Change,
+  kind: KindReading,
+  config: MonoenvConfig,
+  isTest: (path: string) => boolean,
+  changedTests: readonly ChangedFile[],
+): TestsJudgement {
+  const changeReason = changeLevelReason(change, kind, config, isTest);
+  const removed = new Map<string, string>();
+  const kept = new Map<string, string>();
+  const deletedIds = new Set<string>();
+  for (const file of change.files) {
+    for (const hunk of file.hunks) {
+      for (const line of hunk.lines) {
+        if (line.type === 'add') continue;
+        for (const id of identifiers(line.content)) deletedIds.add(id);
+        if (line.content.trim().length > 0) (line.type === 'del' ? removed : kept).set(squeeze(line.content), file.path);
+      }
+    }
+  }
+  const testedIds = new Map<string, string>();
+  for (const test of changedTests) {
+    for (const hunk of test.hunks) {
+      for (const line of hunk.lines) {
+        if (line.type !== 'add') continue;
+        for (const id of identifiers(line.content)) if (!deletedIds.has(id) && !testedIds.has(id)) testedIds.set(id, test.path);
+      }
+    }
+  }
+  const testPaths = changedTests.map((t) => t.path);
+
+  return {
+    reasonFor(file) {
+      if (changeReason !== undefined) return changeReason;
+      const edit: SourceEdit = { file, code: addedCode(file) };
+      if (edit.code.length === 0) return 'its added lines hold no behaviour (comments, imports, types)';
+      if (onlyLayout(file)) return 'its edit is layout only: the code reads the same without whitespace';
+      const moved = movedFrom(edit, removed, kept);
+      if (moved !== undefined) return moved;
+      const sibling = samePackageTest(file.path, testPaths);
+      if (sibling !== undefined) return `the change's test ${sibling} sits in the same package`;
+      const named = packageNamedTest(file.path, testPaths);
+      if (named !== undefined) return `the change's test ${named} is named after its package`;
+      return usesTested(edit, testedIds);
+    },
+  };
+}
+
+function changeLevelReason(change: Change, kind: KindReading, config: MonoenvConfig, isTest: (path: string) => boolean): string | undefined {
+  const byKind = CHANGE_KIND_REASONS[kind.kind];
+  if (byKind !== undefined) return `${byKind} (read from ${kind.source})`;
+  return flagCleanUp(change, config, isTest);
+}
+
+/**
+ * A flag clean-up: production code loses flag checks and gains none, and shrinks. The path it keeps is
+ * the one that ran, and was tested, with the flag on; a reviewer asks for no new test.
+ */
+function flagCleanUp(change: Change, config: MonoenvConfig, isTest: (path: string) => boolean): string | undefined {
+  const matcher = new FlagMatcher({ flagCalls: config.risky.flag_calls, flagPatterns: config.risky.flag_patterns });
+  const removedKeys = new Set<string>();
+  let added = 0;
+  let deleted = 0;
+  for (const file of change.files) {
+    if (isTest(file.path) || file.patchMissing) continue;
+    for (const hunk of file.hunks) {
+      const adds = hunk.lines.filter((l) => l.type === 'add');
+      const dels = hunk.lines.filter((l) => l.type === 'del');
+      added += adds.length;
+      deleted += dels.length;
+      if (matcher.scan(adds).some((checks) => checks !== undefined && checks.length > 0)) return undefined;
+      matcher.scan(dels).forEach((checks) => checks?.forEach((c) => removedKeys.add(c.key)));
+    }
+  }
+  if (removedKeys.size === 0 || added > deleted) return undefined;
+  const keys = [...removedKeys].slice(0, 3).map((k) => `\`${k}\``).join(', ');
+  return `a flag clean-up: the change removes the checks of ${keys} and adds none; the code it keeps ran, and was tested, with the flag on`;
+}
+
+/**
+ * Code moved from another file (or place) of the change: most added code lines were removed elsewhere in
+ * it, the rest (a class header, a constructor) stand beside it unchanged in the file it came from.
+ */
+function movedFrom(edit: SourceEdit, removed: ReadonlyMap<string, string>, kept: ReadonlyMap<string, string>): string | undefined {
+  const lines = edit.code.map(squeeze).filter((l) => l.length > 3);
+  if (lines.length === 0) return undefined;
+  const origins = new Map<string, number>();
+  let fromRemoved = 0;
+  let fromKept = 0;
+  for (const line of lines) {
+    const origin = removed.get(line);
+    if (origin !== undefined) {
+      fromRemoved++;
+      origins.set(origin, (origins.get(origin) ?? 0) + 1);
+    } else if (kept.has(line) && kept.get(line) !== edit.file.path) fromKept++;
+  }
+  if (fromRemoved < lines.length / 2 || fromRemoved + fromKept < lines.length * MOVED_SHARE) return undefined;
+  const from = [...origins].sort((a, b) => b[1] - a[1])[0][0];
+  return `moved code: ${fromRemoved} of its ${lines.length} added code lines were removed from ${from === edit.file.path ? 'elsewhere in it' : from}`;
+}
+
+/**
+ * A small edit each of whose new lines uses something the change introduces and its changed tests
+ * exercise: a call switched to a tested helper, a field the tested code reads.
+ */
+function usesTested(edit: SourceEdit, testedIds: ReadonlyMap<string, string>): string | undefined {
+  if (edit.code.length > WIRING_LINES || testedIds.size === 0) return undefined;
+  const used = new Map<string, string>();
+  for (const line of edit.code) {
+    if (/^[\s})\];,]*$/.test(line)) continue;
+    const hit = identifiers(line).find((id) => testedIds.has(id));
+    if (hit === undefined) return undefined;
+    used.set(hit, testedIds.get(hit)!);
+  }
+  if (used.size === 0) return undefined;
+  const [[name, test]] = [...used];
+  return `its new lines use \`${name}\`${used.size > 1 ? ` and ${used.size - 1} more` : ''}, new in this change and exercised by its test ${test}`;
+}
