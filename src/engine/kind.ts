@@ -45,13 +45,16 @@ const DOC_PATH = /\.(?:md|mdx|rst|txt|adoc)$|(?:^|\/)docs?\//i;
 
 /** Reads what kind of change this is from its title, labels, branch, body and shape. */
 export function readKind(change: Change): KindReading {
-  const signals = [
+  const read = [
     ...titleSignals((change.title ?? '').slice(0, 500)),
     ...labelSignals(change.labels),
     ...branchSignals(change.head.ref),
     ...bodySignals(change.body ?? ''),
     ...shapeSignals(change),
   ];
+  // "Update the README" over a diff that changes code is not a documentation change: the diff contradicts it.
+  const code = codeFiles(change);
+  const signals = read.filter((s) => !((s.kind === 'docs' || s.kind === 'test') && code.length > 0));
   if (signals.length === 0) return { kind: 'feature', source: 'the default, as the title and labels name no type', signals: [] };
   const top = Math.max(...signals.map((s) => s.strength));
   const leading = signals.filter((s) => s.strength === top);
@@ -65,6 +68,11 @@ export function describeKind(reading: KindReading): string {
   return `${reading.kind} (from ${reading.source}${others.length > 0 ? `; also ${others.join('; ')}` : ''})`;
 }
 
+/** Changed files that are neither dependency manifests, tests nor documentation. */
+function codeFiles(change: Change): ChangedFile[] {
+  return change.files.filter((f) => !isDependencyFile(f.path) && !TEST_PATH.test(f.path) && !DOC_PATH.test(f.path) && !f.binary && f.status !== 'removed');
+}
+
 /** The diff's shape: renames only, dependency manifests, type declarations, formatting, a regression test. */
 function shapeSignals(change: Change): KindSignal[] {
   const files = change.files;
@@ -75,7 +83,7 @@ function shapeSignals(change: Change): KindSignal[] {
   }
   if (files.every((f) => isDependencyFile(f.path))) return shape('deps', 'only dependency manifests and lockfiles');
 
-  const code = files.filter((f) => !isDependencyFile(f.path) && !TEST_PATH.test(f.path) && !DOC_PATH.test(f.path) && !f.binary);
+  const code = codeFiles(change);
   const lines = (list: readonly ChangedFile[]) => list.reduce((n, f) => n + f.additions + f.deletions, 0);
   const dependencyLines = lines(files.filter((f) => isDependencyFile(f.path)));
   if (dependencyLines > 0 && lines(code) <= Math.min(10, dependencyLines)) {

@@ -25,8 +25,6 @@ describe('readKind', () => {
     ['Update dependency eslint to v9', 'deps'],
     ['Revert "Group invoice lines by category"', 'revert'],
     ['revert: group invoice lines', 'revert'],
-    ['docs: explain evidence', 'docs'],
-    ['test: cover refunds', 'test'],
   ])('reads %s as %s', (title, kind) => {
     expect(kindOf(title).kind).toBe(kind);
   });
@@ -73,7 +71,6 @@ describe('readKind', () => {
     ['Improve efficiency of OrderCycle.earliest_closing_times', 'perf'],
     ['Speed up the product list', 'perf'],
     ['Reverts the invoice grouping', 'revert'],
-    ['Add tests for the voucher service', 'test'],
     ['Add voucher codes at checkout', 'feature'],
     ['Introduce spam classifier for tickets', 'feature'],
   ])('reads the free-text title %s as %s', (title, kind) => {
@@ -88,6 +85,18 @@ describe('readKind', () => {
     'Do not moderate wrong products',
   ])('finds no type in %s, which stays a feature', (title) => {
     expect(kindOf(title).kind).toBe('feature');
+  });
+
+  it('reads docs and tests titles only where the diff agrees: code changes contradict them', () => {
+    expect(kindOf('docs: explain evidence', [], [file('docs/rules.md')]).kind).toBe('docs');
+    expect(kindOf('test: cover refunds', [], [file('test/refunds.test.ts')]).kind).toBe('test');
+    expect(kindOf('Add tests for the voucher service', [], [file('spec/services/voucher_spec.rb')]).kind).toBe('test');
+    expect(kindOf('Update the README with new information.', [], [file('README.md')]).kind).toBe('docs');
+    expect(kindOf('Update the README with new information.', [], [file('README.md'), file('src/checkout/cart.ts')])).toEqual({
+      kind: 'feature',
+      source: 'the default, as the title and labels name no type',
+      signals: [],
+    });
   });
 
   it('reads the head branch, skipping a personal prefix, below the title and labels', () => {

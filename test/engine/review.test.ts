@@ -299,7 +299,7 @@ describe('auditPush', () => {
     expect(report.conclusion).toBe('failure');
     expect(report.title).toBe('Pushed without review');
     expect(report.audit).toBe('push');
-    expect(report.kind).toEqual({ kind: 'feature', source: 'push' });
+    expect(report.kind).toEqual({ kind: 'feature', source: 'push', signals: [] });
     expect(report.findings).toEqual([
       expect.objectContaining({
         rule: 'review',

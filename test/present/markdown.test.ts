@@ -129,7 +129,7 @@ describe('renderSummary', () => {
     expect(summary).toContain('| [size](https://github.com/monoenv/monoenv/blob/main/docs/rules.md#size) | ❌ Error | 1,240 lines in 14 files (XL) |');
     expect(summary).toContain('| 🏷️ Waived |');
     expect(summary).toContain('**Size:** XL · 1,240 lines in 14 files counted · 3,020 lines in 2 files excluded');
-    expect(summary).toContain('**Kind of change:** feature (read from title)');
+    expect(summary).toContain('**Kind of change:** feature (from title)');
     expect(summary).toContain('**Overrides:** risky waived by label `no-flag-needed`');
     expect(summary).toContain('[How monoenv judges changes](https://github.com/monoenv/monoenv/blob/main/docs/rules.md)');
     expect(summary).not.toContain('not shown');

@@ -3,7 +3,8 @@
  * Each reason softens that file's finding to a notice that says it; none silences it. Reasons rest on what
  * the change shows, never on names of places:
  * - the change as a whole: a dependency upgrade (its tests are the existing suite on the new version), a
- *   revert, a docs- or tests-only change, a flag clean-up (the kept path already ran with the flag on);
+ *   declared refactor, a revert, a docs- or tests-only change, a flag clean-up (the kept path already ran
+ *   with the flag on);
  * - the file: its edit holds no behaviour (comments, imports, types, layout), it is code moved from
  *   elsewhere in the change, a changed test sits in its own package, or its few new lines only use what
  *   the change introduces and its changed tests exercise.
@@ -56,20 +57,26 @@ function addedCode(file: ChangedFile): string[] {
 
 /** Identifiers that say something: long enough or shaped like a name a team chose. */
 function identifiers(line: string): string[] {
-  return (line.match(/[A-Za-z_$][\w$]*/g) ?? []).filter((id) => id.length >= 6 || /[A-Z_].*[a-z]|[a-z].*[A-Z_]/.test(id));
+  // Names in string literals (an import path, a message) are not names the code uses.
+  const code = line.slice(0, 2000).replace(/(["'`])(?:\\.|(?!\1)[^\\])*\1/g, '""');
+  return (code.match(/[A-Za-z_$][\w$]*/g) ?? []).filter((id) => id.length >= 6 || /[A-Z_].*[a-z]|[a-z].*[A-Z_]/.test(id));
 }
 
-/** Folders that hold a package's tests beside its code. */
-const TEST_FOLDERS = new Set(['test', 'tests', '__tests__', 'spec', 'specs', 'testing']);
+/** Folders that collect a package's tests (not JS's `__tests__`, which holds one test per file). */
+const TEST_FOLDERS = new Set(['test', 'tests', 'spec', 'specs', 'testing']);
 
-/** The changed test that sits in the file's own package: its folder, or a test folder directly inside it. */
+/**
+ * The changed test in the file's own package's test folder (`groups/tests/test_models.py` for
+ * `groups/managers.py`): such tests exercise the package's modules together. A test beside the file is
+ * another file's test, and a mirrored tree (`spec/models/`) is too wide to say.
+ */
 function samePackageTest(path: string, tests: readonly string[]): string | undefined {
   const dir = path.slice(0, path.lastIndexOf('/') + 1);
   if (dir === '') return undefined;
   for (const test of tests) {
     if (!test.startsWith(dir)) continue;
     const rest = test.slice(dir.length).split('/');
-    if (rest.length === 1 || TEST_FOLDERS.has(rest[0].toLowerCase())) return test;
+    if (rest.length > 1 && TEST_FOLDERS.has(rest[0].toLowerCase())) return test;
   }
   return undefined;
 }
@@ -137,7 +144,7 @@ export function judgeAsReviewer(
       if (sibling !== undefined) return `the change's test ${sibling} sits in the same package`;
       const named = packageNamedTest(file.path, testPaths);
       if (named !== undefined) return `the change's test ${named} is named after its package`;
-      return usesTested(edit, testedIds);
+      return usesTested(edit, testedIds, deletedIds);
     },
   };
 }
@@ -145,6 +152,11 @@ export function judgeAsReviewer(
 function changeLevelReason(change: Change, kind: KindReading, config: MonoenvConfig, isTest: (path: string) => boolean): string | undefined {
   const byKind = CHANGE_KIND_REASONS[kind.kind];
   if (byKind !== undefined) return `${byKind} (read from ${kind.source})`;
+  // A refactor the author declares (`refactor:`, a label) says behaviour stays; the title's own words
+  // ("Replace the scheduler with…") often describe a new implementation, which needs its tests.
+  if (kind.kind === 'refactor' && kind.signals[0]?.strength === 3) {
+    return `a declared refactor (read from ${kind.source}): behaviour is meant to stay, and the existing tests defend it`;
+  }
   return flagCleanUp(change, config, isTest);
 }
 
@@ -196,17 +208,24 @@ function movedFrom(edit: SourceEdit, removed: ReadonlyMap<string, string>, kept:
 }
 
 /**
- * A small edit each of whose new lines uses something the change introduces and its changed tests
- * exercise: a call switched to a tested helper, a field the tested code reads.
+ * A small edit whose every line uses something the change introduces and its changed tests exercise, and
+ * nothing else new: a call switched to a tested helper, a field the tested code indexes. A line that also
+ * brings an untested name (`applyDiscount(total, this.discount)` with `discount` untested) is new behaviour.
  */
-function usesTested(edit: SourceEdit, testedIds: ReadonlyMap<string, string>): string | undefined {
+function usesTested(edit: SourceEdit, testedIds: ReadonlyMap<string, string>, knownIds: ReadonlySet<string>): string | undefined {
   if (edit.code.length > WIRING_LINES || testedIds.size === 0) return undefined;
   const used = new Map<string, string>();
   for (const line of edit.code) {
     if (/^[\s})\];,]*$/.test(line)) continue;
-    const hit = identifiers(line).find((id) => testedIds.has(id));
-    if (hit === undefined) return undefined;
-    used.set(hit, testedIds.get(hit)!);
+    // `pkg.TestedName`: the qualifier only says where the tested name lives.
+    const qualifiers = new Set([...line.matchAll(/([A-Za-z_$][\w$]*)\.([A-Za-z_$][\w$]*)/g)].filter((m) => testedIds.has(m[2])).map((m) => m[1]));
+    let tested: string | undefined;
+    for (const id of identifiers(line)) {
+      if (testedIds.has(id)) tested ??= id;
+      else if (!knownIds.has(id) && !qualifiers.has(id)) return undefined;
+    }
+    if (tested === undefined) return undefined;
+    used.set(tested, testedIds.get(tested)!);
   }
   if (used.size === 0) return undefined;
   const [[name, test]] = [...used];
