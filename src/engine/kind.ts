@@ -132,7 +132,7 @@ export function onlyLayout(file: ChangedFile): boolean {
       if (line.type !== 'context') changed = true;
       const old = line.type !== 'add' ? classifyLine(lang, line.content, oldState) : undefined;
       const now = line.type !== 'del' ? classifyLine(lang, line.content, newState) : undefined;
-      const squeezed = line.content.replace(/\s+/g, '');
+      const squeezed = line.content.length > 2000 ? line.content : line.content.replace(/\s+/g, '');
       if (old !== undefined && old !== 'comment' && old !== 'blank') before += squeezed;
       if (now !== undefined && now !== 'comment' && now !== 'blank') after += squeezed;
     }

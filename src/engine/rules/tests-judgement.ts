@@ -11,7 +11,7 @@
  * A fix, a feature or performance work with none of these keeps the rule's level: that is where a
  * reviewer wants a regression test.
  */
-import type { ChangedFile, Change } from '../change.js';
+import type { ChangedFile, Change, DiffLine } from '../change.js';
 import type { KindReading } from '../kind.js';
 import { onlyLayout } from '../kind.js';
 import { classifyLine, languageOf, newClassifierState, type LineKind } from '../symbols.js';
@@ -39,7 +39,8 @@ const MOVED_SHARE = 0.8;
 /** A file this small that only uses what the change's tests exercise is wiring, not new behaviour. */
 const WIRING_LINES = 10;
 
-const squeeze = (line: string): string => line.replace(/\s+/g, '');
+/** A line without whitespace; lines past 2,000 characters (minified, generated) are compared as they are. */
+export const squeeze = (line: string): string => (line.length > 2000 ? line : line.replace(/\s+/g, ''));
 
 function addedCode(file: ChangedFile): string[] {
   const lang = languageOf(file.path);
@@ -108,7 +109,7 @@ export function judgeAsReviewer(
   isTest: (path: string) => boolean,
   changedTests: readonly ChangedFile[],
 ): TestsJudgement {
-  const changeReason = changeLevelReason(change, kind, config, isTest);
+  let changeReason: string | undefined | null = null;
   const removed = new Map<string, string>();
   const kept = new Map<string, string>();
   const deletedIds = new Set<string>();
@@ -134,6 +135,7 @@ export function judgeAsReviewer(
 
   return {
     reasonFor(file) {
+      if (changeReason === null) changeReason = changeLevelReason(change, kind, config, isTest);
       if (changeReason !== undefined) return changeReason;
       const edit: SourceEdit = { file, code: addedCode(file) };
       if (edit.code.length === 0) return 'its added lines hold no behaviour (comments, imports, types)';
@@ -167,20 +169,25 @@ function changeLevelReason(change: Change, kind: KindReading, config: MonoenvCon
 function flagCleanUp(change: Change, config: MonoenvConfig, isTest: (path: string) => boolean): string | undefined {
   const matcher = new FlagMatcher({ flagCalls: config.risky.flag_calls, flagPatterns: config.risky.flag_patterns });
   const removedKeys = new Set<string>();
+  const addsByHunk: DiffLine[][] = [];
   let added = 0;
   let deleted = 0;
   for (const file of change.files) {
     if (isTest(file.path) || file.patchMissing) continue;
     for (const hunk of file.hunks) {
-      const adds = hunk.lines.filter((l) => l.type === 'add');
       const dels = hunk.lines.filter((l) => l.type === 'del');
+      const adds = hunk.lines.filter((l) => l.type === 'add');
+      addsByHunk.push(adds);
       added += adds.length;
       deleted += dels.length;
-      if (matcher.scan(adds).some((checks) => checks !== undefined && checks.length > 0)) return undefined;
-      matcher.scan(dels).forEach((checks) => checks?.forEach((c) => removedKeys.add(c.key)));
+      if (dels.length > 0) matcher.scan(dels).forEach((checks) => checks?.forEach((c) => removedKeys.add(c.key)));
     }
   }
+  // Only a change that removes checks is read further: the added lines must bring none back.
   if (removedKeys.size === 0 || added > deleted) return undefined;
+  for (const adds of addsByHunk) {
+    if (adds.length > 0 && matcher.scan(adds).some((checks) => checks !== undefined && checks.length > 0)) return undefined;
+  }
   const keys = [...removedKeys].slice(0, 3).map((k) => `\`${k}\``).join(', ');
   return `a flag clean-up: the change removes the checks of ${keys} and adds none; the code it keeps ran, and was tested, with the flag on`;
 }
