@@ -1,7 +1,10 @@
-/** The Action's entry, bundled into dist/action/index.js by scripts/bundle-action.mjs. */
-import app from '../github/index.js';
+/**
+ * The Action's entry, bundled into dist/action/index.js by scripts/bundle-action.mjs: the App's handlers (the
+ * GitHub API as fact source) paired with the Action's recording publisher.
+ */
+import { monoenvApp } from '../github/index.js';
 import { MonoenvOctokit } from '../github/octokit.js';
 import { runAction } from './run.js';
 
-const result = await runAction(app, process.env, { Octokit: MonoenvOctokit as typeof import('probot').ProbotOctokit });
+const result = await runAction((publisher) => monoenvApp({ publisher }), process.env, { Octokit: MonoenvOctokit as typeof import('probot').ProbotOctokit });
 process.exitCode = result.failed ? 1 : 0;

@@ -1,45 +1,20 @@
 /**
- * monoenv as a GitHub Action: the App's own handlers, run once on the workflow's event with the workflow's token.
+ * monoenv as a GitHub Action: the App's own handlers (the GitHub API as fact source, with the workflow's
+ * token), run once on the workflow's event, publishing through a publisher that records what it is given.
  *
- * Not built on @probot/adapter-github-actions: it depends on Probot 13 and never fails the job. Here the
- * Action watches the check runs the handlers write; it fails the job when one concludes `failure`, and when the
- * token may not write checks (a read-only token on a fork's pull request, or `permissions` without
- * `checks: write`) it shows the same result as workflow annotations and the job summary instead.
+ * Not built on @probot/adapter-github-actions: it depends on Probot 13 and never fails the job. The Action fails
+ * the job when a published run concludes `failure`, and when the token may not write checks (a read-only token on
+ * a fork's pull request, or `permissions` without `checks: write`) it shows the same result as workflow
+ * annotations and the job summary instead.
  */
 import { readFileSync } from 'node:fs';
 import * as core from '@actions/core';
 import { Probot, ProbotOctokit, type ApplicationFunction } from 'probot';
+import type { CheckPublisher, CheckRunPublisher } from '../github/checks.js';
+import { jobSummary } from '../present/job-summary.js';
+import { RecordingPublisher, type CheckRunRecord } from './publisher.js';
 
-/** What an Octokit plugin receives: the base client, whose request hook every API call goes through. */
-type Octokit = Parameters<Parameters<typeof ProbotOctokit.plugin>[0]>[0];
-type RequestOptions = Record<string, unknown> & { method: string; url: string };
-type AnnotationLevel = 'notice' | 'warning' | 'failure';
-
-export interface Annotation {
-  path: string;
-  start_line: number;
-  end_line: number;
-  annotation_level: AnnotationLevel;
-  message: string;
-  title?: string;
-}
-
-/** What the handlers wrote to one check run, as the Action saw it. */
-export interface CheckRunRecord {
-  /** GitHub's id, or a negative number for a run the token could not create. */
-  id: number;
-  name?: string;
-  headSha?: string;
-  status?: string;
-  conclusion?: string;
-  title?: string;
-  summary?: string;
-  text?: string;
-  annotations: Annotation[];
-  htmlUrl?: string;
-  /** False when GitHub refused the write for lack of permission and the Action shows the run itself. */
-  published: boolean;
-}
+export type { CheckRunRecord } from './publisher.js';
 
 export interface ActionResult {
   event: string;
@@ -50,85 +25,8 @@ export interface ActionResult {
   error?: string;
 }
 
-const CHECK_RUNS_ROUTE = /^(?:https?:\/\/[^/]+)?(?:\/api\/v3)?\/repos\/[^/]+\/[^/]+\/check-runs(?:\/(?:\{check_run_id\}|(\d+)))?$/;
-const NOT_BODY = new Set(['method', 'url', 'headers', 'request', 'baseUrl', 'mediaType', 'owner', 'repo', 'check_run_id']);
-
-function bodyOf(options: RequestOptions): Record<string, unknown> {
-  if (options.data && typeof options.data === 'object') return options.data as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(options).filter(([key]) => !NOT_BODY.has(key)));
-}
-
-/** Watches check-run writes and stands in for GitHub when the token may not make them. */
-class CheckRunLedger {
-  readonly runs = new Map<number, CheckRunRecord>();
-  /** Set at the first refusal: later check-run writes are not sent, they would be refused too. */
-  private refused = false;
-  private nextLocalId = -1;
-
-  plugin = (octokit: Octokit): void => {
-    octokit.hook.wrap('request', async (request, options) => {
-      const route = options as unknown as RequestOptions;
-      const match = CHECK_RUNS_ROUTE.exec(route.url);
-      const method = route.method.toUpperCase();
-      const isCreate = match !== null && method === 'POST' && match[1] === undefined && !route.url.includes('{check_run_id}');
-      const isUpdate = match !== null && method === 'PATCH';
-      if (!isCreate && !isUpdate) return request(options);
-
-      const id = isUpdate ? Number(route.check_run_id ?? match![1]) : undefined;
-      const body = bodyOf(route);
-      if (!this.refused) {
-        try {
-          const response = await request(options);
-          this.record(Number((response.data as { id: number }).id), body, response.data as Record<string, unknown>, true);
-          return response;
-        } catch (error) {
-          if ((error as { status?: number }).status !== 403) throw error;
-          this.refused = true;
-          core.warning(
-            'The token may not write check runs (the workflow needs `permissions: checks: write`; a pull request from a fork ' +
-              'gets a read-only token). The result is shown as annotations and in the job summary instead.',
-          );
-        }
-      }
-      const localId = id ?? this.nextLocalId--;
-      const record = this.record(localId, body, undefined, false);
-      // The handlers go on as if GitHub had accepted the write, so later updates (batches of annotations,
-      // the final conclusion) reach this ledger too.
-      return {
-        status: isCreate ? 201 : 200,
-        url: route.url,
-        headers: {},
-        data: {
-          id: localId,
-          name: record.name,
-          head_sha: record.headSha,
-          status: record.status,
-          conclusion: record.conclusion ?? null,
-          html_url: null,
-          output: { title: record.title ?? null, summary: record.summary ?? null, text: record.text ?? null },
-        },
-      } as unknown as Awaited<ReturnType<typeof request>>;
-    });
-  };
-
-  private record(id: number, body: Record<string, unknown>, data: Record<string, unknown> | undefined, published: boolean): CheckRunRecord {
-    const record = this.runs.get(id) ?? { id, annotations: [], published };
-    const output = (body.output ?? {}) as { title?: string; summary?: string; text?: string; annotations?: Annotation[] };
-    record.name = (body.name as string | undefined) ?? (data?.name as string | undefined) ?? record.name;
-    record.headSha = (body.head_sha as string | undefined) ?? (data?.head_sha as string | undefined) ?? record.headSha;
-    record.status = (body.status as string | undefined) ?? (data?.status as string | undefined) ?? record.status;
-    record.conclusion = (body.conclusion as string | undefined) ?? (data?.conclusion as string | undefined) ?? record.conclusion;
-    if ('conclusion' in body && !record.status) record.status = 'completed';
-    record.title = output.title ?? record.title;
-    record.summary = output.summary ?? record.summary;
-    record.text = output.text ?? record.text;
-    record.annotations.push(...(output.annotations ?? []));
-    record.htmlUrl = (data?.html_url as string | undefined) ?? record.htmlUrl;
-    record.published = record.published && published;
-    this.runs.set(id, record);
-    return record;
-  }
-}
+/** The App's handlers, publishing through the publisher made of their check-run publisher. */
+export type ActionApp = (publisher: (checkRuns: CheckRunPublisher) => CheckPublisher) => ApplicationFunction;
 
 const SEVERITY = ['success', 'skipped', 'neutral', 'cancelled', 'action_required', 'timed_out', 'failure'];
 const worst = (conclusions: string[]): string | undefined =>
@@ -152,17 +50,8 @@ function showAsAnnotations(record: CheckRunRecord): void {
 }
 
 async function writeSummary(records: CheckRunRecord[]): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  for (const record of records) {
-    const icon = record.conclusion === 'failure' ? '❌' : record.conclusion === 'success' ? '✅' : 'ℹ️';
-    // Markdown, not core.summary's HTML helpers: an HTML heading directly followed by the summary's table
-    // would swallow the table into the HTML block.
-    const parts = [`## ${icon} ${record.name ?? 'monoenv'}: ${record.title ?? record.conclusion ?? record.status ?? ''}`];
-    if (record.htmlUrl) parts.push(`[The check run, with its annotations](${record.htmlUrl})`);
-    if (record.summary) parts.push(record.summary);
-    if (record.text) parts.push(record.text);
-    core.summary.addRaw(`${parts.join('\n\n')}\n\n`);
-  }
+  if (!process.env.GITHUB_STEP_SUMMARY || records.length === 0) return;
+  core.summary.addRaw(jobSummary(records));
   await core.summary.write();
 }
 
@@ -176,7 +65,7 @@ export interface RunActionOptions {
  * `env` supplies the token and the event; outputs and the job summary go where @actions/core finds them
  * (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY in process.env).
  */
-export async function runAction(appFn: ApplicationFunction, env: NodeJS.ProcessEnv = process.env, options: RunActionOptions = {}): Promise<ActionResult> {
+export async function runAction(makeApp: ActionApp, env: NodeJS.ProcessEnv = process.env, options: RunActionOptions = {}): Promise<ActionResult> {
   const eventName = env.GITHUB_EVENT_NAME ?? '';
   const result: ActionResult = { event: eventName, checkRuns: [], failed: false };
   const fail = (message: string): ActionResult => {
@@ -195,11 +84,17 @@ export async function runAction(appFn: ApplicationFunction, env: NodeJS.ProcessE
     return fail(`monoenv could not read the event at ${env.GITHUB_EVENT_PATH}: ${(error as Error).message}`);
   }
 
-  const ledger = new CheckRunLedger();
+  let recorder: RecordingPublisher | undefined;
+  const refused = (): void =>
+    core.warning(
+      'The token may not write check runs (the workflow needs `permissions: checks: write`; a pull request from a fork ' +
+        'gets a read-only token). The result is shown as annotations and in the job summary instead.',
+    );
+  const appFn = makeApp((checkRuns) => (recorder = new RecordingPublisher(checkRuns, refused)));
   const probot = new Probot({
     githubToken: token,
     baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
-    Octokit: (options.Octokit ?? ProbotOctokit).plugin(ledger.plugin),
+    Octokit: options.Octokit ?? ProbotOctokit,
     logLevel: (env.LOG_LEVEL as 'info' | undefined) ?? (env.RUNNER_DEBUG === '1' ? 'debug' : 'warn'),
   });
   const name = EVENT_ALIASES[eventName] ?? eventName;
@@ -218,8 +113,8 @@ export async function runAction(appFn: ApplicationFunction, env: NodeJS.ProcessE
     return fail(`monoenv could not finish on ${eventName}: ${first instanceof Error ? first.message : String(first)}`);
   }
 
-  const checkRuns = [...ledger.runs.values()];
-  const conclusion = worst(checkRuns.map((r) => r.conclusion).filter((c): c is string => c !== undefined));
+  const checkRuns = recorder?.runs ?? [];
+  const conclusion = worst(checkRuns.map((r) => r.conclusion));
   for (const record of checkRuns.filter((r) => !r.published)) showAsAnnotations(record);
   try {
     await writeSummary(checkRuns);
@@ -234,7 +129,7 @@ export async function runAction(appFn: ApplicationFunction, env: NodeJS.ProcessE
   core.setOutput('published', String(checkRuns.length > 0 && checkRuns.every((r) => r.published)));
 
   if (checkRuns.length === 0) core.info(`monoenv: nothing to report for ${eventName}${payload.action ? `.${String(payload.action)}` : ''}.`);
-  else for (const r of checkRuns) core.info(`monoenv: ${r.conclusion ?? r.status ?? 'pending'}: ${r.title ?? ''}${r.htmlUrl ? ` (${r.htmlUrl})` : ''}`);
+  else for (const r of checkRuns) core.info(`monoenv: ${r.conclusion}: ${r.title}${r.htmlUrl ? ` (${r.htmlUrl})` : ''}`);
 
   if (conclusion === 'failure') {
     core.setFailed(`monoenv: ${main?.title ?? 'the check failed'}`);

@@ -4,8 +4,8 @@ import { dirname, relative, resolve } from 'node:path';
 import { CONFIG_PATH, parseConfigText } from '../config/load.js';
 import { STARTER_CONFIG } from '../config/starter.js';
 import { gitIn, repositoryRoot } from './git.js';
-import { UsageError, type CliIO } from './io.js';
-import { readUserFile, type OutputFormat } from './check.js';
+import { readUserFile, UsageError, type CliIO } from './io.js';
+import type { OutputFormat } from './publish.js';
 import { ConfigInvalid } from './config-errors.js';
 
 /** Files named by default live at the top of the repository, wherever in it the command runs. */

@@ -1,3 +1,6 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+
 /** What the CLI touches of its process, passed in so tests can run it in-process against any folder. */
 export interface CliIO {
   cwd: string;
@@ -43,4 +46,16 @@ export function useColour(io: CliIO): boolean {
   if (NO_COLOR !== undefined && NO_COLOR !== '') return false;
   if (FORCE_COLOR !== undefined) return FORCE_COLOR !== '0' && FORCE_COLOR.toLowerCase() !== 'false';
   return io.stdout.isTTY === true && TERM !== 'dumb';
+}
+
+/** A file the user named (`-` reads standard input), or a UsageError saying why it cannot be read. */
+export async function readUserFile(io: CliIO, file: string, option: string): Promise<string> {
+  if (file === '-') return io.readStdin();
+  try {
+    return await readFile(resolve(io.cwd, file), 'utf8');
+  } catch (error) {
+    const { code } = error as NodeJS.ErrnoException;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new UsageError(`cannot read ${file} (${option}): ${reason}`);
+  }
 }

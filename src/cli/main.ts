@@ -7,7 +7,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { CONFIG_PATH } from '../config/path.js';
 import { GitError } from './git.js';
 import { processIO, UsageError, type CliIO } from './io.js';
-import type { CheckOptions, OutputFormat } from './check.js';
+import type { CheckOptions } from './check.js';
+import type { OutputFormat } from './publish.js';
 import { registerReportCommand } from './history/register.js';
 
 export const EXIT_OK = 0;

@@ -7,10 +7,10 @@ import type { Change } from './change.js';
 import type { MonoenvConfig } from '../config/schema.js';
 import { CONFIG_PATH } from '../config/path.js';
 import { RULES } from './rules/index.js';
-import type { FactNeeds, FactsWanted, TextWanted } from './rules/rule.js';
+import type { FactNeeds, FactsWanted, SourceAbilities, TextWanted } from './rules/rule.js';
 import type { Grammar } from './syntax/index.js';
 
-export type { EvaluationContext, FactNeeds, FactsWanted, TextWanted } from './rules/rule.js';
+export type { EvaluationContext, FactNeeds, FactsWanted, SourceAbilities, TextWanted } from './rules/rule.js';
 
 export function factNeeds(config: MonoenvConfig, labels: readonly string[]): FactNeeds {
   const needs: FactNeeds = { files: false, gitattributes: false, reviews: false };
@@ -28,13 +28,13 @@ export function editsConfig(change: { files: readonly { path: string; status: st
   return change.files.some((f) => f.path === CONFIG_PATH && f.status !== 'removed');
 }
 
-export function factsWanted(change: Change, config: MonoenvConfig): FactsWanted {
+export function factsWanted(change: Change, config: MonoenvConfig, source: SourceAbilities = { wholeFiles: true }): FactsWanted {
   const texts = new Map<string, TextWanted>();
   const migrations = new Set<string>();
   const grammars = new Set<Grammar>();
-  const wanted: FactsWanted = { texts: [], migrations: [], grammars: [], postgres: false, commits: false, proposedConfig: editsConfig(change) };
+  const wanted: FactsWanted = { texts: [], migrations: [], grammars: [], postgres: false, proposedConfig: editsConfig(change) };
   for (const rule of RULES) {
-    const asked = rule.wants?.(change, config);
+    const asked = rule.wants?.(change, config, source);
     if (asked === undefined) continue;
     for (const text of asked.texts ?? []) {
       const known = texts.get(text.path);
@@ -43,7 +43,6 @@ export function factsWanted(change: Change, config: MonoenvConfig): FactsWanted 
     for (const path of asked.migrations ?? []) migrations.add(path);
     for (const grammar of asked.grammars ?? []) grammars.add(grammar);
     wanted.postgres ||= asked.postgres === true;
-    wanted.commits ||= asked.commits === true;
   }
   wanted.texts = [...texts.values()];
   wanted.migrations = [...migrations];

@@ -7,6 +7,9 @@
  * naming a directory (`vendor/`) matches no file in it (attributes need `vendor/**`). The last line that
  * sets or unsets an attribute for a path wins.
  */
+
+/** Where a repository's attributes live; the base commit's version is read (a change cannot relabel its own code). */
+export const GITATTRIBUTES_PATH = '.gitattributes';
 import { Minimatch } from 'minimatch';
 import { unquoteCString } from './diff.js';
 

@@ -3,19 +3,19 @@
  * of each file and, where asked, the base's. One `git cat-file --batch` process reads them all.
  */
 import type { Change } from '../engine/change.js';
-import type { FactsWanted } from '../engine/facts.js';
+import type { TextWanted } from '../engine/facts.js';
 import { BlobReader } from './blobs.js';
 import type { GitRunner } from './runner.js';
 
 /** Larger files are not read: generated or vendored code, judged from the patch alone. */
 export const MAX_TEXT_BYTES = 1_000_000;
 
-export async function readTexts(git: GitRunner, change: Change, wanted: FactsWanted, base: string, head: string): Promise<void> {
-  if (wanted.texts.length === 0) return;
+export async function readTexts(git: GitRunner, change: Change, wanted: readonly TextWanted[], base: string, head: string): Promise<void> {
+  if (wanted.length === 0) return;
   const reader = new BlobReader(git);
   try {
     const byPath = new Map(change.files.map((f) => [f.path, f]));
-    for (const want of wanted.texts) {
+    for (const want of wanted) {
       const file = byPath.get(want.path);
       if (!file) continue;
       const text: { head?: string; base?: string; unreadable?: string } = {};

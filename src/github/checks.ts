@@ -22,19 +22,11 @@ import type { GitHubClient, RepoRef } from './facts.js';
 import type { Logger } from 'probot';
 import { batchAnnotations, type CheckAnnotation } from '../present/annotations.js';
 import { GITHUB_OUTPUT_LIMIT, truncateUtf8 } from '../present/markdown.js';
+import type { CheckOutput } from '../present/check-run.js';
 import { REQUEST_TIMEOUT_MS, retryOptions } from './octokit.js';
 import type { PublishLock } from './publish-lock.js';
 
 export const CHECK_NAME = 'monoenv';
-export type { CheckAnnotation };
-
-export interface CheckOutput {
-  conclusion: 'success' | 'neutral' | 'failure';
-  title: string;
-  summary: string;
-  text?: string;
-  annotations: CheckAnnotation[];
-}
 
 export interface CheckRunTarget {
   octokit: GitHubClient;
@@ -50,6 +42,20 @@ export interface PublishResult {
   action: 'created' | 'updated' | 'unchanged';
   /** Requests made to write the run (creation or update plus annotation batches). */
   writes: number;
+  /** The run's page, when GitHub's answer gave it. */
+  htmlUrl?: string;
+}
+
+/**
+ * The App's publisher: one `monoenv` check run per commit, written once (an identical output costs nothing).
+ * `CheckRunPublisher` writes it through the API; the Action passes one that also records what it is given.
+ */
+export interface CheckPublisher {
+  publish(target: CheckRunTarget, output: CheckOutput): Promise<PublishResult>;
+  /** Records a run this app already has on the commit (a re-requested run names itself in the payload). */
+  remember(target: CheckRunTarget, id: number, annotationsCount?: number): void;
+  /** This app's latest `monoenv` run on the commit, from GitHub. */
+  find(target: CheckRunTarget): Promise<ListedRun | undefined>;
 }
 
 interface KnownRun {
@@ -67,6 +73,7 @@ export interface ListedRun {
   status: string;
   conclusion: string | null;
   app: { id: number } | null;
+  html_url?: string | null;
   output: { title: string | null; summary: string | null; annotations_count: number };
 }
 
@@ -78,9 +85,13 @@ function ambiguous(error: unknown): boolean {
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The run's page from an answer that may carry it. */
+const urlOf = (data: { html_url?: string | null } | undefined): { htmlUrl?: string } =>
+  typeof data?.html_url === 'string' && data.html_url !== '' ? { htmlUrl: data.html_url } : {};
+
 const digest = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
-export class CheckRunPublisher {
+export class CheckRunPublisher implements CheckPublisher {
   readonly #known: LRUCache<string, KnownRun>;
   /** Installation id → ETag of an empty listing of `monoenv` runs. */
   readonly #emptyListingEtag = new LRUCache<number, string>({ max: 10_000 });
@@ -162,7 +173,7 @@ export class CheckRunPublisher {
   async #create(
     target: CheckRunTarget,
     body: { status: 'completed'; conclusion: CheckOutput['conclusion']; completed_at: string; external_id?: string; output: { title: string; summary: string; text?: string; annotations: CheckAnnotation[] } },
-  ): Promise<{ id: number; adopted: boolean; refused?: string }> {
+  ): Promise<{ id: number; adopted: boolean; refused?: string; htmlUrl?: string }> {
     const create = (output: typeof body.output) =>
       target.octokit.rest.checks.create({
         ...target.repository,
@@ -175,7 +186,7 @@ export class CheckRunPublisher {
     for (let attempt = 1; ; attempt++) {
       try {
         const { data } = await create(body.output);
-        return { id: data.id, adopted: false };
+        return { id: data.id, adopted: false, ...urlOf(data) };
       } catch (error) {
         const status = (error as { status?: number }).status;
         if (status === 422 && attempt === 1) {
@@ -186,7 +197,7 @@ export class CheckRunPublisher {
             summary: truncateUtf8(`${body.output.summary}\n\n---\nGitHub refused the full output of this run (${refused}), so its annotations are not shown.`, GITHUB_OUTPUT_LIMIT),
             annotations: [],
           });
-          return { id: data.id, adopted: false, refused };
+          return { id: data.id, adopted: false, refused, ...urlOf(data) };
         }
         if (!ambiguous(error) || attempt > this.createRetries) throw error;
         // Without an answer (timeout, cut connection) GitHub may still be writing the run: give it as long
@@ -196,7 +207,7 @@ export class CheckRunPublisher {
         const stored = await this.find(target);
         if (stored !== undefined) {
           this.log?.warn({ sha: target.headSha, checkRun: stored.id, status }, 'check run creation failed after GitHub stored it; using the stored run');
-          return { id: stored.id, adopted: true };
+          return { id: stored.id, adopted: true, ...urlOf(stored) };
         }
       }
     }
@@ -231,7 +242,7 @@ export class CheckRunPublisher {
           existing.output.annotations_count === output.annotations.length;
         if (same) {
           this.#known.set(key, { id: existing.id, fingerprint, annotationsDigest, annotationsCount: output.annotations.length });
-          return { id: existing.id, action: 'unchanged', writes: 0 };
+          return { id: existing.id, action: 'unchanged', writes: 0, ...urlOf(existing) };
         }
         known = { id: existing.id, annotationsCount: existing.output.annotations_count };
       }
@@ -256,22 +267,25 @@ export class CheckRunPublisher {
 
     let id: number;
     let action: PublishResult['action'];
+    let htmlUrl: { htmlUrl?: string };
     if (known === undefined) {
       const created = await this.#create(target, { ...fields, output: { ...base, ...text, annotations: first } });
       if (created.refused !== undefined) {
         // GitHub refused the output (422): the verdict is published without what it refused.
         this.#known.set(key, { id: created.id, annotationsCount: 0 });
-        return { id: created.id, action: 'created', writes: 1 };
+        return { id: created.id, action: 'created', writes: 1, ...(created.htmlUrl === undefined ? {} : { htmlUrl: created.htmlUrl }) };
       }
       id = created.id;
       action = 'created';
+      htmlUrl = created.htmlUrl === undefined ? {} : { htmlUrl: created.htmlUrl };
       if (created.adopted) {
         // The run GitHub stored from an attempt whose answer was lost: write the whole output to it.
         await target.octokit.rest.checks.update({ ...target.repository, check_run_id: id, ...fields, output: { ...base, ...text, annotations: first } });
       }
     } else {
       id = known.id;
-      await target.octokit.rest.checks.update({ ...target.repository, check_run_id: id, ...fields, output: { ...base, ...text, annotations: first } });
+      const { data } = await target.octokit.rest.checks.update({ ...target.repository, check_run_id: id, ...fields, output: { ...base, ...text, annotations: first } });
+      htmlUrl = urlOf(data);
       action = 'updated';
     }
     // Remembered before the remaining batches: a failure among them must not lead to a second run.
@@ -280,6 +294,6 @@ export class CheckRunPublisher {
       await target.octokit.rest.checks.update({ ...target.repository, check_run_id: id, output: { ...base, annotations: batch } });
     }
     this.#known.set(key, { id, fingerprint, annotationsDigest, annotationsCount: output.annotations.length });
-    return { id, action, writes: 1 + batches.length };
+    return { id, action, writes: 1 + batches.length, ...htmlUrl };
   }
 }

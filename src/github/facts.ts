@@ -11,6 +11,7 @@ import type { Change, ChangedFile, Commit, Person, Review, ReviewState } from '.
 import type { MonoenvConfig } from '../config/schema.js';
 import type { FactNeeds } from '../engine/facts.js';
 import { freshnessNeedsCommits } from '../engine/rules/review.js';
+import { GITATTRIBUTES_PATH } from '../engine/gitattributes.js';
 import { changedFileFromGitHub } from '../engine/diff.js';
 
 export type GitHubClient = Octokit & Api & { paginate: PaginateInterface };
@@ -234,7 +235,7 @@ export async function buildChange(data: GitHubData, pr: PullRequestPayload, conf
   const labels = (pr.labels ?? []).map((l) => l.name);
   const [listed, gitattributes, rawReviews] = await Promise.all([
     needs.files ? data.filesAt(pr) : Promise.resolve(undefined),
-    needs.gitattributes ? data.fileAt('.gitattributes', pr.base.sha) : Promise.resolve(null),
+    needs.gitattributes ? data.fileAt(GITATTRIBUTES_PATH, pr.base.sha) : Promise.resolve(null),
     needs.reviews ? data.reviews(pr.number) : Promise.resolve(undefined),
   ]);
   const reviews = rawReviews?.map(reviewOf);

@@ -4,7 +4,7 @@
  */
 import type { ApplicationFunction, Context, Probot } from 'probot';
 import { ResponseCache, type ResponseCacheOptions } from './conditional-requests.js';
-import { CheckRunPublisher } from './checks.js';
+import { CheckRunPublisher, type CheckPublisher } from './checks.js';
 import { CoalescingQueue } from './coalesce.js';
 import { evaluatePullRequest } from './pull-request.js';
 import { auditMergedPullRequest } from './merge-audit.js';
@@ -26,6 +26,8 @@ export interface MonoenvAppOptions {
   settleMs?: number;
   /** The check-run publish lock shared by replicas (default: through `REDIS_URL` when set; `null`: none). */
   publishLock?: PublishLock | null;
+  /** The publisher the handlers use, made from the check-run publisher (default: that one; the Action records through it). */
+  publisher?: (checkRuns: CheckRunPublisher) => CheckPublisher;
 }
 
 const PULL_REQUEST_EVENTS = [
@@ -61,19 +63,20 @@ function appIdResolver(app: Probot, configured: number | undefined): () => Promi
 
 export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction {
   return (app: Probot) => {
-    const state: AppState = {
-      responses: new ResponseCache(options.cache),
-      checkRuns: undefined as unknown as CheckRunPublisher,
-      queue: new CoalescingQueue(),
-      deliveries: new DeliveryLog(),
-      appId: appIdResolver(app, options.appId),
-    };
-    state.checkRuns = new CheckRunPublisher(state.appId, {
+    const appId = appIdResolver(app, options.appId);
+    const checkRuns = new CheckRunPublisher(appId, {
       log: app.log,
       lock: options.publishLock === undefined ? publishLockFromEnv(process.env, app.log) : (options.publishLock ?? undefined),
       ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }),
       ...(options.settleMs === undefined ? {} : { settleMs: options.settleMs }),
     });
+    const state: AppState = {
+      responses: new ResponseCache(options.cache),
+      checkRuns: options.publisher?.(checkRuns) ?? checkRuns,
+      queue: new CoalescingQueue(),
+      deliveries: new DeliveryLog(),
+      appId,
+    };
 
     const withScope =
       <C extends Context>(handle: (scope: NonNullable<ReturnType<typeof scopeOf>>, context: C) => Promise<void>) =>

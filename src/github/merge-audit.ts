@@ -5,7 +5,8 @@
  * between two of them followed by a redelivery still ends with each done once. The check run comes first:
  * it is the record that matters, and a token that may not comment or label must not prevent it.
  */
-import { auditMerge, mergeAuditNeeds, MERGED_WITHOUT_REVIEW, UNREVIEWED_MERGE_MARKER, unreviewedMergeComment } from '../engine/rules/review.js';
+import { auditMerge, mergeAuditNeeds, MERGED_WITHOUT_REVIEW } from '../engine/rules/review.js';
+import { UNREVIEWED_MERGE_MARKER, unreviewedMergeComment } from '../present/comments.js';
 import { loadConfig } from './config.js';
 import { buildChange, type PullRequestPayload } from './facts.js';
 import { invalidConfigOutput, reportOutput } from '../present/check-run.js';

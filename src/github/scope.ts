@@ -1,7 +1,7 @@
 /** What every handler shares: the process-wide state, and one event's client, repository and data layer. */
 import type { Context, Logger } from 'probot';
 import type { ResponseCache, ConditionalRequestStats } from './conditional-requests.js';
-import type { CheckRunPublisher, CheckRunTarget } from './checks.js';
+import type { CheckPublisher, CheckRunTarget } from './checks.js';
 import type { CoalescingQueue } from './coalesce.js';
 import type { DeliveryLog } from './deliveries.js';
 import type { ConfigSource } from './config.js';
@@ -10,7 +10,8 @@ import { GitHubData, type GitHubClient, type RepoRef } from './facts.js';
 /** Process-wide and bounded; none of it is needed for correctness (replicas share nothing). */
 export interface AppState {
   responses: ResponseCache;
-  checkRuns: CheckRunPublisher;
+  /** Where verdicts are published: the check-run publisher, or what the adapter made of it (the Action's). */
+  checkRuns: CheckPublisher;
   queue: CoalescingQueue;
   /** Deliveries handled by this process, so a replay costs no API call. */
   deliveries: DeliveryLog;

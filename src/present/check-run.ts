@@ -3,7 +3,17 @@ import type { Report } from '../engine/report.js';
 import { toAnnotations, MAX_ANNOTATIONS } from './annotations.js';
 import { renderSummary, renderText, truncateUtf8, GITHUB_OUTPUT_LIMIT } from './markdown.js';
 import { formatConfigError, type ConfigError } from '../config/load.js';
-import type { CheckAnnotation, CheckOutput } from '../github/checks.js';
+import { CONFIG_PATH } from '../config/path.js';
+import type { CheckAnnotation } from './annotations.js';
+
+/** What a `monoenv` check run shows: its conclusion, title, Markdown summary and text, and line annotations. */
+export interface CheckOutput {
+  conclusion: 'success' | 'neutral' | 'failure';
+  title: string;
+  summary: string;
+  text?: string;
+  annotations: CheckAnnotation[];
+}
 
 export const INVALID_CONFIG_TITLE = 'Invalid monoenv configuration';
 export const EVALUATION_FAILED_TITLE = 'monoenv could not evaluate this change';
@@ -47,6 +57,23 @@ export function invalidConfigOutput(errors: readonly ConfigError[], file: string
         }))
     : [];
   return { conclusion: 'failure', title: INVALID_CONFIG_TITLE, summary: truncateUtf8(summary, GITHUB_OUTPUT_LIMIT), annotations };
+}
+
+/**
+ * The invalid-configuration run of a change that edits the configuration: whether its version fixes it, and
+ * when it does not, its errors on its lines (the diff shows the change's version).
+ */
+export function proposedFixOutput(output: CheckOutput, errors: readonly ConfigError[]): CheckOutput {
+  if (errors.length === 0) {
+    return { ...output, summary: `${output.summary}\n\nThis pull request's version of \`${CONFIG_PATH}\` is valid: merging it fixes the configuration.`, annotations: [] };
+  }
+  const proposed = invalidConfigOutput(errors, CONFIG_PATH, true);
+  const lines = errors.map((e) => `- \`${formatConfigError(e, CONFIG_PATH).replaceAll('`', "'")}\``);
+  return {
+    ...output,
+    summary: `${output.summary}\n\nThis pull request's version of \`${CONFIG_PATH}\` is not valid either:\n\n${lines.join('\n')}`,
+    annotations: proposed.annotations,
+  };
 }
 
 /** What is published when evaluation itself fails: a completed run that says so, never nothing. */

@@ -39,22 +39,17 @@ describe('rule registry', () => {
 
   it('wants nothing more for a plain source change, and the proposed configuration when the change edits it', () => {
     const plain = factsWanted(makeChange({ files: [SOURCE_EDIT] }), DEFAULT_CONFIG);
-    expect(plain).toEqual({ texts: [], migrations: [], grammars: [], postgres: false, commits: false, proposedConfig: false });
+    expect(plain).toEqual({ texts: [], migrations: [], grammars: [], postgres: false, proposedConfig: false });
     expect(factsWanted(makeChange({ files: [SOURCE_EDIT, CONFIG_EDIT] }), DEFAULT_CONFIG).proposedConfig).toBe(true);
     const deleted = { ...CONFIG_EDIT, status: 'removed' as const };
     expect(factsWanted(makeChange({ files: [deleted] }), DEFAULT_CONFIG).proposedConfig).toBe(false);
   });
 
-  it('wants the commits only for an approval given on an older commit, when freshness counts', () => {
-    const reviewer = { login: 'rev', bot: false };
-    const change = makeChange({
-      files: [SOURCE_EDIT],
-      head: { ref: 'feature', sha: 'b'.repeat(40) },
-      reviews: [{ reviewer, state: 'APPROVED', commitId: 'a'.repeat(40) }],
-    });
-    expect(factsWanted(change, DEFAULT_CONFIG).commits).toBe(true);
-    expect(factsWanted(change, configSchema.parse({ review: { fresh: false } })).commits).toBe(false);
-    expect(factsWanted({ ...change, commits: [] }, DEFAULT_CONFIG).commits).toBe(false);
+  it('asks for no whole file of a source that cannot read them', () => {
+    const config = configSchema.parse({ risky: { paths: ['src/**'] } });
+    const change = makeChange({ files: [SOURCE_EDIT] });
+    expect(factsWanted(change, config).texts.map((t) => t.path)).toEqual(['src/cart.ts']);
+    expect(factsWanted(change, config, { wholeFiles: false })).toMatchObject({ texts: [], grammars: [] });
   });
 
   it('asks for a migration’s parser and, for an edit, its whole text', () => {

@@ -5,9 +5,8 @@ import {
   auditMerge,
   auditPush,
   judgeReview,
-  unreviewedMergeComment,
-  UNREVIEWED_MERGE_MARKER,
 } from '../../src/engine/rules/review.js';
+import { unreviewedMergeComment, UNREVIEWED_MERGE_MARKER } from '../../src/present/comments.js';
 import { evaluate } from '../../src/engine/evaluate.js';
 import { makeChange, type Change, type Commit, type Person, type Push, type Review, type ReviewState } from '../../src/engine/change.js';
 import { configSchema, DEFAULT_CONFIG, type MonoenvConfigInput } from '../../src/config/schema.js';

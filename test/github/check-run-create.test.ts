@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { CheckRunPublisher, type CheckOutput, type CheckRunTarget } from '../../src/github/checks.js';
+import { CheckRunPublisher, type CheckRunTarget } from '../../src/github/checks.js';
+import type { CheckOutput } from '../../src/present/check-run.js';
 import type { GitHubClient } from '../../src/github/facts.js';
 import { API, APP_ID, HEAD_SHA, OWNER, REPO, REPO_PATH, TestOctokit, captureBody, withoutNetwork } from './harness.js';
 

@@ -3,9 +3,9 @@
  * so memory holds one commit's diff at a time, whatever the length of the history.
  */
 import { streamGit, type GitRunner } from '../../git/runner.js';
+import { CONFIG_PATH } from '../../config/path.js';
+import { GITATTRIBUTES_PATH } from '../../engine/gitattributes.js';
 
-export const CONFIG_PATH = '.github/monoenv.yml';
-export const GITATTRIBUTES_PATH = '.gitattributes';
 const TRACKED_PATHS = new Set([CONFIG_PATH, GITATTRIBUTES_PATH]);
 
 /** A change to one of the files the report follows through history (from `--raw`). */

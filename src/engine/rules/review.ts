@@ -218,30 +218,6 @@ export function auditMerge(change: Change, config: MonoenvConfig): Report {
   });
 }
 
-/** A hidden marker in the comment, so the adapter can find the one it already posted. */
-export const UNREVIEWED_MERGE_MARKER = '<!-- monoenv:unreviewed-merge -->';
-
-/** The pull-request comment for an unreviewed merge (Markdown). */
-export function unreviewedMergeComment(report: Report, change: Change): string {
-  const finding = report.findings.find((f) => f.rule === 'review' && f.title === MERGED_WITHOUT_REVIEW);
-  const merger = change.merged?.by.login;
-  // The finding already names the merger, the approvals counted and, one per line, why others did not count.
-  const what =
-    finding?.message ??
-    (merger === undefined ? 'This pull request was merged without the approvals it needed.' : `${mention(merger)} merged this pull request without the approvals it needed.`);
-  return [
-    UNREVIEWED_MERGE_MARKER,
-    `### ${MERGED_WITHOUT_REVIEW}`,
-    '',
-    what,
-    '',
-    '**What to do:** ask a teammate for a follow-up review of the merged change (comment here or approve the ' +
-      'pull request), and fix forward if it finds anything. Next time, wait for an approval on the latest commit before merging.',
-    '',
-    `<sub>Posted by monoenv · [Why reviews are required](${REVIEW_DOCS_URL})</sub>`,
-  ].join('\n');
-}
-
 /**
  * Commits of the push that no merged pull request brought in: a commit counts as reviewed when it belongs
  * to a merged PR, or when a merge commit of such a PR brought it in (its non-first-parent history within
@@ -340,8 +316,5 @@ export const reviewRule: Rule = {
   name: 'review',
   // Reviews are read whether or not an override label waives the rule: the row still says who approved.
   needs: (config) => (config.review.level !== 'off' && config.review.before_merge ? { reviews: true } : {}),
-  wants: (change, config) => ({
-    commits: change.commits === undefined && change.reviews !== undefined && freshnessNeedsCommits(config, change.reviews, change.head.sha),
-  }),
   judge: judgeReview,
 };

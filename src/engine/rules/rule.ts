@@ -73,10 +73,14 @@ export interface FactsWanted {
   grammars: Grammar[];
   /** Load PostgreSQL's parser (`EvaluationContext.postgres`). */
   postgres: boolean;
-  /** The pull request's commits (`Change.commits`), when the change's source does not always have them. */
-  commits: boolean;
   /** Read and validate the configuration file the change proposes (`EvaluationContext.proposedConfig`). */
   proposedConfig: boolean;
+}
+
+/** What the adapter's fact source can read beyond the change's patches. */
+export interface SourceAbilities {
+  /** Whole file texts at the head and base commits (the CLI, from git). */
+  wholeFiles: boolean;
 }
 
 export interface Rule {
@@ -84,8 +88,8 @@ export interface Rule {
   readonly name: RuleName;
   /** What it needs read to build the change (nothing when it is off or waived). */
   needs?(config: MonoenvConfig, labels: readonly string[]): Partial<FactNeeds>;
-  /** What it wants read once the change is known. */
-  wants?(change: Change, config: MonoenvConfig): Partial<FactsWanted>;
+  /** What it wants read once the change is known, of what the source can read. */
+  wants?(change: Change, config: MonoenvConfig, source: SourceAbilities): Partial<FactsWanted>;
   /** Its findings and summary row; undefined when it has nothing to say about this change (no row). */
   judge(ctx: RuleContext): RuleOutcome | undefined;
 }

@@ -19,12 +19,11 @@ import { railsOps, type HostResult } from './rails.js';
 import { alembicOps, djangoOps, type PreviousField } from './python.js';
 import { javascriptOps } from './javascript.js';
 import { grammarOf, type Grammar, type Syntax } from '../../syntax/index.js';
-import { loadSyntax } from '../../syntax/load.js';
-import { loadPostgresParser as loadPostgresParserImpl, type PostgresParser } from './sql-parser.js';
+import type { PostgresParser } from './sql-parser.js';
 
 export { loadPostgresParser, type PostgresParser } from './sql-parser.js';
 
-/** What the rule needs beyond the change, gathered by the adapter before `evaluate`. */
+/** What the rule needs beyond the change, read by the adapter's fact source before `evaluate` (`migrationsRule.wants`). */
 export interface MigrationFacts {
   /** PostgreSQL's parser, loaded when a migration is touched. */
   postgres?: PostgresParser;
@@ -189,35 +188,6 @@ export function judgeMigrations(ctx: RuleContext, facts: MigrationFacts = {}): R
         : {}),
     },
   };
-}
-
-/**
- * Gathers what `migrationNeeds` asks for, with the adapter's own way of reading a file at the head commit
- * (one call per edited migration in the App; none when no migration is touched).
- */
-export async function gatherMigrationFacts(
-  change: Change,
-  config: MonoenvConfig,
-  readAtHead: (path: string) => Promise<string | null | undefined>,
-): Promise<MigrationFacts> {
-  const needs = migrationNeeds(change, config);
-  if (!needs.postgres && needs.texts.length === 0) return {};
-  const [postgres, texts, syntax] = await Promise.all([
-    needs.postgres ? loadParserOrNothing() : Promise.resolve(undefined),
-    Promise.all(needs.texts.map(async (path) => [path, await readAtHead(path)] as const)),
-    needs.grammars.length > 0 ? loadSyntax(needs.grammars) : Promise.resolve(undefined),
-  ]);
-  const found = texts.filter((entry): entry is readonly [string, string] => typeof entry[1] === 'string');
-  return { ...(postgres ? { postgres } : {}), ...(found.length > 0 ? { texts: new Map(found) } : {}), ...(syntax ? { syntax } : {}) };
-}
-
-/** A parser that cannot load leaves SQL unjudged, with a notice on each file; the evaluation goes on. */
-async function loadParserOrNothing(): Promise<PostgresParser | undefined> {
-  try {
-    return await loadPostgresParserImpl();
-  } catch {
-    return undefined;
-  }
 }
 
 export const migrationsRule: Rule = {

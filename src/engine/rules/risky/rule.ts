@@ -5,7 +5,7 @@
  */
 import type { Change } from '../../change.js';
 import type { MonoenvConfig } from '../../../config/schema.js';
-import { isActive, type FactsWanted, type Rule } from '../rule.js';
+import { isActive, type FactsWanted, type Rule, type SourceAbilities } from '../rule.js';
 import { readKind } from '../../kind.js';
 import { pathMatcher } from '../../glob.js';
 import { isTestPath } from '../tests.js';
@@ -13,9 +13,10 @@ import { grammarOf, type Grammar } from '../../syntax/index.js';
 import { languageOf } from '../../symbols.js';
 import { judgeRisky } from './index.js';
 
-function wholeFilesWanted(change: Change, config: MonoenvConfig): Partial<FactsWanted> {
+function wholeFilesWanted(change: Change, config: MonoenvConfig, source: SourceAbilities): Partial<FactsWanted> {
   const risky = config.risky;
-  if (risky.level === 'off' || risky.paths.length === 0) return {};
+  // A source that cannot read whole files leaves the rule on the patch: nothing to ask, nothing to parse.
+  if (!source.wholeFiles || risky.level === 'off' || risky.paths.length === 0) return {};
   const isRisky = pathMatcher(risky.paths);
   const readable = (path: string): boolean => grammarOf(path) !== undefined || languageOf(path) === 'template';
   const candidates = change.files.filter((f) => f.status !== 'removed' && !f.binary && !isTestPath(f.path, config) && readable(f.path));

@@ -1,0 +1,100 @@
+/**
+ * The CLI's fact source: a change read from a local git range (the diff from the merge base to the head, as a
+ * pull request shows it), with whole files read from git objects when the rules ask for them.
+ */
+import type { Change } from '../engine/change.js';
+import { makeChange } from '../engine/change.js';
+import { parseGitDiff } from '../engine/diff.js';
+import type { TextWanted } from '../engine/facts.js';
+import type { FactSource } from '../facts/source.js';
+import { CONFIG_PATH, parseConfigText, type ConfigError } from '../config/load.js';
+import { GITATTRIBUTES_PATH } from '../engine/gitattributes.js';
+import { readTexts } from '../git/texts.js';
+import { commitsBetween, currentBranch, diffBetween, personOf, readFileAt, type GitRunner } from './git.js';
+import { readUserFile, type CliIO } from './io.js';
+import type { CheckOptions } from './check.js';
+
+export interface Range {
+  base: { ref: string; sha: string };
+  /** Where the change starts: the merge base of base and head, as a pull request's diff does. */
+  forkPoint: string;
+  head: { ref: string; sha: string };
+}
+
+export class GitRangeSource implements FactSource {
+  readonly wholeFiles = true;
+  readonly labels: readonly string[];
+  /** How many commits the range holds, once the change is read. */
+  commitCount = 0;
+
+  constructor(
+    private readonly git: GitRunner,
+    private readonly io: CliIO,
+    private readonly options: CheckOptions,
+    private readonly range: Range,
+  ) {
+    this.labels = [...new Set(options.label)];
+  }
+
+  /** Everything git knows of the range; reading it locally costs less than deciding what to leave out. */
+  async change(): Promise<Change> {
+    const { git, io, options, range } = this;
+    const [gitattributes, diff, commits, headAuthor, body] = await Promise.all([
+      readFileAt(git, range.base.sha, GITATTRIBUTES_PATH),
+      diffBetween(git, range.forkPoint, range.head.sha),
+      commitsBetween(git, range.forkPoint, range.head.sha),
+      git.run(['log', '-1', '--no-show-signature', '--format=%an%x1f%ae', range.head.sha]),
+      options.body === undefined ? Promise.resolve('') : readUserFile(io, options.body, '--body'),
+    ]);
+    const [authorName = '', authorEmail = ''] = headAuthor.trim().split('\x1f');
+    const branch = await this.#branch();
+    this.commitCount = commits.length;
+    return makeChange({
+      files: parseGitDiff(diff),
+      title: await this.#title(commits.map((c) => c.subject)),
+      body,
+      author: personOf(authorName, authorEmail),
+      labels: [...this.labels],
+      base: { ref: range.base.ref, sha: range.forkPoint },
+      head: { ref: branch ?? range.head.ref, sha: range.head.sha },
+      gitattributes,
+      commits: commits.map(({ sha, parents, message, author }) => ({ sha, parents, message, author })),
+    });
+  }
+
+  readTexts(change: Change, wanted: readonly TextWanted[]): Promise<void> {
+    return readTexts(this.git, change, wanted, this.range.forkPoint, this.range.head.sha);
+  }
+
+  headText(_change: Change, path: string): Promise<string | undefined> {
+    return readFileAt(this.git, this.range.head.sha, path);
+  }
+
+  async proposedConfigErrors(change: Change): Promise<ConfigError[]> {
+    const text = await readFileAt(this.git, change.head.sha, CONFIG_PATH);
+    if (text === undefined) return [];
+    const result = parseConfigText(text, CONFIG_PATH);
+    return result.ok ? [] : result.errors;
+  }
+
+  /** The title a pull request of this range would most likely have. */
+  async #title(subjects: string[]): Promise<string> {
+    const { git, io, options } = this;
+    if (options.title !== undefined) return options.title;
+    // One commit: a squash merge's title is that commit's subject.
+    if (subjects.length === 1) return subjects[0];
+    if (options.head !== undefined) return options.head;
+    return (await currentBranch(git)) ?? io.env.GITHUB_HEAD_REF ?? 'HEAD';
+  }
+
+  /**
+   * The head branch the change would be proposed from: `--branch`, else, when the range ends at the checkout,
+   * its branch (or the Actions pull-request branch). A `--head` of another ref names no branch for sure.
+   */
+  async #branch(): Promise<string | undefined> {
+    const { git, io, options } = this;
+    if (options.branch !== undefined) return options.branch;
+    if (options.head !== undefined) return undefined;
+    return (await currentBranch(git)) ?? (io.env.GITHUB_HEAD_REF || undefined);
+  }
+}
