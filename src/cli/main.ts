@@ -85,11 +85,12 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
 
   program
     .command('init')
-    .description(`write a commented starter ${CONFIG_PATH}`)
+    .description(`write a commented starter ${CONFIG_PATH}, proposing the repository's own flag helpers and flag-dense folders for risky`)
     .option('--force', 'overwrite an existing file')
-    .action(async (options: { force?: boolean }) => {
+    .option('--no-learn', 'do not read the repository for its flag helpers and flag-dense folders')
+    .action(async (options: { force?: boolean; learn: boolean }) => {
       const { runInit } = await import('./commands.js');
-      setExitCode(await runInit(io, options.force === true));
+      setExitCode(await runInit(io, { force: options.force === true, learn: options.learn }));
     });
 
   registerReportCommand(program, io, setExitCode);

@@ -69,3 +69,45 @@ overrides:
   migrations: safe-migration
   # review: emergency-merge
 `;
+
+/** What `monoenv init` learned from the repository, to propose commented out. */
+export interface LearnedProposals {
+  /** The commit read, short. */
+  commit: string;
+  flagCalls: readonly { name: string; evidence: string; callSites: number }[];
+  paths: readonly { glob: string; checks: number; files: number }[];
+}
+
+/** Proposals listed in the file; the rest are printed only. */
+const LISTED_PROPOSALS = 10;
+
+/** A YAML comment line: no line breaks can escape it. */
+const comment = (text: string): string => text.replace(/[\r\n]+/g, ' ');
+
+/** The learned `risky.flag_calls` and `risky.paths`, as commented YAML lines for the risky section. */
+export function learnedLines(learned: LearnedProposals): string[] {
+  const lines: string[] = [];
+  if (learned.flagCalls.length === 0 && learned.paths.length === 0) return lines;
+  lines.push(`  # Learned from this repository at ${learned.commit} by \`monoenv init\`: uncomment what you accept.`);
+  if (learned.flagCalls.length > 0) {
+    lines.push('  # flag_calls:');
+    for (const call of learned.flagCalls.slice(0, LISTED_PROPOSALS)) {
+      lines.push(`  #   - ${JSON.stringify(call.name)}   # ${comment(`${call.callSites} calls · ${call.evidence}`)}`);
+    }
+  }
+  if (learned.paths.length > 0) {
+    lines.push('  # paths:   # where flag checks concentrate');
+    for (const path of learned.paths.slice(0, LISTED_PROPOSALS)) {
+      lines.push(`  #   - ${JSON.stringify(path.glob)}   # ${path.checks} flag checks in ${path.files} files`);
+    }
+  }
+  return lines;
+}
+
+/** The starter file, with what was learned from the repository proposed in its risky section. */
+export function starterConfig(learned?: LearnedProposals): string {
+  const extra = learned === undefined ? [] : learnedLines(learned);
+  if (extra.length === 0) return STARTER_CONFIG;
+  const anchor = STARTER_CONFIG.indexOf('\n', STARTER_CONFIG.indexOf('  # flag_patterns:'));
+  return `${STARTER_CONFIG.slice(0, anchor + 1)}${extra.join('\n')}\n${STARTER_CONFIG.slice(anchor + 1)}`;
+}

@@ -84,7 +84,7 @@ describe('monoenv init', () => {
     mkdirSync(join(repo.dir, 'packages', 'web'), { recursive: true });
     const created = await run(join(repo.dir, 'packages', 'web'), ['init']);
     expect(created.code).toBe(0);
-    expect(created.stdout.split('\n')[0]).toBe('created ../../.github/monoenv.yml');
+    expect(created.stdout).toMatch(/^read 0 source files at [0-9a-f]{7} in \d+\.\d s\nno flag helpers or flag-dense folders found beyond the SDK calls monoenv knows\ncreated \.\.\/\.\.\/\.github\/monoenv\.yml\n/);
     const file = join(repo.dir, '.github', 'monoenv.yml');
     expect(readFileSync(file, 'utf8')).toBe(STARTER_CONFIG);
     expect((await run(repo.dir, ['validate'])).code).toBe(0);
@@ -103,8 +103,43 @@ describe('monoenv init', () => {
 
   it('writes into the working directory outside a repository', async () => {
     const folder = TempRepo.plainFolder().dir;
-    expect((await run(folder, ['init'])).code).toBe(0);
+    const created = await run(folder, ['init']);
+    expect(created.code).toBe(0);
+    expect(created.stdout.split('\n')[0]).toBe('not a git repository: nothing learned from it');
     expect(readFileSync(join(folder, '.github', 'monoenv.yml'), 'utf8')).toBe(STARTER_CONFIG);
+  });
+
+  it("proposes the repository's own flag helpers and flag-dense folders, commented out, with their evidence", async () => {
+    const toggle = 'module FeatureToggle\n  def self.enabled?(feature_name, *actors)\n    Flipper.enabled?(feature_name, *actors)\n  end\nend\n';
+    const files: Record<string, string> = { 'lib/feature_toggle.rb': toggle, 'README.md': '# shop\n' };
+    for (const name of ['orders', 'payments', 'vouchers']) {
+      files[`app/services/checkout/${name}.rb`] = `class ${name}\n  def call(user)\n    return legacy(user) unless FeatureToggle.enabled?(:${name}_v2, user)\n\n    modern(user)\n  end\nend\n`;
+    }
+    files['spec/support/flags.rb'] = 'def enable(name)\n  Flipper.enable(name)\nend\n';
+    const repo = TempRepo.create(files);
+
+    const created = await run(repo.dir, ['init']);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('proposed for risky (commented out in .github/monoenv.yml):\n');
+    expect(created.stdout).toContain('  flag_calls: FeatureToggle.enabled?  (3 calls) lib/feature_toggle.rb:2 passes feature_name to `Flipper.enabled?`\n');
+    expect(created.stdout).toContain('  paths: app/services/checkout/**  (3 flag checks in 3 files)\n');
+    const written = readFileSync(join(repo.dir, '.github', 'monoenv.yml'), 'utf8');
+    expect(written).toContain('  #   - "FeatureToggle.enabled?"   # 3 calls · lib/feature_toggle.rb:2 passes feature_name to `Flipper.enabled?`\n');
+    expect((await run(repo.dir, ['validate'])).code).toBe(0);
+
+    // Accepting the proposals is uncommenting them: the result is a valid configuration that lists them.
+    const learned = /^  # Learned from this repository.*\n((?:  # .*\n)+)/m.exec(written)!;
+    const block = learned[1].replace(/^  # (flag_calls:|paths:)/gm, '  $1').replace(/^  #   - /gm, '    - ');
+    const accepted = written.replace(learned[1], block);
+    writeFileSync(join(repo.dir, '.github', 'monoenv.yml'), accepted);
+    expect((await run(repo.dir, ['validate'])).code).toBe(0);
+    const { parseConfigText } = await import('../../src/config/load.js');
+    const parsed = parseConfigText(accepted, 'monoenv.yml');
+    expect(parsed.ok && parsed.config.risky).toMatchObject({ flag_calls: ['FeatureToggle.enabled?'], paths: ['app/services/checkout/**'] });
+
+    expect((await run(repo.dir, ['init', '--force', '--no-learn'])).stdout).toBe(
+      'created .github/monoenv.yml\nnext: set risky.paths, then commit it to the default branch; `monoenv check` judges your branch by it\n',
+    );
   });
 });
 
