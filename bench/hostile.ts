@@ -10,7 +10,7 @@
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { parseConfigText } from '../src/config/load.js';
-import { changedFileFromGitHub } from '../src/engine/diff.js';
+import { changedFileFromGitHub } from '../src/facts/github-files.js';
 import { evaluate } from '../src/engine/evaluate.js';
 import { makeChange } from '../src/engine/change.js';
 import { BACKTRACKING_LINE, BACKTRACKING_PATTERNS, HOSTILE_LINES, HOSTILE_LINE_PATTERNS, TARGETS } from './hostile-inputs.js';

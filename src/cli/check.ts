@@ -5,9 +5,11 @@
  */
 import type { Report } from '../engine/report.js';
 import { evaluateFrom } from '../facts/source.js';
-import { CONFIG_PATH, parseConfigText } from '../config/load.js';
+import { parseConfigText } from '../config/load.js';
+import { CONFIG_PATH } from '../config/path.js';
 import { DEFAULT_CONFIG, type MonoenvConfig } from '../config/schema.js';
-import { DEFAULT_BRANCH_CANDIDATES, defaultBranch, gitIn, isShallow, mergeBase, readFileAt, repositoryRoot, resolveCommit, type GitRunner } from './git.js';
+import { DEFAULT_BRANCH_NAMES, defaultBranch, isShallow, mergeBase, readFileAt, repositoryRoot, resolveCommit } from '../git/queries.js';
+import { gitIn, type GitRunner } from '../git/runner.js';
 import { readUserFile, UsageError, type CliIO } from './io.js';
 import type { RangeFacts } from '../present/text.js';
 import { ConfigInvalid } from './config-errors.js';
@@ -32,9 +34,9 @@ export interface CheckOptions {
 
 /** Opens the repository that holds the working directory, or says clearly that there is none. */
 export async function openRepository(io: CliIO): Promise<{ git: GitRunner; root: string }> {
-  const root = await repositoryRoot(gitIn(io.cwd, io.env));
+  const root = await repositoryRoot(gitIn(io.cwd, { env: io.env }));
   if (root === undefined) throw new UsageError(`not a git repository: ${io.cwd}`);
-  return { git: gitIn(root, io.env), root };
+  return { git: gitIn(root, { env: io.env }), root };
 }
 
 async function resolveRange(git: GitRunner, options: CheckOptions): Promise<Range> {
@@ -48,7 +50,7 @@ async function resolveRange(git: GitRunner, options: CheckOptions): Promise<Rang
   if (baseRef === undefined) {
     baseRef = await defaultBranch(git);
     if (baseRef === undefined) {
-      throw new UsageError(`no default branch found (looked for ${DEFAULT_BRANCH_CANDIDATES.join(', ')}); pass --base REF`);
+      throw new UsageError(`no default branch found (looked for origin/HEAD, ${DEFAULT_BRANCH_NAMES.join(', ')}, locally and on origin); pass --base REF`);
     }
   }
   const baseSha = await resolveCommit(git, baseRef);

@@ -2,9 +2,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import { CONFIG_PATH, parseConfigText } from '../config/load.js';
+import { parseConfigText } from '../config/load.js';
+import { CONFIG_PATH } from '../config/path.js';
 import { learnedLines, starterConfig, type LearnedProposals } from '../config/starter.js';
-import { gitIn, repositoryRoot, resolveCommit } from './git.js';
+import { repositoryRoot, resolveCommit } from '../git/queries.js';
+import { gitIn } from '../git/runner.js';
 import { learnRepository } from './learn.js';
 import { readUserFile, UsageError, type CliIO } from './io.js';
 import type { OutputFormat } from './publish.js';
@@ -12,7 +14,7 @@ import { ConfigInvalid } from './config-errors.js';
 
 /** Files named by default live at the top of the repository, wherever in it the command runs. */
 async function repositoryFile(io: CliIO, path: string): Promise<{ absolute: string; shown: string }> {
-  const root = (await repositoryRoot(gitIn(io.cwd, io.env)).catch(() => undefined)) ?? io.cwd;
+  const root = (await repositoryRoot(gitIn(io.cwd, { env: io.env })).catch(() => undefined)) ?? io.cwd;
   const absolute = resolve(root, path);
   const shown = relative(io.cwd, absolute) || path;
   return { absolute, shown };
@@ -40,9 +42,9 @@ export interface InitOptions {
 
 /** Learns the repository's flag idioms at HEAD; says why not when it cannot (no commits, not a repository). */
 async function learnForInit(io: CliIO): Promise<{ learned?: LearnedProposals; note?: string }> {
-  const root = await repositoryRoot(gitIn(io.cwd, io.env)).catch(() => undefined);
+  const root = await repositoryRoot(gitIn(io.cwd, { env: io.env })).catch(() => undefined);
   if (root === undefined) return { note: 'not a git repository: nothing learned from it' };
-  const git = gitIn(root, io.env);
+  const git = gitIn(root, { env: io.env });
   const head = await resolveCommit(git, 'HEAD');
   if (head === undefined) return { note: 'no commits yet: nothing learned from the repository' };
   const learned = await learnRepository(git, head);

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { CONFIG_PATH } from '../config/path.js';
-import { GitError } from './git.js';
+import { GitError } from '../git/runner.js';
 import { processIO, UsageError, type CliIO } from './io.js';
 import type { CheckOptions } from './check.js';
 import type { OutputFormat } from './publish.js';

@@ -5,7 +5,7 @@
 import { appendFile } from 'node:fs/promises';
 import type { Report } from '../engine/report.js';
 import { renderSummary } from '../present/markdown.js';
-import { renderText, type RangeFacts } from '../present/text.js';
+import { renderTerminal, type RangeFacts } from '../present/text.js';
 import { renderGitHub } from '../present/workflow-commands.js';
 import { useColour, type CliIO } from './io.js';
 
@@ -29,6 +29,6 @@ export function publisherFor(format: OutputFormat, io: CliIO): ReportPublisher {
         },
       };
     default:
-      return { publish: async (report, range) => void io.stdout.write(renderText(report, range, useColour(io))) };
+      return { publish: async (report, range) => void io.stdout.write(renderTerminal(report, range, useColour(io))) };
   }
 }

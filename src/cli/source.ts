@@ -7,10 +7,13 @@ import { makeChange } from '../engine/change.js';
 import { parseGitDiff } from '../engine/diff.js';
 import type { TextWanted } from '../engine/facts.js';
 import type { FactSource } from '../facts/source.js';
-import { CONFIG_PATH, parseConfigText, type ConfigError } from '../config/load.js';
+import { parseConfigText, type ConfigError } from '../config/load.js';
+import { CONFIG_PATH } from '../config/path.js';
 import { GITATTRIBUTES_PATH } from '../engine/gitattributes.js';
 import { readTexts } from '../git/texts.js';
-import { commitsBetween, currentBranch, diffBetween, personOf, readFileAt, type GitRunner } from './git.js';
+import { commitsBetween, diffBetween, personFromAuthor } from '../git/range.js';
+import { currentBranch, readFileAt } from '../git/queries.js';
+import type { GitRunner } from '../git/runner.js';
 import { readUserFile, type CliIO } from './io.js';
 import type { CheckOptions } from './check.js';
 
@@ -53,7 +56,7 @@ export class GitRangeSource implements FactSource {
       files: parseGitDiff(diff),
       title: await this.#title(commits.map((c) => c.subject)),
       body,
-      author: personOf(authorName, authorEmail),
+      author: personFromAuthor(authorName, authorEmail),
       labels: [...this.labels],
       base: { ref: range.base.ref, sha: range.forkPoint },
       head: { ref: branch ?? range.head.ref, sha: range.head.sha },

@@ -4,25 +4,10 @@
  * fails when the committed file differs from what this renders.
  */
 import { stringify } from 'yaml';
-import { jsonSchemaOf } from './json-schema.js';
+import { jsonSchemaOf, type JsonSchemaNode } from './json-schema.js';
 import { DEFAULT_CONFIG } from './schema.js';
 
 /** The subset of JSON Schema that z.toJSONSchema emits for this configuration. */
-interface JsonSchemaNode {
-  type?: string;
-  description?: string;
-  default?: unknown;
-  enum?: unknown[];
-  examples?: unknown[];
-  properties?: Record<string, JsonSchemaNode>;
-  items?: JsonSchemaNode;
-  minimum?: number;
-  maximum?: number;
-  minLength?: number;
-  maxLength?: number;
-  pattern?: string;
-}
-
 export interface ConfigKey {
   /** Dotted path, e.g. "size.warn_lines". */
   path: string;

@@ -10,13 +10,12 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type MonoenvConfig } from './schema.js';
-import { jsonSchemaOf } from './json-schema.js';
+import { jsonSchemaOf, type JsonSchemaNode } from './json-schema.js';
 import { closestMatch } from './suggest.js';
 import type { Finding } from '../engine/report.js';
 
 import { CONFIG_PATH } from './path.js';
 
-export { CONFIG_PATH };
 
 export interface ConfigError {
   /** Dotted key path, e.g. "size.warn_lines" or "risky.paths.2"; "" for the document itself. */
@@ -183,18 +182,6 @@ function unknownKeyMessage(parentPath: KeyPath, key: string): string {
 // ---------------------------------------------------------------------------------------------------------
 // What a key expects, read from the JSON Schema generated from the zod schema, so the words follow the
 // schema wherever it changes.
-
-interface JsonSchemaNode {
-  type?: string;
-  enum?: unknown[];
-  minimum?: number;
-  maximum?: number;
-  minLength?: number;
-  maxLength?: number;
-  pattern?: string;
-  items?: JsonSchemaNode;
-  properties?: Record<string, JsonSchemaNode>;
-}
 
 let rootSchema: JsonSchemaNode | undefined;
 

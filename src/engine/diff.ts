@@ -140,40 +140,6 @@ export function countChanges(hunks: readonly Hunk[]): { additions: number; delet
   return { additions, deletions };
 }
 
-/** One entry of GitHub's "list pull request files" / "compare" response, as far as the engine needs it. */
-export interface GitHubFileEntry {
-  filename: string;
-  previous_filename?: string;
-  status: FileStatus | string;
-  additions: number;
-  deletions: number;
-  patch?: string | null;
-}
-
-const GITHUB_STATUSES = new Set<string>(['added', 'removed', 'modified', 'renamed', 'copied', 'changed', 'unchanged']);
-
-/**
- * A ChangedFile from a GitHub file entry. GitHub omits `patch` for binary files and for diffs it finds too
- * large; when lines changed but no patch came, the file is marked `patchMissing` so line rules say they
- * could not look inside instead of passing silently. The counts are GitHub's, which stay right either way.
- */
-export function changedFileFromGitHub(entry: GitHubFileEntry): ChangedFile {
-  const patch = typeof entry.patch === 'string' ? entry.patch : '';
-  const additions = Number.isSafeInteger(entry.additions) ? entry.additions : 0;
-  const deletions = Number.isSafeInteger(entry.deletions) ? entry.deletions : 0;
-  const file: ChangedFile = {
-    path: entry.filename,
-    status: GITHUB_STATUSES.has(entry.status) ? (entry.status as FileStatus) : 'modified',
-    additions,
-    deletions,
-    binary: false,
-    patchMissing: patch.length === 0 && additions + deletions > 0,
-    hunks: parsePatch(patch),
-  };
-  if (entry.previous_filename !== undefined && entry.previous_filename !== entry.filename) file.previousPath = entry.previous_filename;
-  return file;
-}
-
 const C_ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };
 const utf8 = new TextDecoder('utf-8');
 

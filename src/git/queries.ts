@@ -20,12 +20,24 @@ export async function resolveCommit(git: GitRunner, ref: string): Promise<string
   return sha?.trim() || undefined;
 }
 
+/** The names a default branch usually has, after the one `init.defaultBranch` sets. */
+export const DEFAULT_BRANCH_NAMES = ['main', 'master', 'trunk'];
+
 /**
- * The default branch: origin/HEAD when the clone knows it, else the first of `candidates` that names a
- * commit. A candidate given as a full ref (`refs/remotes/origin/main`) is matched exactly and answered by
- * its short name (`origin/main`).
+ * The default branch: origin/HEAD when the clone knows it, else `init.defaultBranch`, main, master or trunk,
+ * each the local branch first, then origin's. Answered by its short name (`main`, `origin/main`).
  */
-export async function defaultBranch(git: GitRunner, candidates: readonly string[]): Promise<string | undefined> {
+export async function defaultBranch(git: GitRunner): Promise<string | undefined> {
+  const configured = (await git.maybe(['config', '--get', 'init.defaultBranch']))?.trim();
+  const names = [...new Set([configured, ...DEFAULT_BRANCH_NAMES].filter((b): b is string => !!b))];
+  return defaultBranchAmong(git, names.flatMap((b) => [`refs/heads/${b}`, `refs/remotes/origin/${b}`]));
+}
+
+/**
+ * origin/HEAD when the clone knows it, else the first of `candidates` that names a commit. A candidate given
+ * as a full ref (`refs/remotes/origin/main`) is matched exactly and answered by its short name (`origin/main`).
+ */
+export async function defaultBranchAmong(git: GitRunner, candidates: readonly string[]): Promise<string | undefined> {
   const remoteHead = (await git.maybe(['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD']))?.trim();
   if (remoteHead) return remoteHead;
   for (const candidate of candidates) {

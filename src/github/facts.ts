@@ -12,7 +12,7 @@ import type { MonoenvConfig } from '../config/schema.js';
 import type { FactNeeds } from '../engine/facts.js';
 import { freshnessNeedsCommits } from '../engine/rules/review.js';
 import { GITATTRIBUTES_PATH } from '../engine/gitattributes.js';
-import { changedFileFromGitHub } from '../engine/diff.js';
+import { changedFileFromGitHub } from '../facts/github-files.js';
 
 export type GitHubClient = Octokit & Api & { paginate: PaginateInterface };
 

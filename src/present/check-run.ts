@@ -1,7 +1,7 @@
 /** Reports → check-run output: the engine's renderer for the text, findings on lines as annotations. */
 import type { Report } from '../engine/report.js';
 import { toAnnotations, MAX_ANNOTATIONS } from './annotations.js';
-import { renderSummary, renderText, truncateUtf8, GITHUB_OUTPUT_LIMIT } from './markdown.js';
+import { renderSummary, renderDetails, truncateUtf8, GITHUB_OUTPUT_LIMIT } from './markdown.js';
 import { formatConfigError, type ConfigError } from '../config/load.js';
 import { CONFIG_PATH } from '../config/path.js';
 import type { CheckAnnotation } from './annotations.js';
@@ -25,7 +25,7 @@ export function reportOutput(report: Report): CheckOutput {
     conclusion: report.conclusion,
     title: report.title,
     summary: renderSummary(report, { annotations: counts }),
-    text: renderText(report, { annotations: counts }),
+    text: renderDetails(report, { annotations: counts }),
     annotations,
   };
 }

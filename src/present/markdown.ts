@@ -1,6 +1,6 @@
 /**
  * The check run's Markdown: `renderSummary` for `output.summary` (one row per rule and the facts behind
- * them) and `renderText` for `output.text` (every finding in full, excluded files, proposed parts).
+ * them) and `renderDetails` for `output.text` (every finding in full, excluded files, proposed parts).
  * GitHub refuses either field above 65,535 bytes, so both are laid out within a byte budget: whole
  * lines or whole findings are left out, never half a table row or half a character, and what is left
  * out says so.
@@ -243,7 +243,7 @@ export function renderSummary(report: Report, options: RenderOptions = {}): stri
 }
 
 /** The check run's `output.text`: every finding in full, then the files excluded from size and the proposed parts. */
-export function renderText(report: Report, options: RenderOptions = {}): string {
+export function renderDetails(report: Report, options: RenderOptions = {}): string {
   const docsUrl = options.docsUrl ?? RULES_DOCS_URL;
   const findingBlock = (f: Finding): string => {
     const where = location(f);

@@ -42,7 +42,7 @@ function where(finding: Finding): string {
   return `${finding.path}:${finding.startLine}`;
 }
 
-export function renderText(report: Report, range: RangeFacts, colour: boolean): string {
+export function renderTerminal(report: Report, range: RangeFacts, colour: boolean): string {
   const c = createColors(colour);
   const out: string[] = [];
   const { size } = report;

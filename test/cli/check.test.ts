@@ -255,11 +255,11 @@ describe('monoenv check: one-line errors, exit 2', () => {
   });
 
   it('when no default branch can be found', async () => {
-    const repo = TempRepo.create({ 'a.txt': 'a\n' }, 'trunk');
+    const repo = TempRepo.create({ 'a.txt': 'a\n' }, 'develop');
     const { code, stderr } = await run(repo, ['check']);
     expect(code).toBe(2);
-    expect(stderr).toBe('monoenv: no default branch found (looked for origin/HEAD, main, master, origin/main, origin/master); pass --base REF\n');
-    expect((await runJson(repo, ['check', '--base', 'trunk'])).code).toBe(0);
+    expect(stderr).toBe('monoenv: no default branch found (looked for origin/HEAD, main, master, trunk, locally and on origin); pass --base REF\n');
+    expect((await runJson(repo, ['check', '--base', 'develop'])).code).toBe(0);
   });
 
   it('when base and head share no history', async () => {

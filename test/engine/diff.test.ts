@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { structuredPatch } from 'diff';
 import fc from 'fast-check';
-import { changedFileFromGitHub, countChanges, parseGitDiff, parsePatch, unquoteCString } from '../../src/engine/diff.js';
+import { countChanges, parseGitDiff, parsePatch, unquoteCString } from '../../src/engine/diff.js';
+import { changedFileFromGitHub } from '../../src/facts/github-files.js';
 import type { ChangedFile, DiffLine, Hunk } from '../../src/engine/change.js';
 
 const fixture = (name: string): string => readFileSync(fileURLToPath(new URL(`../fixtures/patches/${name}`, import.meta.url)), 'utf8');

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { BlobReader } from '../../src/git/blobs.js';
-import { blobsAt, defaultBranch, gitDirectory, readFileAt, resolveCommit, shallowBoundary } from '../../src/git/queries.js';
+import { blobsAt, defaultBranchAmong as defaultBranch, gitDirectory, readFileAt, resolveCommit, shallowBoundary } from '../../src/git/queries.js';
 import { gitIn } from '../../src/git/runner.js';
 import { TempRepo, removeTemporaryFolders, temporaryFolder } from '../cli/repo.js';
 

@@ -5,7 +5,7 @@ import {
   escapeMarkdown,
   GITHUB_OUTPUT_LIMIT,
   renderSummary,
-  renderText,
+  renderDetails,
   truncateUtf8,
   utf8Length,
 } from '../../src/present/markdown.js';
@@ -102,7 +102,7 @@ describe('escaping user-controlled text', () => {
   });
 
   it('a file named a|b.ts cannot break a table', () => {
-    const text = renderText(
+    const text = renderDetails(
       report({
         size: { ...report().size, excluded: [{ path: 'gen/a|b.ts', lines: 5, reason: 'size.exclude: gen/**|x' }] },
       }),
@@ -187,7 +187,7 @@ describe('renderSummary', () => {
         const findings: Finding[] = raw.map((r, i) => ({ rule: 'risky', level: 'error', title: r.title, message: r.message, path: r.path, startLine: i + 1 }));
         const rules = report().rules.map((rule) => ({ ...rule, summary: ruleSummary, advice: ruleSummary }));
         const maxBytes = 4_000;
-        for (const out of [renderSummary(report({ findings, rules }), { maxBytes }), renderText(report({ findings, rules }), { maxBytes })]) {
+        for (const out of [renderSummary(report({ findings, rules }), { maxBytes }), renderDetails(report({ findings, rules }), { maxBytes })]) {
           expect(utf8Length(out)).toBeLessThanOrEqual(maxBytes);
           expect(out).not.toMatch(loneSurrogate);
           for (const row of tableRows(out)) {
@@ -202,9 +202,9 @@ describe('renderSummary', () => {
   });
 });
 
-describe('renderText', () => {
+describe('renderDetails', () => {
   it('gives every finding in full, the excluded files and the proposed parts', () => {
-    const text = renderText(
+    const text = renderDetails(
       report({ findings: [{ rule: 'review', level: 'error', title: 'Merged without review', message: '@carol merged #7 with 0 of 1 valid approval.\n- @alice is the author (self-approval)', suggestion: 'Ask for a follow-up review.' }] }),
     );
     expect(text).toContain('#### ❌ [review](https://github.com/monoenv/monoenv/blob/main/docs/rules.md#review) · Merged without review');
@@ -216,7 +216,7 @@ describe('renderText', () => {
 
   it('says how many excluded files it could not show', () => {
     const excluded = Array.from({ length: 4000 }, (_, i) => ({ path: `vendor/библиотека/${i}/файл.js`, lines: i, reason: 'vendored' }));
-    const text = renderText(report({ size: { ...report().size, excluded, excludedFiles: excluded.length } }));
+    const text = renderDetails(report({ size: { ...report().size, excluded, excludedFiles: excluded.length } }));
     expect(utf8Length(text)).toBeLessThanOrEqual(GITHUB_OUTPUT_LIMIT);
     const shown = tableRows(text).filter((row) => row.includes('vendor/')).length;
     expect(text).toContain(`… ${(4000 - shown).toLocaleString('en-US')} more excluded files not shown.`);

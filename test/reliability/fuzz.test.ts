@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { parseConfigText } from '../../src/config/load.js';
 import { DEFAULT_CONFIG, type MonoenvConfig } from '../../src/config/schema.js';
-import { changedFileFromGitHub } from '../../src/engine/diff.js';
+import { changedFileFromGitHub } from '../../src/facts/github-files.js';
 import { evaluate } from '../../src/engine/evaluate.js';
 import type { Change } from '../../src/engine/change.js';
 import { BACKTRACKING_LINE, BACKTRACKING_PATTERNS, HOSTILE_LINES, HOSTILE_LINE_PATTERNS } from '../../bench/hostile-inputs.js';

@@ -3,20 +3,21 @@
  * configuration and `.gitattributes` in force at every commit from the same stream, and judges each change.
  */
 import path from 'node:path';
-import { makeChange, type Change } from '../../engine/change.js';
+import { makeChange } from '../../engine/change.js';
 import { parseGitDiff } from '../../engine/diff.js';
 import { DEFAULT_CONFIG, type MonoenvConfig } from '../../config/schema.js';
 import { formatConfigError, parseConfigText } from '../../config/load.js';
 import { BlobReader } from '../../git/blobs.js';
-import { blobsAt, defaultBranch as firstDefaultBranch, gitDirectory, resolveCommit, shallowBoundary as readShallowBoundary } from '../../git/queries.js';
+import { blobsAt, DEFAULT_BRANCH_NAMES, defaultBranch as findDefaultBranch, gitDirectory, resolveCommit, shallowBoundary as readShallowBoundary } from '../../git/queries.js';
 import type { GitRunner } from '../../git/runner.js';
 import { GitError, reportGit } from './git.js';
+import { personFromAuthor } from '../../git/range.js';
 import { readFirstParentLog, type LoggedCommit } from './history.js';
 import { CONFIG_PATH } from '../../config/path.js';
 import { GITATTRIBUTES_PATH } from '../../engine/gitattributes.js';
 import { isHotfix, readArrival, revertedCommit } from './messages.js';
 import { judgeChange } from './judge.js';
-import type { ChangeRecord, ConfigFacts, ConfigSource, HistoryFacts } from './model.js';
+import type { ChangeRecord, ConfigFacts, ConfigState, HistoryFacts } from './model.js';
 
 /** A problem with the input that ends the report with a one-line reason (exit 2). */
 export class ReportInputError extends Error {
@@ -46,7 +47,7 @@ export interface Collected {
 
 interface ConfigVersion {
   config: MonoenvConfig;
-  source: ConfigSource;
+  source: ConfigState;
   errors: string[];
 }
 
@@ -60,25 +61,15 @@ async function gitDirOf(git: GitRunner): Promise<string> {
 
 /** origin/HEAD when the clone knows it, else the usual names, else a clear request for --branch. */
 export async function defaultBranch(cwd: string): Promise<string> {
-  const git = reportGit(cwd);
-  const configured = (await git.maybe(['config', '--get', 'init.defaultBranch']))?.trim();
-  const candidates = [...new Set([configured, 'main', 'master', 'trunk'].filter((b): b is string => !!b))];
-  const found = await firstDefaultBranch(git, candidates.flatMap((b) => [`refs/heads/${b}`, `refs/remotes/origin/${b}`]));
+  const found = await findDefaultBranch(reportGit(cwd));
   if (found !== undefined) return found;
-  throw new ReportInputError(
-    `no default branch: no origin/HEAD and none of ${candidates.join(', ')} exists (pass --branch NAME)`,
-  );
+  throw new ReportInputError(`no default branch: no origin/HEAD and none of ${DEFAULT_BRANCH_NAMES.join(', ')} exists (pass --branch NAME)`);
 }
 
 async function resolveTip(git: GitRunner, branch: string): Promise<string> {
   const sha = await resolveCommit(git, branch);
   if (sha === undefined) throw new ReportInputError(`branch "${branch}" has no commits or does not exist`);
   return sha;
-}
-
-function personOf(commit: LoggedCommit): Change['author'] {
-  const login = commit.authorName || commit.authorEmail;
-  return { login, bot: /\[bot\]$/i.test(login) };
 }
 
 export async function collectHistory(options: CollectOptions): Promise<Collected> {
@@ -155,7 +146,7 @@ export async function collectHistory(options: CollectOptions): Promise<Collected
         files,
         title: arrived.title,
         body,
-        author: personOf(commit),
+        author: personFromAuthor(commit.authorName, commit.authorEmail),
         base: { ref: branch, sha: commit.parents[0]! },
         head: { ref: branch, sha: commit.sha },
         gitattributes: await readAttributes(state.get(GITATTRIBUTES_PATH)),

@@ -17,7 +17,7 @@ import { collectHistory, ReportInputError } from './collect.js';
 import { fetchMergedPulls } from './github.js';
 import { git } from './git.js';
 import { progressBar, type ProgressStream } from './progress.js';
-import { renderText } from './render/text.js';
+import { renderHistoryText } from './render/text.js';
 import type { ReportData } from './model.js';
 
 export interface ReportOptions {
@@ -209,7 +209,7 @@ export async function runReportCommand(flags: CommandFlags, io: ReportIO): Promi
       await writeFile(flags.html, await renderHtml(data));
     }
     if (flags.format === 'json') io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
-    else io.stdout.write(renderText(data, { color: io.stdout.isTTY === true && !io.env.NO_COLOR, ...(flags.weeks ? { weeks: Number(flags.weeks) } : {}) }));
+    else io.stdout.write(renderHistoryText(data, { color: io.stdout.isTTY === true && !io.env.NO_COLOR, ...(flags.weeks ? { weeks: Number(flags.weeks) } : {}) }));
     if (flags.html && flags.format !== 'json') io.stderr.write(`HTML report written to ${flags.html}\n`);
     return 0;
   } catch (error) {

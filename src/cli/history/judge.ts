@@ -8,12 +8,12 @@ import type { MonoenvConfig } from '../../config/schema.js';
 import type { Level, Report } from '../../engine/report.js';
 import { evaluate } from '../../engine/evaluate.js';
 import { conclude } from '../../engine/conclusion.js';
-import type { Arrival, ChangeRecord, ConfigSource, JudgedRule, Verdict } from './model.js';
+import type { Arrival, ChangeRecord, ConfigState, JudgedRule, Verdict } from './model.js';
 
 export interface JudgeInput {
   change: Change;
   config: MonoenvConfig;
-  configSource: ConfigSource;
+  configSource: ConfigState;
   committedAt: string;
   authoredAt: string;
   arrival: Arrival;

@@ -9,8 +9,8 @@ export const SIZE_CLASSES: readonly SizeClass[] = ['XS', 'S', 'M', 'L', 'XL', 'X
 /** How a change reached the default branch, as read from its commit. */
 export type Arrival = 'merge' | 'squash' | 'direct';
 
-/** Where the configuration that judged a change came from. */
-export type ConfigSource = 'file' | 'default' | 'invalid';
+/** The configuration that judged a change: the repository's file, the defaults (none), or the defaults because the file was invalid. */
+export type ConfigState = 'file' | 'default' | 'invalid';
 
 /** The rules a change's history can be judged by without GitHub (the review rule needs its reviews). */
 export type JudgedRule = 'size' | 'tests' | 'risky';
@@ -51,7 +51,7 @@ export interface ChangeRecord {
   riskyTouched: boolean;
   /** The risky rule fired at its configured level: a risky change without a feature flag. */
   riskyUnflagged: boolean;
-  config: ConfigSource;
+  config: ConfigState;
   /** The verdict under the configuration in force at the change's base. */
   verdict: Verdict;
   /** The verdict under a proposed configuration (`--config`). */

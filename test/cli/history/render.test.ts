@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { aggregate } from '../../../src/cli/history/aggregate.js';
 import { renderHtml } from '../../../src/cli/history/render/html.js';
-import { renderText } from '../../../src/cli/history/render/text.js';
+import { renderHistoryText } from '../../../src/cli/history/render/text.js';
 import type { ChangeRecord } from '../../../src/cli/history/model.js';
 
 const records: ChangeRecord[] = [
@@ -25,7 +25,7 @@ describe('renderers', () => {
   });
 
   it('prints the terminal summary without colour when asked', () => {
-    const text = renderText(data, { color: false });
+    const text = renderHistoryText(data, { color: false });
     expect(text).not.toMatch(/\x1b\[/);
     expect(text).toContain('Changes       2 (1/week) · 1 via pull requests · 1 direct pushes');
     expect(text).toContain('Tests         50% of 2 changes to source came with tests');

@@ -6,7 +6,7 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { changedFileFromGitHub } from '../../../engine/diff.js';
+import { changedFileFromGitHub } from '../../../facts/github-files.js';
 import { GitHubError, graphqlRequest, type GraphqlEndpoint, type Spend } from '../graphql.js';
 import { batchQuery, CONTINUE_QUERY, ORG_REPOSITORIES_QUERY, REPOSITORIES_PER_BATCH, type RepositoryNode } from './query.js';
 import { configInForce, directPush, judgePullRequest, needsPatches, type ConfigInForce, type DirectPush, type OrgChange } from './judge.js';

@@ -13,7 +13,7 @@ import { formatConfigError, parseConfigText } from '../../../config/load.js';
 import type { SizeClass } from '../../../engine/report.js';
 import type { HistoryNode, PullNode } from './query.js';
 
-export const CONFIG_PATH = '.github/monoenv.yml';
+import { CONFIG_PATH } from '../../../config/path.js';
 
 export type ConfigOrigin = 'own' | 'org default' | 'none';
 

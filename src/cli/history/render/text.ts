@@ -3,7 +3,7 @@ import { createColors } from 'picocolors';
 import { SIZE_CLASSES, type ReportData } from '../model.js';
 import { configLine, count, day, decimal, heading, hours, lines, percent } from './format.js';
 
-export function renderText(data: ReportData, options: { color: boolean; weeks?: number }): string {
+export function renderHistoryText(data: ReportData, options: { color: boolean; weeks?: number }): string {
   const c = createColors(options.color);
   const t = data.totals;
   const out: string[] = [];

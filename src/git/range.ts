@@ -1,26 +1,9 @@
 /**
- * Facts from a local repository: the CLI's only door to git. It runs on the shared runner (src/git), which
- * starts `git` directly (no shell), so refs and paths given on the command line are never interpreted by one.
+ * A change between two commits, as git tells it: the unified diff the engine's parser reads and the commits
+ * with their authors. Git knows names and e-mails, not GitHub logins: `personFromAuthor` reads one.
  */
 import type { Commit, Person } from '../engine/change.js';
-import { defaultBranch as firstDefaultBranch } from '../git/queries.js';
-import { gitIn as runnerIn, type GitRunner } from '../git/runner.js';
-
-export { GitError, type GitRunner } from '../git/runner.js';
-export { currentBranch, isShallow, mergeBase, readFileAt, repositoryRoot, resolveCommit } from '../git/queries.js';
-
-/** Runs git as the user would, in their environment and with their configuration. */
-export function gitIn(cwd: string, env: NodeJS.ProcessEnv = process.env): GitRunner {
-  return runnerIn(cwd, { env });
-}
-
-/** Where the default branch is looked for, in order. */
-export const DEFAULT_BRANCH_CANDIDATES = ['origin/HEAD', 'main', 'master', 'origin/main', 'origin/master'];
-
-/** The default branch: origin/HEAD when the clone knows it, else main, else master (local, then origin's). */
-export function defaultBranch(git: GitRunner): Promise<string | undefined> {
-  return firstDefaultBranch(git, DEFAULT_BRANCH_CANDIDATES.slice(1));
-}
+import type { GitRunner } from './runner.js';
 
 /**
  * The unified diff the engine's parser reads (`parseGitDiff`), between two commits. The `-c` settings pin
@@ -60,7 +43,7 @@ export async function commitsBetween(git: GitRunner, base: string, head: string)
     // rev-list's own header line: `commit <sha> <parent>...`
     const [, sha = '', ...parents] = text.slice(0, newline).split(' ');
     const [authorName = '', authorEmail = '', message = ''] = text.slice(newline + 1).split(FIELD);
-    const author = personOf(authorName, authorEmail);
+    const author = personFromAuthor(authorName, authorEmail);
     commits.push({
       sha,
       parents,
@@ -78,7 +61,7 @@ export async function commitsBetween(git: GitRunner, base: string, head: string)
  * The GitHub login behind a commit author when the e-mail says it (GitHub's no-reply addresses,
  * `12345+login@users.noreply.github.com`), else the author's name: git knows no logins.
  */
-export function personOf(name: string, email: string): Person {
+export function personFromAuthor(name: string, email: string): Person {
   const noreply = /^(?:\d+\+)?([^@+]+)@users\.noreply\.github\.com$/i.exec(email);
   const login = noreply?.[1] ?? (name || email);
   return { login, bot: /\[bot\]$/i.test(login) || /\[bot\]$/i.test(name) };

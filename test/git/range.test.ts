@@ -1,11 +1,15 @@
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
-import { commitsBetween, defaultBranch, gitIn, personOf, readFileAt, resolveCommit } from '../../src/cli/git.js';
-import { TempRepo, removeTemporaryFolders } from './repo.js';
+import { commitsBetween, personFromAuthor } from '../../src/git/range.js';
+import { defaultBranch, readFileAt, resolveCommit } from '../../src/git/queries.js';
+import { gitIn as runnerIn } from '../../src/git/runner.js';
+import { TempRepo, removeTemporaryFolders } from '../cli/repo.js';
+
+const gitIn = (cwd: string, env: NodeJS.ProcessEnv) => runnerIn(cwd, { env });
 
 jest.setTimeout(30_000);
 afterAll(removeTemporaryFolders);
 
-describe('personOf', () => {
+describe('personFromAuthor', () => {
   it.each([
     ['Ada Lovelace', '1815+ada@users.noreply.github.com', { login: 'ada', bot: false }],
     ['Ada Lovelace', 'ada@users.noreply.github.com', { login: 'ada', bot: false }],
@@ -13,7 +17,7 @@ describe('personOf', () => {
     ['Grace Hopper', 'grace@navy.example', { login: 'Grace Hopper', bot: false }],
     ['', 'someone@example.com', { login: 'someone@example.com', bot: false }],
   ])('%s <%s>', (name, email, person) => {
-    expect(personOf(name, email)).toEqual(person);
+    expect(personFromAuthor(name, email)).toEqual(person);
   });
 });
 
