@@ -10,6 +10,7 @@ import { processIO, UsageError, type CliIO } from './io.js';
 import type { CheckOptions } from './check.js';
 import type { OutputFormat } from './publish.js';
 import { registerReportCommand } from './history/register.js';
+import { registerFlagsCommand } from './flags/register.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -94,6 +95,7 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     });
 
   registerReportCommand(program, io, setExitCode);
+  registerFlagsCommand(program, io, setExitCode);
 
   return program;
 }

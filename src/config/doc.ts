@@ -63,6 +63,11 @@ export const KEY_EXAMPLES: Readonly<Record<string, unknown>> = {
   'migrations.paths.js': ['src/database/migrations/*.ts'],
   'migrations.paths.sql': ['db/changes/**/*.sql', '!db/changes/**/*.rollback.sql'],
   'overrides.migrations': 'migration-reviewed',
+  'flags.level': 'off',
+  'flags.stale_after_days': 60,
+  'flags.permanent': ['maintenance_mode', 'kill_payments'],
+  'flags.paths': ['app/**/*.{rb,erb,haml}', 'src/**/*.{ts,tsx}'],
+  'flags.exclude': ['**/vendor/**', 'src/generated/**'],
 };
 
 /** Where the schema says less than a reader needs; shown after the schema's own description. */
@@ -89,6 +94,10 @@ const KEY_NOTES: Readonly<Record<string, string>> = {
   'overrides.migrations':
     'The label that waives the migrations rule for one pull request, once a reviewer knows the migration is safe there ' +
     '(a small table, a maintenance window).',
+  'flags.stale_after_days':
+    'The age of a flag is the time since its first check reached the branch (`monoenv flags`), or, on a pull request, since ' +
+    'the oldest line of the base that checks it was last changed (`git blame`): a lower bound, so a notice never calls a young flag stale.',
+  'flags.paths': 'Replacing this list replaces the defaults (source files and templates): copy the ones you still need.',
   'migrations.paths.sql': 'Rollbacks (`down` files, Flyway `U…__` undo scripts) are left out: a deploy never runs them.',
 };
 

@@ -97,7 +97,7 @@ export function configErrorFindings(errors: readonly ConfigError[], file: string
 
 // ---------------------------------------------------------------------------------------------------------
 
-const SECTIONS = ['size', 'tests', 'risky', 'review', 'migrations', 'overrides'] as const;
+const SECTIONS = ['size', 'tests', 'risky', 'review', 'migrations', 'flags', 'overrides'] as const;
 
 function validate(value: unknown, locate: Locate): ConfigResult {
   const input = withEmptySectionsAsDefaults(value);

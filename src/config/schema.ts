@@ -190,6 +190,37 @@ const migrationsSchema = z
   })
   .describe('migrations: schema changes that break a running deployment.');
 
+/** Templates hold flag checks too (`{% flag %}`, `@feature`, `- if feature?(:x)` in HAML, ERB tags). */
+export const DEFAULT_FLAG_PATHS = [...DEFAULT_SOURCE_GLOBS, '**/*.{erb,haml,slim,html,htm,jinja,jinja2,j2,twig,hbs,liquid}'];
+
+export const DEFAULT_FLAG_EXCLUDE = [
+  '**/{vendor,third_party,node_modules,dist,build,__generated__,.yarn}/**',
+  '**/.pnp.*',
+  '**/*.min.js',
+  '**/*.{pb.go,pb.gw.go}',
+  '**/*_pb2{,_grpc}.py',
+];
+
+const flagsSchema = z
+  .strictObject({
+    level: z
+      .enum(['off', 'notice'])
+      .default('notice')
+      .describe('notice: a pull request that touches a check of a stale flag gets a notice naming it (never a failure); off: none.'),
+    stale_after_days: count
+      .min(1)
+      .max(3650)
+      .default(90)
+      .describe('A flag checked in the code for longer than this many days is stale.'),
+    permanent: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Flag keys meant to stay (kill switches, permissions, operational switches): listed, never stale.'),
+    paths: globs.default(DEFAULT_FLAG_PATHS).describe('Globs of the files the flag inventory reads.'),
+    exclude: globs.default(DEFAULT_FLAG_EXCLUDE).describe('Globs of files the flag inventory leaves out (vendored and generated code).'),
+  })
+  .describe('flags: the feature flags checked in the code, and flag debt.');
+
 const labelName = z.string().min(1).max(50);
 const overridesSchema = z
   .strictObject({
@@ -213,6 +244,7 @@ export const configSchema = z
     risky: riskySchema.prefault({}),
     review: reviewSchema.prefault({}),
     migrations: migrationsSchema.prefault({}),
+    flags: flagsSchema.prefault({}),
     overrides: overridesSchema.prefault({}),
   })
   .describe('monoenv configuration (.github/monoenv.yml)');

@@ -61,6 +61,15 @@ migrations:
   # Lists replace the built-in globs, which cover Rails, Django, Alembic, Knex/Sequelize/TypeORM and SQL files.
   # paths: { sql: ["db/changes/**/*.sql"], rails: ["db/migrate/**/*.rb"] }
 
+# Flag debt: \`monoenv flags\` lists every flag the code checks; a pull request touching a stale one gets a notice.
+flags:
+  level: notice         # notice | off (never a failure)
+  stale_after_days: 90
+  # permanent: ["maintenance_mode"]   # kill switches and permissions: listed, never stale
+  # Lists replace the built-in globs: the inventory reads source files and templates, not vendored code.
+  # paths: ["app/**/*.{rb,erb,haml}", "src/**/*.{ts,tsx}"]
+  # exclude: ["**/vendor/**", "src/generated/**"]
+
 # A pull-request label that waives one rule for that pull request (recorded in the check summary).
 overrides:
   size: large-change-ok
