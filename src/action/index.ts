@@ -4,7 +4,12 @@
  */
 import { monoenvApp } from '../github/index.js';
 import { MonoenvOctokit } from '../github/octokit.js';
+import { checkoutFlagAgeSource } from './flag-ages.js';
 import { runAction } from './run.js';
 
-const result = await runAction((publisher) => monoenvApp({ publisher }), process.env, { Octokit: MonoenvOctokit as typeof import('probot').ProbotOctokit });
+// Flag ages come from the workflow's checkout when it holds the history, else from GitHub.
+const flagAgeSource = checkoutFlagAgeSource(process.env.GITHUB_WORKSPACE);
+const result = await runAction((publisher) => monoenvApp({ publisher, ...(flagAgeSource ? { flagAgeSource } : {}) }), process.env, {
+  Octokit: MonoenvOctokit as typeof import('probot').ProbotOctokit,
+});
 process.exitCode = result.failed ? 1 : 0;

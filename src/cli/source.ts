@@ -14,6 +14,8 @@ import { readTexts } from '../git/texts.js';
 import { commitsBetween, diffBetween, personFromAuthor } from '../git/range.js';
 import { currentBranch, readFileAt } from '../git/queries.js';
 import type { GitRunner } from '../git/runner.js';
+import { gitFlagAgeSource } from '../git/blame.js';
+import type { FlagAgeSource } from '../engine/rules/flags/index.js';
 import { readUserFile, type CliIO } from './io.js';
 import type { CheckOptions } from './check.js';
 
@@ -29,6 +31,8 @@ export class GitRangeSource implements FactSource {
   readonly labels: readonly string[];
   /** How many commits the range holds, once the change is read. */
   commitCount = 0;
+  /** The local history: `git blame` of the base lines that check a touched flag. */
+  readonly flagAges: FlagAgeSource;
 
   constructor(
     private readonly git: GitRunner,
@@ -37,6 +41,7 @@ export class GitRangeSource implements FactSource {
     private readonly range: Range,
   ) {
     this.labels = [...new Set(options.label)];
+    this.flagAges = gitFlagAgeSource(git);
   }
 
   /** Everything git knows of the range; reading it locally costs less than deciding what to leave out. */

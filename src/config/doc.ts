@@ -63,6 +63,7 @@ export const KEY_EXAMPLES: Readonly<Record<string, unknown>> = {
   'migrations.paths.js': ['src/database/migrations/*.ts'],
   'migrations.paths.sql': ['db/changes/**/*.sql', '!db/changes/**/*.rollback.sql'],
   'overrides.migrations': 'migration-reviewed',
+  'overrides.flags': 'flag-kept',
   'flags.level': 'off',
   'flags.stale_after_days': 60,
   'flags.permanent': ['maintenance_mode', 'kill_payments'],
@@ -98,6 +99,8 @@ const KEY_NOTES: Readonly<Record<string, string>> = {
     'The age of a flag is the time since its first check reached the branch (`monoenv flags`), or, on a pull request, since ' +
     'the oldest line of the base that checks it was last changed (`git blame`): a lower bound, so a notice never calls a young flag stale.',
   'flags.paths': 'Replacing this list replaces the defaults (source files and templates): copy the ones you still need.',
+  'overrides.flags':
+    'The label that silences the stale-flag notice for one pull request. There is none by default: the notice never fails a check.',
   'migrations.paths.sql': 'Rollbacks (`down` files, Flyway `U…__` undo scripts) are left out: a deploy never runs them.',
 };
 

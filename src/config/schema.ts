@@ -229,6 +229,7 @@ const overridesSchema = z
     risky: labelName.default('no-flag-needed'),
     review: labelName.optional(),
     migrations: labelName.default('safe-migration'),
+    flags: labelName.optional(),
   })
   .describe('A pull-request label that waives one rule for that pull request.');
 

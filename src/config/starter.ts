@@ -77,6 +77,7 @@ overrides:
   risky: no-flag-needed
   migrations: safe-migration
   # review: emergency-merge
+  # flags: flag-kept    # silences the stale-flag notice
 `;
 
 /** What `monoenv init` learned from the repository, to propose commented out. */

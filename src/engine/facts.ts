@@ -43,6 +43,7 @@ export function factsWanted(change: Change, config: MonoenvConfig, source: Sourc
     for (const path of asked.migrations ?? []) migrations.add(path);
     for (const grammar of asked.grammars ?? []) grammars.add(grammar);
     wanted.postgres ||= asked.postgres === true;
+    if (asked.flagAges !== undefined) wanted.flagAges = asked.flagAges;
   }
   wanted.texts = [...texts.values()];
   wanted.migrations = [...migrations];

@@ -12,6 +12,7 @@ import { evaluate } from '../engine/evaluate.js';
 import { factNeeds, factsWanted, type FactNeeds, type TextWanted } from '../engine/facts.js';
 import { loadSyntax } from '../engine/syntax/load.js';
 import { loadPostgresParser, type PostgresParser } from '../engine/rules/migrations/sql-parser.js';
+import { gatherFlagAges, type FlagAgeSource } from '../engine/rules/flags/index.js';
 
 export interface FactSource {
   /** The change's labels, known before it is read (override labels spare reads). */
@@ -26,6 +27,8 @@ export interface FactSource {
   headText(change: Change, path: string): Promise<string | null | undefined>;
   /** The errors of the configuration file the change proposes, read at its head ([] when valid). */
   proposedConfigErrors(change: Change): Promise<ConfigError[]>;
+  /** Dates the flags whose checks the change touches (asked only when it touches one). */
+  readonly flagAges: FlagAgeSource;
 }
 
 /** Reads what the rules ask for from `source`, each fact once, and returns the final report. */
@@ -33,13 +36,15 @@ export async function evaluateFrom(source: FactSource, config: MonoenvConfig): P
   const change = await source.change(factNeeds(config, source.labels));
   const wanted = factsWanted(change, config, { wholeFiles: source.wholeFiles });
   if (source.wholeFiles && wanted.texts.length > 0) await source.readTexts(change, wanted.texts);
-  const [postgres, texts, syntax, proposedErrors] = await Promise.all([
+  const [postgres, texts, syntax, proposedErrors, flagAges] = await Promise.all([
     wanted.postgres ? parserOrNothing() : Promise.resolve(undefined),
     // Edited migrations are read whole at the head commit, one read each; a change touching none costs nothing.
     Promise.all(wanted.migrations.map(async (path) => [path, await source.headText(change, path)] as const)),
     wanted.grammars.length > 0 ? loadSyntax(wanted.grammars) : Promise.resolve(undefined),
     // The change's version of the configuration is checked too, but never judges the change.
     wanted.proposedConfig ? source.proposedConfigErrors(change) : Promise.resolve(undefined),
+    // Flags whose checks the change touches are dated at the base; nothing is read when none is touched.
+    gatherFlagAges(wanted.flagAges, source.flagAges, config),
   ]);
   const found = texts.filter((entry): entry is readonly [string, string] => typeof entry[1] === 'string');
   return evaluate(change, config, {
@@ -47,6 +52,8 @@ export async function evaluateFrom(source: FactSource, config: MonoenvConfig): P
     ...(found.length > 0 ? { texts: new Map(found) } : {}),
     ...(syntax === undefined ? {} : { syntax }),
     ...(proposedErrors === undefined ? {} : { proposedConfig: { path: CONFIG_PATH, errors: proposedErrors } }),
+    flagAges,
+    now: new Date().toISOString(),
   });
 }
 

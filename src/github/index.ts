@@ -11,7 +11,9 @@ import { auditMergedPullRequest } from './merge-audit.js';
 import { auditPushToDefaultBranch, type PushPayload } from './push-audit.js';
 import { rerunCheckRun, rerunCheckSuite, type RerequestedRun, type RerequestedSuite } from './rerequest.js';
 import type { PullRequestPayload } from './facts.js';
-import { scopeOf, type AppState } from './scope.js';
+import { scopeOf, type AppState, type EventScope } from './scope.js';
+import { githubFlagAgeSource } from './flag-ages.js';
+import type { FlagAgeSource } from '../engine/rules/flags/index.js';
 import { describeFailure } from './failure.js';
 import { publishLockFromEnv, type PublishLock } from './publish-lock.js';
 import { DeliveryLog, deliveryKey } from './deliveries.js';
@@ -28,6 +30,11 @@ export interface MonoenvAppOptions {
   publishLock?: PublishLock | null;
   /** The publisher the handlers use, made from the check-run publisher (default: that one; the Action records through it). */
   publisher?: (checkRuns: CheckRunPublisher) => CheckPublisher;
+  /**
+   * Where flag ages come from (default: one GraphQL blame request at the base). The Action passes the
+   * workflow's checkout when it holds the history; the source may fall back to GitHub's, which it is given.
+   */
+  flagAgeSource?: (scope: EventScope, github: FlagAgeSource) => FlagAgeSource;
 }
 
 const PULL_REQUEST_EVENTS = [
@@ -76,6 +83,9 @@ export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction
       queue: new CoalescingQueue(),
       deliveries: new DeliveryLog(),
       appId,
+      ...(options.flagAgeSource
+        ? { flagAgeSource: (scope: EventScope) => options.flagAgeSource!(scope, githubFlagAgeSource(scope.octokit, scope.repository)) }
+        : {}),
     };
 
     const withScope =

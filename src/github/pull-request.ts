@@ -41,7 +41,7 @@ async function outputFor(scope: EventScope, pr: PullRequestPayload): Promise<Che
     const output = invalidConfigOutput(loaded.errors, loaded.file, loaded.inRepository);
     return withProposedFix(scope, pr, output);
   }
-  return reportOutput(await evaluateFrom(new PullRequestSource(scope.data, pr, loaded.config), loaded.config));
+  return reportOutput(await evaluateFrom(new PullRequestSource(scope.data, pr, loaded.config, scope.state.flagAgeSource?.(scope)), loaded.config));
 }
 
 /**

@@ -5,6 +5,7 @@ import type { CheckPublisher, CheckRunTarget } from './checks.js';
 import type { CoalescingQueue } from './coalesce.js';
 import type { DeliveryLog } from './deliveries.js';
 import type { ConfigSource } from './config.js';
+import type { FlagAgeSource } from '../engine/rules/flags/index.js';
 import { GitHubData, type GitHubClient, type RepoRef } from './facts.js';
 
 /** Process-wide and bounded; none of it is needed for correctness (replicas share nothing). */
@@ -16,6 +17,8 @@ export interface AppState {
   /** Deliveries handled by this process, so a replay costs no API call. */
   deliveries: DeliveryLog;
   appId: () => Promise<number | undefined>;
+  /** Where flag ages come from instead of GitHub's blame (the Action, when the workflow checked out history). */
+  flagAgeSource?: (scope: EventScope) => FlagAgeSource;
 }
 
 export interface EventScope {

@@ -3,6 +3,8 @@
  * when a rule asks and at most once (`GitHubData` memoises). Whole files are not read here: the rules judge the
  * patches GitHub sends (the CLI reads whole files from git).
  */
+import type { FlagAgeSource } from '../engine/rules/flags/index.js';
+import { githubFlagAgeSource } from './flag-ages.js';
 import type { Change } from '../engine/change.js';
 import type { MonoenvConfig } from '../config/schema.js';
 import type { ConfigError } from '../config/load.js';
@@ -15,12 +17,17 @@ export class PullRequestSource implements FactSource {
   readonly wholeFiles = false;
   readonly labels: readonly string[];
 
+  /** GitHub's blame in one GraphQL request, unless the adapter has a better source (the Action's checkout). */
+  readonly flagAges: FlagAgeSource;
+
   constructor(
     private readonly data: GitHubData,
     private readonly pr: PullRequestPayload,
     private readonly config: MonoenvConfig,
+    flagAges?: FlagAgeSource,
   ) {
     this.labels = (pr.labels ?? []).map((l) => l.name);
+    this.flagAges = flagAges ?? githubFlagAgeSource(data.octokit, data.repository);
   }
 
   change(needs: FactNeeds): Promise<Change> {

@@ -76,7 +76,7 @@ describe('parseConfigText: errors point at the line and column and say what was 
     const [error] = errorsOf(parseConfigText('overrides:\n  deploy: ship-it\n'));
     expect(error).toEqual({
       path: 'overrides.deploy',
-      message: 'unknown key (known keys here: size, tests, risky, review, migrations)',
+      message: 'unknown key (known keys here: size, tests, risky, review, migrations, flags)',
       line: 2,
       column: 3,
     });

@@ -19,7 +19,7 @@ const SOURCE_EDIT = file('src/cart.ts', '@@ -1,2 +1,3 @@\n export const a = 1;\n
 
 describe('rule registry', () => {
   it('lists every rule of the configuration once, in the order of the report rows', () => {
-    expect(RULES.map((r) => r.name)).toEqual(['size', 'tests', 'risky', 'review', 'migrations']);
+    expect(RULES.map((r) => r.name)).toEqual(['size', 'tests', 'risky', 'review', 'migrations', 'flags']);
     // Each is a section of the configuration with a level.
     const sections = Object.entries(DEFAULT_CONFIG).filter(([, value]) => typeof value === 'object' && value !== null && 'level' in value);
     expect(sections.map(([name]) => name).sort()).toEqual(RULES.map((r) => r.name).sort());
@@ -27,10 +27,10 @@ describe('rule registry', () => {
 
   it('asks for the file list only when a rule that reads it is on and not waived', () => {
     expect(factNeeds(DEFAULT_CONFIG, [])).toEqual({ files: true, gitattributes: true, reviews: false });
-    const onlyReview = configSchema.parse({ size: { level: 'off' }, tests: { level: 'off' }, migrations: { level: 'off' }, review: { before_merge: true } });
+    const onlyReview = configSchema.parse({ size: { level: 'off' }, tests: { level: 'off' }, migrations: { level: 'off' }, flags: { level: 'off' }, review: { before_merge: true } });
     expect(factNeeds(onlyReview, [])).toEqual({ files: false, gitattributes: false, reviews: true });
     // Risky reads files only when it has paths to match them against.
-    const risky = configSchema.parse({ size: { level: 'off' }, tests: { level: 'off' }, migrations: { level: 'off' }, risky: { paths: ['src/billing/**'] } });
+    const risky = configSchema.parse({ size: { level: 'off' }, tests: { level: 'off' }, migrations: { level: 'off' }, flags: { level: 'off' }, risky: { paths: ['src/billing/**'] } });
     expect(factNeeds(risky, []).files).toBe(true);
     expect(factNeeds(risky, ['no-flag-needed']).files).toBe(false);
     // Waiving size spares .gitattributes; tests and migrations still read the files.

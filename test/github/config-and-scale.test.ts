@@ -63,7 +63,7 @@ describe('configuration', () => {
     const created: CheckRunBody[] = [];
     const scope = mockToken(github(network.log))
       .get(CONFIG_URL_PATH).reply(404, {})
-      .get(ORG_CONFIG_PATH).reply(200, 'tests:\n  level: "off"\nsize:\n  level: "off"\nmigrations:\n  level: "off"\n', { ...RAW, etag: '"org"' })
+      .get(ORG_CONFIG_PATH).reply(200, 'tests:\n  level: "off"\nsize:\n  level: "off"\nmigrations:\n  level: "off"\nflags:\n  level: "off"\n', { ...RAW, etag: '"org"' })
       // Every rule that reads files is off: no file list, no .gitattributes.
       .get(LOOKUP_PATH).reply(200, NO_RUNS)
       .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1 });

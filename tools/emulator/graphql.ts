@@ -147,11 +147,14 @@ class Models {
     };
   }
 
-  /** `HEAD:path`, `branch:path` or `sha:path`: a blob from the store's files. */
+  /** `HEAD:path`, `branch:path` or `sha:path`: a blob from the store's files; a commit sha or branch: its commit. */
   private object(repo: StoredRepo, expression: string | undefined): unknown {
     if (!expression) return null;
     const colon = expression.indexOf(':');
-    if (colon < 0) return null;
+    if (colon < 0) {
+      const sha = repo.branches.get(expression) ?? expression;
+      return repo.commits.has(sha) || this.store.refExists(repo, sha) ? this.commit(repo, sha) : null;
+    }
     const ref = expression.slice(0, colon);
     const file = this.store.filesAt(repo, ref === 'HEAD' || ref === '' ? undefined : ref)?.get(expression.slice(colon + 1));
     if (!file) return null;
@@ -223,7 +226,19 @@ class Models {
         return connection(pulls, args, 'associatedPullRequests', (p) => this.pull(repo, p, p.merged ? 'MERGED' : p.state === 'closed' ? 'CLOSED' : 'OPEN'));
       },
       history: (args: Args) => connection(this.ancestors(repo, sha, args.since, args.until), args, 'history', (c) => this.commit(repo, c.sha)),
+      blame: (args: Args) => this.blame(repo, sha, args.path as string),
     };
+  }
+
+  /** The ranges a test set, else the whole file (as stored at the commit) to the commit itself. */
+  private blame(repo: StoredRepo, sha: string, path: string): unknown {
+    const commitOf = (oid: string) => ({ __typename: 'Commit', oid, committedDate: repo.commits.get(oid)?.date ?? repo.created_at });
+    const set = repo.blames?.get(sha)?.get(path);
+    if (set) return { ranges: set.map((r) => ({ startingLine: r.start, endingLine: r.end, age: 1, commit: commitOf(r.sha) })) };
+    const file = this.store.filesAt(repo, sha)?.get(path);
+    if (!file) throw new GraphQLError(`Could not resolve file for path '${path}'.`, { extensions: { type: 'NOT_FOUND' } });
+    const lines = Math.max(1, file.content.toString('utf8').split('\n').length - 1);
+    return { ranges: [{ startingLine: 1, endingLine: lines, age: 1, commit: commitOf(sha) }] };
   }
 
   /** The commit and its ancestors the store knows, newest first, as `Commit.history` lists them. */

@@ -205,6 +205,15 @@ export interface StoredRepo {
   deployments: StoredDeployment[];
   /** Releases, oldest first (GraphQL only). */
   releases: StoredRelease[];
+  /** commit sha → path → blame ranges set by a test (GraphQL `Commit.blame`); unset: every line to that commit. */
+  blames?: Map<string, Map<string, StoredBlameRange[]>>;
+}
+
+/** One range of a file's blame: lines `start`…`end` (one-based, inclusive) last changed by commit `sha`. */
+export interface StoredBlameRange {
+  start: number;
+  end: number;
+  sha: string;
 }
 
 /** GitHub's DeploymentStatusState in GraphQL's spelling. */
@@ -425,6 +434,15 @@ export class Store {
   }
 
   /** Files visible at `ref`: stored under that ref, or under a branch whose head it is / the branch it names. */
+  /** What GitHub's blame of `path` at commit `sha` answers (the commits named should be added with `addCommit`). */
+  setBlame(owner: string, repo: string, sha: string, path: string, ranges: StoredBlameRange[]): void {
+    const stored = this.repo(owner, repo);
+    stored.blames ??= new Map();
+    let byPath = stored.blames.get(sha);
+    if (!byPath) stored.blames.set(sha, (byPath = new Map()));
+    byPath.set(path, ranges);
+  }
+
   filesAt(stored: StoredRepo, ref: string | undefined): Map<string, StoredFile> | undefined {
     const at = ref ?? stored.defaultBranch;
     const direct = stored.files.get(at);

@@ -3,13 +3,13 @@
  * stale. Runs on a local clone with no network: the history is the repository's own.
  */
 import path from 'node:path';
-import { CONFIG_PATH, parseConfigText } from '../../config/load.js';
+import { parseConfigText } from '../../config/load.js';
+import { CONFIG_PATH } from '../../config/path.js';
 import { DEFAULT_CONFIG, type MonoenvConfig } from '../../config/schema.js';
 import { gitDirectory, readFileAt, repositoryRoot, resolveCommit } from '../../git/queries.js';
 import { gitIn, type GitRunner } from '../../git/runner.js';
 import { ConfigInvalid } from '../config-errors.js';
-import { readUserFile } from '../check.js';
-import { UsageError, useColour, type CliIO } from '../io.js';
+import { readUserFile, UsageError, useColour, type CliIO } from '../io.js';
 import { progressBar } from '../history/progress.js';
 import { ledgerCache } from './cache.js';
 import { buildInventory, type FlagInventory } from './inventory.js';

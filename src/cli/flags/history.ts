@@ -11,7 +11,7 @@ import type { FlagMatcher } from '../../engine/flags.js';
 import { classifyLine, languageOf, newClassifierState } from '../../engine/symbols.js';
 import { streamGit, type GitRunner } from '../../git/runner.js';
 import type { FlagFiles, FileRole } from './files.js';
-import { keyOfCheck } from './scan.js';
+import { keyOfCheck } from '../../engine/rules/flags/checks.js';
 import type { CommitDeltas, FlagLedger, Stamp } from './ledger.js';
 
 const COMMIT = '\x1e';

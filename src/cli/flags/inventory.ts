@@ -11,7 +11,7 @@ import { BlobReader } from '../../git/blobs.js';
 import { isShallow } from '../../git/queries.js';
 import type { GitRunner } from '../../git/runner.js';
 import { flagFiles, type FlagFiles } from './files.js';
-import { checksInText, type FlagUse } from './scan.js';
+import { checksInText, type FlagUse } from '../../engine/rules/flags/checks.js';
 import { FlagLedger, type Life, type Stamp } from './ledger.js';
 import { walkHistory } from './history.js';
 import { readLedger, writeLedger, type LedgerCache } from './cache.js';

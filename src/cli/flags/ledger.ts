@@ -5,12 +5,9 @@
  * that removed its last. Pure and serialisable, so a walk can be saved and resumed from its last commit.
  */
 
-/** A commit, as the ledger dates things. */
-export interface Stamp {
-  sha: string;
-  /** Committer date, ISO 8601: when the commit reached the branch walked. */
-  at: string;
-}
+import type { Stamp } from '../../engine/rules/flags/index.js';
+
+export type { Stamp } from '../../engine/rules/flags/index.js';
 
 export interface Life {
   from: Stamp;

@@ -9,7 +9,8 @@ import { testsRule } from './tests.js';
 import { riskyRule } from './risky/rule.js';
 import { reviewRule } from './review.js';
 import { migrationsRule } from './migrations/index.js';
+import { flagsRule } from './flags/index.js';
 
-export const RULES: readonly Rule[] = [sizeRule, testsRule, riskyRule, reviewRule, migrationsRule];
+export const RULES: readonly Rule[] = [sizeRule, testsRule, riskyRule, reviewRule, migrationsRule, flagsRule];
 
 export type { EvaluationContext, FactNeeds, FactsWanted, Rule, RuleContext, RuleOutcome, TextWanted } from './rule.js';

@@ -10,6 +10,7 @@ import type { MonoenvConfig } from '../../config/schema.js';
 import type { ConfigError } from '../../config/load.js';
 import type { Grammar, Syntax } from '../syntax/index.js';
 import type { PostgresParser } from './migrations/sql-parser.js';
+import type { FlagAge, FlagAgeRequest } from './flags/index.js';
 
 /** What one rule concludes: its findings (at their final level before overrides) and its summary row. */
 export interface RuleOutcome {
@@ -44,6 +45,10 @@ export interface EvaluationContext {
    * unseen. It never judges the change itself.
    */
   proposedConfig?: { path: string; errors: readonly ConfigError[] };
+  /** The ages of the flags whose checks the change touches (`factsWanted(...).flagAges`), by key. */
+  flagAges?: ReadonlyMap<string, FlagAge>;
+  /** The time of the evaluation, ISO 8601 (the engine reads no clock). */
+  now?: string;
 }
 
 /** What must be read to build the change, decided from the configuration and the labels before any read. */
@@ -75,6 +80,8 @@ export interface FactsWanted {
   postgres: boolean;
   /** Read and validate the configuration file the change proposes (`EvaluationContext.proposedConfig`). */
   proposedConfig: boolean;
+  /** Date the flags whose checks the change touches (`EvaluationContext.flagAges`); absent when none is. */
+  flagAges?: FlagAgeRequest;
 }
 
 /** What the adapter's fact source can read beyond the change's patches. */

@@ -4,9 +4,9 @@
  * reads the file, the syntax tree says what is a comment or a string; elsewhere (templates, languages
  * without a grammar) a line that is a comment is left out, as the risky rule's line reading says.
  */
-import type { FlagCheck, FlagMatcher } from '../../engine/flags.js';
-import { classifyLine, languageOf, newClassifierState, type Language } from '../../engine/symbols.js';
-import { grammarOf, nodeAt, type Syntax, type SyntaxNode } from '../../engine/syntax/index.js';
+import type { FlagCheck, FlagMatcher } from '../../flags.js';
+import { classifyLine, languageOf, newClassifierState, type Language } from '../../symbols.js';
+import { grammarOf, nodeAt, type Syntax, type SyntaxNode } from '../../syntax/index.js';
 
 /** One check of a flag key on a line. */
 export interface FlagUse {

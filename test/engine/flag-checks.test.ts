@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { FlagMatcher } from '../../../src/engine/flags.js';
-import { loadSyntax } from '../../../src/engine/syntax/load.js';
-import { checksInText, inCode } from '../../../src/cli/flags/scan.js';
+import { FlagMatcher } from '../../src/engine/flags.js';
+import { loadSyntax } from '../../src/engine/syntax/load.js';
+import { checksInText, inCode } from '../../src/engine/rules/flags/checks.js';
 
 const matcher = new FlagMatcher({ flagCalls: ['useUiFlag', 'feature?'] });
 const keys = (path: string, text: string, syntax?: Parameters<typeof checksInText>[4]) => checksInText(path, text, matcher, [], syntax).map((u) => `${u.key}@${u.line}${u.literal ? '' : '*'}`);
