@@ -26,18 +26,30 @@ const PACKAGES = ['billing', 'checkout', 'search', 'accounts', 'catalog', 'shipp
 /** Realistic TypeScript lines: calls, conditions, flag checks, strings, comments, long lines. */
 function codeLine(i: number): string {
   switch (i % 12) {
-    case 0: return `  const total${i} = items.reduce((sum, item) => sum + item.price * item.quantity, 0);`;
-    case 1: return `  if (flags.isEnabled('checkout-v${i % 7}', { userId: user.id })) {`;
-    case 2: return `    await ledger.record({ account: account.id, amount: total${i - 2}, currency: 'EUR' });`;
-    case 3: return '  }';
-    case 4: return `  // Rounds half-even to match the ledger (${i}).`;
-    case 5: return `  logger.info(\`invoice \${invoice.id} settled in \${Date.now() - started}ms\`, { attempt: ${i % 5} });`;
-    case 6: return `  const variant = client.variation('pricing-experiment', context, 'control');`;
-    case 7: return '';
-    case 8: return `  return formatMoney(total${i - 8}, { locale: 'de-DE', minimumFractionDigits: 2 });`;
-    case 9: return `  throw new PaymentError('card declined', { code: 'E${i}', retryable: ${i % 2 === 0} });`;
-    case 10: return `  const query = sql\`SELECT id, status FROM orders WHERE customer_id = \${customerId} AND created_at > now() - interval '30 days'\`;`;
-    default: return `  ${'x'.repeat(60)}.map((value) => transform(value, ${i})).filter(Boolean).join(', ');`;
+    case 0:
+      return `  const total${i} = items.reduce((sum, item) => sum + item.price * item.quantity, 0);`;
+    case 1:
+      return `  if (flags.isEnabled('checkout-v${i % 7}', { userId: user.id })) {`;
+    case 2:
+      return `    await ledger.record({ account: account.id, amount: total${i - 2}, currency: 'EUR' });`;
+    case 3:
+      return '  }';
+    case 4:
+      return `  // Rounds half-even to match the ledger (${i}).`;
+    case 5:
+      return `  logger.info(\`invoice \${invoice.id} settled in \${Date.now() - started}ms\`, { attempt: ${i % 5} });`;
+    case 6:
+      return `  const variant = client.variation('pricing-experiment', context, 'control');`;
+    case 7:
+      return '';
+    case 8:
+      return `  return formatMoney(total${i - 8}, { locale: 'de-DE', minimumFractionDigits: 2 });`;
+    case 9:
+      return `  throw new PaymentError('card declined', { code: 'E${i}', retryable: ${i % 2 === 0} });`;
+    case 10:
+      return `  const query = sql\`SELECT id, status FROM orders WHERE customer_id = \${customerId} AND created_at > now() - interval '30 days'\`;`;
+    default:
+      return `  ${'x'.repeat(60)}.map((value) => transform(value, ${i})).filter(Boolean).join(', ');`;
   }
 }
 

@@ -81,7 +81,14 @@ function runCase(c: Case): Record<string, number> {
       times.push(cpuMs(() => judge(ctx)));
       walls.push(performance.now() - started);
     }
-    return { files: files.length, lines: changedLines, [`${rule}CpuMs`]: median(times.slice(1)), [`${rule}Ms`]: median(walls.slice(1)), [`${rule}MinMs`]: Math.min(...walls.slice(1)), runs: RUNS };
+    return {
+      files: files.length,
+      lines: changedLines,
+      [`${rule}CpuMs`]: median(times.slice(1)),
+      [`${rule}Ms`]: median(walls.slice(1)),
+      [`${rule}MinMs`]: Math.min(...walls.slice(1)),
+      runs: RUNS,
+    };
   }
 
   // One evaluation from a collected heap: what it leaves allocated when it returns.
@@ -138,14 +145,21 @@ const caseArg = option('--case');
 if (caseArg !== undefined) {
   process.stdout.write(JSON.stringify(runCase(CASES[Number(caseArg)])));
 } else {
-  const fmt = (n: number, digits = 1): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-  console.log(`Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}; evaluate = median of ${RUNS} runs after one warm-up`);
+  const fmt = (n: number, digits = 1): string =>
+    n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  console.log(
+    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}; evaluate = median of ${RUNS} runs after one warm-up`,
+  );
   console.log(
     '| case | files | changed lines | parse ms | evaluate ms (median) | evaluate ms (max) | evaluate CPU ms | size / tests / risky CPU ms | findings | RSS: modules / with input / peak MB | evaluate adds to peak RSS MB: first / all runs | heap: input / left by one evaluate MB |',
   );
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (let i = 0; i < CASES.length; i++) {
-    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--case', String(i), '--runs', String(RUNS)], { encoding: 'utf8' });
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), '--case', String(i), '--runs', String(RUNS)],
+      { encoding: 'utf8' },
+    );
     if (child.status !== 0) {
       console.error(child.stderr);
       process.exit(1);

@@ -31,7 +31,11 @@ function configWith(patterns: string[]) {
 }
 
 const changeOf = (line: string) =>
-  makeChange({ files: [changedFileFromGitHub({ filename: 'src/a.ts', status: 'modified', additions: 1, deletions: 0, patch: `@@ -1 +1,2 @@\n x\n${line}` })] });
+  makeChange({
+    files: [
+      changedFileFromGitHub({ filename: 'src/a.ts', status: 'modified', additions: 1, deletions: 0, patch: `@@ -1 +1,2 @@\n x\n${line}` }),
+    ],
+  });
 
 const RUNS = 5;
 
@@ -55,13 +59,19 @@ export function measureHostile(): HostileResult {
     const config = configWith([pattern]);
     if (config === undefined) continue;
     backtrackingPatternsTimed++;
-    backtrackingWorstMs = Math.max(backtrackingWorstMs, timed(() => evaluate(changeOf(BACKTRACKING_LINE), config)));
+    backtrackingWorstMs = Math.max(
+      backtrackingWorstMs,
+      timed(() => evaluate(changeOf(BACKTRACKING_LINE), config)),
+    );
   }
   const config = configWith(HOSTILE_LINE_PATTERNS)!;
   let hostileLineWorstMs = 0;
   for (const line of HOSTILE_LINES) {
     const change = changeOf(`+${line}`);
-    hostileLineWorstMs = Math.max(hostileLineWorstMs, timed(() => evaluate(change, config)));
+    hostileLineWorstMs = Math.max(
+      hostileLineWorstMs,
+      timed(() => evaluate(change, config)),
+    );
   }
   const met = backtrackingWorstMs < TARGETS.backtrackingPatternMs && hostileLineWorstMs < TARGETS.hostileLineMs;
   return { backtrackingWorstMs, backtrackingPatternsTimed, hostileLineWorstMs, targets: TARGETS, met };
@@ -79,6 +89,8 @@ export function hostileLines(result: HostileResult): string[] {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const result = measureHostile();
-  process.stdout.write(`${hostileLines(result).join('\n')}\n${result.met ? 'hostile input: targets met' : 'hostile input: TARGET MISSED'}\n`);
+  process.stdout.write(
+    `${hostileLines(result).join('\n')}\n${result.met ? 'hostile input: targets met' : 'hostile input: TARGET MISSED'}\n`,
+  );
   process.exitCode = result.met ? 0 : 1;
 }

@@ -11,7 +11,9 @@ const results = cases.flatMap((c) => runCase(c));
 const elapsed = performance.now() - started;
 const scores = score(results);
 const ecosystems = new Set(cases.map((c) => c.file));
-console.log(`judgement suite: ${cases.length} cases from ${ecosystems.size} files (${[...ecosystems].join(', ')}), judged in ${elapsed.toFixed(0)} ms`);
+console.log(
+  `judgement suite: ${cases.length} cases from ${ecosystems.size} files (${[...ecosystems].join(', ')}), judged in ${elapsed.toFixed(0)} ms`,
+);
 console.log('rule    cases   TP   FP   FN   precision   recall');
 for (const s of scores) {
   console.log(
@@ -28,7 +30,10 @@ if (failures.length > 0) {
 const unexpected = failures.filter((f) => f.case.known === undefined);
 const nowPassing = cases.filter((c) => c.known !== undefined && !failures.some((f) => f.case.name === c.name)).map((c) => c.name);
 const missed = scores.filter((s) => s.rule !== 'migrations' && (s.precision < TARGETS.precision || s.recall < TARGETS.recall));
-for (const s of missed) console.log(`target missed: ${s.rule} precision ${s.precision.toFixed(3)} recall ${s.recall.toFixed(3)} (targets ${TARGETS.precision} / ${TARGETS.recall})`);
+for (const s of missed)
+  console.log(
+    `target missed: ${s.rule} precision ${s.precision.toFixed(3)} recall ${s.recall.toFixed(3)} (targets ${TARGETS.precision} / ${TARGETS.recall})`,
+  );
 for (const f of unexpected) console.log(`regression: ${f.case.name} (${f.rule}) is not a known failure`);
 for (const name of nowPassing) console.log(`now passing: ${name} — its known reason no longer holds; update the case`);
 if (missed.length > 0 || unexpected.length > 0 || nowPassing.length > 0) process.exitCode = 1;

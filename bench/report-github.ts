@@ -27,13 +27,30 @@ try {
   for (let i = 0; i < PULLS; i++) {
     const commits = Array.from({ length: 1 + (i % 6) }, (_, c) => ({ sha: sha(`c${c}`, i), message: `work ${c}`, date: at(i, PULLS) }));
     gh.store.addPullRequest({
-      owner: 'acme', repo: 'busy', number: i + 1, user: `dev${i % 17}`, merged: true, created_at: at(i, PULLS), merged_at: at(i, PULLS),
-      commits, reviews: [{ user: `dev${(i + 1) % 17}`, state: 'APPROVED', commit_id: commits.at(-1)!.sha, submitted_at: at(i, PULLS) }],
+      owner: 'acme',
+      repo: 'busy',
+      number: i + 1,
+      user: `dev${i % 17}`,
+      merged: true,
+      created_at: at(i, PULLS),
+      merged_at: at(i, PULLS),
+      commits,
+      reviews: [{ user: `dev${(i + 1) % 17}`, state: 'APPROVED', commit_id: commits.at(-1)!.sha, submitted_at: at(i, PULLS) }],
     });
   }
   for (let i = 0; i < DEPLOYMENTS; i++) {
-    gh.store.addDeployment('acme', 'busy', { sha: sha('d', i), created_at: at(i, DEPLOYMENTS), statuses: [{ state: i % 25 === 0 ? 'FAILURE' : 'SUCCESS' }] });
-    if (i % 2 === 0) gh.store.addDeployment('acme', 'busy', { sha: sha('d', i), environment: 'staging', created_at: at(i, DEPLOYMENTS), statuses: [{ state: 'SUCCESS' }] });
+    gh.store.addDeployment('acme', 'busy', {
+      sha: sha('d', i),
+      created_at: at(i, DEPLOYMENTS),
+      statuses: [{ state: i % 25 === 0 ? 'FAILURE' : 'SUCCESS' }],
+    });
+    if (i % 2 === 0)
+      gh.store.addDeployment('acme', 'busy', {
+        sha: sha('d', i),
+        environment: 'staging',
+        created_at: at(i, DEPLOYMENTS),
+        statuses: [{ state: 'SUCCESS' }],
+      });
     if (i % 10 === 0) gh.store.addRelease('acme', 'busy', { tag: `v1.${i}`, sha: sha('d', i), created_at: at(i, DEPLOYMENTS) });
   }
   const token = gh.store.issueToken(repo.installationId, 1).token;
@@ -42,9 +59,23 @@ try {
   for (const run of ['first run', 're-run (cache)']) {
     const before = { ...gh.counters };
     const t = performance.now();
-    const pulls = await fetchMergedPulls({ ...endpoint, repository: 'acme/busy', since, cacheFile: path.join(dir, 'pulls.json'), config: DEFAULT_CONFIG });
+    const pulls = await fetchMergedPulls({
+      ...endpoint,
+      repository: 'acme/busy',
+      since,
+      cacheFile: path.join(dir, 'pulls.json'),
+      config: DEFAULT_CONFIG,
+    });
     const afterPulls = { ...gh.counters };
-    const shipped = await readDeployments({ ...endpoint, repository: 'acme/busy', environments: ['production'], since, until: new Date(now), cacheFile: path.join(dir, 'deployments.json'), git });
+    const shipped = await readDeployments({
+      ...endpoint,
+      repository: 'acme/busy',
+      environments: ['production'],
+      since,
+      until: new Date(now),
+      cacheFile: path.join(dir, 'deployments.json'),
+      git,
+    });
     const seconds = (performance.now() - t) / 1000;
     console.log(
       `${run}: pull requests ${afterPulls.graphql - before.graphql} requests / ${afterPulls.graphqlPoints - before.graphqlPoints} points (${pulls.pulls?.length} merged); ` +

@@ -17,7 +17,11 @@ const start = Math.floor(now / 1000) - (windowDays - 1) * 86_400;
 const step = ((windowDays - 2) * 86_400) / commits;
 
 function* history(): Generator<GeneratedCommit> {
-  yield { message: 'Initial import', time: start - 86_400, files: { '.github/monoenv.yml': 'risky:\n  paths: ["pkg0/billing/**"]\n', 'README.md': '# bench\n' } };
+  yield {
+    message: 'Initial import',
+    time: start - 86_400,
+    files: { '.github/monoenv.yml': 'risky:\n  paths: ["pkg0/billing/**"]\n', 'README.md': '# bench\n' },
+  };
   for (let i = 1; i <= commits; i++) {
     const size = [3, 12, 40, 150, 400][i % 5]!;
     const pkg = `pkg${i % 20}`;
@@ -28,7 +32,8 @@ function* history(): Generator<GeneratedCommit> {
     if (i % 7 === 0) files[`${pkg}/billing/charge.ts`] = linesOf(10, `c${i}`);
     if (i % 500 === 0) files['.github/monoenv.yml'] = `size:\n  warn_lines: ${300 + i / 500}\n`;
     const time = Math.floor(start + i * step);
-    if (i % 4 === 0) yield { message: `Merge pull request #${i} from acme/b${i}\n\nChange ${i}`, time, files, mergeOf: { message: `Change ${i}` } };
+    if (i % 4 === 0)
+      yield { message: `Merge pull request #${i} from acme/b${i}\n\nChange ${i}`, time, files, mergeOf: { message: `Change ${i}` } };
     else if (i % 4 === 3) yield { message: `Direct change ${i}`, time, files };
     else yield { message: `Change ${i} (#${i})`, time, files };
   }
@@ -45,9 +50,13 @@ try {
   t = performance.now();
   const html = await renderHtml(data);
   const htmlSeconds = (performance.now() - t) / 1000;
-  console.log(`report: ${data.totals.changes} changes judged in ${seconds.toFixed(1)} s (${Math.round(data.totals.changes / seconds)} changes/s), ${data.weeks.length} weeks`);
+  console.log(
+    `report: ${data.totals.changes} changes judged in ${seconds.toFixed(1)} s (${Math.round(data.totals.changes / seconds)} changes/s), ${data.weeks.length} weeks`,
+  );
   console.log(`html: ${(html.length / 1024).toFixed(0)} KiB in ${htmlSeconds.toFixed(1)} s`);
-  console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB; config versions: ${data.config.fromFile} judged with a file, ${data.config.defaults} with defaults`);
+  console.log(
+    `peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB; config versions: ${data.config.fromFile} judged with a file, ${data.config.defaults} with defaults`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

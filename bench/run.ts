@@ -31,8 +31,11 @@ const { values } = parseArgs({
 });
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const table = (header: string[], rows: Array<Array<string | number>>, align: string[] = header.map((_, i) => (i === 0 ? ':--' : '--:'))): string =>
-  [`| ${header.join(' | ')} |`, `| ${align.join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const table = (
+  header: string[],
+  rows: Array<Array<string | number>>,
+  align: string[] = header.map((_, i) => (i === 0 ? ':--' : '--:')),
+): string => [`| ${header.join(' | ')} |`, `| ${align.join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 const started = performance.now();
@@ -55,7 +58,14 @@ try {
   log('3/5 end to end …');
   endToEnd = await measureEndToEnd(
     bench,
-    { concurrencies: values.concurrency.split(',').map(Number), events: Number(values.events), warmup: Number(values.warmup), filesPerPull: 20, linesPerFile: 20, nodeFlags },
+    {
+      concurrencies: values.concurrency.split(',').map(Number),
+      events: Number(values.events),
+      warmup: Number(values.warmup),
+      filesPerPull: 20,
+      linesPerFile: 20,
+      nodeFlags,
+    },
     log,
   );
 } finally {
@@ -73,52 +83,123 @@ const seconds = (performance.now() - started) / 1000;
 const out: string[] = [];
 out.push(`monoenv benchmark · Node ${machine.node} · ${machine.cpus} × ${machine.cpuModel} · ${machine.memoryGb} GB · ${fmt(seconds)} s`);
 out.push('', '## 1. GitHub API calls per event', '');
-out.push(table(
-  ['event', 'rate-limited calls', 'file pages', 'check-run writes', '304 (free)', 'token requests', 'ms'],
-  apiCalls.events.map((e) => [e.event, e.rateLimited, e.filePages, e.checkRunWrites, e.notModified, e.tokens, fmt(e.ms)]),
-));
-out.push('', `Installation tokens fetched in the whole section: ${apiCalls.tokensFetched} (one installation, ${apiCalls.events.length + apiCalls.growth.length * 3} events).`);
-const calls = (e: string): string => apiCalls.events.find((x) => x.event === e)?.routes ? Object.entries(apiCalls.events.find((x) => x.event === e)!.routes).map(([k, v]) => `${v} × ${k}`).join(', ') : '';
+out.push(
+  table(
+    ['event', 'rate-limited calls', 'file pages', 'check-run writes', '304 (free)', 'token requests', 'ms'],
+    apiCalls.events.map((e) => [e.event, e.rateLimited, e.filePages, e.checkRunWrites, e.notModified, e.tokens, fmt(e.ms)]),
+  ),
+);
+out.push(
+  '',
+  `Installation tokens fetched in the whole section: ${apiCalls.tokensFetched} (one installation, ${apiCalls.events.length + apiCalls.growth.length * 3} events).`,
+);
+const calls = (e: string): string =>
+  apiCalls.events.find((x) => x.event === e)?.routes
+    ? Object.entries(apiCalls.events.find((x) => x.event === e)!.routes)
+        .map(([k, v]) => `${v} × ${k}`)
+        .join(', ')
+    : '';
 out.push(`Calls of pull_request.opened, 20 files: ${calls('pull_request.opened, 20 files')}.`);
 
 if (engine !== undefined) {
   out.push('', '## 2. Engine (bench/engine.ts)', '', engine.note, '');
   const header = Object.keys(engine.rows[0] ?? {});
-  out.push(table(header, engine.rows.map((r) => header.map((h) => r[h]))));
+  out.push(
+    table(
+      header,
+      engine.rows.map((r) => header.map((h) => r[h])),
+    ),
+  );
 }
 
 out.push('', '## 3. End to end: pull_request.opened, 20 files, each on a new head commit', '');
 const byKey = new Map(endToEnd.map((r) => [`${r.app} ${r.concurrency}`, r]));
-out.push(table(
-  ['app', 'concurrency', 'events', 'events/s', 'p50 ms', 'p95 ms', 'p99 ms', 'peak RSS MB', 'app CPU ms/event', 'calls/event', 'monoenv / bare'],
-  endToEnd.map((r) => {
-    const bare = byKey.get(`bare ${r.concurrency}`);
-    const ratio = r.app === 'monoenv' && bare ? fmt(r.eventsPerSecond / bare.eventsPerSecond, 2) : '';
-    return [r.app, r.concurrency, fmt(r.events), fmt(r.eventsPerSecond, 1), fmt(r.p50Ms, 1), fmt(r.p95Ms, 1), fmt(r.p99Ms, 1), fmt(r.peakRssMb), fmt(r.cpuMsPerEvent, 2), fmt(r.callsPerEvent, 2), ratio];
-  }),
-));
+out.push(
+  table(
+    [
+      'app',
+      'concurrency',
+      'events',
+      'events/s',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'peak RSS MB',
+      'app CPU ms/event',
+      'calls/event',
+      'monoenv / bare',
+    ],
+    endToEnd.map((r) => {
+      const bare = byKey.get(`bare ${r.concurrency}`);
+      const ratio = r.app === 'monoenv' && bare ? fmt(r.eventsPerSecond / bare.eventsPerSecond, 2) : '';
+      return [
+        r.app,
+        r.concurrency,
+        fmt(r.events),
+        fmt(r.eventsPerSecond, 1),
+        fmt(r.p50Ms, 1),
+        fmt(r.p95Ms, 1),
+        fmt(r.p99Ms, 1),
+        fmt(r.peakRssMb),
+        fmt(r.cpuMsPerEvent, 2),
+        fmt(r.callsPerEvent, 2),
+        ratio,
+      ];
+    }),
+  ),
+);
 
 out.push('', '## 4. Cost growth: pull_request.opened, 100 changed lines a file', '');
-out.push(table(
-  ['files', 'changed lines', 'rate-limited calls', 'file pages', 'check-run writes', 'ms (median of 3)', 'PR events/hour at 5,000', 'at 15,000'],
-  apiCalls.growth.map((g) => [fmt(g.files), fmt(g.changedLines), g.rateLimited, g.filePages, g.checkRunWrites, fmt(g.msMedian), fmt(g.eventsPerHour5000), fmt(g.eventsPerHour15000)]),
-));
+out.push(
+  table(
+    [
+      'files',
+      'changed lines',
+      'rate-limited calls',
+      'file pages',
+      'check-run writes',
+      'ms (median of 3)',
+      'PR events/hour at 5,000',
+      'at 15,000',
+    ],
+    apiCalls.growth.map((g) => [
+      fmt(g.files),
+      fmt(g.changedLines),
+      g.rateLimited,
+      g.filePages,
+      g.checkRunWrites,
+      fmt(g.msMedian),
+      fmt(g.eventsPerHour5000),
+      fmt(g.eventsPerHour15000),
+    ]),
+  ),
+);
 const typical = apiCalls.events.find((e) => e.event === 'pull_request.opened, 20 files')!;
-out.push('', `A typical PR event (${typical.rateLimited} calls) leaves room for ${fmt(Math.floor(5000 / typical.rateLimited))} events an hour at 5,000 requests, ${fmt(Math.floor(15000 / typical.rateLimited))} at 15,000.`);
+out.push(
+  '',
+  `A typical PR event (${typical.rateLimited} calls) leaves room for ${fmt(Math.floor(5000 / typical.rateLimited))} events an hour at 5,000 requests, ${fmt(Math.floor(15000 / typical.rateLimited))} at 15,000.`,
+);
 
 out.push('', '## 5. Hostile input (bench/hostile.ts)', '');
 out.push(...hostileLines(hostile));
 out.push('', hostile.met ? 'Both targets met.' : 'TARGET MISSED: an evaluation of hostile input took longer than its target.');
 process.stdout.write(`${out.join('\n')}\n`);
 
-writeFileSync(values.out, `${JSON.stringify({
-  command: 'npm run bench',
-  date: new Date().toISOString(),
-  seconds: Math.round(seconds),
-  machine,
-  apiCalls,
-  engine,
-  endToEnd,
-  hostile,
-}, null, 2)}\n`);
+writeFileSync(
+  values.out,
+  `${JSON.stringify(
+    {
+      command: 'npm run bench',
+      date: new Date().toISOString(),
+      seconds: Math.round(seconds),
+      machine,
+      apiCalls,
+      engine,
+      endToEnd,
+      hostile,
+    },
+    null,
+    2,
+  )}\n`,
+);
 log(`wrote ${values.out} in ${fmt(seconds)} s`);

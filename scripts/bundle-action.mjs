@@ -48,7 +48,8 @@ const pgQueryBesideBundle = {
   setup(build) {
     build.onLoad({ filter: /[\\/]libpg-query[\\/]wasm[\\/]libpg-query\.js$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
-      if (!source.includes('scriptDirectory=__dirname')) throw new Error(`${args.path} no longer locates its .wasm by __dirname; review the bundle plugin`);
+      if (!source.includes('scriptDirectory=__dirname'))
+        throw new Error(`${args.path} no longer locates its .wasm by __dirname; review the bundle plugin`);
       return { contents: `var __dirname = __monoenvGrammars;\n${source}`, loader: 'js' };
     });
   },
@@ -99,7 +100,10 @@ export const lambdaOptions = {
  */
 export const WASM_FILES = [
   ['web-tree-sitter', 'web-tree-sitter.wasm'],
-  ...['typescript', 'tsx', 'javascript', 'python', 'ruby', 'go', 'java', 'php'].map((g) => ['@vscode/tree-sitter-wasm', `wasm/tree-sitter-${g}.wasm`]),
+  ...['typescript', 'tsx', 'javascript', 'python', 'ruby', 'go', 'java', 'php'].map((g) => [
+    '@vscode/tree-sitter-wasm',
+    `wasm/tree-sitter-${g}.wasm`,
+  ]),
   ['@tree-sitter-grammars/tree-sitter-kotlin', 'tree-sitter-kotlin.wasm'],
   ['libpg-query', 'wasm/libpg-query.wasm'],
 ];
@@ -129,7 +133,9 @@ export async function bundleAction() {
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--check')) {
   // Exit 1 when the committed bundle is not what the sources build today.
   const built = await bundleAction();
-  const committed = existsSync(new URL(`../${ACTION_BUNDLE}`, import.meta.url)) ? readFileSync(new URL(`../${ACTION_BUNDLE}`, import.meta.url), 'utf8') : '';
+  const committed = existsSync(new URL(`../${ACTION_BUNDLE}`, import.meta.url))
+    ? readFileSync(new URL(`../${ACTION_BUNDLE}`, import.meta.url), 'utf8')
+    : '';
   if (built !== committed) {
     process.stderr.write(`${ACTION_BUNDLE} is out of date: run \`npm run bundle:action\` and commit it.\n`);
     process.exit(1);

@@ -30,7 +30,13 @@ async function checkRunFromTheApp(): Promise<StoredCheckRun> {
   const gh = await startEmulator({ apps: [{ id: APP_ID, slug: 'monoenv', privateKey }] });
   try {
     seedPullRequest(gh);
-    const probot = new Probot({ appId: APP_ID, privateKey, baseUrl: gh.url, Octokit: MonoenvOctokit as typeof ProbotOctokit, logLevel: 'warn' });
+    const probot = new Probot({
+      appId: APP_ID,
+      privateKey,
+      baseUrl: gh.url,
+      Octokit: MonoenvOctokit as typeof ProbotOctokit,
+      logLevel: 'warn',
+    });
     await probot.load(app);
     const event = pullRequestEvent(gh, { owner: OWNER, repo: REPO, number: PR_NUMBER, action: 'opened' });
     await probot.receive({ id: 'readme-picture', ...event } as Parameters<Probot['receive']>[0]);
@@ -46,9 +52,12 @@ const escapeHtml = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const ICON = {
-  failure: '<svg viewBox="0 0 16 16" width="16" height="16" class="icon failure"><path d="M2.343 13.657A8 8 0 1 1 13.658 2.343 8 8 0 0 1 2.343 13.657ZM6.03 4.97a.751.751 0 0 0-1.042.018.751.751 0 0 0-.018 1.042L6.94 8 4.97 9.97a.749.749 0 0 0 .326 1.275.749.749 0 0 0 .734-.215L8 9.06l1.97 1.97a.749.749 0 0 0 1.275-.326.749.749 0 0 0-.215-.734L9.06 8l1.97-1.97a.749.749 0 0 0-.326-1.275.749.749 0 0 0-.734.215L8 6.94Z"/></svg>',
-  warning: '<svg viewBox="0 0 16 16" width="16" height="16" class="icon warning"><path d="M6.457 1.047c.659-1.234 2.427-1.234 3.086 0l6.082 11.378A1.75 1.75 0 0 1 14.082 15H1.918a1.75 1.75 0 0 1-1.543-2.575Zm1.763.707a.25.25 0 0 0-.44 0L1.698 13.132a.25.25 0 0 0 .22.368h12.164a.25.25 0 0 0 .22-.368Zm.53 3.996v2.5a.75.75 0 0 1-1.5 0v-2.5a.75.75 0 0 1 1.5 0ZM9 11a1 1 0 1 1-2 0 1 1 0 0 1 2 0Z"/></svg>',
-  notice: '<svg viewBox="0 0 16 16" width="16" height="16" class="icon notice"><path d="M0 8a8 8 0 1 1 16 0A8 8 0 0 1 0 8Zm8-6.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13ZM6.5 7.75A.75.75 0 0 1 7.25 7h1a.75.75 0 0 1 .75.75v2.75h.25a.75.75 0 0 1 0 1.5h-2a.75.75 0 0 1 0-1.5h.25v-2h-.25a.75.75 0 0 1-.75-.75ZM8 6a1 1 0 1 1 0-2 1 1 0 0 1 0 2Z"/></svg>',
+  failure:
+    '<svg viewBox="0 0 16 16" width="16" height="16" class="icon failure"><path d="M2.343 13.657A8 8 0 1 1 13.658 2.343 8 8 0 0 1 2.343 13.657ZM6.03 4.97a.751.751 0 0 0-1.042.018.751.751 0 0 0-.018 1.042L6.94 8 4.97 9.97a.749.749 0 0 0 .326 1.275.749.749 0 0 0 .734-.215L8 9.06l1.97 1.97a.749.749 0 0 0 1.275-.326.749.749 0 0 0-.215-.734L9.06 8l1.97-1.97a.749.749 0 0 0-.326-1.275.749.749 0 0 0-.734.215L8 6.94Z"/></svg>',
+  warning:
+    '<svg viewBox="0 0 16 16" width="16" height="16" class="icon warning"><path d="M6.457 1.047c.659-1.234 2.427-1.234 3.086 0l6.082 11.378A1.75 1.75 0 0 1 14.082 15H1.918a1.75 1.75 0 0 1-1.543-2.575Zm1.763.707a.25.25 0 0 0-.44 0L1.698 13.132a.25.25 0 0 0 .22.368h12.164a.25.25 0 0 0 .22-.368Zm.53 3.996v2.5a.75.75 0 0 1-1.5 0v-2.5a.75.75 0 0 1 1.5 0ZM9 11a1 1 0 1 1-2 0 1 1 0 0 1 2 0Z"/></svg>',
+  notice:
+    '<svg viewBox="0 0 16 16" width="16" height="16" class="icon notice"><path d="M0 8a8 8 0 1 1 16 0A8 8 0 0 1 0 8Zm8-6.5a6.5 6.5 0 1 0 0 13 6.5 6.5 0 0 0 0-13ZM6.5 7.75A.75.75 0 0 1 7.25 7h1a.75.75 0 0 1 .75.75v2.75h.25a.75.75 0 0 1 0 1.5h-2a.75.75 0 0 1 0-1.5h.25v-2h-.25a.75.75 0 0 1-.75-.75ZM8 6a1 1 0 1 1 0-2 1 1 0 0 1 0 2Z"/></svg>',
 };
 
 const LEVEL_WORD = { failure: 'Check failure', warning: 'Check warning', notice: 'Check notice' };
@@ -159,14 +168,27 @@ if (process.argv.includes('--html-only')) {
 } else {
   const width = 1280;
   // First pass: the page's height at this width (the page writes it on <body>), so the picture has no empty band.
-  const dom = execFileSync('chromium', [...chromiumFlags(mkdtempSync(join(tmpdir(), 'chromium-'))), `--window-size=${width},800`, '--dump-dom', `file://${htmlFile}`], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const dom = execFileSync(
+    'chromium',
+    [...chromiumFlags(mkdtempSync(join(tmpdir(), 'chromium-'))), `--window-size=${width},800`, '--dump-dom', `file://${htmlFile}`],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   const height = Number(/data-height="(\d+)"/.exec(dom)?.[1] ?? 1600);
   const png = join(imagesDir, 'check-run.png');
-  execFileSync('chromium', [...chromiumFlags(mkdtempSync(join(tmpdir(), 'chromium-'))), `--window-size=${width},${height}`, `--screenshot=${png}`, `file://${htmlFile}`], {
-    stdio: 'ignore',
-  });
+  execFileSync(
+    'chromium',
+    [
+      ...chromiumFlags(mkdtempSync(join(tmpdir(), 'chromium-'))),
+      `--window-size=${width},${height}`,
+      `--screenshot=${png}`,
+      `file://${htmlFile}`,
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
   process.stdout.write(`${png}: ${width}×${height}, from check run "${run.output.title}" with ${run.annotations.length} annotations\n`);
 }

@@ -24,10 +24,20 @@ export function seedOrganisation(gh: Emulator, seed: OrgSeed): number {
     const repo = gh.store.addRepo({ owner: seed.org, repo: name, ...(installation ? { installationId: installation } : {}) });
     installation = repo.installationId;
     let parent = repo.branches.get('main')!;
-    gh.store.addCommit(seed.org, name, { sha: parent, message: 'Initial import', date: new Date(seed.start - 30 * 86_400_000).toISOString() });
+    gh.store.addCommit(seed.org, name, {
+      sha: parent,
+      message: 'Initial import',
+      date: new Date(seed.start - 30 * 86_400_000).toISOString(),
+    });
     let day = 0;
     const land = (sha: string, message: string, author: string) => {
-      gh.store.addCommit(seed.org, name, { sha, message, author, parents: [parent], date: new Date(seed.start + day * 86_400_000 + 3_600_000).toISOString() });
+      gh.store.addCommit(seed.org, name, {
+        sha,
+        message,
+        author,
+        parents: [parent],
+        date: new Date(seed.start + day * 86_400_000 + 3_600_000).toISOString(),
+      });
       parent = sha;
     };
     for (let n = 1; n <= seed.pullsPerRepository; n++, day++) {
@@ -36,16 +46,33 @@ export function seedOrganisation(gh: Emulator, seed: OrgSeed): number {
       const flagged = risky && n % 8 === 0;
       const size = [12, 40, 150, 600][n % 4]!;
       const files = risky
-        ? [{ filename: 'src/billing/charge.ts', status: 'modified' as const, patch: `@@ -1,0 +1,${flagged ? 3 : 2} @@\n${flagged ? "+if (ldClient.variation('new-charge', user, false)) {\n+  chargeV2(order);\n+}" : '+chargeV2(order);\n+audit(order);'}` }]
+        ? [
+            {
+              filename: 'src/billing/charge.ts',
+              status: 'modified' as const,
+              patch: `@@ -1,0 +1,${flagged ? 3 : 2} @@\n${flagged ? "+if (ldClient.variation('new-charge', user, false)) {\n+  chargeV2(order);\n+}" : '+chargeV2(order);\n+audit(order);'}`,
+            },
+          ]
         : [
             { filename: `src/module${n}.ts`, status: 'added' as const, patch: `@@ -0,0 +1,${size} @@\n${lines(size, 'code')}` },
-            ...(n % 2 === 0 ? [{ filename: `src/module${n}.test.ts`, status: 'added' as const, patch: `@@ -0,0 +1,5 @@\n${lines(5, 'test')}` }] : []),
+            ...(n % 2 === 0
+              ? [{ filename: `src/module${n}.test.ts`, status: 'added' as const, patch: `@@ -0,0 +1,5 @@\n${lines(5, 'test')}` }]
+              : []),
           ];
       const head = hex(`${name}-head-${n}`);
       const merge = hex(`${name}-merge-${n}`);
       gh.store.addPullRequest({
-        owner: seed.org, repo: name, number: n, user: 'ann', title: risky ? `Charge with v2 (${n})` : `Add module ${n}`, head: { sha: head },
-        merged: true, created_at: at(-20), merged_at: at(1), merge_commit_sha: merge, files,
+        owner: seed.org,
+        repo: name,
+        number: n,
+        user: 'ann',
+        title: risky ? `Charge with v2 (${n})` : `Add module ${n}`,
+        head: { sha: head },
+        merged: true,
+        created_at: at(-20),
+        merged_at: at(1),
+        merge_commit_sha: merge,
+        files,
         reviews: n % 3 === 0 ? [] : [{ user: 'bob', state: 'APPROVED', commit_id: head, submitted_at: at(0) }],
       });
       land(merge, `Add module ${n} (#${n})`, 'ann');

@@ -24,9 +24,7 @@ review:
 /** GitHub's `patch` field: the hunks of a unified diff, without file headers. */
 export function githubPatch(before: string, after: string): string {
   const patch = structuredPatch('a', 'b', before, after, '', '', { context: 3 });
-  return patch.hunks
-    .map((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines].join('\n'))
-    .join('\n');
+  return patch.hunks.map((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines].join('\n')).join('\n');
 }
 
 const CHARGE_BEFORE = `import type { PaymentGateway, SavedCard } from './gateway.js';
@@ -269,7 +267,11 @@ it('reorders with a POST and returns the lines that were out of stock', async ()
 
 /** A lockfile bump: long, and excluded from the size count. */
 function lockfile(version: string): string {
-  const packages = Array.from({ length: 60 }, (_, i) => `    "node_modules/dep-${i}": {\n      "version": "${version}.${i}",\n      "integrity": "sha512-${Buffer.from(`${version}-${i}`).toString('base64')}"\n    }`);
+  const packages = Array.from(
+    { length: 60 },
+    (_, i) =>
+      `    "node_modules/dep-${i}": {\n      "version": "${version}.${i}",\n      "integrity": "sha512-${Buffer.from(`${version}-${i}`).toString('base64')}"\n    }`,
+  );
   return `{\n  "name": "shop",\n  "lockfileVersion": 3,\n  "packages": {\n${packages.join(',\n')}\n  }\n}\n`;
 }
 

@@ -30,20 +30,27 @@ const WithoutThrottling = MonoenvOctokit.defaults((options: Record<string, unkno
  * once read, and no look-up of existing runs on a new commit, to measure what those two requests cost.
  */
 interface HookedOctokit {
-  hook: { wrap(name: 'request', wrapper: (request: (options: Record<string, unknown>) => Promise<unknown>, options: Record<string, unknown>) => Promise<unknown>): void };
+  hook: {
+    wrap(
+      name: 'request',
+      wrapper: (request: (options: Record<string, unknown>) => Promise<unknown>, options: Record<string, unknown>) => Promise<unknown>,
+    ): void;
+  };
 }
 const remembered = new Map<string, unknown>();
 function withoutRevalidation(octokit: HookedOctokit): void {
   octokit.hook.wrap('request', async (request, options) => {
     const url = String(options.url);
-    if (options.method === 'GET' && url.endsWith('/check-runs')) return { status: 200, url, headers: {}, data: { total_count: 0, check_runs: [] } };
+    if (options.method === 'GET' && url.endsWith('/check-runs'))
+      return { status: 200, url, headers: {}, data: { total_count: 0, check_runs: [] } };
     if (options.method !== 'GET' || !url.includes('/contents/') || options.ref !== undefined) return request(options);
     const key = `${String(options.owner)}/${String(options.repo)}/${String(options.path)}`;
     if (!remembered.has(key)) remembered.set(key, await request(options));
     return remembered.get(key);
   });
 }
-const Octokit = process.env.BENCH_WHAT_IF === 'no-revalidation' ? WithoutThrottling.plugin(withoutRevalidation as never) : WithoutThrottling;
+const Octokit =
+  process.env.BENCH_WHAT_IF === 'no-revalidation' ? WithoutThrottling.plugin(withoutRevalidation as never) : WithoutThrottling;
 
 const probot = new Probot({
   appId: Number(process.env.APP_ID),

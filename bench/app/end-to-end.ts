@@ -8,7 +8,15 @@
 import { pullRequestEvent, type Emulator, type StoredCheckRun } from '../../tools/emulator/index.js';
 import { CONFIG, GITATTRIBUTES, OWNER, changedFiles } from './fixtures.js';
 import {
-  BARE_APP_ID, MONOENV_APP_ID, clearCheckRuns, percentile, prepareWebhook, sendWebhook, startApp, type Bench, type PreparedWebhook,
+  BARE_APP_ID,
+  MONOENV_APP_ID,
+  clearCheckRuns,
+  percentile,
+  prepareWebhook,
+  sendWebhook,
+  startApp,
+  type Bench,
+  type PreparedWebhook,
 } from './harness.js';
 
 export interface LoadResult {
@@ -55,7 +63,15 @@ function prepareLoad(gh: Emulator, concurrency: number, options: EndToEndOptions
   // One file list for all: the pull requests differ by number and head commit, as successive PRs of a repo do.
   const files = changedFiles(options.filesPerPull, options.linesPerFile, concurrency);
   const make = (number: number): { sha: string; webhook: PreparedWebhook } => {
-    const pull = gh.store.addPullRequest({ owner: OWNER, repo, number, user: 'alice', title: `feat: step ${number}`, body: 'Adds a checkout step.', files });
+    const pull = gh.store.addPullRequest({
+      owner: OWNER,
+      repo,
+      number,
+      user: 'alice',
+      title: `feat: step ${number}`,
+      body: 'Adds a checkout step.',
+      files,
+    });
     return { sha: pull.head.sha, webhook: prepareWebhook(pullRequestEvent(gh, { owner: OWNER, repo, number, action: 'opened' })) };
   };
   const warmup = Array.from({ length: options.warmup }, (_, i) => make(i + 1));
@@ -63,7 +79,12 @@ function prepareLoad(gh: Emulator, concurrency: number, options: EndToEndOptions
   return { repo, warmup, measured };
 }
 
-async function drive(url: string, items: Array<{ sha: string; webhook: PreparedWebhook }>, concurrency: number, sentAt: Map<string, number>): Promise<number> {
+async function drive(
+  url: string,
+  items: Array<{ sha: string; webhook: PreparedWebhook }>,
+  concurrency: number,
+  sentAt: Map<string, number>,
+): Promise<number> {
   let next = 0;
   let failed = 0;
   const worker = async (): Promise<void> => {
@@ -79,11 +100,19 @@ async function drive(url: string, items: Array<{ sha: string; webhook: PreparedW
 }
 
 /** Resolves when a check run of `appId` has been stored for every sha, with the time each was stored. */
-function completions(bench: Bench, appId: number, shas: Set<string>, timeoutMs: number): { done: Promise<Map<string, number>>; stop: () => void } {
+function completions(
+  bench: Bench,
+  appId: number,
+  shas: Set<string>,
+  timeoutMs: number,
+): { done: Promise<Map<string, number>>; stop: () => void } {
   const seen = new Map<string, number>();
   let listener!: (run: StoredCheckRun, at: number) => void;
   const done = new Promise<Map<string, number>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`only ${seen.size} of ${shas.size} check runs arrived within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`only ${seen.size} of ${shas.size} check runs arrived within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     listener = (run, at) => {
       if (run.appId !== appId || run.status !== 'completed' || !shas.has(run.head_sha) || seen.has(run.head_sha)) return;
       seen.set(run.head_sha, at);
@@ -97,7 +126,13 @@ function completions(bench: Bench, appId: number, shas: Set<string>, timeoutMs: 
   return { done, stop: () => bench.onCheckRun.delete(listener) };
 }
 
-async function runLoad(bench: Bench, kind: 'monoenv' | 'bare', concurrency: number, load: Load, options: EndToEndOptions): Promise<LoadResult> {
+async function runLoad(
+  bench: Bench,
+  kind: 'monoenv' | 'bare',
+  concurrency: number,
+  load: Load,
+  options: EndToEndOptions,
+): Promise<LoadResult> {
   const { gh } = bench;
   clearCheckRuns(gh);
   const app = await startApp(bench, kind, kind === 'monoenv' ? { nodeFlags: options.nodeFlags, env: options.monoenvEnv } : {});
@@ -118,7 +153,8 @@ async function runLoad(bench: Bench, kind: 'monoenv' | 'bare', concurrency: numb
     const after = await app.stats();
     const latencies = [...doneAt].map(([sha, at]) => at - sentAt.get(sha)!).sort((a, b) => a - b);
     const seconds = (finished - started) / 1000;
-    if (gh.counters.violations > 0 || gh.counters.unmatched > 0) throw new Error(`${kind}: requests the emulator rejected: ${JSON.stringify(gh.violations.slice(0, 3))}`);
+    if (gh.counters.violations > 0 || gh.counters.unmatched > 0)
+      throw new Error(`${kind}: requests the emulator rejected: ${JSON.stringify(gh.violations.slice(0, 3))}`);
     return {
       app: kind,
       concurrency,
@@ -139,7 +175,11 @@ async function runLoad(bench: Bench, kind: 'monoenv' | 'bare', concurrency: numb
   }
 }
 
-export async function measureEndToEnd(bench: Bench, options: EndToEndOptions, progress: (line: string) => void = () => {}): Promise<LoadResult[]> {
+export async function measureEndToEnd(
+  bench: Bench,
+  options: EndToEndOptions,
+  progress: (line: string) => void = () => {},
+): Promise<LoadResult[]> {
   const results: LoadResult[] = [];
   for (const concurrency of options.concurrencies) {
     const load = prepareLoad(bench.gh, concurrency, options);

@@ -9,7 +9,11 @@ export type EngineRow = Record<string, string>;
 export function parseMarkdownTable(text: string): EngineRow[] {
   const lines = text.split('\n').filter((l) => l.startsWith('|'));
   if (lines.length < 2) return [];
-  const cells = (line: string): string[] => line.split('|').slice(1, -1).map((c) => c.trim());
+  const cells = (line: string): string[] =>
+    line
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
   const header = cells(lines[0]);
   return lines.slice(2).map((line) => Object.fromEntries(cells(line).map((cell, i) => [header[i] ?? `column ${i}`, cell])));
 }

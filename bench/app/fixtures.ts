@@ -19,14 +19,22 @@ const PACKAGES = ['billing', 'checkout', 'search', 'accounts', 'catalog', 'shipp
 
 function line(i: number): string {
   switch (i % 8) {
-    case 0: return `  const total${i} = items.reduce((sum, item) => sum + item.price * item.quantity, 0);`;
-    case 1: return `  if (flags.isEnabled('checkout-v${i % 7}', { userId: user.id })) {`;
-    case 2: return `    await ledger.record({ account: account.id, amount: total${i - 2}, currency: 'EUR' });`;
-    case 3: return '  }';
-    case 4: return `  // Rounds half-even to match the ledger (${i}).`;
-    case 5: return `  logger.info(\`invoice \${invoice.id} settled\`, { attempt: ${i % 5} });`;
-    case 6: return '';
-    default: return `  return formatMoney(total${i - 7}, { locale: 'de-DE', minimumFractionDigits: 2 });`;
+    case 0:
+      return `  const total${i} = items.reduce((sum, item) => sum + item.price * item.quantity, 0);`;
+    case 1:
+      return `  if (flags.isEnabled('checkout-v${i % 7}', { userId: user.id })) {`;
+    case 2:
+      return `    await ledger.record({ account: account.id, amount: total${i - 2}, currency: 'EUR' });`;
+    case 3:
+      return '  }';
+    case 4:
+      return `  // Rounds half-even to match the ledger (${i}).`;
+    case 5:
+      return `  logger.info(\`invoice \${invoice.id} settled\`, { attempt: ${i % 5} });`;
+    case 6:
+      return '';
+    default:
+      return `  return formatMoney(total${i - 7}, { locale: 'de-DE', minimumFractionDigits: 2 });`;
   }
 }
 
@@ -61,7 +69,8 @@ export function changedFiles(count: number, linesPerFile: number, seed = 0): Fil
   return Array.from({ length: count }, (_, i) => {
     const pkg = PACKAGES[(i >> 2) % PACKAGES.length];
     const module = `module${i >> 1}`;
-    const filename = i % 4 === 3 ? `packages/${pkg}/src/${module}.test.ts` : `packages/${pkg}/src/${module}${i % 2 === 0 ? '' : 'Helpers'}.ts`;
+    const filename =
+      i % 4 === 3 ? `packages/${pkg}/src/${module}.test.ts` : `packages/${pkg}/src/${module}${i % 2 === 0 ? '' : 'Helpers'}.ts`;
     return { filename, status: 'modified' as const, patch: patchOf(linesPerFile, i * 31 + seed) };
   });
 }

@@ -8,7 +8,9 @@ import { gitFlagAgeSource } from '../git/blame.js';
 import { isShallow } from '../git/queries.js';
 import { gitIn } from '../git/runner.js';
 
-export function checkoutFlagAgeSource(workspace: string | undefined): ((scope: unknown, github: FlagAgeSource) => FlagAgeSource) | undefined {
+export function checkoutFlagAgeSource(
+  workspace: string | undefined,
+): ((scope: unknown, github: FlagAgeSource) => FlagAgeSource) | undefined {
   if (!workspace) return undefined;
   const git = gitIn(workspace);
   return (_scope, github) => ({

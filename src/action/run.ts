@@ -29,8 +29,7 @@ export interface ActionResult {
 export type ActionApp = (publisher: (checkRuns: CheckRunPublisher) => CheckPublisher) => ApplicationFunction;
 
 const SEVERITY = ['success', 'skipped', 'neutral', 'cancelled', 'action_required', 'timed_out', 'failure'];
-const worst = (conclusions: string[]): string | undefined =>
-  conclusions.sort((a, b) => SEVERITY.indexOf(b) - SEVERITY.indexOf(a))[0];
+const worst = (conclusions: string[]): string | undefined => conclusions.sort((a, b) => SEVERITY.indexOf(b) - SEVERITY.indexOf(a))[0];
 
 /** Runs on `pull_request_target` as on `pull_request`: the handlers read the change through the API and never run its code. */
 const EVENT_ALIASES: Record<string, string> = { pull_request_target: 'pull_request' };
@@ -65,7 +64,11 @@ export interface RunActionOptions {
  * `env` supplies the token and the event; outputs and the job summary go where @actions/core finds them
  * (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY in process.env).
  */
-export async function runAction(makeApp: ActionApp, env: NodeJS.ProcessEnv = process.env, options: RunActionOptions = {}): Promise<ActionResult> {
+export async function runAction(
+  makeApp: ActionApp,
+  env: NodeJS.ProcessEnv = process.env,
+  options: RunActionOptions = {},
+): Promise<ActionResult> {
   const eventName = env.GITHUB_EVENT_NAME ?? '';
   const result: ActionResult = { event: eventName, checkRuns: [], failed: false };
   const fail = (message: string): ActionResult => {
@@ -74,8 +77,9 @@ export async function runAction(makeApp: ActionApp, env: NodeJS.ProcessEnv = pro
   };
 
   const token = env['INPUT_GITHUB-TOKEN'] || env.GITHUB_TOKEN;
-  if (!token) return fail('monoenv needs a token: pass `github-token` (it defaults to the workflow\'s GITHUB_TOKEN).');
-  if (!eventName || !env.GITHUB_EVENT_PATH) return fail('monoenv runs in a GitHub Actions workflow: GITHUB_EVENT_NAME and GITHUB_EVENT_PATH are not set.');
+  if (!token) return fail("monoenv needs a token: pass `github-token` (it defaults to the workflow's GITHUB_TOKEN).");
+  if (!eventName || !env.GITHUB_EVENT_PATH)
+    return fail('monoenv runs in a GitHub Actions workflow: GITHUB_EVENT_NAME and GITHUB_EVENT_PATH are not set.');
 
   let payload: Record<string, unknown>;
   try {
@@ -128,7 +132,8 @@ export async function runAction(makeApp: ActionApp, env: NodeJS.ProcessEnv = pro
   core.setOutput('check-run-url', main?.htmlUrl ?? '');
   core.setOutput('published', String(checkRuns.length > 0 && checkRuns.every((r) => r.published)));
 
-  if (checkRuns.length === 0) core.info(`monoenv: nothing to report for ${eventName}${payload.action ? `.${String(payload.action)}` : ''}.`);
+  if (checkRuns.length === 0)
+    core.info(`monoenv: nothing to report for ${eventName}${payload.action ? `.${String(payload.action)}` : ''}.`);
   else for (const r of checkRuns) core.info(`monoenv: ${r.conclusion}: ${r.title}${r.htmlUrl ? ` (${r.htmlUrl})` : ''}`);
 
   if (conclusion === 'failure') {

@@ -43,14 +43,18 @@ async function resolveRange(git: GitRunner, options: CheckOptions): Promise<Rang
   const headRef = options.head ?? 'HEAD';
   const headSha = await resolveCommit(git, headRef);
   if (headSha === undefined) {
-    throw new UsageError(headRef === 'HEAD' && options.head === undefined ? 'HEAD has no commits yet' : `unknown ref "${headRef}" (--head)`);
+    throw new UsageError(
+      headRef === 'HEAD' && options.head === undefined ? 'HEAD has no commits yet' : `unknown ref "${headRef}" (--head)`,
+    );
   }
 
   let baseRef = options.base;
   if (baseRef === undefined) {
     baseRef = await defaultBranch(git);
     if (baseRef === undefined) {
-      throw new UsageError(`no default branch found (looked for origin/HEAD, ${DEFAULT_BRANCH_NAMES.join(', ')}, locally and on origin); pass --base REF`);
+      throw new UsageError(
+        `no default branch found (looked for origin/HEAD, ${DEFAULT_BRANCH_NAMES.join(', ')}, locally and on origin); pass --base REF`,
+      );
     }
   }
   const baseSha = await resolveCommit(git, baseRef);
@@ -88,7 +92,8 @@ async function loadConfig(git: GitRunner, io: CliIO, options: CheckOptions, rang
   }
   const result = parseConfigText(text, file);
   if (!result.ok) {
-    const where = options.config === undefined ? `${CONFIG_PATH} at ${range.base.ref} (${range.base.sha.slice(0, 7)}), which judges this change` : file;
+    const where =
+      options.config === undefined ? `${CONFIG_PATH} at ${range.base.ref} (${range.base.sha.slice(0, 7)}), which judges this change` : file;
     throw new ConfigInvalid(result.errors, file, `invalid configuration in ${where}`);
   }
   if (result.config._extends !== undefined) {
@@ -96,7 +101,6 @@ async function loadConfig(git: GitRunner, io: CliIO, options: CheckOptions, rang
   }
   return { config: result.config, source };
 }
-
 
 export async function gatherAndJudge(io: CliIO, options: CheckOptions): Promise<{ report: Report; range: RangeFacts }> {
   const { git } = await openRepository(io);

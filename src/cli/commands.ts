@@ -21,9 +21,11 @@ async function repositoryFile(io: CliIO, path: string): Promise<{ absolute: stri
 }
 
 export async function runValidate(io: CliIO, file: string | undefined, format: OutputFormat): Promise<number> {
-  const { absolute, shown } = file === undefined ? await repositoryFile(io, CONFIG_PATH) : { absolute: file, shown: file === '-' ? '<stdin>' : file };
+  const { absolute, shown } =
+    file === undefined ? await repositoryFile(io, CONFIG_PATH) : { absolute: file, shown: file === '-' ? '<stdin>' : file };
   const text = await readUserFile(io, absolute, 'validate').catch((error: unknown) => {
-    if (file === undefined && error instanceof UsageError) throw new UsageError(`cannot read ${shown}: no such file (create one with \`monoenv init\`)`);
+    if (file === undefined && error instanceof UsageError)
+      throw new UsageError(`cannot read ${shown}: no such file (create one with \`monoenv init\`)`);
     throw error;
   });
   const result = parseConfigText(text, shown);
@@ -69,7 +71,8 @@ export async function runInit(io: CliIO, options: InitOptions): Promise<number> 
   }
   if (note !== undefined) io.stdout.write(`${note}\n`);
   const proposed = learned === undefined ? [] : learnedLines(learned);
-  if (learned !== undefined && proposed.length === 0) io.stdout.write('no flag helpers or flag-dense folders found beyond the SDK calls monoenv knows\n');
+  if (learned !== undefined && proposed.length === 0)
+    io.stdout.write('no flag helpers or flag-dense folders found beyond the SDK calls monoenv knows\n');
   if (proposed.length > 0) {
     io.stdout.write(`proposed for risky (commented out in ${shown}):\n`);
     for (const call of learned!.flagCalls) io.stdout.write(`  flag_calls: ${call.name}  (${call.callSites} calls) ${call.evidence}\n`);

@@ -32,7 +32,8 @@ export async function sourcesAt(git: GitRunner, commit: string): Promise<SourceT
     const [, type, object, size] = entry.slice(0, tab).split(/\s+/);
     const path = entry.slice(tab + 1);
     const grammar = grammarOf(path);
-    if (type !== 'blob' || grammar === undefined || SKIPPED.test(path) || Number(size) > MAX_FILE_BYTES || /\.min\.js$/.test(path)) continue;
+    if (type !== 'blob' || grammar === undefined || SKIPPED.test(path) || Number(size) > MAX_FILE_BYTES || /\.min\.js$/.test(path))
+      continue;
     wanted.push({ path, object, grammar });
   }
   const reader = new BlobReader(git);

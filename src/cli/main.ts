@@ -23,8 +23,7 @@ function packageVersion(): string {
   return pkg.version;
 }
 
-const formatOption = (formats: OutputFormat[]): Option =>
-  new Option('--format <format>', 'output format').choices(formats).default('text');
+const formatOption = (formats: OutputFormat[]): Option => new Option('--format <format>', 'output format').choices(formats).default('text');
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -65,7 +64,10 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     .option('--title <text>', 'pull-request title (default: the subject of a single commit, else the branch name)')
     .option('--body <file>', 'pull-request body, for Feature-Flag: declarations ("-" reads standard input)')
     .option('--label <name>', 'a pull-request label, e.g. an override (repeatable)', collect, [])
-    .option('--branch <name>', 'the pull request\'s head branch, read for the kind of change (default: the checked-out branch when --head is not given)')
+    .option(
+      '--branch <name>',
+      "the pull request's head branch, read for the kind of change (default: the checked-out branch when --head is not given)",
+    )
     .addHelpText('after', CHECK_HELP)
     .action(async (options: CheckOptions & { head: string }, command: Command) => {
       // `--head HEAD` given by default: remember whether the user named it (it names the branch in titles).

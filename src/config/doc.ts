@@ -74,7 +74,7 @@ export const KEY_EXAMPLES: Readonly<Record<string, unknown>> = {
 /** Where the schema says less than a reader needs; shown after the schema's own description. */
 const KEY_NOTES: Readonly<Record<string, string>> = {
   _extends:
-    'Read by Probot\'s config loader: `other-repo` means `.github/monoenv.yml` in a repository of the same owner, ' +
+    "Read by Probot's config loader: `other-repo` means `.github/monoenv.yml` in a repository of the same owner, " +
     '`owner/repo:path.yml` names any file. Keys in this file replace the inherited ones; arrays are replaced, not appended.',
   'size.level': 'Above `warn_lines`/`warn_files` the rule warns; above `fail_lines`/`fail_files` it fires at this level.',
   'tests.source': 'Replacing this list replaces the defaults: copy the ones you still need.',
@@ -82,7 +82,7 @@ const KEY_NOTES: Readonly<Record<string, string>> = {
   'tests.exempt': 'Replacing this list replaces the defaults: copy the ones you still need.',
   'risky.evidence':
     '`hunk`: a flag check in the same hunk (or an alias of one assigned earlier in the file); `file`: anywhere in the ' +
-    'file\'s added or context lines; `pr`: anywhere in the change.',
+    "file's added or context lines; `pr`: anywhere in the change.",
   'risky.flag_patterns':
     'Patterns run on a linear-time engine, so none can hang the app; lines over 2,000 characters are cut before matching.',
   'review.exempt_authors': 'Replacing this list replaces the defaults: keep the bots you still want skipped.',
@@ -161,9 +161,7 @@ function sections(): { name: string; description: string | undefined }[] {
 
 /** `{a: {b: value}}` for "a.b", so an example is shown as the YAML a user would write. */
 function nest(path: string, value: unknown): Record<string, unknown> {
-  return path
-    .split('.')
-    .reduceRight<unknown>((inner, key) => ({ [key]: inner }), value) as Record<string, unknown>;
+  return path.split('.').reduceRight<unknown>((inner, key) => ({ [key]: inner }), value) as Record<string, unknown>;
 }
 
 const yamlOf = (value: unknown): string => stringify(value, { lineWidth: 0 }).trimEnd();
@@ -188,9 +186,9 @@ export function renderConfigurationDoc(): string {
     '',
     '# Configuration',
     '',
-    'monoenv reads `.github/monoenv.yml` from the repository\'s **default branch**, so a pull request cannot weaken the',
+    "monoenv reads `.github/monoenv.yml` from the repository's **default branch**, so a pull request cannot weaken the",
     'rules that judge it (a pull request that edits the file gets its new version validated, with annotations on the',
-    'offending lines). When the repository has no file, the organisation\'s `.github` repository\'s',
+    "offending lines). When the repository has no file, the organisation's `.github` repository's",
     '`.github/monoenv.yml` applies. With no file at all, the defaults below apply.',
     '',
     'Every key is optional. Unknown keys, wrong types and out-of-range values are errors: the app posts a `monoenv`',
@@ -232,7 +230,15 @@ export function renderConfigurationDoc(): string {
       if (key.default === undefined) {
         out.push('- Default: none');
       } else if (Array.isArray(key.default) && key.default.length > 3) {
-        out.push('- Default:', '', '  ```yaml', ...yamlOf(key.default).split('\n').map((l) => `  ${l}`), '  ```');
+        out.push(
+          '- Default:',
+          '',
+          '  ```yaml',
+          ...yamlOf(key.default)
+            .split('\n')
+            .map((l) => `  ${l}`),
+          '  ```',
+        );
       } else {
         out.push(`- Default: \`${JSON.stringify(key.default)}\``);
       }

@@ -16,7 +16,6 @@ import type { Finding } from '../engine/report.js';
 
 import { CONFIG_PATH } from './path.js';
 
-
 export interface ConfigError {
   /** Dotted key path, e.g. "size.warn_lines" or "risky.paths.2"; "" for the document itself. */
   path: string;
@@ -135,8 +134,7 @@ function errorsOfIssue(issue: Issue, input: unknown, locate: Locate): ConfigErro
   const schemaNode = jsonSchemaAt(path);
   const got = valueAt(input, path);
   const expected = schemaNode === undefined ? undefined : describeExpected(schemaNode);
-  const expectedButGot = (what: string | undefined): string =>
-    `expected ${what ?? 'something else'}, got ${describeValue(got)}`;
+  const expectedButGot = (what: string | undefined): string => `expected ${what ?? 'something else'}, got ${describeValue(got)}`;
 
   switch (issue.code) {
     case 'invalid_type':

@@ -13,16 +13,19 @@ const count = z.number().int().min(0);
 const globs = z.array(z.string().min(1));
 
 /** User regular expressions run on a linear-time engine (RE2 semantics), so none can hang the app. */
-const linearRegex = z.string().min(1).superRefine((pattern, ctx) => {
-  try {
-    RE2JS.compile(pattern);
-  } catch (error) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `not a supported regular expression (RE2 syntax: no backreferences or lookaround): ${(error as Error).message}`,
-    });
-  }
-});
+const linearRegex = z
+  .string()
+  .min(1)
+  .superRefine((pattern, ctx) => {
+    try {
+      RE2JS.compile(pattern);
+    } catch (error) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `not a supported regular expression (RE2 syntax: no backreferences or lookaround): ${(error as Error).message}`,
+      });
+    }
+  });
 
 export const DEFAULT_SOURCE_GLOBS = [
   '**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts,vue,svelte}',
@@ -118,17 +121,24 @@ const riskySchema = z
       .default('hunk')
       .describe('Where a flag check must be found for an added line to count as guarded.'),
     flag_calls: z
-      .array(z.string().min(1).regex(/^[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*[?!]?$/, 'a call name such as useUiFlag, FeatureToggle.enabled? or Features::on?'))
+      .array(
+        z
+          .string()
+          .min(1)
+          .regex(
+            /^[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*[?!]?$/,
+            'a call name such as useUiFlag, FeatureToggle.enabled? or Features::on?',
+          ),
+      )
       .default([])
       .describe('Your own flag helpers; a call to one of them with a key is a flag check.'),
     flag_patterns: z.array(linearRegex).default([]).describe('Extra regular expressions (RE2 syntax) that recognise a flag check.'),
-    accept_declared: z
-      .boolean()
-      .default(false)
-      .describe('A "Feature-Flag: <key>" line in the PR body satisfies the rule.'),
+    accept_declared: z.boolean().default(false).describe('A "Feature-Flag: <key>" line in the PR body satisfies the rule.'),
     unseen: level
       .default('warning')
-      .describe('Level of risky findings that could not be settled: code whose callers lie outside what could be read, or lines that are only removed ("not seen far enough"). Unguarded code, where every path was seen, fires at `level`.'),
+      .describe(
+        'Level of risky findings that could not be settled: code whose callers lie outside what could be read, or lines that are only removed ("not seen far enough"). Unguarded code, where every path was seen, fires at `level`.',
+      ),
     applies_to: z
       .enum(['features', 'all'])
       .default('features')
@@ -186,7 +196,7 @@ const migrationsSchema = z
         sql: migrationPaths('sql', 'plain SQL migrations (golang-migrate, goose, Flyway, Liquibase SQL, Prisma, dbmate)'),
       })
       .prefault({})
-      .describe('Where migrations are, per framework; each list replaces that framework\'s defaults.'),
+      .describe("Where migrations are, per framework; each list replaces that framework's defaults."),
   })
   .describe('migrations: schema changes that break a running deployment.');
 
@@ -207,11 +217,7 @@ const flagsSchema = z
       .enum(['off', 'notice'])
       .default('notice')
       .describe('notice: a pull request that touches a check of a stale flag gets a notice naming it (never a failure); off: none.'),
-    stale_after_days: count
-      .min(1)
-      .max(3650)
-      .default(90)
-      .describe('A flag checked in the code for longer than this many days is stale.'),
+    stale_after_days: count.min(1).max(3650).default(90).describe('A flag checked in the code for longer than this many days is stale.'),
     permanent: z
       .array(z.string().min(1))
       .default([])
@@ -235,7 +241,7 @@ const overridesSchema = z
 
 export const configSchema = z
   .strictObject({
-    _extends: z.string().optional().describe('Inherit from another repository\'s configuration (repo or owner/repo:path.yml).'),
+    _extends: z.string().optional().describe("Inherit from another repository's configuration (repo or owner/repo:path.yml)."),
     mode: z
       .enum(['enforce', 'advise'])
       .default('enforce')

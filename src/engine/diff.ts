@@ -76,7 +76,12 @@ class HunkReader {
       this.deletions++;
     } else if (first === 32 /* space */ || (first === -1 && (this.oldLeft > 0 || this.newLeft > 0))) {
       // An empty line inside a hunk is a context line whose trailing space was stripped (mail, editors).
-      this.push(hunk, { type: 'context', content: first === -1 ? '' : text.slice(start + 1, stop), oldLine: this.oldLine++, newLine: this.newLine++ });
+      this.push(hunk, {
+        type: 'context',
+        content: first === -1 ? '' : text.slice(start + 1, stop),
+        oldLine: this.oldLine++,
+        newLine: this.newLine++,
+      });
       this.oldLeft--;
       this.newLeft--;
     } else if (first === 92 /* \ */) {
@@ -270,7 +275,9 @@ function finish(draft: FileDraft): ChangedFile | null {
   const index = draft.index;
   const contentChanged = index !== undefined && index.from !== index.to;
   const emptyBlobOnly =
-    index !== undefined && /^0+$/.test(index.from) !== /^0+$/.test(index.to) && (index.from.startsWith(EMPTY_BLOB) || index.to.startsWith(EMPTY_BLOB));
+    index !== undefined &&
+    /^0+$/.test(index.from) !== /^0+$/.test(index.to) &&
+    (index.from.startsWith(EMPTY_BLOB) || index.to.startsWith(EMPTY_BLOB));
   const file: ChangedFile = {
     path,
     status,

@@ -38,7 +38,12 @@ export function factsWanted(change: Change, config: MonoenvConfig, source: Sourc
     if (asked === undefined) continue;
     for (const text of asked.texts ?? []) {
       const known = texts.get(text.path);
-      texts.set(text.path, known === undefined ? text : { path: text.path, head: known.head || text.head, base: known.base || text.base, risky: known.risky || text.risky });
+      texts.set(
+        text.path,
+        known === undefined
+          ? text
+          : { path: text.path, head: known.head || text.head, base: known.base || text.base, risky: known.risky || text.risky },
+      );
     }
     for (const path of asked.migrations ?? []) migrations.add(path);
     for (const grammar of asked.grammars ?? []) grammars.add(grammar);

@@ -52,11 +52,28 @@ export const KNOWN_FLAG_CALLS: readonly FlagCallRecord[] = [
   ...calls(
     'LaunchDarkly',
     [
-      'boolVariation', 'boolVariationDetail', 'stringVariation', 'stringVariationDetail', 'numberVariation',
-      'numberVariationDetail', 'jsonVariation', 'jsonVariationDetail', 'intVariation', 'intVariationDetail',
-      'doubleVariation', 'doubleVariationDetail', 'jsonValueVariation', 'BoolVariation', 'BoolVariationDetail',
-      'StringVariation', 'StringVariationDetail', 'IntVariation', 'Float64Variation', 'JSONVariation',
-      'BoolVariationCtx', 'StringVariationCtx',
+      'boolVariation',
+      'boolVariationDetail',
+      'stringVariation',
+      'stringVariationDetail',
+      'numberVariation',
+      'numberVariationDetail',
+      'jsonVariation',
+      'jsonVariationDetail',
+      'intVariation',
+      'intVariationDetail',
+      'doubleVariation',
+      'doubleVariationDetail',
+      'jsonValueVariation',
+      'BoolVariation',
+      'BoolVariationDetail',
+      'StringVariation',
+      'StringVariationDetail',
+      'IntVariation',
+      'Float64Variation',
+      'JSONVariation',
+      'BoolVariationCtx',
+      'StringVariationCtx',
     ],
     [at(0, TYPED)],
   ),
@@ -68,11 +85,30 @@ export const KNOWN_FLAG_CALLS: readonly FlagCallRecord[] = [
   ...calls(
     'OpenFeature',
     [
-      'getBooleanValue', 'getBooleanDetails', 'getStringValue', 'getStringDetails', 'getNumberValue',
-      'getNumberDetails', 'getObjectValue', 'getObjectDetails', 'getIntegerValue', 'getDoubleValue',
-      'useBooleanFlagValue', 'useBooleanFlagDetails', 'useStringFlagValue', 'useNumberFlagValue', 'useObjectFlagValue',
-      'get_boolean_value', 'get_boolean_details', 'get_string_value', 'get_integer_value', 'get_float_value',
-      'get_object_value', 'fetch_boolean_value', 'fetch_string_value', 'fetch_number_value',
+      'getBooleanValue',
+      'getBooleanDetails',
+      'getStringValue',
+      'getStringDetails',
+      'getNumberValue',
+      'getNumberDetails',
+      'getObjectValue',
+      'getObjectDetails',
+      'getIntegerValue',
+      'getDoubleValue',
+      'useBooleanFlagValue',
+      'useBooleanFlagDetails',
+      'useStringFlagValue',
+      'useNumberFlagValue',
+      'useObjectFlagValue',
+      'get_boolean_value',
+      'get_boolean_details',
+      'get_string_value',
+      'get_integer_value',
+      'get_float_value',
+      'get_object_value',
+      'fetch_boolean_value',
+      'fetch_string_value',
+      'fetch_number_value',
     ],
     [at(0, TYPED)],
   ),
@@ -83,27 +119,70 @@ export const KNOWN_FLAG_CALLS: readonly FlagCallRecord[] = [
     3,
   ),
   // Flagsmith.
-  ...calls('Flagsmith', ['hasFeature', 'isFeatureEnabled', 'IsFeatureEnabled', 'is_feature_enabled', 'getFeatureValue', 'get_feature_value'], [at(0, S)]),
+  ...calls(
+    'Flagsmith',
+    ['hasFeature', 'isFeatureEnabled', 'IsFeatureEnabled', 'is_feature_enabled', 'getFeatureValue', 'get_feature_value'],
+    [at(0, S)],
+  ),
   // GrowthBook.
   ...calls('GrowthBook', ['isOn', 'isOff', 'is_on', 'is_off', 'useFeatureIsOn', 'useFeatureValue', 'useFeature', 'IsOn'], [at(0, S)]),
   // Split: browser SDKs take (splitName), server SDKs (key, splitName).
   ...calls('Split', ['getTreatment', 'getTreatmentWithConfig', 'get_treatment', 'GetTreatment', 'Treatment'], [at(0, S), at(1, S)]),
   // ConfigCat: always (key, default[, user]); Java (Class, key, default).
-  ...calls('ConfigCat', ['getValue', 'getValueAsync', 'getValueDetails', 'getValueDetailsAsync', 'get_value', 'GetValue', 'GetValueAsync', 'GetBoolValue', 'GetStringValue'], [at(0, S), at(1, S)], 2),
+  ...calls(
+    'ConfigCat',
+    [
+      'getValue',
+      'getValueAsync',
+      'getValueDetails',
+      'getValueDetailsAsync',
+      'get_value',
+      'GetValue',
+      'GetValueAsync',
+      'GetBoolValue',
+      'GetStringValue',
+    ],
+    [at(0, S), at(1, S)],
+    2,
+  ),
   ...calls('ConfigCat', ['useFeatureFlag'], [at(0, S)]),
   // Statsig: server SDKs take (user, gate), client SDKs (gate).
-  ...calls('Statsig', ['checkGate', 'checkGateSync', 'check_gate', 'CheckGate', 'getFeatureGate', 'useGate', 'useGateValue', 'useFeatureGate'], [at(0, S), at(1, S)]),
+  ...calls(
+    'Statsig',
+    ['checkGate', 'checkGateSync', 'check_gate', 'CheckGate', 'getFeatureGate', 'useGate', 'useGateValue', 'useFeatureGate'],
+    [at(0, S), at(1, S)],
+  ),
   // PostHog.
-  ...calls('PostHog', ['isFeatureEnabled', 'feature_enabled', 'is_feature_enabled', 'getFeatureFlag', 'get_feature_flag', 'useFeatureFlagEnabled', 'useFeatureFlagVariantKey'], [at(0, S)]),
+  ...calls(
+    'PostHog',
+    [
+      'isFeatureEnabled',
+      'feature_enabled',
+      'is_feature_enabled',
+      'getFeatureFlag',
+      'get_feature_flag',
+      'useFeatureFlagEnabled',
+      'useFeatureFlagVariantKey',
+    ],
+    [at(0, S)],
+  ),
   // Flipper (Ruby) and GitLab's Feature wrapper, which Rails teams copy.
   ...calls('Flipper', ['Flipper.enabled?'], [at(0, SY)]),
   { name: 'Flipper', sdk: 'Flipper', form: 'index', keys: [at(0, SY)] },
   ...calls('Feature (GitLab)', ['Feature.enabled?', 'Feature.disabled?'], [at(0, SY)]),
   // Waffle (Django): views, decorators, Jinja templates. Template tags are recognised separately.
   ...calls('Waffle', ['flag_is_active'], [at(1, S)]),
-  ...calls('Waffle', ['switch_is_active', 'sample_is_active', 'waffle_flag', 'waffle_switch', 'waffle.flag', 'waffle.switch', 'waffle.sample'], [at(0, S)]),
+  ...calls(
+    'Waffle',
+    ['switch_is_active', 'sample_is_active', 'waffle_flag', 'waffle_switch', 'waffle.flag', 'waffle.switch', 'waffle.sample'],
+    [at(0, S)],
+  ),
   // Laravel Pennant.
-  ...calls('Pennant', ['Feature::active', 'Feature::inactive', 'Feature::value', 'Feature::when', 'Feature::allAreActive', 'Feature::someAreActive'], [at(0, CONST)]),
+  ...calls(
+    'Pennant',
+    ['Feature::active', 'Feature::inactive', 'Feature::value', 'Feature::when', 'Feature::allAreActive', 'Feature::someAreActive'],
+    [at(0, CONST)],
+  ),
 ];
 
 export interface FlagCheck {
@@ -159,8 +238,26 @@ const TOGGLZ = /\b([A-Z]\w*)\.([A-Z][A-Z0-9_]*)\.isActive\(\s*\)/;
  * Names they do not cover (a team's own helpers) are searched for themselves.
  */
 const BUILT_IN_ANCHORS = [
-  'ariation', 'nabled', 'ariant', 'Value', '_value', 'Details', '_details', 'eature', 'isO', 'IsO', 'is_o',
-  'reatment', 'Gate', 'check_gate', 'lag', '_active', 'waffle', 'Flipper', '{%', 'isActive',
+  'ariation',
+  'nabled',
+  'ariant',
+  'Value',
+  '_value',
+  'Details',
+  '_details',
+  'eature',
+  'isO',
+  'IsO',
+  'is_o',
+  'reatment',
+  'Gate',
+  'check_gate',
+  'lag',
+  '_active',
+  'waffle',
+  'Flipper',
+  '{%',
+  'isActive',
 ];
 
 /** A regular expression source matching any of the words, factored by common prefixes. */
@@ -193,7 +290,12 @@ function anchorsFor(names: readonly string[]): string[] {
   const anchors = [...BUILT_IN_ANCHORS];
   for (const name of names) {
     if (anchors.some((anchor) => name.includes(anchor))) continue;
-    anchors.push(name.split(/\.|::|->/).pop()!.replace(/[?!]$/, '') || name);
+    anchors.push(
+      name
+        .split(/\.|::|->/)
+        .pop()!
+        .replace(/[?!]$/, '') || name,
+    );
   }
   return anchors;
 }
@@ -245,7 +347,10 @@ export class FlagMatcher {
    * lines with a candidate are read in full. User patterns run once over the joined text on RE2JS.
    * `sameSide(i, j)` says whether line j continues line i (calls whose key sits on a following line).
    */
-  scan(lines: readonly (string | { readonly content: string })[], sameSide?: (from: number, to: number) => boolean): (FlagCheck[] | undefined)[] {
+  scan(
+    lines: readonly (string | { readonly content: string })[],
+    sameSide?: (from: number, to: number) => boolean,
+  ): (FlagCheck[] | undefined)[] {
     const result: (FlagCheck[] | undefined)[] = new Array(lines.length);
     if (lines.length === 0) return result;
     const lineText = (i: number): string => {
@@ -316,7 +421,12 @@ export class FlagMatcher {
       while (matcher.find()) {
         const from = lineAt(matcher.start());
         const key = matcher.groupCount() >= 1 ? matcher.group(1) : null;
-        const check = { key: key ?? this.userPatternSources[p], call: `risky.flag_patterns[${p}]`, sdk: 'risky.flag_patterns', index: matcher.start() - starts[from] };
+        const check = {
+          key: key ?? this.userPatternSources[p],
+          call: `risky.flag_patterns[${p}]`,
+          sdk: 'risky.flag_patterns',
+          index: matcher.start() - starts[from],
+        };
         (result[from] ??= []).push(check);
       }
     }
@@ -334,14 +444,23 @@ export class FlagMatcher {
       const matcher = this.userPatterns[i].matcher(line);
       if (matcher.find()) {
         const key = matcher.groupCount() >= 1 ? matcher.group(1) : null;
-        found.push({ key: key ?? this.userPatternSources[i], call: `risky.flag_patterns[${i}]`, sdk: 'risky.flag_patterns', index: matcher.start() });
+        found.push({
+          key: key ?? this.userPatternSources[i],
+          call: `risky.flag_patterns[${i}]`,
+          sdk: 'risky.flag_patterns',
+          index: matcher.start(),
+        });
       }
     }
     return found;
   }
 
   /** The built-in checks on one line, in column order; undefined when there are none (most lines). */
-  private findBuiltIn(line: string, next?: (offset: number) => string | undefined, anchorHits?: readonly number[]): FlagCheck[] | undefined {
+  private findBuiltIn(
+    line: string,
+    next?: (offset: number) => string | undefined,
+    anchorHits?: readonly number[],
+  ): FlagCheck[] | undefined {
     let found: FlagCheck[] | undefined;
     let hits = anchorHits;
     if (!hits) {
@@ -401,7 +520,7 @@ export class FlagMatcher {
     let first = 2;
     starts[2] = s;
     ends[2] = e;
-    for (let back = s; first > 0; ) {
+    for (let back = s; first > 0;) {
       const sep = separatorBefore(line, back);
       if (sep === 0) break;
       let start = back - sep;
@@ -414,7 +533,7 @@ export class FlagMatcher {
       back = start;
     }
     let count = 3;
-    for (let forward = e; count < 5; ) {
+    for (let forward = e; count < 5;) {
       const sep = separatorAfter(line, forward);
       if (sep === 0) break;
       const start = forward + sep;
@@ -435,7 +554,7 @@ export class FlagMatcher {
         const end = ends[last];
         if (end - start > this.longestName) continue;
         const suffix = line.charCodeAt(end);
-        if ((suffix === 63 /* ? */ || suffix === 33 /* ! */) && line.charCodeAt(end + 1) !== 61 /* = */) {
+        if ((suffix === 63 /* ? */ || suffix === 33) /* ! */ && line.charCodeAt(end + 1) !== 61 /* = */) {
           const record = this.recordAt(line, start, end + 1);
           if (record && (!bestRecord || end + 1 - start > bestEnd - bestStart)) {
             bestRecord = record;
@@ -584,8 +703,27 @@ function keyText(literal: string): string {
 }
 
 const ASSIGN_KEYWORDS = new Set([
-  'const', 'let', 'var', 'val', 'final', 'private', 'public', 'protected', 'static', 'readonly', 'boolean', 'Boolean',
-  'bool', 'String', 'string', 'int', 'auto', 'await', 'def', 'this', 'self',
+  'const',
+  'let',
+  'var',
+  'val',
+  'final',
+  'private',
+  'public',
+  'protected',
+  'static',
+  'readonly',
+  'boolean',
+  'Boolean',
+  'bool',
+  'String',
+  'string',
+  'int',
+  'auto',
+  'await',
+  'def',
+  'this',
+  'self',
 ]);
 
 /**
@@ -611,7 +749,10 @@ export function aliasesAssigned(line: string, check: FlagCheck): string[] {
   // Only a plain assignment: the part between `=` and the call must be a receiver chain or `await`.
   const between = prefix.slice(eq + 1).trim();
   if (between !== '' && !/^(?:await\s+|new\s+)?(?:[\w$@]+(?:\(\))?(?:\.|::|->|&\.))*$/.test(between) && !/^!+$/.test(between)) return [];
-  let left = prefix.slice(0, eq).replace(/[:|&+\-*/]$/, '').trim();
+  let left = prefix
+    .slice(0, eq)
+    .replace(/[:|&+\-*/]$/, '')
+    .trim();
   const destructure = /\{([^}]*)\}\s*$/.exec(left);
   if (destructure) {
     return destructure[1]

@@ -71,7 +71,8 @@ const LABEL_KINDS: Record<string, ChangeKind> = {
 
 const CONVENTIONAL = /^\s*(\w+)(?:\(([^)]*)\))?(!)?:\s*\S/;
 const REVERT_TITLE = /^\s*Revert\s+"/;
-const BOT_DEPS_TITLE = /^\s*(?:(?:\[[^\]]*\]\s*)?Bump\s+\S+\s+from\s+\S+\s+to\s+\S+|Update\s+(?:dependency|module|gem|package)\s+\S+|Update\s+\S+\s+to\s+v?\d|Lock file maintenance)/i;
+const BOT_DEPS_TITLE =
+  /^\s*(?:(?:\[[^\]]*\]\s*)?Bump\s+\S+\s+from\s+\S+\s+to\s+\S+|Update\s+(?:dependency|module|gem|package)\s+\S+|Update\s+\S+\s+to\s+v?\d|Lock file maintenance)/i;
 
 /** A version, a dependency or a runtime named after an upgrade verb: `to 3.14`, `v18`, `version 7.2`. */
 const VERSION_WORDS = /\bv?\d+(?:\.\d+)+\b|\bv\d+\b|\bto\s+v?\d|\bversion\b|\bdependenc(?:y|ies)\b|\blockfile\b/i;

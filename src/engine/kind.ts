@@ -28,19 +28,59 @@ export const NEW_BEHAVIOUR: ReadonlySet<ChangeKind> = new Set<ChangeKind>(['feat
 
 /** Dependency manifests and lockfiles: a change of only these is a dependency bump. */
 const DEPENDENCY_FILES = new Set([
-  'package.json', 'package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb',
-  'deno.lock', 'Gemfile', 'Gemfile.lock', 'Cargo.toml', 'Cargo.lock', 'composer.json', 'composer.lock', 'pyproject.toml',
-  'poetry.lock', 'Pipfile', 'Pipfile.lock', 'pdm.lock', 'uv.lock', 'go.mod', 'go.sum', 'mix.exs', 'mix.lock',
-  'pubspec.yaml', 'pubspec.lock', 'Podfile', 'Podfile.lock', 'Package.swift', 'Package.resolved', 'packages.lock.json',
-  'gradle.lockfile', 'flake.lock', '.terraform.lock.hcl', 'build.gradle', 'build.gradle.kts', 'pom.xml',
-  'requirements.txt', 'constraints.txt', '.nvmrc', '.node-version', '.python-version', '.ruby-version', '.tool-versions',
+  'package.json',
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+  'bun.lock',
+  'bun.lockb',
+  'deno.lock',
+  'Gemfile',
+  'Gemfile.lock',
+  'Cargo.toml',
+  'Cargo.lock',
+  'composer.json',
+  'composer.lock',
+  'pyproject.toml',
+  'poetry.lock',
+  'Pipfile',
+  'Pipfile.lock',
+  'pdm.lock',
+  'uv.lock',
+  'go.mod',
+  'go.sum',
+  'mix.exs',
+  'mix.lock',
+  'pubspec.yaml',
+  'pubspec.lock',
+  'Podfile',
+  'Podfile.lock',
+  'Package.swift',
+  'Package.resolved',
+  'packages.lock.json',
+  'gradle.lockfile',
+  'flake.lock',
+  '.terraform.lock.hcl',
+  'build.gradle',
+  'build.gradle.kts',
+  'pom.xml',
+  'requirements.txt',
+  'constraints.txt',
+  '.nvmrc',
+  '.node-version',
+  '.python-version',
+  '.ruby-version',
+  '.tool-versions',
 ]);
 
 const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
-export const isDependencyFile = (path: string): boolean => DEPENDENCY_FILES.has(baseName(path)) || /(?:^|\/)requirements[^/]*\.(?:txt|in)$/.test(path);
+export const isDependencyFile = (path: string): boolean =>
+  DEPENDENCY_FILES.has(baseName(path)) || /(?:^|\/)requirements[^/]*\.(?:txt|in)$/.test(path);
 
 /** Test locations of every ecosystem, for the shape only (the tests rule reads the configured globs). */
-const TEST_PATH = /(?:^|\/)(?:tests?|spec|specs|__tests__)\/|[._-](?:test|spec)\.[^/]+$|(?:^|\/)test_[^/]+\.py$|_test\.go$|(?:Test|Tests)\.(?:java|kt|cs|swift)$/;
+const TEST_PATH =
+  /(?:^|\/)(?:tests?|spec|specs|__tests__)\/|[._-](?:test|spec)\.[^/]+$|(?:^|\/)test_[^/]+\.py$|_test\.go$|(?:Test|Tests)\.(?:java|kt|cs|swift)$/;
 const DOC_PATH = /\.(?:md|mdx|rst|txt|adoc)$|(?:^|\/)docs?\//i;
 
 /** Reads what kind of change this is from its title, labels, branch, body and shape. */
@@ -70,7 +110,9 @@ export function describeKind(reading: KindReading): string {
 
 /** Changed files that are neither dependency manifests, tests nor documentation. */
 function codeFiles(change: Change): ChangedFile[] {
-  return change.files.filter((f) => !isDependencyFile(f.path) && !TEST_PATH.test(f.path) && !DOC_PATH.test(f.path) && !f.binary && f.status !== 'removed');
+  return change.files.filter(
+    (f) => !isDependencyFile(f.path) && !TEST_PATH.test(f.path) && !DOC_PATH.test(f.path) && !f.binary && f.status !== 'removed',
+  );
 }
 
 /** The diff's shape: renames only, dependency manifests, type declarations, formatting, a regression test. */
@@ -89,8 +131,10 @@ function shapeSignals(change: Change): KindSignal[] {
   if (dependencyLines > 0 && lines(code) <= Math.min(10, dependencyLines)) {
     return shape('deps', `mostly dependency manifests and lockfiles: ${lines(code)} other changed lines`);
   }
-  if (code.length > 0 && code.every((f) => /\.d\.[mc]?ts$/.test(f.path) || onlyTypeLines(f))) return shape('refactor', 'only type declarations');
-  if (code.length > 0 && code.every((f) => f.hunks.length > 0 && onlyLayout(f))) return shape('chore', 'only formatting: the code reads the same without whitespace');
+  if (code.length > 0 && code.every((f) => /\.d\.[mc]?ts$/.test(f.path) || onlyTypeLines(f)))
+    return shape('refactor', 'only type declarations');
+  if (code.length > 0 && code.every((f) => f.hunks.length > 0 && onlyLayout(f)))
+    return shape('chore', 'only formatting: the code reads the same without whitespace');
   const tests = files.filter((f) => TEST_PATH.test(f.path) && f.status !== 'removed' && f.additions > 0);
   const edited = code.filter((f) => f.status === 'modified');
   if (tests.length > 0 && edited.length > 0 && edited.length === code.length && edited.length <= 2 && lines(edited) <= 20) {
@@ -99,7 +143,8 @@ function shapeSignals(change: Change): KindSignal[] {
   return [];
 }
 
-const TYPE_LINE = /^\s*(?:(?:export\s+)?(?:declare\s+)?(?:type\s+[\w$]+|interface\s+[\w$]+)|import\s+type\b|[\w$]+\??\s*:\s*[^=]+;?$|[|&]\s|[}\]);,]*$)/;
+const TYPE_LINE =
+  /^\s*(?:(?:export\s+)?(?:declare\s+)?(?:type\s+[\w$]+|interface\s+[\w$]+)|import\s+type\b|[\w$]+\??\s*:\s*[^=]+;?$|[|&]\s|[}\]);,]*$)/;
 
 /** A TypeScript file whose changed lines all read as type declarations (or blank lines). */
 function onlyTypeLines(file: ChangedFile): boolean {
@@ -112,7 +157,12 @@ function onlyTypeLines(file: ChangedFile): boolean {
       if (line.content.trim() !== '' && !TYPE_LINE.test(line.content)) return false;
     }
   }
-  return changed > 0 && file.hunks.every((h) => /\b(?:interface|type)\b/.test(h.section) || h.lines.some((l) => /^\s*(?:export\s+)?(?:interface|type)\s/.test(l.content)));
+  return (
+    changed > 0 &&
+    file.hunks.every(
+      (h) => /\b(?:interface|type)\b/.test(h.section) || h.lines.some((l) => /^\s*(?:export\s+)?(?:interface|type)\s/.test(l.content)),
+    )
+  );
 }
 
 /**

@@ -22,19 +22,54 @@ export function languageOf(path: string): Language {
   const ext = dot < 0 ? '' : name.slice(dot + 1);
   if (name.endsWith('.blade.php') || name.endsWith('.html.erb') || ext === 'erb') return 'template';
   switch (ext) {
-    case 'js': case 'jsx': case 'mjs': case 'cjs': case 'ts': case 'tsx': case 'mts': case 'cts': case 'vue': case 'svelte':
+    case 'js':
+    case 'jsx':
+    case 'mjs':
+    case 'cjs':
+    case 'ts':
+    case 'tsx':
+    case 'mts':
+    case 'cts':
+    case 'vue':
+    case 'svelte':
       return 'js';
     case 'go':
       return 'go';
-    case 'java': case 'kt': case 'kts': case 'scala': case 'groovy': case 'cs': case 'swift': case 'rs': case 'c': case 'cc': case 'cpp': case 'h': case 'hpp': case 'dart':
+    case 'java':
+    case 'kt':
+    case 'kts':
+    case 'scala':
+    case 'groovy':
+    case 'cs':
+    case 'swift':
+    case 'rs':
+    case 'c':
+    case 'cc':
+    case 'cpp':
+    case 'h':
+    case 'hpp':
+    case 'dart':
       return 'java';
     case 'php':
       return 'php';
-    case 'py': case 'pyi':
+    case 'py':
+    case 'pyi':
       return 'python';
-    case 'rb': case 'rake': case 'ru': case 'gemspec':
+    case 'rb':
+    case 'rake':
+    case 'ru':
+    case 'gemspec':
       return 'ruby';
-    case 'html': case 'htm': case 'jinja': case 'jinja2': case 'j2': case 'djhtml': case 'hbs': case 'liquid': case 'njk': case 'twig':
+    case 'html':
+    case 'htm':
+    case 'jinja':
+    case 'jinja2':
+    case 'j2':
+    case 'djhtml':
+    case 'hbs':
+    case 'liquid':
+    case 'njk':
+    case 'twig':
       return 'template';
     case 'sql':
       return 'sql';
@@ -64,9 +99,11 @@ export const newClassifierState = (): ClassifierState => ({
   typeContinues: false,
 });
 
-const JS_IMPORT = /^(?:import\s|import\{|export\s+(?:\*|\{[^}]*\}\s*from|type\s*\{)|(?:const|let|var)\s+[\w${},:][\w${}\s,:]*=\s*require\(\s*["'][^"']+["']\s*\)\s*;?$|require\(\s*["'])/;
+const JS_IMPORT =
+  /^(?:import\s|import\{|export\s+(?:\*|\{[^}]*\}\s*from|type\s*\{)|(?:const|let|var)\s+[\w${},:][\w${}\s,:]*=\s*require\(\s*["'][^"']+["']\s*\)\s*;?$|require\(\s*["'])/;
 const JS_EXPORT_LIST = /^export\s*\{[^}]*\}\s*;?$/;
-const TS_TYPE = /^(?:export\s+)?(?:declare\s+)?(?:type\s+[\w$]+(?:<[^=]*>)?\s*=|interface\s+[\w$]+|declare\s+(?:module|global|namespace)\b)/;
+const TS_TYPE =
+  /^(?:export\s+)?(?:declare\s+)?(?:type\s+[\w$]+(?:<[^=]*>)?\s*=|interface\s+[\w$]+|declare\s+(?:module|global|namespace)\b)/;
 const GO_TYPE = /^type\s+\w+(?:\[[^\]]*\])?\s+(?:interface\s*\{|=?\s*[\w.*[\]]+\s*$)/;
 const PY_IMPORT = /^(?:import\s+[\w.]+|from\s+[\w.]+\s+import\b)/;
 const RUBY_IMPORT = /^(?:require|require_relative|load|autoload)\b/;
@@ -148,7 +185,10 @@ export function classifyLine(lang: Language, content: string, state: ClassifierS
       return RUBY_IMPORT.test(text) ? 'import' : 'code';
     case 'java':
       if (text.startsWith('typealias ')) return 'type';
-      return (c0 === 105 || c0 === 112 || c0 === 117) && (JAVA_IMPORT.test(text) || /^using\s+[\w.]+;$/.test(text) || /^use\s+[\w:{}, ]+;$/.test(text)) ? 'import' : 'code';
+      return (c0 === 105 || c0 === 112 || c0 === 117) &&
+        (JAVA_IMPORT.test(text) || /^using\s+[\w.]+;$/.test(text) || /^use\s+[\w:{}, ]+;$/.test(text))
+        ? 'import'
+        : 'code';
     case 'php':
       return PHP_IMPORT.test(text) ? 'import' : 'code';
     default:
@@ -221,7 +261,8 @@ export interface GuardLine {
 }
 
 const NEGATED = /!\s*[\w$@(]|\bnot\s|\bunless\b|[!=]==?\s*false\b|\bfalse\s*[!=]==?|\bisOff\b|\bis_off\b|\bdisabled\?/;
-const EXIT = /\b(?:return|throw|raise|panic|abort|next|redirect_to|redirect|head\s+:not_found|render_404|not_found|notFound|Http404|http\.NotFound|http\.Error|c\.AbortWithStatus|AbortWithStatus)\b/;
+const EXIT =
+  /\b(?:return|throw|raise|panic|abort|next|redirect_to|redirect|head\s+:not_found|render_404|not_found|notFound|Http404|http\.NotFound|http\.Error|c\.AbortWithStatus|AbortWithStatus)\b/;
 const CONTINUATION = /^(?:else\b|elif\b|elsif\b|except\b|rescue\b|ensure\b|when\b|in\s|finally\b|catch\b|case\b|default\b)/;
 
 interface Frame {
@@ -315,8 +356,29 @@ function guardedByIndent(lines: readonly GuardLine[]): boolean[] {
   return guarded;
 }
 
-const TEMPLATE_TAGS = /\{%-?\s*(\w+)|<%[-=]?\s*(if|unless|case|while|for|end)\b[^%]*%>|<%[-=]?[^%]*\bdo\s*(?:\|[^|]*\|)?\s*-?%>|@(feature|endfeature|if|endif|unless|endunless|foreach|endforeach|else|elseif)\b/g;
-const TEMPLATE_OPEN = new Set(['if', 'for', 'block', 'with', 'flag', 'switch', 'sample', 'ifflag', 'ifswitch', 'filter', 'spaceless', 'autoescape', 'unless', 'case', 'while', 'feature', 'foreach', 'macro', 'call']);
+const TEMPLATE_TAGS =
+  /\{%-?\s*(\w+)|<%[-=]?\s*(if|unless|case|while|for|end)\b[^%]*%>|<%[-=]?[^%]*\bdo\s*(?:\|[^|]*\|)?\s*-?%>|@(feature|endfeature|if|endif|unless|endunless|foreach|endforeach|else|elseif)\b/g;
+const TEMPLATE_OPEN = new Set([
+  'if',
+  'for',
+  'block',
+  'with',
+  'flag',
+  'switch',
+  'sample',
+  'ifflag',
+  'ifswitch',
+  'filter',
+  'spaceless',
+  'autoescape',
+  'unless',
+  'case',
+  'while',
+  'feature',
+  'foreach',
+  'macro',
+  'call',
+]);
 const TEMPLATE_KEEP = new Set(['else', 'elif', 'elseif', 'empty', 'when']);
 
 function guardedByTags(lines: readonly GuardLine[]): boolean[] {
@@ -354,7 +416,27 @@ export interface Definition {
   end: number;
 }
 
-const JS_KEYWORDS = new Set(['if', 'for', 'while', 'switch', 'catch', 'function', 'return', 'constructor', 'with', 'else', 'do', 'try', 'new', 'typeof', 'await', 'super', 'import', 'export', 'render']);
+const JS_KEYWORDS = new Set([
+  'if',
+  'for',
+  'while',
+  'switch',
+  'catch',
+  'function',
+  'return',
+  'constructor',
+  'with',
+  'else',
+  'do',
+  'try',
+  'new',
+  'typeof',
+  'await',
+  'super',
+  'import',
+  'export',
+  'render',
+]);
 
 const DEFINITIONS: Partial<Record<Language, RegExp[]>> = {
   js: [
@@ -369,7 +451,10 @@ const DEFINITIONS: Partial<Record<Language, RegExp[]>> = {
     /^\s*(?:@\w+\s+)*(?:(?:public|private|protected|static|final|abstract|synchronized|default|native)\s+)+(?:<[^>]*>\s*)?[\w<>[\],.?]+\s+(\w+)\s*\(/,
     /^\s*(?:(?:public|private|protected|internal|static|final|abstract|sealed|data|open|enum)\s+)*(?:class|record|object)\s+(\w+)/,
   ],
-  php: [/^\s*(?:(?:public|private|protected|static|final|abstract)\s+)*function\s+(\w+)\s*\(/, /^\s*(?:final\s+|abstract\s+)?class\s+(\w+)/],
+  php: [
+    /^\s*(?:(?:public|private|protected|static|final|abstract)\s+)*function\s+(\w+)\s*\(/,
+    /^\s*(?:final\s+|abstract\s+)?class\s+(\w+)/,
+  ],
   python: [/^\s*(?:async\s+)?def\s+(\w+)\s*\(/, /^\s*class\s+(\w+)/],
   ruby: [/^\s*def\s+(?:self\.)?(\w+[?!]?)/, /^\s*class\s+(\w+)/],
 };
@@ -418,7 +503,9 @@ function looksLikeDefinition(lang: Language, text: string): boolean {
     case 'php':
       return text.includes('function') || text.includes('class ');
     default:
-      return text.includes('fun ') || text.includes('class ') || text.includes('record ') || text.includes('object ') || /[{(]\s*$/.test(text);
+      return (
+        text.includes('fun ') || text.includes('class ') || text.includes('record ') || text.includes('object ') || /[{(]\s*$/.test(text)
+      );
   }
 }
 

@@ -30,7 +30,10 @@ export const DEFAULT_BRANCH_NAMES = ['main', 'master', 'trunk'];
 export async function defaultBranch(git: GitRunner): Promise<string | undefined> {
   const configured = (await git.maybe(['config', '--get', 'init.defaultBranch']))?.trim();
   const names = [...new Set([configured, ...DEFAULT_BRANCH_NAMES].filter((b): b is string => !!b))];
-  return defaultBranchAmong(git, names.flatMap((b) => [`refs/heads/${b}`, `refs/remotes/origin/${b}`]));
+  return defaultBranchAmong(
+    git,
+    names.flatMap((b) => [`refs/heads/${b}`, `refs/remotes/origin/${b}`]),
+  );
 }
 
 /**

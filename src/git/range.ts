@@ -12,12 +12,23 @@ import type { GitRunner } from './runner.js';
  */
 export function diffBetween(git: GitRunner, base: string, head: string): Promise<string> {
   return git.run([
-    '-c', 'core.quotepath=false',
-    '-c', 'diff.context=3',
-    '-c', 'diff.interHunkContext=0',
-    '-c', 'diff.submodule=short',
-    'diff', '--no-color', '--no-ext-diff', '--find-renames', '--find-copies', '--src-prefix=a/', '--dst-prefix=b/',
-    base, head,
+    '-c',
+    'core.quotepath=false',
+    '-c',
+    'diff.context=3',
+    '-c',
+    'diff.interHunkContext=0',
+    '-c',
+    'diff.submodule=short',
+    'diff',
+    '--no-color',
+    '--no-ext-diff',
+    '--find-renames',
+    '--find-copies',
+    '--src-prefix=a/',
+    '--dst-prefix=b/',
+    base,
+    head,
   ]);
 }
 
@@ -32,9 +43,7 @@ export interface LocalCommit extends Commit {
 
 /** The commits reachable from head and not from base, oldest first, with their parents and authors. */
 export async function commitsBetween(git: GitRunner, base: string, head: string): Promise<LocalCommit[]> {
-  const output = await git.run([
-    'rev-list', '--reverse', '--parents', `--format=%an${FIELD}%ae${FIELD}%B${RECORD}`, `${base}..${head}`,
-  ]);
+  const output = await git.run(['rev-list', '--reverse', '--parents', `--format=%an${FIELD}%ae${FIELD}%B${RECORD}`, `${base}..${head}`]);
   const commits: LocalCommit[] = [];
   for (const record of output.split(RECORD)) {
     const text = record.replace(/^\n+/, '');

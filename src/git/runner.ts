@@ -38,7 +38,11 @@ export interface GitRunnerOptions {
 
 /** git's own reason for a failure: its first line of stderr, without the `fatal: ` or `error: ` it starts with. */
 export function failureLine(stderr: string): string | undefined {
-  return stderr.split('\n').find((line) => line.trim() !== '')?.trim().replace(/^(fatal|error): /, '');
+  return stderr
+    .split('\n')
+    .find((line) => line.trim() !== '')
+    ?.trim()
+    .replace(/^(fatal|error): /, '');
 }
 
 export function gitIn(cwd: string, { env = process.env, settings = [] }: GitRunnerOptions = {}): GitRunner {

@@ -116,7 +116,15 @@ export class CheckRunPublisher implements CheckPublisher {
       log,
       lock,
       sleep = realSleep,
-    }: { maxRuns?: number; retryBaseMs?: number; createRetries?: number; settleMs?: number; log?: Pick<Logger, 'warn'>; lock?: PublishLock; sleep?: (ms: number) => Promise<void> } = {},
+    }: {
+      maxRuns?: number;
+      retryBaseMs?: number;
+      createRetries?: number;
+      settleMs?: number;
+      log?: Pick<Logger, 'warn'>;
+      lock?: PublishLock;
+      sleep?: (ms: number) => Promise<void>;
+    } = {},
   ) {
     this.#known = new LRUCache({ max: maxRuns });
     this.retryBaseMs = retryBaseMs;
@@ -172,7 +180,13 @@ export class CheckRunPublisher implements CheckPublisher {
    */
   async #create(
     target: CheckRunTarget,
-    body: { status: 'completed'; conclusion: CheckOutput['conclusion']; completed_at: string; external_id?: string; output: { title: string; summary: string; text?: string; annotations: CheckAnnotation[] } },
+    body: {
+      status: 'completed';
+      conclusion: CheckOutput['conclusion'];
+      completed_at: string;
+      external_id?: string;
+      output: { title: string; summary: string; text?: string; annotations: CheckAnnotation[] };
+    },
   ): Promise<{ id: number; adopted: boolean; refused?: string; htmlUrl?: string }> {
     const create = (output: typeof body.output) =>
       target.octokit.rest.checks.create({
@@ -191,10 +205,16 @@ export class CheckRunPublisher implements CheckPublisher {
         const status = (error as { status?: number }).status;
         if (status === 422 && attempt === 1) {
           const refused = (error as Error).message;
-          this.log?.warn({ sha: target.headSha, status }, `GitHub refused the check run's output (${refused}); publishing the verdict without annotations`);
+          this.log?.warn(
+            { sha: target.headSha, status },
+            `GitHub refused the check run's output (${refused}); publishing the verdict without annotations`,
+          );
           const { data } = await create({
             title: body.output.title,
-            summary: truncateUtf8(`${body.output.summary}\n\n---\nGitHub refused the full output of this run (${refused}), so its annotations are not shown.`, GITHUB_OUTPUT_LIMIT),
+            summary: truncateUtf8(
+              `${body.output.summary}\n\n---\nGitHub refused the full output of this run (${refused}), so its annotations are not shown.`,
+              GITHUB_OUTPUT_LIMIT,
+            ),
             annotations: [],
           });
           return { id: data.id, adopted: false, refused, ...urlOf(data) };
@@ -206,7 +226,10 @@ export class CheckRunPublisher implements CheckPublisher {
         await this.#sleep(Math.max(attempt * attempt * this.retryBaseMs, answered ? 0 : this.settleMs));
         const stored = await this.find(target);
         if (stored !== undefined) {
-          this.log?.warn({ sha: target.headSha, checkRun: stored.id, status }, 'check run creation failed after GitHub stored it; using the stored run');
+          this.log?.warn(
+            { sha: target.headSha, checkRun: stored.id, status },
+            'check run creation failed after GitHub stored it; using the stored run',
+          );
           return { id: stored.id, adopted: true, ...urlOf(stored) };
         }
       }
@@ -216,7 +239,14 @@ export class CheckRunPublisher implements CheckPublisher {
   async publish(target: CheckRunTarget, output: CheckOutput): Promise<PublishResult> {
     const key = this.#key(target);
     const annotationsDigest = digest(output.annotations);
-    const fingerprint = digest([output.conclusion, output.title, output.summary, output.text ?? '', annotationsDigest, target.externalId ?? '']);
+    const fingerprint = digest([
+      output.conclusion,
+      output.title,
+      output.summary,
+      output.text ?? '',
+      annotationsDigest,
+      target.externalId ?? '',
+    ]);
     const known = this.#known.get(key);
     if (known?.fingerprint === fingerprint) return { id: known.id, action: 'unchanged', writes: 0 };
     // A run this process knows is only updated. Otherwise the look-up, the creation and its annotation
@@ -227,7 +257,13 @@ export class CheckRunPublisher implements CheckPublisher {
     return this.lock.hold({ owner, repo, sha: target.headSha }, () => this.#publish(target, output, key, fingerprint, annotationsDigest));
   }
 
-  async #publish(target: CheckRunTarget, output: CheckOutput, key: string, fingerprint: string, annotationsDigest: string): Promise<PublishResult> {
+  async #publish(
+    target: CheckRunTarget,
+    output: CheckOutput,
+    key: string,
+    fingerprint: string,
+    annotationsDigest: string,
+  ): Promise<PublishResult> {
     let known = this.#known.get(key);
     if (known?.fingerprint === fingerprint) return { id: known.id, action: 'unchanged', writes: 0 };
 
@@ -259,7 +295,9 @@ export class CheckRunPublisher implements CheckPublisher {
     // they changed, so a re-evaluation with the same findings does not double them.
     const sameAnnotations =
       known !== undefined &&
-      (known.annotationsDigest !== undefined ? known.annotationsDigest === annotationsDigest : known.annotationsCount === output.annotations.length);
+      (known.annotationsDigest !== undefined
+        ? known.annotationsDigest === annotationsDigest
+        : known.annotationsCount === output.annotations.length);
     const annotations = sameAnnotations ? [] : output.annotations;
     const batches = batchAnnotations(annotations);
     const first = batches.shift() ?? [];
@@ -280,11 +318,21 @@ export class CheckRunPublisher implements CheckPublisher {
       htmlUrl = created.htmlUrl === undefined ? {} : { htmlUrl: created.htmlUrl };
       if (created.adopted) {
         // The run GitHub stored from an attempt whose answer was lost: write the whole output to it.
-        await target.octokit.rest.checks.update({ ...target.repository, check_run_id: id, ...fields, output: { ...base, ...text, annotations: first } });
+        await target.octokit.rest.checks.update({
+          ...target.repository,
+          check_run_id: id,
+          ...fields,
+          output: { ...base, ...text, annotations: first },
+        });
       }
     } else {
       id = known.id;
-      const { data } = await target.octokit.rest.checks.update({ ...target.repository, check_run_id: id, ...fields, output: { ...base, ...text, annotations: first } });
+      const { data } = await target.octokit.rest.checks.update({
+        ...target.repository,
+        check_run_id: id,
+        ...fields,
+        output: { ...base, ...text, annotations: first },
+      });
       htmlUrl = urlOf(data);
       action = 'updated';
     }

@@ -18,7 +18,11 @@ export type LoadedConfig =
 
 /** What config loading needs from Probot's Context. */
 export interface ConfigSource {
-  config<T>(fileName: string, defaultConfig?: T, deepMergeOptions?: { arrayMerge?: (target: unknown[], source: unknown[]) => unknown[] }): Promise<T | null>;
+  config<T>(
+    fileName: string,
+    defaultConfig?: T,
+    deepMergeOptions?: { arrayMerge?: (target: unknown[], source: unknown[]) => unknown[] },
+  ): Promise<T | null>;
 }
 
 /** Arrays in the user's file replace the ones they extend, as the SPEC promises. */

@@ -75,7 +75,8 @@ const COMMIT_IN_FILE_URL = /\/(?:raw|blob)\/([0-9a-f]{40})\//i;
 
 /** The commit a file entry of a list was read at, from its URLs; undefined when they carry none. */
 export function commitOfFileEntry(file: PullRequestFile): string | undefined {
-  const sha = (file.contents_url ?? '').match(COMMIT_IN_CONTENTS_URL)?.[1] ?? (file.raw_url ?? file.blob_url ?? '').match(COMMIT_IN_FILE_URL)?.[1];
+  const sha =
+    (file.contents_url ?? '').match(COMMIT_IN_CONTENTS_URL)?.[1] ?? (file.raw_url ?? file.blob_url ?? '').match(COMMIT_IN_FILE_URL)?.[1];
   return sha?.toLowerCase();
 }
 
@@ -126,7 +127,11 @@ export class GitHubData {
   /** The pull request's files, 100 a page, up to GitHub's cap of 3,000. */
   files(number: number): Promise<PullRequestFile[]> {
     return this.#once(`files ${number}`, async () => {
-      const files = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, { ...this.repository, pull_number: number, per_page: 100 });
+      const files = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, {
+        ...this.repository,
+        pull_number: number,
+        per_page: 100,
+      });
       return files as PullRequestFile[];
     });
   }
@@ -159,21 +164,33 @@ export class GitHubData {
    */
   compareFiles(base: string, head: string): Promise<PullRequestFile[]> {
     return this.#once(`compare ${base}...${head}`, async () => {
-      const { data } = await this.octokit.rest.repos.compareCommitsWithBasehead({ ...this.repository, basehead: `${base}...${head}`, per_page: 1 });
+      const { data } = await this.octokit.rest.repos.compareCommitsWithBasehead({
+        ...this.repository,
+        basehead: `${base}...${head}`,
+        per_page: 1,
+      });
       return (data.files ?? []) as PullRequestFile[];
     });
   }
 
   reviews(number: number): Promise<ApiReview[]> {
     return this.#once(`reviews ${number}`, async () => {
-      const reviews = await this.octokit.paginate(this.octokit.rest.pulls.listReviews, { ...this.repository, pull_number: number, per_page: 100 });
+      const reviews = await this.octokit.paginate(this.octokit.rest.pulls.listReviews, {
+        ...this.repository,
+        pull_number: number,
+        per_page: 100,
+      });
       return reviews as ApiReview[];
     });
   }
 
   commits(number: number): Promise<ApiCommit[]> {
     return this.#once(`commits ${number}`, async () => {
-      const commits = await this.octokit.paginate(this.octokit.rest.pulls.listCommits, { ...this.repository, pull_number: number, per_page: 100 });
+      const commits = await this.octokit.paginate(this.octokit.rest.pulls.listCommits, {
+        ...this.repository,
+        pull_number: number,
+        per_page: 100,
+      });
       return commits as ApiCommit[];
     });
   }
@@ -239,7 +256,10 @@ export async function buildChange(data: GitHubData, pr: PullRequestPayload, conf
     needs.reviews ? data.reviews(pr.number) : Promise.resolve(undefined),
   ]);
   const reviews = rawReviews?.map(reviewOf);
-  const commits = reviews !== undefined && freshnessNeedsCommits(config, reviews, pr.head.sha) ? (await data.commits(pr.number)).map(commitOf) : undefined;
+  const commits =
+    reviews !== undefined && freshnessNeedsCommits(config, reviews, pr.head.sha)
+      ? (await data.commits(pr.number)).map(commitOf)
+      : undefined;
 
   // The payload's totals are those of the event's commit (GitHub writes them when it sends the event).
   let totals = payloadTotals(pr);

@@ -52,7 +52,11 @@ const REVIEW_EVENTS = ['pull_request_review.submitted', 'pull_request_review.edi
 function appIdResolver(app: Probot, configured: number | undefined): () => Promise<number | undefined> {
   const fromEnv = Number.parseInt(process.env.APP_ID ?? '', 10);
   let known: Promise<number | undefined> | undefined =
-    configured !== undefined ? Promise.resolve(configured) : Number.isSafeInteger(fromEnv) && fromEnv > 0 ? Promise.resolve(fromEnv) : undefined;
+    configured !== undefined
+      ? Promise.resolve(configured)
+      : Number.isSafeInteger(fromEnv) && fromEnv > 0
+        ? Promise.resolve(fromEnv)
+        : undefined;
   return () => {
     // `GET /app` is authenticated as the app (not an installation), so it costs no installation's quota.
     known ??= app
@@ -93,17 +97,27 @@ export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction
       async (context: C): Promise<void> => {
         const scope = scopeOf(context, state);
         if (scope === undefined) return;
-        const outcome = await state.deliveries.once(deliveryKey(context.id, context.name, context.payload as { action?: unknown }), async () => {
-          try {
-            await handle(scope, context);
-            // A run that says "could not evaluate" asks for another try: a redelivery of this event must get one.
-            return !scope.outcome.incomplete;
-          } catch (error) {
-            context.log.error({ err: error, event: context.name, delivery: context.id }, `monoenv: ${context.name} failed: ${describeFailure(error)}`);
-            throw error;
-          }
-        });
-        if (outcome === 'replayed') context.log.info({ event: context.name, delivery: context.id }, 'monoenv: delivery already handled by this process; nothing to do');
+        const outcome = await state.deliveries.once(
+          deliveryKey(context.id, context.name, context.payload as { action?: unknown }),
+          async () => {
+            try {
+              await handle(scope, context);
+              // A run that says "could not evaluate" asks for another try: a redelivery of this event must get one.
+              return !scope.outcome.incomplete;
+            } catch (error) {
+              context.log.error(
+                { err: error, event: context.name, delivery: context.id },
+                `monoenv: ${context.name} failed: ${describeFailure(error)}`,
+              );
+              throw error;
+            }
+          },
+        );
+        if (outcome === 'replayed')
+          context.log.info(
+            { event: context.name, delivery: context.id },
+            'monoenv: delivery already handled by this process; nothing to do',
+          );
         // The end of every delivery's work, which Probot's own log does not mark (it may answer 202 before).
         else context.log.debug({ event: context.name, delivery: context.id }, 'monoenv: delivery handled');
       };

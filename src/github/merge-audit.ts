@@ -47,13 +47,20 @@ async function audit(scope: EventScope, pr: PullRequestPayload, mergeSha: string
 
 async function commentOnce(scope: EventScope, pr: PullRequestPayload, body: string): Promise<void> {
   try {
-    const comments = await scope.octokit.paginate(scope.octokit.rest.issues.listComments, { ...scope.repository, issue_number: pr.number, per_page: 100 });
+    const comments = await scope.octokit.paginate(scope.octokit.rest.issues.listComments, {
+      ...scope.repository,
+      issue_number: pr.number,
+      per_page: 100,
+    });
     const posted = comments.some((c) => c.user?.type === 'Bot' && (c.body ?? '').includes(UNREVIEWED_MERGE_MARKER));
     if (posted) return;
     await scope.octokit.rest.issues.createComment({ ...scope.repository, issue_number: pr.number, body });
   } catch (error) {
     if (!forbidden(error)) throw error;
-    scope.log.warn({ pull: pr.number, status: (error as { status: number }).status }, 'merge audit: may not comment on the pull request (needs pull_requests: write); the check run records the audit');
+    scope.log.warn(
+      { pull: pr.number, status: (error as { status: number }).status },
+      'merge audit: may not comment on the pull request (needs pull_requests: write); the check run records the audit',
+    );
   }
 }
 

@@ -66,7 +66,9 @@ export const throttleOptions = {
   },
   onSecondaryRateLimit: (retryAfter: number, options: LimitedRequest, octokit: Logged): boolean => {
     const retry = options.request.retryCount < MAX_RATE_LIMIT_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS;
-    octokit.log.warn(`secondary rate limit hit on ${options.method} ${options.url}; ${retry ? `retrying in ${retryAfter} s` : 'giving up'}`);
+    octokit.log.warn(
+      `secondary rate limit hit on ${options.method} ${options.url}; ${retry ? `retrying in ${retryAfter} s` : 'giving up'}`,
+    );
     return retry;
   },
 };

@@ -124,7 +124,9 @@ export class RedisPublishLock implements PublishLock {
     }
     if (!held) return work();
     // Extend while the work runs (a create retried after timeouts can outlast the TTL).
-    const stopExtending = this.#clock.every(Math.max(1, Math.floor(this.#ttlMs / 3)), () => this.#redis.eval(EXTEND, 1, name, token, this.#ttlMs).catch(() => undefined));
+    const stopExtending = this.#clock.every(Math.max(1, Math.floor(this.#ttlMs / 3)), () =>
+      this.#redis.eval(EXTEND, 1, name, token, this.#ttlMs).catch(() => undefined),
+    );
     try {
       return await work();
     } finally {
@@ -142,7 +144,10 @@ export class RedisPublishLock implements PublishLock {
       if ((await this.#redis.set(name, token, 'PX', this.#ttlMs, 'NX')) === 'OK') return true;
       const left = deadline - this.#clock.now();
       if (left <= 0) {
-        this.#log?.warn({ sha: key.sha, repository: `${key.owner}/${key.repo}` }, `publish lock: another replica held the commit's lock for over ${this.#maxWaitMs} ms; publishing anyway`);
+        this.#log?.warn(
+          { sha: key.sha, repository: `${key.owner}/${key.repo}` },
+          `publish lock: another replica held the commit's lock for over ${this.#maxWaitMs} ms; publishing anyway`,
+        );
         return false;
       }
       // Jitter keeps waiting replicas from retrying in step.

@@ -30,7 +30,14 @@ async function publishEvaluation(scope: EventScope, pr: PullRequestPayload): Pro
   }
   const result = await scope.state.checkRuns.publish(target, output);
   scope.log.info(
-    { pull: pr.number, sha: pr.head.sha, conclusion: output.conclusion, checkRun: result.id, action: result.action, notModified: scope.stats.notModified },
+    {
+      pull: pr.number,
+      sha: pr.head.sha,
+      conclusion: output.conclusion,
+      checkRun: result.id,
+      action: result.action,
+      notModified: scope.stats.notModified,
+    },
     `monoenv: ${output.title}`,
   );
 }
@@ -41,7 +48,9 @@ async function outputFor(scope: EventScope, pr: PullRequestPayload): Promise<Che
     const output = invalidConfigOutput(loaded.errors, loaded.file, loaded.inRepository);
     return withProposedFix(scope, pr, output);
   }
-  return reportOutput(await evaluateFrom(new PullRequestSource(scope.data, pr, loaded.config, scope.state.flagAgeSource?.(scope)), loaded.config));
+  return reportOutput(
+    await evaluateFrom(new PullRequestSource(scope.data, pr, loaded.config, scope.state.flagAgeSource?.(scope)), loaded.config),
+  );
 }
 
 /**

@@ -86,7 +86,9 @@ async function audit(scope: EventScope, payload: PushPayload): Promise<void> {
   }
   if (payload.commits.length > pushed.length) {
     report.rules = report.rules.map((r) =>
-      r.rule === 'review' ? { ...r, summary: `${r.summary} Only the newest ${MAX_AUDITED_COMMITS} of ${payload.commits.length} commits were looked up.` } : r,
+      r.rule === 'review'
+        ? { ...r, summary: `${r.summary} Only the newest ${MAX_AUDITED_COMMITS} of ${payload.commits.length} commits were looked up.` }
+        : r,
     );
   }
   await scope.state.checkRuns.publish(target, reportOutput(report));

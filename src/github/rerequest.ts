@@ -53,7 +53,8 @@ export async function rerunCheckSuite(scope: EventScope, suite: RerequestedSuite
     // A fork's PR is not listed on the suite; the run this app left on the commit names it.
     const run = await scope.state.checkRuns.find(targetOf(scope, suite.head_sha));
     number = pullNumberOf(run?.external_id);
-    if (run !== undefined && number !== undefined) scope.state.checkRuns.remember(targetOf(scope, suite.head_sha, number), run.id, run.output.annotations_count);
+    if (run !== undefined && number !== undefined)
+      scope.state.checkRuns.remember(targetOf(scope, suite.head_sha, number), run.id, run.output.annotations_count);
   }
   if (number === undefined) {
     scope.log.info({ sha: suite.head_sha }, 're-run: no pull request found for the commit; nothing to re-evaluate');
@@ -72,6 +73,7 @@ async function rerunPullRequest(scope: EventScope, number: number, headSha: stri
     scope.log.info({ pull: number }, 're-run: the pull request is closed; nothing to re-evaluate');
     return;
   }
-  if (pr.head.sha !== headSha) scope.log.info({ pull: number, requested: headSha, head: pr.head.sha }, 're-run: the pull request moved on; evaluating its head');
+  if (pr.head.sha !== headSha)
+    scope.log.info({ pull: number, requested: headSha, head: pr.head.sha }, 're-run: the pull request moved on; evaluating its head');
   await evaluatePullRequest(scope, pr as PullRequestPayload);
 }

@@ -6,12 +6,7 @@
  * awaits the app's handlers before answering: Lambda freezes the process once the handler returns, so
  * work left running would stall until the next invocation, or never finish.
  */
-import type {
-  APIGatewayProxyEvent,
-  APIGatewayProxyEventV2,
-  APIGatewayProxyResult,
-  APIGatewayProxyStructuredResultV2,
-} from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createProbot, type ApplicationFunction, type Probot } from 'probot';
 import type { Options } from 'probot';
 

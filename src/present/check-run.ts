@@ -41,7 +41,7 @@ export function invalidConfigOutput(errors: readonly ConfigError[], file: string
     '',
     ...lines,
     '',
-    'The configuration is read from `.github/monoenv.yml` on the default branch (or the organization\'s `.github` repository). Run `monoenv validate` to check a file locally.',
+    "The configuration is read from `.github/monoenv.yml` on the default branch (or the organization's `.github` repository). Run `monoenv validate` to check a file locally.",
   ].join('\n');
   const annotations: CheckAnnotation[] = annotate
     ? errors
@@ -65,7 +65,11 @@ export function invalidConfigOutput(errors: readonly ConfigError[], file: string
  */
 export function proposedFixOutput(output: CheckOutput, errors: readonly ConfigError[]): CheckOutput {
   if (errors.length === 0) {
-    return { ...output, summary: `${output.summary}\n\nThis pull request's version of \`${CONFIG_PATH}\` is valid: merging it fixes the configuration.`, annotations: [] };
+    return {
+      ...output,
+      summary: `${output.summary}\n\nThis pull request's version of \`${CONFIG_PATH}\` is valid: merging it fixes the configuration.`,
+      annotations: [],
+    };
   }
   const proposed = invalidConfigOutput(errors, CONFIG_PATH, true);
   const lines = errors.map((e) => `- \`${formatConfigError(e, CONFIG_PATH).replaceAll('`', "'")}\``);

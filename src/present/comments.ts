@@ -18,7 +18,9 @@ export function unreviewedMergeComment(report: Report, change: Change): string {
   // The finding already names the merger, the approvals counted and, one per line, why others did not count.
   const what =
     finding?.message ??
-    (merger === undefined ? 'This pull request was merged without the approvals it needed.' : `${mention(merger)} merged this pull request without the approvals it needed.`);
+    (merger === undefined
+      ? 'This pull request was merged without the approvals it needed.'
+      : `${mention(merger)} merged this pull request without the approvals it needed.`);
   return [
     UNREVIEWED_MERGE_MARKER,
     `### ${MERGED_WITHOUT_REVIEW}`,

@@ -194,12 +194,15 @@ function sizeLine(report: Report): string {
   const size = report.size;
   const counted = `${plural(size.lines, 'line')} in ${plural(size.files, 'file')} counted`;
   const excluded =
-    size.excludedFiles > 0 ? ` · ${plural(size.excludedLines, 'line')} in ${plural(size.excludedFiles, 'file')} excluded (lockfiles, generated, vendored; listed in the details)` : ' · nothing excluded';
+    size.excludedFiles > 0
+      ? ` · ${plural(size.excludedLines, 'line')} in ${plural(size.excludedFiles, 'file')} excluded (lockfiles, generated, vendored; listed in the details)`
+      : ' · nothing excluded';
   const fromTotals = size.fromTotals ? ' · judged from the pull request totals (the file list was incomplete)' : '';
   return `**Size:** ${size.class} · ${counted}${excluded}${fromTotals}`;
 }
 
-const moreFindings = (n: number): string => `… ${plural(n, 'more finding')} not shown (GitHub limits this field to ${formatCount(GITHUB_OUTPUT_LIMIT)} bytes).`;
+const moreFindings = (n: number): string =>
+  `… ${plural(n, 'more finding')} not shown (GitHub limits this field to ${formatCount(GITHUB_OUTPUT_LIMIT)} bytes).`;
 
 /** The check run's `output.summary`. */
 export function renderSummary(report: Report, options: RenderOptions = {}): string {
@@ -222,12 +225,16 @@ export function renderSummary(report: Report, options: RenderOptions = {}): stri
   }
   if (report.mode === 'advise') {
     const errors = report.findings.filter((f) => f.level === 'error').length;
-    facts.push(`**Mode:** advise · findings never fail this check${errors > 0 ? ` (${plural(errors, 'error')} would fail it in enforce mode)` : ''}`);
+    facts.push(
+      `**Mode:** advise · findings never fail this check${errors > 0 ? ` (${plural(errors, 'error')} would fail it in enforce mode)` : ''}`,
+    );
   }
   if (report.draft) facts.push('**Draft:** shown for early feedback.');
   const annotated = options.annotations;
   if (annotated !== undefined && annotated.cut > 0) {
-    facts.push(`**Annotations:** ${formatCount(annotated.sent)} of ${formatCount(annotated.sent + annotated.cut)} placed on lines; every finding is listed in the details.`);
+    facts.push(
+      `**Annotations:** ${formatCount(annotated.sent)} of ${formatCount(annotated.sent + annotated.cut)} placed on lines; every finding is listed in the details.`,
+    );
   }
 
   intro.push(...facts.map((fact) => `- ${fact}`));
@@ -250,7 +257,12 @@ export function renderDetails(report: Report, options: RenderOptions = {}): stri
     const block = [`#### ${LEVEL_ICON[f.level]} ${ruleLink(f.rule, docsUrl)} · ${escapeMarkdown(truncateUtf8(f.title, 500))}`];
     if (where !== '') block.push(where);
     // Each line of the message stays a line (multi-line messages list reasons), each escaped on its own.
-    block.push('', ...truncateUtf8(f.message, 8_000).split(/\r\n?|\n/).map((line) => `${escapeMarkdown(line)}  `));
+    block.push(
+      '',
+      ...truncateUtf8(f.message, 8_000)
+        .split(/\r\n?|\n/)
+        .map((line) => `${escapeMarkdown(line)}  `),
+    );
     if (f.suggestion !== undefined) block.push('', `**What to do:** ${escapeMarkdown(truncateUtf8(f.suggestion, 2_000))}`);
     block.push('');
     return block.join('\n');

@@ -34,7 +34,11 @@ function levelPaint(c: Colours): Record<Level, Paint> {
 }
 
 const short = (sha: string): string => sha.slice(0, 7);
-const indent = (text: string, by: string): string => text.split(/\r\n?|\n/).map((line) => `${by}${line}`).join('\n');
+const indent = (text: string, by: string): string =>
+  text
+    .split(/\r\n?|\n/)
+    .map((line) => `${by}${line}`)
+    .join('\n');
 
 function where(finding: Finding): string {
   if (finding.path === undefined) return '';
@@ -49,9 +53,18 @@ export function renderTerminal(report: Report, range: RangeFacts, colour: boolea
 
   out.push(`${c.bold('monoenv')}  ${report.title}`);
   const commits = plural(range.commits, 'commit');
-  out.push(c.dim(`  ${range.base.ref} ${short(range.base.sha)} … ${range.head.ref} ${short(range.head.sha)} · ${commits} · config: ${range.configSource}`));
-  const excluded = size.excludedFiles > 0 ? ` · excluded ${plural(size.excludedLines, 'line')} in ${plural(size.excludedFiles, 'file')}` : '';
-  out.push(c.dim(`  size ${size.class}: counted ${plural(size.lines, 'line')} in ${plural(size.files, 'file')}${excluded} · read as ${describeKind(report.kind)}`));
+  out.push(
+    c.dim(
+      `  ${range.base.ref} ${short(range.base.sha)} … ${range.head.ref} ${short(range.head.sha)} · ${commits} · config: ${range.configSource}`,
+    ),
+  );
+  const excluded =
+    size.excludedFiles > 0 ? ` · excluded ${plural(size.excludedLines, 'line')} in ${plural(size.excludedFiles, 'file')}` : '';
+  out.push(
+    c.dim(
+      `  size ${size.class}: counted ${plural(size.lines, 'line')} in ${plural(size.files, 'file')}${excluded} · read as ${describeKind(report.kind)}`,
+    ),
+  );
   if (report.mode === 'advise') out.push(c.dim('  mode advise: findings never fail'));
   out.push('');
 
@@ -74,7 +87,12 @@ export function renderTerminal(report: Report, range: RangeFacts, colour: boolea
     const paintLevel = levelPaint(c);
     for (const finding of findings) {
       const location = where(finding);
-      const head = [location === '' ? undefined : c.bold(location), paintLevel[finding.level](finding.level), c.dim(finding.rule), finding.title];
+      const head = [
+        location === '' ? undefined : c.bold(location),
+        paintLevel[finding.level](finding.level),
+        c.dim(finding.rule),
+        finding.title,
+      ];
       out.push(`  ${head.filter((part) => part !== undefined).join('  ')}`);
       if (finding.message !== '' && finding.message !== finding.title) out.push(indent(finding.message, '      '));
       if (finding.suggestion !== undefined) out.push(indent(`${c.dim('→')} ${finding.suggestion}`, '      '));

@@ -18,11 +18,7 @@ export function escapeProperty(text: string): string {
 type Command = 'error' | 'warning' | 'notice';
 const COMMAND: Record<Level, Command> = { error: 'error', warning: 'warning', notice: 'notice' };
 
-export function workflowCommand(
-  command: Command,
-  properties: Record<string, string | number | undefined>,
-  message: string,
-): string {
+export function workflowCommand(command: Command, properties: Record<string, string | number | undefined>, message: string): string {
   const props = Object.entries(properties)
     .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
     .map(([key, value]) => `${key}=${escapeProperty(String(value))}`)

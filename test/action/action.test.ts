@@ -29,16 +29,23 @@ function workflowEvent(action: string): Record<string, unknown> {
   return payload;
 }
 
-const workflowCommands = (stdout: string, command: string): string[] => stdout.split('\n').filter((line) => line.startsWith(`::${command} `) || line.startsWith(`::${command}::`));
+const workflowCommands = (stdout: string, command: string): string[] =>
+  stdout.split('\n').filter((line) => line.startsWith(`::${command} `) || line.startsWith(`::${command}::`));
 
 describe('the bundled Action', () => {
-  it('posts one monoenv check run with annotations on the pull request\'s head, writes the job summary, and fails the job', async () => {
+  it("posts one monoenv check run with annotations on the pull request's head, writes the job summary, and fails the job", async () => {
     const run = await runActionBundle(bundle, gh, { name: 'pull_request', payload: workflowEvent('opened'), token });
 
     const runs = gh.checkRuns(OWNER, REPO, HEAD_SHA);
     expect(runs).toHaveLength(1);
     const [checkRun] = runs;
-    expect(checkRun).toMatchObject({ name: 'monoenv', status: 'completed', conclusion: 'failure', appId: ACTIONS_APP.id, external_id: String(PR_NUMBER) });
+    expect(checkRun).toMatchObject({
+      name: 'monoenv',
+      status: 'completed',
+      conclusion: 'failure',
+      appId: ACTIONS_APP.id,
+      external_id: String(PR_NUMBER),
+    });
     expect(checkRun.annotations.some((a) => a.path === 'src/billing/reorder.ts' && a.annotation_level === 'failure')).toBe(true);
     expect(checkRun.annotations.some((a) => a.path === 'src/billing/charge.ts' && a.annotation_level === 'failure')).toBe(false);
 
@@ -58,7 +65,11 @@ describe('the bundled Action', () => {
       route: 'POST /repos/{owner}/{repo}/check-runs',
       status: 403,
       times: Infinity,
-      body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/checks/runs#create-a-check-run', status: '403' },
+      body: {
+        message: 'Resource not accessible by integration',
+        documentation_url: 'https://docs.github.com/rest/checks/runs#create-a-check-run',
+        status: '403',
+      },
     });
     const run = await runActionBundle(bundle, gh, { name: 'pull_request', payload: workflowEvent('synchronize'), token });
 

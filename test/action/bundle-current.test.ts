@@ -24,7 +24,11 @@ const fromCommit = inCI();
 function committed(file: string): Buffer | undefined {
   if (fromCommit) {
     try {
-      return execFileSync('git', ['show', `HEAD:${DIST}/${file}`], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+      return execFileSync('git', ['show', `HEAD:${DIST}/${file}`], {
+        cwd: ROOT,
+        maxBuffer: 64 * 1024 * 1024,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
     } catch {
       return undefined;
     }
@@ -33,14 +37,21 @@ function committed(file: string): Buffer | undefined {
 }
 
 function committedGrammars(): string[] {
-  if (fromCommit) return execFileSync('git', ['ls-tree', '--name-only', `HEAD:${DIST}/grammars`], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean).sort();
+  if (fromCommit)
+    return execFileSync('git', ['ls-tree', '--name-only', `HEAD:${DIST}/grammars`], { cwd: ROOT, encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .sort();
   return existsSync(join(ROOT, DIST, 'grammars')) ? readdirSync(join(ROOT, DIST, 'grammars')).sort() : [];
 }
 
 function rebuild(into: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['scripts/bundle-action.mjs', '--out', join(into, 'index.js')], { cwd: ROOT, encoding: 'utf8' }, (error, _stdout, stderr) =>
-      error === null ? resolve() : reject(new Error(`${error.message}\n${stderr}`)),
+    execFile(
+      process.execPath,
+      ['scripts/bundle-action.mjs', '--out', join(into, 'index.js')],
+      { cwd: ROOT, encoding: 'utf8' },
+      (error, _stdout, stderr) => (error === null ? resolve() : reject(new Error(`${error.message}\n${stderr}`))),
     );
   });
 }
@@ -53,7 +64,11 @@ describe('the committed Action bundle', () => {
       const built = readFileSync(join(fresh, 'index.js'));
       const bundle = committed('index.js');
       // Compared as a flag with the sizes, not as 2 MB of text in a failure message.
-      expect({ current: bundle?.equals(built) === true, builtBytes: built.length, committedBytes: bundle?.length }).toEqual({ current: true, builtBytes: built.length, committedBytes: built.length });
+      expect({ current: bundle?.equals(built) === true, builtBytes: built.length, committedBytes: bundle?.length }).toEqual({
+        current: true,
+        builtBytes: built.length,
+        committedBytes: built.length,
+      });
       const grammars = readdirSync(join(fresh, 'grammars')).sort();
       expect(committedGrammars()).toEqual(grammars);
       const stale = grammars.filter((file) => committed(`grammars/${file}`)?.equals(readFileSync(join(fresh, 'grammars', file))) !== true);

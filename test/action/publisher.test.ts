@@ -3,13 +3,27 @@ import { RecordingPublisher } from '../../src/action/publisher.js';
 import type { CheckPublisher, CheckRunTarget, ListedRun, PublishResult } from '../../src/github/checks.js';
 import type { CheckOutput } from '../../src/present/check-run.js';
 
-const target = { installationId: 0, repository: { owner: 'acme', repo: 'shop' }, headSha: 'a'.repeat(40), externalId: '7' } as unknown as CheckRunTarget;
+const target = {
+  installationId: 0,
+  repository: { owner: 'acme', repo: 'shop' },
+  headSha: 'a'.repeat(40),
+  externalId: '7',
+} as unknown as CheckRunTarget;
 const output: CheckOutput = {
   conclusion: 'failure',
   title: 'M change (120 lines) · 1 file without tests',
   summary: '| Rule | Status | Found | What to do |',
   text: '### Findings (1)',
-  annotations: [{ path: 'src/cart.ts', start_line: 3, end_line: 3, annotation_level: 'warning', title: 'tests: Source changed without tests', message: 'src/cart.ts changed' }],
+  annotations: [
+    {
+      path: 'src/cart.ts',
+      start_line: 3,
+      end_line: 3,
+      annotation_level: 'warning',
+      title: 'tests: Source changed without tests',
+      message: 'src/cart.ts changed',
+    },
+  ],
 };
 
 /** A check-run publisher whose writes succeed, or are refused with the given status. */
@@ -36,7 +50,19 @@ describe('the Action’s recording publisher', () => {
     await expect(recorder.publish(target, output)).resolves.toMatchObject({ id: 42, action: 'created' });
     expect(through.published).toEqual([output]);
     expect(recorder.runs).toEqual([
-      { id: 42, name: 'monoenv', headSha: target.headSha, status: 'completed', conclusion: 'failure', title: output.title, summary: output.summary, text: output.text, annotations: output.annotations, htmlUrl: 'https://github.com/acme/shop/runs/42', published: true },
+      {
+        id: 42,
+        name: 'monoenv',
+        headSha: target.headSha,
+        status: 'completed',
+        conclusion: 'failure',
+        title: output.title,
+        summary: output.summary,
+        text: output.text,
+        annotations: output.annotations,
+        htmlUrl: 'https://github.com/acme/shop/runs/42',
+        published: true,
+      },
     ]);
     recorder.remember(target, 9);
     expect(through.remembered).toEqual([9]);

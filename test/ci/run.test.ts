@@ -43,7 +43,11 @@ describe('.ci/run', () => {
   });
 
   it('fails when the installation fails, instead of going on without Redis', () => {
-    const { bin, calls: log } = machine({ npm: 'exit 0', 'apt-get': 'exit 100', sudo: '[ "$1" = -n ] && shift; [ "$1" = true ] && exit 0; "$@"' });
+    const { bin, calls: log } = machine({
+      npm: 'exit 0',
+      'apt-get': 'exit 100',
+      sudo: '[ "$1" = -n ] && shift; [ "$1" = true ] && exit 0; "$@"',
+    });
     const { status, stderr } = runCi(bin);
     expect(status).toBe(1);
     expect(stderr).toContain('could not be installed');

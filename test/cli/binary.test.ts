@@ -53,9 +53,14 @@ afterAll(() => {
 
 function monoenv(repo: TempRepo, argv: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const child = execFile(process.execPath, [binary, ...argv], { cwd: repo.dir, env: { ...repo.env, ...options.env } }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
-    });
+    const child = execFile(
+      process.execPath,
+      [binary, ...argv],
+      { cwd: repo.dir, env: { ...repo.env, ...options.env } },
+      (error, stdout, stderr) => {
+        resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
+      },
+    );
     child.stdin?.end(options.stdin ?? '');
   });
 }

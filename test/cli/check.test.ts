@@ -52,7 +52,11 @@ describe('monoenv check: exit codes and the JSON report', () => {
   });
 
   it('leaves lockfiles out of the counts and lists them as excluded', async () => {
-    const repo = repoWithBranch({ 'src/cart.ts': linesOf(2), 'src/cart.test.ts': 'test("cart", () => {});\n', 'package-lock.json': linesOf(400, (i) => `"line${i}": 1,`) });
+    const repo = repoWithBranch({
+      'src/cart.ts': linesOf(2),
+      'src/cart.test.ts': 'test("cart", () => {});\n',
+      'package-lock.json': linesOf(400, (i) => `"line${i}": 1,`),
+    });
     const { code, report } = await runJson(repo, ['check']);
     expect(code).toBe(0);
     expect(report.size).toMatchObject({ lines: 3, files: 2, excludedLines: 400, excludedFiles: 1 });
@@ -134,7 +138,9 @@ describe('monoenv check: the configuration comes from the base', () => {
     const repo = repoWithBranch({ 'src/cart.ts': linesOf(12) }, `_extends: my-org/.github\n${STRICT_SIZE}`);
     const { code, stderr } = await runJson(repo, ['check']);
     expect(code).toBe(1);
-    expect(stderr).toBe('monoenv: warning: _extends (my-org/.github) is followed by the App only; the CLI uses .github/monoenv.yml as it is\n');
+    expect(stderr).toBe(
+      'monoenv: warning: _extends (my-org/.github) is followed by the App only; the CLI uses .github/monoenv.yml as it is\n',
+    );
   });
 
   it('uses the defaults when the base has no configuration', async () => {
@@ -203,7 +209,11 @@ describe('monoenv check: title, body and author', () => {
 
   it('reads the kind from the checked-out branch, or from --branch, when the title names no type', async () => {
     const config = 'risky:\n  paths: ["src/billing/**"]\n';
-    const repo = repoWithBranch({ 'src/billing/charge.ts': 'export const charge = (amount: number) => amount * 1.2;\n' }, config, 'Charge tax');
+    const repo = repoWithBranch(
+      { 'src/billing/charge.ts': 'export const charge = (amount: number) => amount * 1.2;\n' },
+      config,
+      'Charge tax',
+    );
     repo.git('branch', '-m', 'fix/charge-tax');
     const onBranch = await runJson(repo, ['check']);
     expect(onBranch.report.kind).toMatchObject({ kind: 'fix', source: 'the branch `fix/charge-tax`' });
@@ -223,10 +233,16 @@ describe('monoenv check: title, body and author', () => {
 
   it('reads Feature-Flag declarations from --body, also from standard input', async () => {
     const config = 'risky:\n  paths: ["src/billing/**"]\n  accept_declared: true\n';
-    const repo = repoWithBranch({ 'src/billing/charge.ts': 'registerCharge((amount: number) => {\n  return amount * 1.2;\n});\n' }, config, 'feat: charge tax');
+    const repo = repoWithBranch(
+      { 'src/billing/charge.ts': 'registerCharge((amount: number) => {\n  return amount * 1.2;\n});\n' },
+      config,
+      'feat: charge tax',
+    );
     const undeclared = await runJson(repo, ['check']);
     expect(undeclared.code).toBe(1);
-    expect(undeclared.report.findings).toContainEqual(expect.objectContaining({ rule: 'risky', level: 'error', path: 'src/billing/charge.ts' }));
+    expect(undeclared.report.findings).toContainEqual(
+      expect.objectContaining({ rule: 'risky', level: 'error', path: 'src/billing/charge.ts' }),
+    );
 
     const body = 'Charges tax.\n\nFeature-Flag: charge_tax\n';
     const fromStdin = await runJson(repo, ['check', '--body', '-'], { stdin: body });
@@ -258,7 +274,9 @@ describe('monoenv check: one-line errors, exit 2', () => {
     const repo = TempRepo.create({ 'a.txt': 'a\n' }, 'develop');
     const { code, stderr } = await run(repo, ['check']);
     expect(code).toBe(2);
-    expect(stderr).toBe('monoenv: no default branch found (looked for origin/HEAD, main, master, trunk, locally and on origin); pass --base REF\n');
+    expect(stderr).toBe(
+      'monoenv: no default branch found (looked for origin/HEAD, main, master, trunk, locally and on origin); pass --base REF\n',
+    );
     expect((await runJson(repo, ['check', '--base', 'develop'])).code).toBe(0);
   });
 
@@ -279,7 +297,11 @@ describe('monoenv check: one-line errors, exit 2', () => {
 
   it('for an unreadable --body file', async () => {
     const repo = repoWithBranch({ 'src/cart.ts': linesOf(1) });
-    expect(await run(repo, ['check', '--body', 'missing.md'])).toEqual({ code: 2, stdout: '', stderr: 'monoenv: cannot read missing.md (--body): no such file\n' });
+    expect(await run(repo, ['check', '--body', 'missing.md'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'monoenv: cannot read missing.md (--body): no such file\n',
+    });
   });
 
   it('runs from a subfolder of the repository', async () => {

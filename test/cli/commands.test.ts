@@ -49,7 +49,10 @@ describe('monoenv validate', () => {
       errors: [{ path: 'tests.require', message: 'expected one of `per-file`, `any`, got the string "all"', line: 2, column: 12 }],
     });
     writeFileSync(join(folder, 'good.yml'), 'tests:\n  require: any\n');
-    expect(JSON.parse((await run(folder, ['validate', 'good.yml', '--format', 'json'])).stdout)).toEqual({ conclusion: 'success', errors: [] });
+    expect(JSON.parse((await run(folder, ['validate', 'good.yml', '--format', 'json'])).stdout)).toEqual({
+      conclusion: 'success',
+      errors: [],
+    });
   });
 
   it('reads standard input for "-"', async () => {
@@ -64,7 +67,9 @@ describe('monoenv validate', () => {
     const repo = TempRepo.create({ '.github/monoenv.yml': 'size:\n  level: loud\n', 'src/app.ts': 'export {};\n' });
     const { code, stderr } = await run(join(repo.dir, 'src'), ['validate']);
     expect(code).toBe(2);
-    expect(stderr.split('\n')[0]).toBe('../.github/monoenv.yml:2:10: size.level: expected one of `off`, `notice`, `warning`, `error`, got the string "loud"');
+    expect(stderr.split('\n')[0]).toBe(
+      '../.github/monoenv.yml:2:10: size.level: expected one of `off`, `notice`, `warning`, `error`, got the string "loud"',
+    );
   });
 
   it('says how to create a missing file', async () => {
@@ -84,7 +89,9 @@ describe('monoenv init', () => {
     mkdirSync(join(repo.dir, 'packages', 'web'), { recursive: true });
     const created = await run(join(repo.dir, 'packages', 'web'), ['init']);
     expect(created.code).toBe(0);
-    expect(created.stdout).toMatch(/^read 0 source files at [0-9a-f]{7} in \d+\.\d s\nno flag helpers or flag-dense folders found beyond the SDK calls monoenv knows\ncreated \.\.\/\.\.\/\.github\/monoenv\.yml\n/);
+    expect(created.stdout).toMatch(
+      /^read 0 source files at [0-9a-f]{7} in \d+\.\d s\nno flag helpers or flag-dense folders found beyond the SDK calls monoenv knows\ncreated \.\.\/\.\.\/\.github\/monoenv\.yml\n/,
+    );
     const file = join(repo.dir, '.github', 'monoenv.yml');
     expect(readFileSync(file, 'utf8')).toBe(STARTER_CONFIG);
     expect((await run(repo.dir, ['validate'])).code).toBe(0);
@@ -110,10 +117,12 @@ describe('monoenv init', () => {
   });
 
   it("proposes the repository's own flag helpers and flag-dense folders, commented out, with their evidence", async () => {
-    const toggle = 'module FeatureToggle\n  def self.enabled?(feature_name, *actors)\n    Flipper.enabled?(feature_name, *actors)\n  end\nend\n';
+    const toggle =
+      'module FeatureToggle\n  def self.enabled?(feature_name, *actors)\n    Flipper.enabled?(feature_name, *actors)\n  end\nend\n';
     const files: Record<string, string> = { 'lib/feature_toggle.rb': toggle, 'README.md': '# shop\n' };
     for (const name of ['orders', 'payments', 'vouchers']) {
-      files[`app/services/checkout/${name}.rb`] = `class ${name}\n  def call(user)\n    return legacy(user) unless FeatureToggle.enabled?(:${name}_v2, user)\n\n    modern(user)\n  end\nend\n`;
+      files[`app/services/checkout/${name}.rb`] =
+        `class ${name}\n  def call(user)\n    return legacy(user) unless FeatureToggle.enabled?(:${name}_v2, user)\n\n    modern(user)\n  end\nend\n`;
     }
     files['spec/support/flags.rb'] = 'def enable(name)\n  Flipper.enable(name)\nend\n';
     const repo = TempRepo.create(files);
@@ -121,10 +130,14 @@ describe('monoenv init', () => {
     const created = await run(repo.dir, ['init']);
     expect(created.code).toBe(0);
     expect(created.stdout).toContain('proposed for risky (commented out in .github/monoenv.yml):\n');
-    expect(created.stdout).toContain('  flag_calls: FeatureToggle.enabled?  (3 calls) lib/feature_toggle.rb:2 passes feature_name to `Flipper.enabled?`\n');
+    expect(created.stdout).toContain(
+      '  flag_calls: FeatureToggle.enabled?  (3 calls) lib/feature_toggle.rb:2 passes feature_name to `Flipper.enabled?`\n',
+    );
     expect(created.stdout).toContain('  paths: app/services/checkout/**  (3 flag checks in 3 files)\n');
     const written = readFileSync(join(repo.dir, '.github', 'monoenv.yml'), 'utf8');
-    expect(written).toContain('  #   - "FeatureToggle.enabled?"   # 3 calls · lib/feature_toggle.rb:2 passes feature_name to `Flipper.enabled?`\n');
+    expect(written).toContain(
+      '  #   - "FeatureToggle.enabled?"   # 3 calls · lib/feature_toggle.rb:2 passes feature_name to `Flipper.enabled?`\n',
+    );
     expect((await run(repo.dir, ['validate'])).code).toBe(0);
 
     // Accepting the proposals is uncommenting them: the result is a valid configuration that lists them.
@@ -154,7 +167,15 @@ describe('usage', () => {
 
     const checkHelp = await run(cwd, ['check', '--help']);
     expect(checkHelp.code).toBe(0);
-    for (const option of ['--base <ref>', '--head <ref>', '--config <file>', '--format <format>', '--title <text>', '--body <file>', '--label <name>']) {
+    for (const option of [
+      '--base <ref>',
+      '--head <ref>',
+      '--config <file>',
+      '--format <format>',
+      '--title <text>',
+      '--body <file>',
+      '--label <name>',
+    ]) {
       expect(checkHelp.stdout).toContain(option);
     }
     expect(checkHelp.stdout).toContain('edits in the working tree and the index are not included');
@@ -165,7 +186,10 @@ describe('usage', () => {
   it.each([
     [['check', '--bogus'], /^monoenv: error: unknown option '--bogus'/],
     [['check', '--bsae', 'main'], /^monoenv: error: unknown option '--bsae' \(Did you mean --base\?\)$/],
-    [['check', '--format', 'xml'], /^monoenv: error: option '--format <format>' argument 'xml' is invalid\. Allowed choices are text, json, github\.$/],
+    [
+      ['check', '--format', 'xml'],
+      /^monoenv: error: option '--format <format>' argument 'xml' is invalid\. Allowed choices are text, json, github\.$/,
+    ],
     [['check', '--base'], /^monoenv: error: option '--base <ref>' argument missing$/],
     [['frobnicate'], /^monoenv: error: unknown command 'frobnicate'$/],
     [['validate', 'a.yml', 'b.yml'], /^monoenv: error: too many arguments for 'validate'/],

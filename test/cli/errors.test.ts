@@ -38,7 +38,9 @@ describe('monoenv check: failures outside the change, exit 2', () => {
     source.git('clone', '--quiet', '--depth', '1', '--no-single-branch', '--branch', 'feature', `file://${source.dir}`, clone);
     const { code, stdout, stderr } = await run(clone, source.env, ['check', '--base', 'origin/main']);
     expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
-    expect(stderr).toBe('monoenv: no merge base between origin/main and HEAD: the clone is shallow; fetch more history (actions/checkout: fetch-depth: 0)\n');
+    expect(stderr).toBe(
+      'monoenv: no merge base between origin/main and HEAD: the clone is shallow; fetch more history (actions/checkout: fetch-depth: 0)\n',
+    );
   });
 
   it('the same clone with its history judges the change', async () => {
@@ -59,7 +61,7 @@ describe('monoenv check: failures outside the change, exit 2', () => {
     expect({ code, stdout, stderr }).toEqual({ code: 2, stdout: '', stderr: 'monoenv: git: git is not installed or not on PATH\n' });
   });
 
-  it('git failing on a damaged repository gives git\'s own reason', async () => {
+  it("git failing on a damaged repository gives git's own reason", async () => {
     const repo = upstream();
     // The changed file's content is gone from the object store: the refs resolve, reading the diff fails.
     const blob = repo.git('rev-parse', 'feature:src/cart.ts').trim();
@@ -71,7 +73,11 @@ describe('monoenv check: failures outside the change, exit 2', () => {
 
   it('an unexpected error: one line, and the stack only with MONOENV_DEBUG', async () => {
     const repo = upstream();
-    const broken = { write: (): never => { throw new Error('write EPIPE'); } };
+    const broken = {
+      write: (): never => {
+        throw new Error('write EPIPE');
+      },
+    };
     const plain = await run(repo.dir, repo.env, ['check', '--base', 'main'], { stdout: broken });
     expect(plain).toEqual({ code: 2, stdout: '', stderr: 'monoenv: unexpected error: write EPIPE\n' });
     const debug = await run(repo.dir, { ...repo.env, MONOENV_DEBUG: '1' }, ['check', '--base', 'main'], { stdout: broken });

@@ -45,7 +45,7 @@ describe('--format github', () => {
     expect(workflowCommand('notice', {}, 'plain')).toBe('::notice::plain');
   });
 
-  it('prints one annotation per finding, with the JSON report\'s facts, and a closing notice', async () => {
+  it("prints one annotation per finding, with the JSON report's facts, and a closing notice", async () => {
     const github = await run(['check', '--format', 'github']);
     const json = await run(['check', '--format', 'json']);
     expect(github.code).toBe(1);
@@ -61,10 +61,13 @@ describe('--format github', () => {
     const parsed = lines.map((line) => {
       const [, command, props = '', message] = /^::(\w+)(?: ([^:]*))?::(.*)$/.exec(line) ?? [];
       const properties = Object.fromEntries(
-        props.split(',').filter(Boolean).map((pair) => {
-          const [key, value] = pair.split('=');
-          return [key, unescape(value)];
-        }),
+        props
+          .split(',')
+          .filter(Boolean)
+          .map((pair) => {
+            const [key, value] = pair.split('=');
+            return [key, unescape(value)];
+          }),
       );
       return { command, properties, message: unescape(message) };
     });

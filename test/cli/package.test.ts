@@ -13,11 +13,28 @@ interface PackEntry {
 }
 
 describe('the published package', () => {
-  const pack = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as PackEntry[];
+  const pack = JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  ) as PackEntry[];
   const files = pack[0].files.map((f) => f.path);
 
   it('holds the CLI entry, every built module, the schema, app.yml, LICENSE and README', () => {
-    expect(files).toEqual(expect.arrayContaining(['bin/monoenv.js', 'lib/cli/main.js', 'lib/github/main.js', 'schema/monoenv.schema.json', 'app.yml', 'LICENSE', 'README.md', 'package.json']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'bin/monoenv.js',
+        'lib/cli/main.js',
+        'lib/github/main.js',
+        'schema/monoenv.schema.json',
+        'app.yml',
+        'LICENSE',
+        'README.md',
+        'package.json',
+      ]),
+    );
     const built = readdirSync(`${root}lib`, { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.js') && !f.startsWith('bench/'))
       .map((f) => `lib/${f}`);
@@ -28,7 +45,9 @@ describe('the published package', () => {
   });
 
   it('leaves out sources, tests, benchmarks, the Action bundle and anything secret', () => {
-    const unwanted = files.filter((f) => /^(src|test|bench|scripts|dist|docs|lib\/bench)\//.test(f) || /(^|\/)\.env($|\.)|\.pem$|\.key$/.test(f));
+    const unwanted = files.filter(
+      (f) => /^(src|test|bench|scripts|dist|docs|lib\/bench)\//.test(f) || /(^|\/)\.env($|\.)|\.pem$|\.key$/.test(f),
+    );
     expect(unwanted).toEqual([]);
   });
 });

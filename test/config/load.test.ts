@@ -26,7 +26,7 @@ describe('parseConfigText: valid files', () => {
     expect(parseConfigText(text)).toEqual({ ok: true, config: DEFAULT_CONFIG });
   });
 
-  it('reads a section whose settings are all commented out as that section\'s defaults', () => {
+  it("reads a section whose settings are all commented out as that section's defaults", () => {
     const result = parseConfigText('size:\n  # warn_lines: 200\nrisky:\n');
     expect(result).toEqual({ ok: true, config: DEFAULT_CONFIG });
   });
@@ -39,7 +39,7 @@ describe('parseConfigText: valid files', () => {
     expect(result.config.tests).toEqual(DEFAULT_CONFIG.tests);
   });
 
-  it('replaces a default list with the user\'s list instead of appending to it', () => {
+  it("replaces a default list with the user's list instead of appending to it", () => {
     const result = parseConfigText('tests:\n  source: ["app/**/*.rb"]\nreview:\n  exempt_authors: []\n');
     if (!result.ok) throw new Error('invalid');
     expect(result.config.tests.source).toEqual(['app/**/*.rb']);
@@ -160,7 +160,12 @@ describe('parseConfigText: errors point at the line and column and say what was 
 
   it('refuses a document that expands aliases without bound, instead of hanging', () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     const [error] = errorsOf(parseConfigText(levels.join('\n') + '\n'));
     expect(error).toMatchObject({ path: '', line: 1, column: 1 });
     expect(error.message).toMatch(/alias/i);
@@ -197,7 +202,10 @@ describe('parseConfigObject', () => {
   });
 
   it('keeps `_extends` that Probot leaves in a merged configuration', () => {
-    expect(parseConfigObject({ _extends: 'org/.github:monoenv.yml', mode: 'advise' })).toMatchObject({ ok: true, config: { mode: 'advise' } });
+    expect(parseConfigObject({ _extends: 'org/.github:monoenv.yml', mode: 'advise' })).toMatchObject({
+      ok: true,
+      config: { mode: 'advise' },
+    });
   });
 });
 

@@ -15,7 +15,11 @@ describe('Dockerfile', () => {
   });
 
   it('installs dev dependencies only in the build stage and copies runtime dependencies from the deps stage', () => {
-    const runs = (name: string) => stages().find((s) => s.name === name)!.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args.join(' '));
+    const runs = (name: string) =>
+      stages()
+        .find((s) => s.name === name)!
+        .instructions.filter((i) => i.keyword === 'RUN')
+        .map((i) => i.args.join(' '));
     expect(runs('deps').join('\n')).toContain('npm ci --omit=dev');
     expect(runs('build').join('\n')).toMatch(/npm ci\b(?! --omit)/);
     expect(runs('build').join('\n')).toContain('npm run build');
@@ -32,7 +36,7 @@ describe('Dockerfile', () => {
     expect(runtime.instructions.find((i) => i.keyword === 'EXPOSE')?.args).toEqual(['3000']);
   });
 
-  it('checks health on Probot\'s /ping and starts the server the way `npm start` does', () => {
+  it("checks health on Probot's /ping and starts the server the way `npm start` does", () => {
     const healthcheck = runtime.instructions.find((i) => i.keyword === 'HEALTHCHECK')!;
     expect(healthcheck.args).toEqual(expect.arrayContaining(['--interval=30s', '--timeout=5s']));
     const probe = execForm(healthcheck.line, 'CMD');
@@ -40,7 +44,9 @@ describe('Dockerfile', () => {
     expect(probe[2]).toContain("'/ping'");
 
     const cmd = execForm(runtime.instructions.find((i) => i.keyword === 'CMD')!.line, 'CMD');
-    const npmStart = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts.start;
+    const npmStart = (
+      JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts.start;
     expect(cmd).toEqual(npmStart.split(' '));
     expect(execForm(runtime.instructions.find((i) => i.keyword === 'ENTRYPOINT')!.line, 'ENTRYPOINT')).toEqual(['/usr/bin/tini', '--']);
   });
@@ -76,7 +82,9 @@ describe('.dockerignore', () => {
 
   it('sends exactly what the build stage copies: manifests, compiler settings, the schema script and the sources', () => {
     const context = buildContext();
-    const copied = stages().flatMap((s) => s.instructions).filter((i) => i.keyword === 'COPY' && !i.args[0].startsWith('--from'));
+    const copied = stages()
+      .flatMap((s) => s.instructions)
+      .filter((i) => i.keyword === 'COPY' && !i.args[0].startsWith('--from'));
     const sources = copied.flatMap((i) => i.args.slice(0, -1));
     for (const source of sources) expect(context.some((f) => f === source || f.startsWith(`${source}/`))).toBe(true);
     for (const file of context) expect(sources.some((s) => file === s || file.startsWith(`${s}/`))).toBe(true);

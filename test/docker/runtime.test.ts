@@ -14,7 +14,7 @@ beforeAll(() => {
   privateKey = generatePrivateKey();
 }, 180_000);
 
-describe('the runtime image\'s files', () => {
+describe("the runtime image's files", () => {
   it('hold the compiled app, its schema and manifest, and nothing else', () => {
     const { argv } = runtimeCommand();
     const entry = argv.at(-1)!.replace(/^\.\//, '');
@@ -26,7 +26,7 @@ describe('the runtime image\'s files', () => {
   });
 });
 
-describe('the runtime stage\'s command', () => {
+describe("the runtime stage's command", () => {
   let gh: Emulator;
   let front: Awaited<ReturnType<typeof enterpriseFront>>;
   let server: RunningServer | undefined;
@@ -53,7 +53,7 @@ describe('the runtime stage\'s command', () => {
     LOG_LEVEL: 'warn',
   });
 
-  it('serves /ping, passes the image\'s HEALTHCHECK, and posts the check run for a signed webhook', async () => {
+  it("serves /ping, passes the image's HEALTHCHECK, and posts the check run for a signed webhook", async () => {
     server = await startServer(image.appDir, appEnv());
     expect(await (await fetch(`${server.url}/ping`)).text()).toBe('PONG');
 
@@ -107,7 +107,14 @@ describe('two replicas on one GitHub', () => {
     gh = await startEmulator({ apps: [{ id: APP_ID, slug: 'monoenv', privateKey }] });
     seedPullRequest(gh);
     front = await enterpriseFront(gh.url);
-    const env = { APP_ID: String(APP_ID), PRIVATE_KEY: privateKey, WEBHOOK_SECRET, GHE_HOST: front.host, GHE_PROTOCOL: 'http', LOG_LEVEL: 'warn' };
+    const env = {
+      APP_ID: String(APP_ID),
+      PRIVATE_KEY: privateKey,
+      WEBHOOK_SECRET,
+      GHE_HOST: front.host,
+      GHE_PROTOCOL: 'http',
+      LOG_LEVEL: 'warn',
+    };
     replicas = await Promise.all([startServer(image.appDir, env), startServer(image.appDir, env)]);
   }, 60_000);
 
@@ -118,7 +125,11 @@ describe('two replicas on one GitHub', () => {
   });
 
   const deliver = (replica: RunningServer, action: string, id?: string): Promise<number> =>
-    deliverWebhook(replica.url, { ...pullRequestEvent(gh, { owner: OWNER, repo: REPO, number: PR_NUMBER, action }), secret: WEBHOOK_SECRET, id });
+    deliverWebhook(replica.url, {
+      ...pullRequestEvent(gh, { owner: OWNER, repo: REPO, number: PR_NUMBER, action }),
+      secret: WEBHOOK_SECRET,
+      id,
+    });
 
   it('leave one check run per commit when events for it reach different replicas', async () => {
     expect(await deliver(replicas[0], 'opened')).toBe(200);
@@ -146,7 +157,10 @@ describe('two replicas on one GitHub', () => {
     const response = await fetch(`${gh.url}/repos/${OWNER}/${REPO}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=latest`, {
       headers: { authorization: `token ${token}`, accept: 'application/vnd.github+json' },
     });
-    const shown = (await response.json()) as { total_count: number; check_runs: Array<{ status: string; conclusion: string; output: { annotations_count: number } }> };
+    const shown = (await response.json()) as {
+      total_count: number;
+      check_runs: Array<{ status: string; conclusion: string; output: { annotations_count: number } }>;
+    };
     expect(shown.total_count).toBe(1);
     expect(shown.check_runs[0]).toMatchObject({ status: 'completed', conclusion: 'failure' });
     expect(shown.check_runs[0].output.annotations_count).toBe(stored[0].annotations.length);

@@ -47,7 +47,10 @@ export function buildImageLocally(): BuiltImage {
     }
     cpSync(join(buildDir, source.replace(/^\/app\//, '')), join(appDir, target), { recursive: true });
   }
-  const files = execFileSync('find', ['.', '-path', './node_modules', '-prune', '-o', '-type', 'f', '-print'], { cwd: appDir, encoding: 'utf8' })
+  const files = execFileSync('find', ['.', '-path', './node_modules', '-prune', '-o', '-type', 'f', '-print'], {
+    cwd: appDir,
+    encoding: 'utf8',
+  })
     .split('\n')
     .filter(Boolean)
     .map((f) => f.replace(/^\.\//, ''))

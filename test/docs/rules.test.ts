@@ -19,7 +19,7 @@ describe('docs/rules.md', () => {
     expect(rulesDoc).toContain(`(**${warn_files}** to warn, **${fail_files}** to fail)`);
   });
 
-  it('quotes each rule\'s default level', () => {
+  it("quotes each rule's default level", () => {
     for (const rule of ['size', 'tests', 'risky', 'review'] as const) {
       expect(rulesDoc).toMatch(new RegExp(`\\| \\[\`${rule}\`\\]\\([^)]*\\) \\| [^|]+ \\| \`${DEFAULT_CONFIG[rule].level}\` \\|`));
     }
@@ -31,13 +31,16 @@ describe('docs/rules.md', () => {
     for (const label of [size, tests, risky, DEFAULT_CONFIG.review.label]) expect(rulesDoc).toContain(`the \`${label}\` label`);
   });
 
-  it('has the anchors the check run\'s rule links point at (docs/rules.md#size …)', () => {
+  it("has the anchors the check run's rule links point at (docs/rules.md#size …)", () => {
     for (const rule of ['size', 'tests', 'risky', 'review', 'config']) expect(rulesDoc).toContain(`<a id="${rule}"></a>`);
   });
 
   it('links only to sections and files that exist', () => {
     const headings = [...rulesDoc.matchAll(/^#{2,3} (.+)$/gm)].map((m) =>
-      m[1].toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-'),
+      m[1]
+        .toLowerCase()
+        .replace(/[^\w\- ]/g, '')
+        .replace(/ /g, '-'),
     );
     for (const [, target] of rulesDoc.matchAll(/\]\(([^)]+)\)/g)) {
       if (target.startsWith('#')) expect(headings).toContain(target.slice(1));

@@ -5,8 +5,15 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { verify } from '@octokit/webhooks-methods';
 import { Probot, ProbotOctokit, createNodeMiddleware } from 'probot';
 import {
-  checkRunEvent, checkSuiteEvent, deliverWebhook, generatePrivateKey, pullRequestEvent, pullRequestReviewEvent, pushEvent,
-  startEmulator, type Emulator,
+  checkRunEvent,
+  checkSuiteEvent,
+  deliverWebhook,
+  generatePrivateKey,
+  pullRequestEvent,
+  pullRequestReviewEvent,
+  pushEvent,
+  startEmulator,
+  type Emulator,
 } from '../../tools/emulator/index.js';
 
 const OWNER = 'acme';
@@ -19,7 +26,9 @@ function jwt(appId: number, privateKey?: string, expiresIn = 600): string {
   const now = Math.floor(Date.now() / 1000);
   const header = Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'JWT' })).toString('base64url');
   const payload = Buffer.from(JSON.stringify({ iat: now - 60, exp: now + expiresIn, iss: appId })).toString('base64url');
-  const signature = privateKey ? createSign('RSA-SHA256').update(`${header}.${payload}`).sign(privateKey).toString('base64url') : 'c2lnbmF0dXJl';
+  const signature = privateKey
+    ? createSign('RSA-SHA256').update(`${header}.${payload}`).sign(privateKey).toString('base64url')
+    : 'c2lnbmF0dXJl';
   return `${header}.${payload}.${signature}`;
 }
 
@@ -36,12 +45,21 @@ function client(gh: Emulator, token: string) {
   return async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${gh.url}${path}`, {
       method,
-      headers: { authorization: `token ${token}`, accept: 'application/vnd.github+json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        authorization: `token ${token}`,
+        accept: 'application/vnd.github+json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
     let json: any;
-    try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
     return { status: response.status, headers: response.headers, text, json };
   };
 }
@@ -63,7 +81,10 @@ afterEach(async () => {
 
 describe('authentication', () => {
   it('issues installation tokens that expire in an hour and belong to the JWT app', async () => {
-    const response = await fetch(`${gh.url}/app/installations/${INSTALLATION}/access_tokens`, { method: 'POST', headers: { authorization: `Bearer ${jwt(APP_ID)}` } });
+    const response = await fetch(`${gh.url}/app/installations/${INSTALLATION}/access_tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${jwt(APP_ID)}` },
+    });
     const body = (await response.json()) as { token: string; expires_at: string };
     expect(response.status).toBe(201);
     expect(body.token).toMatch(/^ghs_/);
@@ -77,7 +98,14 @@ describe('authentication', () => {
   it('answers 401 without credentials, with an unknown token, an expired token or an expired JWT', async () => {
     expect((await fetch(`${gh.url}/repos/${OWNER}/${REPO}`)).status).toBe(401);
     expect((await client(gh, 'ghs_unknown')('GET', `/repos/${OWNER}/${REPO}`)).status).toBe(401);
-    expect((await fetch(`${gh.url}/app/installations/${INSTALLATION}/access_tokens`, { method: 'POST', headers: { authorization: `Bearer ${jwt(APP_ID, undefined, -10)}` } })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${gh.url}/app/installations/${INSTALLATION}/access_tokens`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${jwt(APP_ID, undefined, -10)}` },
+        })
+      ).status,
+    ).toBe(401);
     expect((await api('GET', `/repos/${OWNER}/${REPO}`)).status).toBe(200);
     gh.store.expireTokens();
     expect((await api('GET', `/repos/${OWNER}/${REPO}`)).status).toBe(401);
@@ -89,7 +117,8 @@ describe('authentication', () => {
     expect(privateKey).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
     const strict = await startEmulator({ apps: [{ id: 9, privateKey }] });
     strict.store.addRepo({ owner: 'o', repo: 'r', installationId: 1 });
-    const post = (token: string) => fetch(`${strict.url}/app/installations/1/access_tokens`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const post = (token: string) =>
+      fetch(`${strict.url}/app/installations/1/access_tokens`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
     expect((await post(jwt(9))).status).toBe(401);
     expect((await post(jwt(9, generatePrivateKey()))).status).toBe(401);
     expect((await post(jwt(9, privateKey))).status).toBe(201);
@@ -101,7 +130,10 @@ describe('authentication', () => {
     expect((await api('GET', '/repos/other/secret')).status).toBe(404);
     const otherApi = client(gh, await installationToken(gh, 99));
     expect((await otherApi('GET', '/repos/other/secret')).json.full_name).toBe('other/secret');
-    const missing = await fetch(`${gh.url}/app/installations/5/access_tokens`, { method: 'POST', headers: { authorization: `Bearer ${jwt(APP_ID)}` } });
+    const missing = await fetch(`${gh.url}/app/installations/5/access_tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${jwt(APP_ID)}` },
+    });
     expect(missing.status).toBe(404);
   });
 });
@@ -109,8 +141,17 @@ describe('authentication', () => {
 describe('pull requests and pagination', () => {
   beforeEach(() => {
     gh.store.addPullRequest({
-      owner: OWNER, repo: REPO, number: 7, title: 'feat: checkout', user: 'alice', head: { ref: 'checkout', sha: HEAD },
-      files: Array.from({ length: 250 }, (_, i) => ({ filename: `src/file${i}.ts`, status: 'added' as const, patch: patchOf(i % 5 + 1) })),
+      owner: OWNER,
+      repo: REPO,
+      number: 7,
+      title: 'feat: checkout',
+      user: 'alice',
+      head: { ref: 'checkout', sha: HEAD },
+      files: Array.from({ length: 250 }, (_, i) => ({
+        filename: `src/file${i}.ts`,
+        status: 'added' as const,
+        patch: patchOf((i % 5) + 1),
+      })),
       reviews: [{ user: 'bob', state: 'APPROVED' }],
       labels: ['large-change-ok'],
     });
@@ -136,7 +177,12 @@ describe('pull requests and pagination', () => {
   });
 
   it('lists at most 3,000 files, as GitHub does', async () => {
-    gh.store.addPullRequest({ owner: OWNER, repo: REPO, number: 8, files: Array.from({ length: 3100 }, (_, i) => ({ filename: `f${i}`, patch: patchOf(1) })) });
+    gh.store.addPullRequest({
+      owner: OWNER,
+      repo: REPO,
+      number: 8,
+      files: Array.from({ length: 3100 }, (_, i) => ({ filename: `f${i}`, patch: patchOf(1) })),
+    });
     const octokit = new ProbotOctokit({ auth: { token: [...gh.store.tokens.keys()][0] }, baseUrl: gh.url });
     const files = await octokit.paginate(octokit.rest.pulls.listFiles, { owner: OWNER, repo: REPO, pull_number: 8, per_page: 100 });
     expect(files).toHaveLength(3000);
@@ -146,22 +192,39 @@ describe('pull requests and pagination', () => {
 
   it('answers the pull request, its reviews, commits and the pulls of a commit in GitHub shapes', async () => {
     const pull = await api('GET', `/repos/${OWNER}/${REPO}/pulls/7`);
-    expect(pull.json).toMatchObject({ number: 7, title: 'feat: checkout', user: { login: 'alice' }, head: { sha: HEAD, ref: 'checkout' }, base: { ref: 'trunk' }, merged: false, labels: [{ name: 'large-change-ok' }] });
+    expect(pull.json).toMatchObject({
+      number: 7,
+      title: 'feat: checkout',
+      user: { login: 'alice' },
+      head: { sha: HEAD, ref: 'checkout' },
+      base: { ref: 'trunk' },
+      merged: false,
+      labels: [{ name: 'large-change-ok' }],
+    });
     expect(pull.json.additions).toBe(750);
     const reviews = await api('GET', `/repos/${OWNER}/${REPO}/pulls/7/reviews`);
-    expect(reviews.json).toEqual([expect.objectContaining({ state: 'APPROVED', commit_id: HEAD, user: expect.objectContaining({ login: 'bob' }) })]);
+    expect(reviews.json).toEqual([
+      expect.objectContaining({ state: 'APPROVED', commit_id: HEAD, user: expect.objectContaining({ login: 'bob' }) }),
+    ]);
     const commits = await api('GET', `/repos/${OWNER}/${REPO}/pulls/7/commits`);
     expect(commits.json.map((c: { sha: string }) => c.sha)).toEqual([HEAD]);
     const pulls = await api('GET', `/repos/${OWNER}/${REPO}/commits/${HEAD}/pulls`);
     expect(pulls.json.map((p: { number: number }) => p.number)).toEqual([7]);
     const diff = await api('GET', `/repos/${OWNER}/${REPO}/pulls/7`, undefined, { accept: 'application/vnd.github.v3.diff' });
-    expect(diff.text).toContain('diff --git a/src/file0.ts b/src/file0.ts\nnew file mode 100644\n--- /dev/null\n+++ b/src/file0.ts\n@@ -0,0 +1,1 @@\n+line 0\n');
+    expect(diff.text).toContain(
+      'diff --git a/src/file0.ts b/src/file0.ts\nnew file mode 100644\n--- /dev/null\n+++ b/src/file0.ts\n@@ -0,0 +1,1 @@\n+line 0\n',
+    );
   });
 
   it('compares commits between two refs', async () => {
     const base = 'b'.repeat(40);
     gh.store.addCommit(OWNER, REPO, { sha: base, message: 'base' });
-    gh.store.addCommit(OWNER, REPO, { sha: '1'.repeat(40), parents: [base], message: 'one', files: [{ filename: 'a.ts', patch: patchOf(2) }] });
+    gh.store.addCommit(OWNER, REPO, {
+      sha: '1'.repeat(40),
+      parents: [base],
+      message: 'one',
+      files: [{ filename: 'a.ts', patch: patchOf(2) }],
+    });
     gh.store.addCommit(OWNER, REPO, { sha: '2'.repeat(40), parents: ['1'.repeat(40)], message: 'two', author: 'carol' });
     const compare = await api('GET', `/repos/${OWNER}/${REPO}/compare/${base}...${'2'.repeat(40)}`);
     expect(compare.json).toMatchObject({ status: 'ahead', ahead_by: 2, behind_by: 0, total_commits: 2 });
@@ -173,8 +236,22 @@ describe('pull requests and pagination', () => {
     const base = 'b'.repeat(40);
     const first = '1'.repeat(40);
     const second = '2'.repeat(40);
-    gh.store.addPullRequest({ owner: OWNER, repo: REPO, number: 9, base: { sha: base }, head: { sha: first }, files: [{ filename: 'src/a.ts', status: 'added', patch: patchOf(2) }] });
-    gh.store.addPullRequest({ owner: OWNER, repo: REPO, number: 9, base: { sha: base }, head: { sha: second }, files: [{ filename: 'src/b.ts', status: 'added', patch: patchOf(5) }] });
+    gh.store.addPullRequest({
+      owner: OWNER,
+      repo: REPO,
+      number: 9,
+      base: { sha: base },
+      head: { sha: first },
+      files: [{ filename: 'src/a.ts', status: 'added', patch: patchOf(2) }],
+    });
+    gh.store.addPullRequest({
+      owner: OWNER,
+      repo: REPO,
+      number: 9,
+      base: { sha: base },
+      head: { sha: second },
+      files: [{ filename: 'src/b.ts', status: 'added', patch: patchOf(5) }],
+    });
     const listed = await api('GET', `/repos/${OWNER}/${REPO}/pulls/9/files`);
     expect(listed.json).toEqual([
       expect.objectContaining({
@@ -187,7 +264,9 @@ describe('pull requests and pagination', () => {
     const earlier = await api('GET', `/repos/${OWNER}/${REPO}/compare/${base}...${first}?per_page=1`);
     expect(earlier.status).toBe(200);
     expect(earlier.json).toMatchObject({ status: 'ahead', ahead_by: 1, commits: [expect.objectContaining({ sha: first })] });
-    expect(earlier.json.files).toEqual([expect.objectContaining({ filename: 'src/a.ts', additions: 2, contents_url: expect.stringContaining(`?ref=${first}`) })]);
+    expect(earlier.json.files).toEqual([
+      expect.objectContaining({ filename: 'src/a.ts', additions: 2, contents_url: expect.stringContaining(`?ref=${first}`) }),
+    ]);
     // Files are on the first page only, as GitHub pages a comparison.
     const secondPage = await api('GET', `/repos/${OWNER}/${REPO}/compare/${base}...${first}?per_page=1&page=2`);
     expect(secondPage.json.files).toEqual([]);
@@ -237,7 +316,7 @@ describe('contents', () => {
     expect((await api('GET', `/repos/${OWNER}/${REPO}/contents/.gitattributes?ref=no-such-branch`)).status).toBe(404);
   });
 
-  it('is read by Probot\'s config plugin (raw media type)', async () => {
+  it("is read by Probot's config plugin (raw media type)", async () => {
     gh.store.setFile(OWNER, REPO, '.github/monoenv.yml', 'size:\n  warn_lines: 200\n');
     const octokit = new ProbotOctokit({ auth: { token: [...gh.store.tokens.keys()][0] }, baseUrl: gh.url });
     const { config } = await octokit.config.get({ owner: OWNER, repo: REPO, path: '.github/monoenv.yml' });
@@ -246,18 +325,46 @@ describe('contents', () => {
 });
 
 describe('check runs', () => {
-  const annotations = (n: number, from = 1) => Array.from({ length: n }, (_, i) => ({ path: 'src/a.ts', start_line: from + i, end_line: from + i, annotation_level: 'warning', message: `finding ${from + i}` }));
+  const annotations = (n: number, from = 1) =>
+    Array.from({ length: n }, (_, i) => ({
+      path: 'src/a.ts',
+      start_line: from + i,
+      end_line: from + i,
+      annotation_level: 'warning',
+      message: `finding ${from + i}`,
+    }));
 
   it('creates, updates and lists check runs, appending annotations on every request', async () => {
-    const created = await api('POST', `/repos/${OWNER}/${REPO}/check-runs`, { name: 'monoenv', head_sha: HEAD, status: 'in_progress', external_id: '7', output: { title: 'Checking', summary: 'Running', annotations: annotations(50) } });
+    const created = await api('POST', `/repos/${OWNER}/${REPO}/check-runs`, {
+      name: 'monoenv',
+      head_sha: HEAD,
+      status: 'in_progress',
+      external_id: '7',
+      output: { title: 'Checking', summary: 'Running', annotations: annotations(50) },
+    });
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ name: 'monoenv', head_sha: HEAD, status: 'in_progress', conclusion: null, external_id: '7', app: { id: APP_ID }, output: { annotations_count: 50 } });
+    expect(created.json).toMatchObject({
+      name: 'monoenv',
+      head_sha: HEAD,
+      status: 'in_progress',
+      conclusion: null,
+      external_id: '7',
+      app: { id: APP_ID },
+      output: { annotations_count: 50 },
+    });
     expect(created.json.check_suite.id).toEqual(expect.any(Number));
     expect(created.json.node_id).toEqual(expect.any(String));
 
-    const updated = await api('PATCH', `/repos/${OWNER}/${REPO}/check-runs/${created.json.id}`, { conclusion: 'failure', output: { title: 'XL change', summary: 'Too big', annotations: annotations(30, 51) } });
+    const updated = await api('PATCH', `/repos/${OWNER}/${REPO}/check-runs/${created.json.id}`, {
+      conclusion: 'failure',
+      output: { title: 'XL change', summary: 'Too big', annotations: annotations(30, 51) },
+    });
     expect(updated.status).toBe(200);
-    expect(updated.json).toMatchObject({ status: 'completed', conclusion: 'failure', output: { title: 'XL change', annotations_count: 80 } });
+    expect(updated.json).toMatchObject({
+      status: 'completed',
+      conclusion: 'failure',
+      output: { title: 'XL change', annotations_count: 80 },
+    });
     expect(updated.json.completed_at).toMatch(/Z$/);
 
     const fetched = await api('GET', `/repos/${OWNER}/${REPO}/check-runs/${created.json.id}`);
@@ -306,7 +413,11 @@ describe('check runs', () => {
     ['a short head_sha', { head_sha: 'abc123' }, /No commit found for SHA: abc123/],
     ['a numeric external_id', { external_id: 7 }, /external_id.*must be string/],
     ['a summary over 65,535 bytes', { output: { title: 't', summary: '€'.repeat(30_000) } }, /65535/],
-    ['an annotation without its level', { output: { title: 't', summary: 's', annotations: [{ path: 'a', start_line: 1, end_line: 1, message: 'm' }] } }, /annotation_level/],
+    [
+      'an annotation without its level',
+      { output: { title: 't', summary: 's', annotations: [{ path: 'a', start_line: 1, end_line: 1, message: 'm' }] } },
+      /annotation_level/,
+    ],
     ['output without a summary', { output: { title: 't' } }, /summary/],
   ])('rejects %s with 422 and records the violation', async (_, overrides, message) => {
     const body = { name: 'monoenv', head_sha: HEAD, ...overrides };
@@ -333,11 +444,15 @@ describe('comments and labels', () => {
     gh.store.addPullRequest({ owner: OWNER, repo: REPO, number: 3, labels: ['bug'] });
   });
 
-  it('posts and lists comments as the app\'s bot user', async () => {
+  it("posts and lists comments as the app's bot user", async () => {
     gh.store.addApp({ id: APP_ID, slug: 'monoenv' });
     const posted = await api('POST', `/repos/${OWNER}/${REPO}/issues/3/comments`, { body: 'Merged without review by @alice' });
     expect(posted.status).toBe(201);
-    expect(posted.json).toMatchObject({ body: 'Merged without review by @alice', user: { login: 'monoenv[bot]', type: 'Bot' }, performed_via_github_app: { id: APP_ID } });
+    expect(posted.json).toMatchObject({
+      body: 'Merged without review by @alice',
+      user: { login: 'monoenv[bot]', type: 'Bot' },
+      performed_via_github_app: { id: APP_ID },
+    });
     const listed = await api('GET', `/repos/${OWNER}/${REPO}/issues/3/comments`);
     expect(listed.json.map((c: { id: number }) => c.id)).toEqual([posted.json.id]);
     expect(gh.comments(OWNER, REPO, 3)).toEqual([{ id: posted.json.id, body: 'Merged without review by @alice', user: 'monoenv[bot]' }]);
@@ -363,7 +478,12 @@ describe('comments and labels', () => {
 
 describe('GitHub Enterprise base URL', () => {
   it('answers under /api/v3 as Probot uses it with GHE_HOST, with Link headers keeping the prefix', async () => {
-    gh.store.addPullRequest({ owner: OWNER, repo: REPO, number: 2, files: Array.from({ length: 3 }, (_, i) => ({ filename: `f${i}`, patch: patchOf(1) })) });
+    gh.store.addPullRequest({
+      owner: OWNER,
+      repo: REPO,
+      number: 2,
+      files: Array.from({ length: 3 }, (_, i) => ({ filename: `f${i}`, patch: patchOf(1) })),
+    });
     const page = await api('GET', `/api/v3/repos/${OWNER}/${REPO}/pulls/2/files?per_page=2`);
     expect(page.json).toHaveLength(2);
     expect(page.headers.get('link')).toContain(`<${gh.url}/api/v3/repos/${OWNER}/${REPO}/pulls/2/files?per_page=2&page=2>; rel="next"`);
@@ -375,7 +495,13 @@ describe('unexpected routes', () => {
   it('404s and records a route the emulator lacks, naming the GitHub route it would be', async () => {
     const response = await api('GET', `/repos/${OWNER}/${REPO}/branches/trunk/protection`);
     expect(response.status).toBe(404);
-    expect(gh.unmatched).toEqual([{ method: 'GET', path: `/repos/${OWNER}/${REPO}/branches/trunk/protection`, githubRoute: '/repos/{owner}/{repo}/branches/{branch}/protection' }]);
+    expect(gh.unmatched).toEqual([
+      {
+        method: 'GET',
+        path: `/repos/${OWNER}/${REPO}/branches/trunk/protection`,
+        githubRoute: '/repos/{owner}/{repo}/branches/{branch}/protection',
+      },
+    ]);
     await api('GET', '/not/a/github/route');
     expect(gh.unmatched[1].githubRoute).toBeNull();
     expect(gh.counters.unmatched).toBe(2);
@@ -384,7 +510,12 @@ describe('unexpected routes', () => {
 
 describe('fault injection', () => {
   beforeEach(() => {
-    gh.store.addPullRequest({ owner: OWNER, repo: REPO, number: 7, files: Array.from({ length: 250 }, (_, i) => ({ filename: `f${i}.ts`, patch: patchOf(1) })) });
+    gh.store.addPullRequest({
+      owner: OWNER,
+      repo: REPO,
+      number: 7,
+      files: Array.from({ length: 250 }, (_, i) => ({ filename: `f${i}.ts`, patch: patchOf(1) })),
+    });
   });
 
   it('fails a route N times, then answers normally', async () => {
@@ -403,7 +534,9 @@ describe('fault injection', () => {
     expect((await api('GET', `/repos/${OWNER}/${REPO}/pulls/7/files?per_page=100&page=2`)).status).toBe(200);
     await expect(api('GET', `/repos/${OWNER}/${REPO}/pulls/7/files?per_page=100&page=3`)).rejects.toThrow();
     expect((await api('GET', `/repos/${OWNER}/${REPO}/pulls/7/files?per_page=100&page=3`)).json).toHaveLength(50);
-    expect(gh.faults.log).toEqual([expect.objectContaining({ reset: true, path: `/repos/${OWNER}/${REPO}/pulls/7/files?per_page=100&page=3` })]);
+    expect(gh.faults.log).toEqual([
+      expect.objectContaining({ reset: true, path: `/repos/${OWNER}/${REPO}/pulls/7/files?per_page=100&page=3` }),
+    ]);
   });
 
   it('matches regular expressions and query values', async () => {
@@ -455,12 +588,15 @@ describe('fault injection', () => {
 });
 
 describe('webhooks', () => {
-  it('signs deliveries so GitHub\'s verification accepts them', async () => {
+  it("signs deliveries so GitHub's verification accepts them", async () => {
     const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
     const app = createServer((req, res) => {
       let body = '';
       req.on('data', (c) => (body += c));
-      req.on('end', () => { received.push({ headers: req.headers, body }); res.writeHead(202).end(); });
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        res.writeHead(202).end();
+      });
     });
     await new Promise<void>((resolve) => app.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
@@ -470,32 +606,90 @@ describe('webhooks', () => {
     await new Promise<void>((resolve) => app.close(() => resolve()));
     expect(status).toBe(202);
     const [delivery] = received;
-    expect(delivery.headers).toMatchObject({ 'x-github-event': 'pull_request', 'x-github-delivery': 'delivery-1', 'content-type': 'application/json' });
+    expect(delivery.headers).toMatchObject({
+      'x-github-event': 'pull_request',
+      'x-github-delivery': 'delivery-1',
+      'content-type': 'application/json',
+    });
     expect(await verify('s3cret', delivery.body, String(delivery.headers['x-hub-signature-256']))).toBe(true);
     expect(await verify('wrong', delivery.body, String(delivery.headers['x-hub-signature-256']))).toBe(false);
     const payload = JSON.parse(delivery.body);
-    expect(payload).toMatchObject({ action: 'opened', number: 5, installation: { id: INSTALLATION }, repository: { full_name: `${OWNER}/${REPO}`, default_branch: 'trunk' }, pull_request: { head: { sha: HEAD } } });
+    expect(payload).toMatchObject({
+      action: 'opened',
+      number: 5,
+      installation: { id: INSTALLATION },
+      repository: { full_name: `${OWNER}/${REPO}`, default_branch: 'trunk' },
+      pull_request: { head: { sha: HEAD } },
+    });
   });
 
   it('builds push payloads from stored commits', () => {
-    gh.store.addCommit(OWNER, REPO, { sha: '1'.repeat(40), message: 'hotfix', author: 'dave', files: [{ filename: 'src/pay.ts', status: 'modified', patch: patchOf(1) }] });
-    const { name, payload } = pushEvent(gh, { owner: OWNER, repo: REPO, before: '0'.repeat(40), commits: ['1'.repeat(40)], pusher: 'dave' });
+    gh.store.addCommit(OWNER, REPO, {
+      sha: '1'.repeat(40),
+      message: 'hotfix',
+      author: 'dave',
+      files: [{ filename: 'src/pay.ts', status: 'modified', patch: patchOf(1) }],
+    });
+    const { name, payload } = pushEvent(gh, {
+      owner: OWNER,
+      repo: REPO,
+      before: '0'.repeat(40),
+      commits: ['1'.repeat(40)],
+      pusher: 'dave',
+    });
     expect(name).toBe('push');
-    expect(payload).toMatchObject({ ref: 'refs/heads/trunk', after: '1'.repeat(40), head_commit: { id: '1'.repeat(40), message: 'hotfix', modified: ['src/pay.ts'] }, pusher: { name: 'dave' } });
+    expect(payload).toMatchObject({
+      ref: 'refs/heads/trunk',
+      after: '1'.repeat(40),
+      head_commit: { id: '1'.repeat(40), message: 'hotfix', modified: ['src/pay.ts'] },
+      pusher: { name: 'dave' },
+    });
   });
 
   it('builds review, check_run and check_suite payloads that agree with the API', async () => {
-    gh.store.addPullRequest({ owner: OWNER, repo: REPO, number: 4, user: 'alice', head: { sha: HEAD }, reviews: [{ user: 'bob', state: 'CHANGES_REQUESTED' }] });
+    gh.store.addPullRequest({
+      owner: OWNER,
+      repo: REPO,
+      number: 4,
+      user: 'alice',
+      head: { sha: HEAD },
+      reviews: [{ user: 'bob', state: 'CHANGES_REQUESTED' }],
+    });
     const review = pullRequestReviewEvent(gh, { owner: OWNER, repo: REPO, number: 4 });
-    expect(review.payload).toMatchObject({ action: 'submitted', review: { state: 'changes_requested', user: { login: 'bob' }, commit_id: HEAD }, pull_request: { number: 4 }, sender: { login: 'bob' } });
+    expect(review.payload).toMatchObject({
+      action: 'submitted',
+      review: { state: 'changes_requested', user: { login: 'bob' }, commit_id: HEAD },
+      pull_request: { number: 4 },
+      sender: { login: 'bob' },
+    });
 
-    const created = await api('POST', `/repos/${OWNER}/${REPO}/check-runs`, { name: 'monoenv', head_sha: HEAD, external_id: '4', conclusion: 'neutral', output: { title: 't', summary: 's' } });
+    const created = await api('POST', `/repos/${OWNER}/${REPO}/check-runs`, {
+      name: 'monoenv',
+      head_sha: HEAD,
+      external_id: '4',
+      conclusion: 'neutral',
+      output: { title: 't', summary: 's' },
+    });
     const run = checkRunEvent(gh, { owner: OWNER, repo: REPO, checkRunId: created.json.id });
-    expect(run.payload).toMatchObject({ action: 'rerequested', check_run: { id: created.json.id, external_id: '4', app: { id: APP_ID }, check_suite: { id: created.json.check_suite.id, head_sha: HEAD } } });
+    expect(run.payload).toMatchObject({
+      action: 'rerequested',
+      check_run: {
+        id: created.json.id,
+        external_id: '4',
+        app: { id: APP_ID },
+        check_suite: { id: created.json.check_suite.id, head_sha: HEAD },
+      },
+    });
     expect(run.payload.check_run.pull_requests).toEqual([expect.objectContaining({ number: 4 })]);
 
     const suite = checkSuiteEvent(gh, { owner: OWNER, repo: REPO, headSha: HEAD, appId: APP_ID });
-    expect(suite.payload.check_suite).toMatchObject({ id: created.json.check_suite.id, head_sha: HEAD, status: 'completed', conclusion: 'neutral', latest_check_runs_count: 1 });
+    expect(suite.payload.check_suite).toMatchObject({
+      id: created.json.check_suite.id,
+      head_sha: HEAD,
+      status: 'completed',
+      conclusion: 'neutral',
+      latest_check_runs_count: 1,
+    });
     suite.payload.sender.login = 'edited';
     expect(checkSuiteEvent(gh, { owner: OWNER, repo: REPO, headSha: HEAD, appId: APP_ID }).payload.sender.login).toBe('octocat');
   });
@@ -503,23 +697,46 @@ describe('webhooks', () => {
   it('drives a Probot app end to end: webhook in, check run out, no violations', async () => {
     const privateKey = generatePrivateKey();
     const probot = new Probot({ appId: APP_ID, privateKey, secret: 'hook', baseUrl: gh.url, logLevel: 'fatal' });
-    const middleware = await createNodeMiddleware((app) => {
-      app.on('pull_request.opened', async (context) => {
-        const files = await context.octokit.paginate(context.octokit.rest.pulls.listFiles, context.pullRequest({ per_page: 100 }));
-        await context.octokit.rest.checks.create(context.repo({
-          name: 'monoenv', head_sha: context.payload.pull_request.head.sha, conclusion: 'success' as const,
-          output: { title: `${files.length} files`, summary: 'ok' },
-        }));
-      });
-    }, { probot });
+    const middleware = await createNodeMiddleware(
+      (app) => {
+        app.on('pull_request.opened', async (context) => {
+          const files = await context.octokit.paginate(context.octokit.rest.pulls.listFiles, context.pullRequest({ per_page: 100 }));
+          await context.octokit.rest.checks.create(
+            context.repo({
+              name: 'monoenv',
+              head_sha: context.payload.pull_request.head.sha,
+              conclusion: 'success' as const,
+              output: { title: `${files.length} files`, summary: 'ok' },
+            }),
+          );
+        });
+      },
+      { probot },
+    );
     const server = createServer((req, res) => void middleware(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    gh.store.addPullRequest({ owner: OWNER, repo: REPO, number: 9, head: { sha: HEAD }, files: Array.from({ length: 120 }, (_, i) => ({ filename: `f${i}`, patch: patchOf(1) })) });
+    gh.store.addPullRequest({
+      owner: OWNER,
+      repo: REPO,
+      number: 9,
+      head: { sha: HEAD },
+      files: Array.from({ length: 120 }, (_, i) => ({ filename: `f${i}`, patch: patchOf(1) })),
+    });
     gh.resetCounters();
-    const status = await deliverWebhook(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { ...pullRequestEvent(gh, { owner: OWNER, repo: REPO, number: 9, action: 'opened' }), secret: 'hook' });
+    const status = await deliverWebhook(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, {
+      ...pullRequestEvent(gh, { owner: OWNER, repo: REPO, number: 9, action: 'opened' }),
+      secret: 'hook',
+    });
     await new Promise<void>((resolve) => server.close(() => resolve()));
     expect(status).toBe(200);
-    expect(gh.checkRuns(OWNER, REPO, HEAD)).toEqual([expect.objectContaining({ name: 'monoenv', conclusion: 'success', output: expect.objectContaining({ title: '120 files' }), appId: APP_ID })]);
+    expect(gh.checkRuns(OWNER, REPO, HEAD)).toEqual([
+      expect.objectContaining({
+        name: 'monoenv',
+        conclusion: 'success',
+        output: expect.objectContaining({ title: '120 files' }),
+        appId: APP_ID,
+      }),
+    ]);
     expect(gh.violations).toEqual([]);
     expect(gh.unmatched).toEqual([]);
     expect(gh.counters).toMatchObject({ tokens: 1, rateLimited: 3 });

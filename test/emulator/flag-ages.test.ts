@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => gh.close());
 
-describe('flag ages from GitHub, over HTTP against the emulator (GitHub\'s published GraphQL schema)', () => {
+describe("flag ages from GitHub, over HTTP against the emulator (GitHub's published GraphQL schema)", () => {
   it('reads the texts and blames of several files at the base in one valid request of one point', async () => {
     const before = gh.counters.graphqlPoints;
     const source = githubFlagAgeSource(client, { owner: 'acme', repo: 'shop' });

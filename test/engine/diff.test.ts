@@ -88,7 +88,9 @@ describe('parsePatch (GitHub per-file patch)', () => {
         const oldText = before.join('\n') + '\n';
         const newText = after.join('\n') + '\n';
         const expected = structuredPatch('f', 'f', oldText, newText, '', '', { context: 2 });
-        const patch = expected.hunks.map((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines].join('\n')).join('\n');
+        const patch = expected.hunks
+          .map((h) => [`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`, ...h.lines].join('\n'))
+          .join('\n');
         const hunks = parsePatch(patch);
         expect(hunks).toHaveLength(expected.hunks.length);
         const oldLines = oldText.split('\n');
@@ -144,11 +146,14 @@ describe('parsePatch on malformed input', () => {
 
   it('never throws on arbitrary text', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('@', ' ', '-', '+', '\\', '\n', '\r', '1', ',', 'a', '"', 'd', 'i', 'f', 'g', '/') }), (text) => {
-        parsePatch(text);
-        parseGitDiff(text);
-        parseGitDiff(`diff --git a/x b/x\n${text}`);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom('@', ' ', '-', '+', '\\', '\n', '\r', '1', ',', 'a', '"', 'd', 'i', 'f', 'g', '/') }),
+        (text) => {
+          parsePatch(text);
+          parseGitDiff(text);
+          parseGitDiff(`diff --git a/x b/x\n${text}`);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -182,7 +187,14 @@ describe('parseGitDiff', () => {
   });
 
   it('flags binary files without lines', () => {
-    expect(byPath(files, 'assets/banner.png')).toMatchObject({ binary: true, additions: 0, deletions: 0, hunks: [], patchMissing: false, newMode: '100644' });
+    expect(byPath(files, 'assets/banner.png')).toMatchObject({
+      binary: true,
+      additions: 0,
+      deletions: 0,
+      hunks: [],
+      patchMissing: false,
+      newMode: '100644',
+    });
     expect(byPath(files, 'assets/logo.png')).toMatchObject({ binary: true, patchMissing: false });
   });
 
@@ -222,7 +234,11 @@ describe('parseGitDiff', () => {
     expect(added(byPath(files, 'café/résumé.txt').hunks)).toEqual([{ type: 'add', content: 'Été 2024 — naïve café', newLine: 2 }]);
     expect(byPath(files, 'scripts/windows.bat').hunks).toEqual(parsePatch(fixture('github-crlf.patch')));
     expect(byPath(files, 'package-lock.json').hunks).toEqual(parsePatch(fixture('github-lockfile-bump.patch')));
-    expect(byPath(files, 'db/migrations/20240611093000_create_orders.sql')).toMatchObject({ additions: 11, deletions: 0, newMode: '100644' });
+    expect(byPath(files, 'db/migrations/20240611093000_create_orders.sql')).toMatchObject({
+      additions: 11,
+      deletions: 0,
+      newMode: '100644',
+    });
   });
 
   it('decodes octal escapes of quotepath output into UTF-8', () => {
@@ -242,7 +258,9 @@ describe('parseGitDiff', () => {
     expect(byPath(copies, 'scripts/deploy.sh')).toMatchObject({ oldMode: '100755', newMode: '100644' });
     expect(byPath(copies, 'src/money/.keep').patchMissing).toBe(false);
     expect(byPath(copies, 'src/money/index.ts')).toMatchObject({ newMode: '120000' });
-    expect(added(byPath(copies, 'src/money/index.ts').hunks)).toEqual([{ type: 'add', content: 'currency.ts', newLine: 1, noNewlineAtEnd: true }]);
+    expect(added(byPath(copies, 'src/money/index.ts').hunks)).toEqual([
+      { type: 'add', content: 'currency.ts', newLine: 1, noNewlineAtEnd: true },
+    ]);
   });
 
   it('skips the body of GIT binary patch', () => {
@@ -256,7 +274,17 @@ describe('parseGitDiff', () => {
   it('marks a file whose blob changed but whose hunks were cut off as patchMissing', () => {
     const cut = 'diff --git a/src/a.ts b/src/a.ts\nindex 1111111..2222222 100644\n--- a/src/a.ts\n+++ b/src/a.ts\n';
     expect(parseGitDiff(cut)).toEqual([
-      { path: 'src/a.ts', status: 'modified', additions: 0, deletions: 0, binary: false, patchMissing: true, hunks: [], oldMode: '100644', newMode: '100644' },
+      {
+        path: 'src/a.ts',
+        status: 'modified',
+        additions: 0,
+        deletions: 0,
+        binary: false,
+        patchMissing: true,
+        hunks: [],
+        oldMode: '100644',
+        newMode: '100644',
+      },
     ]);
   });
 

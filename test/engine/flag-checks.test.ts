@@ -4,7 +4,8 @@ import { loadSyntax } from '../../src/engine/syntax/load.js';
 import { checksInText, inCode } from '../../src/engine/rules/flags/checks.js';
 
 const matcher = new FlagMatcher({ flagCalls: ['useUiFlag', 'feature?'] });
-const keys = (path: string, text: string, syntax?: Parameters<typeof checksInText>[4]) => checksInText(path, text, matcher, [], syntax).map((u) => `${u.key}@${u.line}${u.literal ? '' : '*'}`);
+const keys = (path: string, text: string, syntax?: Parameters<typeof checksInText>[4]) =>
+  checksInText(path, text, matcher, [], syntax).map((u) => `${u.key}@${u.line}${u.literal ? '' : '*'}`);
 
 describe('reading one line the way the history pass sees it', () => {
   it('tells code from strings, interpolations and line comments', () => {
@@ -24,7 +25,7 @@ describe('checks in a whole file', () => {
   it('reads SDK calls, team helpers, constants and keys on the next line', () => {
     const text = [
       'const a = client.boolVariation("new-checkout", ctx, false);',
-      "const b = useUiFlag(",
+      'const b = useUiFlag(',
       "  'fresh_menu',",
       ');',
       // Not a check by itself: whether `flags` is a flags object only the whole file says.
@@ -37,7 +38,13 @@ describe('checks in a whole file', () => {
   it('names no key for variables, definitions and parameter types', () => {
     const ruby = ['def feature?(name, user = nil)', '  Flipper.enabled?(name, user)', 'end', 'feature?(:real_one)'].join('\n');
     expect(keys('app/helpers/flags.rb', ruby)).toEqual(['real_one@4']);
-    const ts = ['class Resolver {', '  isEnabled(expName: IFlagKey, context?: Context): boolean {', '    return this.client.isEnabled(feature.name, context);', '  }', '}'].join('\n');
+    const ts = [
+      'class Resolver {',
+      '  isEnabled(expName: IFlagKey, context?: Context): boolean {',
+      '    return this.client.isEnabled(feature.name, context);',
+      '  }',
+      '}',
+    ].join('\n');
     expect(keys('src/resolver.ts', ts)).toEqual([]);
   });
 

@@ -37,20 +37,34 @@ describe('FlagMatcher.scan with risky.flag_patterns', () => {
   });
 
   it('reads `{ content }` lines, as diff lines are given, and the built-in calls beside the patterns', () => {
-    const lines = [{ content: "if (ld.variation('k1', ctx, false) && isRolledOut(\"k2\")) {" }, { content: 'go();' }];
-    expect(team.scan(lines)[0]?.map((c) => [c.key, c.sdk])).toEqual([['k1', expect.not.stringMatching(/flag_patterns/)], ['k2', 'risky.flag_patterns']]);
+    const lines = [{ content: 'if (ld.variation(\'k1\', ctx, false) && isRolledOut("k2")) {' }, { content: 'go();' }];
+    expect(team.scan(lines)[0]?.map((c) => [c.key, c.sdk])).toEqual([
+      ['k1', expect.not.stringMatching(/flag_patterns/)],
+      ['k2', 'risky.flag_patterns'],
+    ]);
   });
 
   it('anchors ^ and $ at line ends (multi-line mode), never across lines', () => {
     const anchored = new FlagMatcher({ flagPatterns: ['^\\s*when_enabled\\((\\w+)\\)$'] });
     const lines = ['when_enabled(a)', '  when_enabled(b)', 'x = when_enabled(c)', 'when_enabled(d) + 1', 'when_enabled(', 'e)'];
-    expect(keysAndColumns(anchored.scan(lines))).toEqual([['a@0 risky.flag_patterns[0]'], ['b@0 risky.flag_patterns[0]'], undefined, undefined, undefined, undefined]);
+    expect(keysAndColumns(anchored.scan(lines))).toEqual([
+      ['a@0 risky.flag_patterns[0]'],
+      ['b@0 risky.flag_patterns[0]'],
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('does not look past the first 2,000 characters of a line', () => {
     const far = `${' '.repeat(MAX_LINE_LENGTH)}isRolledOut("late")`;
     const near = `isRolledOut("early")${' '.repeat(MAX_LINE_LENGTH)}`;
-    expect(keysAndColumns(team.scan([far, near, 'isRolledOut("next")']))).toEqual([undefined, ['early@0 risky.flag_patterns[0]'], ['next@0 risky.flag_patterns[0]']]);
+    expect(keysAndColumns(team.scan([far, near, 'isRolledOut("next")']))).toEqual([
+      undefined,
+      ['early@0 risky.flag_patterns[0]'],
+      ['next@0 risky.flag_patterns[0]'],
+    ]);
   });
 
   it('finds nothing in an empty list', () => {

@@ -5,7 +5,7 @@ const matcher = new FlagMatcher();
 const keysOf = (line: string, m = matcher) => m.find(line).map((c) => `${c.sdk}:${c.key}`);
 
 describe('a flags object is a flag check only where it comes from a flag SDK', () => {
-  it('does not read any `flags.x` line as a flag check (a command line\'s `cli.flags.verbose` is not one)', () => {
+  it("does not read any `flags.x` line as a flag check (a command line's `cli.flags.verbose` is not one)", () => {
     expect(new FlagMatcher().find('  if (flags.verbose) console.log(order.id);')).toEqual([]);
     expect(new FlagMatcher().find('  {flags.quickBuy && <QuickBuy />}')).toEqual([]);
   });

@@ -4,9 +4,21 @@ import { makeChange, type ChangedFile } from '../../src/engine/change.js';
 import { changedFiles } from '../../tools/judge/change-from-files.js';
 
 const file = (path: string, extra: Partial<ChangedFile> = {}): ChangedFile => ({
-  path, status: 'modified', additions: 1, deletions: 1, binary: false, patchMissing: false, hunks: [], ...extra,
+  path,
+  status: 'modified',
+  additions: 1,
+  deletions: 1,
+  binary: false,
+  patchMissing: false,
+  hunks: [],
+  ...extra,
 });
-const kindOf = (title: string, labels: string[] = [], files: ChangedFile[] = [file('src/a.ts')], extra: { branch?: string; body?: string } = {}) =>
+const kindOf = (
+  title: string,
+  labels: string[] = [],
+  files: ChangedFile[] = [file('src/a.ts')],
+  extra: { branch?: string; body?: string } = {},
+) =>
   readKind(makeChange({ title, labels, files, body: extra.body ?? '', ...(extra.branch ? { head: { ref: extra.branch, sha: '' } } : {}) }));
 const decided = (r: ReturnType<typeof readKind>) => ({ kind: r.kind, source: r.source });
 
@@ -32,7 +44,11 @@ describe('readKind', () => {
   it('names where it read the kind', () => {
     expect(decided(kindOf('fix: handle nil cart'))).toEqual({ kind: 'fix', source: 'the title `fix: handle nil cart`' });
     expect(decided(kindOf('Handle nil cart', ['bug']))).toEqual({ kind: 'fix', source: 'the label `bug`' });
-    expect(kindOf('Handle nil cart')).toEqual({ kind: 'feature', source: 'the default, as the title and labels name no type', signals: [] });
+    expect(kindOf('Handle nil cart')).toEqual({
+      kind: 'feature',
+      source: 'the default, as the title and labels name no type',
+      signals: [],
+    });
   });
 
   it('lets a feature label win over a softer title, so a feature dressed as a fix stays a feature', () => {
@@ -40,7 +56,9 @@ describe('readKind', () => {
   });
 
   it('reads the shape of the diff when title and labels say nothing', () => {
-    expect(kindOf('Move helpers', [], [file('src/b.ts', { status: 'renamed', previousPath: 'src/a.ts', additions: 0, deletions: 0 })]).kind).toBe('refactor');
+    expect(
+      kindOf('Move helpers', [], [file('src/b.ts', { status: 'renamed', previousPath: 'src/a.ts', additions: 0, deletions: 0 })]).kind,
+    ).toBe('refactor');
     expect(decided(kindOf('Lockfile', [], [file('package-lock.json'), file('package.json')]))).toEqual({
       kind: 'deps',
       source: 'the diff (only dependency manifests and lockfiles)',
@@ -100,7 +118,10 @@ describe('readKind', () => {
   });
 
   it('reads the head branch, skipping a personal prefix, below the title and labels', () => {
-    expect(decided(kindOf('Voucher total', [], undefined, { branch: 'fix/voucher-total' }))).toEqual({ kind: 'fix', source: 'the branch `fix/voucher-total`' });
+    expect(decided(kindOf('Voucher total', [], undefined, { branch: 'fix/voucher-total' }))).toEqual({
+      kind: 'fix',
+      source: 'the branch `fix/voucher-total`',
+    });
     expect(kindOf('Voucher total', [], undefined, { branch: 'jo/bugfix-voucher' }).kind).toBe('fix');
     expect(kindOf('Stripe 10.5', [], undefined, { branch: 'dependabot/bundler/stripe-10.5.0' }).kind).toBe('deps');
     expect(kindOf('Revert invoices', [], undefined, { branch: 'revert-812-invoices' }).kind).toBe('revert');
@@ -125,7 +146,7 @@ describe('readKind', () => {
       ['body', 'fix'],
     ]);
     expect(describeKind(reading)).toBe(
-      'feature (from the title `feat: vouchers`; also the label `bug`, read as fix; the branch `fix/vouchers`, read as fix; the body\'s `Fixes #3`, read as fix)',
+      "feature (from the title `feat: vouchers`; also the label `bug`, read as fix; the branch `fix/vouchers`, read as fix; the body's `Fixes #3`, read as fix)",
     );
   });
 
@@ -142,7 +163,10 @@ describe('readKind', () => {
         'spec/models/order_spec.rb': 'it "is never negative" do\n  expect(order.total).to eq(0)\nend\n',
       },
     });
-    expect(decided(kindOf('Order total', [], regression))).toEqual({ kind: 'fix', source: 'the diff (a small change to existing code, 2 lines, with a test)' });
+    expect(decided(kindOf('Order total', [], regression))).toEqual({
+      kind: 'fix',
+      source: 'the diff (a small change to existing code, 2 lines, with a test)',
+    });
     const layout = changedFiles({ base: { 'src/a.ts': 'const a = {x: 1};\n' }, head: { 'src/a.ts': 'const a = { x: 1 };\n' } });
     expect(kindOf('Object literal', [], layout).kind).toBe('chore');
   });

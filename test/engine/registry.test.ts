@@ -27,10 +27,22 @@ describe('rule registry', () => {
 
   it('asks for the file list only when a rule that reads it is on and not waived', () => {
     expect(factNeeds(DEFAULT_CONFIG, [])).toEqual({ files: true, gitattributes: true, reviews: false });
-    const onlyReview = configSchema.parse({ size: { level: 'off' }, tests: { level: 'off' }, migrations: { level: 'off' }, flags: { level: 'off' }, review: { before_merge: true } });
+    const onlyReview = configSchema.parse({
+      size: { level: 'off' },
+      tests: { level: 'off' },
+      migrations: { level: 'off' },
+      flags: { level: 'off' },
+      review: { before_merge: true },
+    });
     expect(factNeeds(onlyReview, [])).toEqual({ files: false, gitattributes: false, reviews: true });
     // Risky reads files only when it has paths to match them against.
-    const risky = configSchema.parse({ size: { level: 'off' }, tests: { level: 'off' }, migrations: { level: 'off' }, flags: { level: 'off' }, risky: { paths: ['src/billing/**'] } });
+    const risky = configSchema.parse({
+      size: { level: 'off' },
+      tests: { level: 'off' },
+      migrations: { level: 'off' },
+      flags: { level: 'off' },
+      risky: { paths: ['src/billing/**'] },
+    });
     expect(factNeeds(risky, []).files).toBe(true);
     expect(factNeeds(risky, ['no-flag-needed']).files).toBe(false);
     // Waiving size spares .gitattributes; tests and migrations still read the files.
@@ -53,7 +65,10 @@ describe('rule registry', () => {
   });
 
   it('asks for a migration’s parser and, for an edit, its whole text', () => {
-    const migration = file('db/migrate/20240101000000_add_total.rb', '@@ -3,3 +3,4 @@\n   def change\n     add_column :orders, :note, :text\n+    remove_column :orders, :total\n   end');
+    const migration = file(
+      'db/migrate/20240101000000_add_total.rb',
+      '@@ -3,3 +3,4 @@\n   def change\n     add_column :orders, :note, :text\n+    remove_column :orders, :total\n   end',
+    );
     const wanted = factsWanted(makeChange({ files: [migration] }), DEFAULT_CONFIG);
     expect(wanted).toMatchObject({ postgres: true, migrations: [migration.path], grammars: ['ruby'] });
   });
@@ -69,14 +84,24 @@ describe('evaluate returns the final report', () => {
     expect(report.conclusion).toBe('failure');
     expect(report.title).toBe(`${clean.title} · invalid .github/monoenv.yml`);
     expect(report.findings.filter((f) => f.rule === 'config')).toEqual([
-      { rule: 'config', level: 'error', title: 'Invalid monoenv configuration', message: 'size.warn_lines: expected a number', path: '.github/monoenv.yml', startLine: 2, endLine: 2 },
+      {
+        rule: 'config',
+        level: 'error',
+        title: 'Invalid monoenv configuration',
+        message: 'size.warn_lines: expected a number',
+        path: '.github/monoenv.yml',
+        startLine: 2,
+        endLine: 2,
+      },
     ]);
     expect(report.rules).toEqual(clean.rules);
   });
 
   it('a valid proposed configuration changes nothing; advise mode keeps its errors from failing', () => {
     const change = makeChange({ files: [CONFIG_EDIT] });
-    expect(evaluate(change, DEFAULT_CONFIG, { proposedConfig: { path: '.github/monoenv.yml', errors: [] } })).toEqual(evaluate(change, DEFAULT_CONFIG));
+    expect(evaluate(change, DEFAULT_CONFIG, { proposedConfig: { path: '.github/monoenv.yml', errors: [] } })).toEqual(
+      evaluate(change, DEFAULT_CONFIG),
+    );
     const advise = evaluate(change, configSchema.parse({ mode: 'advise' }), { proposedConfig: { path: '.github/monoenv.yml', errors } });
     expect(advise.conclusion).toBe('neutral');
   });

@@ -1,11 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import {
-  approvalState,
-  auditMerge,
-  auditPush,
-  judgeReview,
-} from '../../src/engine/rules/review.js';
+import { approvalState, auditMerge, auditPush, judgeReview } from '../../src/engine/rules/review.js';
 import { unreviewedMergeComment, UNREVIEWED_MERGE_MARKER } from '../../src/present/comments.js';
 import { evaluate } from '../../src/engine/evaluate.js';
 import { makeChange, type Change, type Commit, type Person, type Push, type Review, type ReviewState } from '../../src/engine/change.js';
@@ -25,7 +20,12 @@ const mainTip = sha('main-tip');
 const c1: Commit = { sha: sha('c1'), parents: [mainTip], message: 'feat(checkout): add coupon field\n\nBody text.', author: alice };
 const c2: Commit = { sha: sha('c2'), parents: [c1.sha], message: 'fix coupon rounding', author: alice };
 /** Merging main into the branch: the second parent is a commit of the base branch. */
-const mergeMain: Commit = { sha: sha('merge-main'), parents: [c1.sha, sha('main-newer')], message: "Merge branch 'main' into coupon", author: alice };
+const mergeMain: Commit = {
+  sha: sha('merge-main'),
+  parents: [c1.sha, sha('main-newer')],
+  message: "Merge branch 'main' into coupon",
+  author: alice,
+};
 
 function review(reviewer: Person, state: ReviewState, commit: string | null, minute = 0): Review {
   return { reviewer, state, commitId: commit, submittedAt: `2024-05-02T10:${String(minute).padStart(2, '0')}:00Z` };
@@ -48,7 +48,11 @@ function pr(reviews: Review[] | undefined, commits: Commit[] | undefined = [c1],
 
 const merged = (change: Change, by: Person = carol): Change => ({ ...change, merged: { by, sha: sha(`merge-of-${change.number}`) } });
 
-const ctx = (change: Change, cfg = DEFAULT_CONFIG): RuleContext => ({ change, config: cfg, kind: { kind: 'feature', source: 'default', signals: [] } });
+const ctx = (change: Change, cfg = DEFAULT_CONFIG): RuleContext => ({
+  change,
+  config: cfg,
+  kind: { kind: 'feature', source: 'default', signals: [] },
+});
 
 describe('approvalState', () => {
   it('does not count the author approving their own pull request', () => {
@@ -61,7 +65,10 @@ describe('approvalState', () => {
     const change = pr([review(bot('approve-bot'), 'APPROVED', c1.sha), review(human('mergify[bot]'), 'APPROVED', c1.sha)]);
     const state = approvalState(change, DEFAULT_CONFIG);
     expect(state.approvedBy).toEqual([]);
-    expect(state.notCounted.map((v) => [v.login, v.reason])).toEqual([['approve-bot', 'bot'], ['mergify[bot]', 'bot']]);
+    expect(state.notCounted.map((v) => [v.login, v.reason])).toEqual([
+      ['approve-bot', 'bot'],
+      ['mergify[bot]', 'bot'],
+    ]);
   });
 
   it('treats an approval followed by a new commit as stale', () => {
@@ -69,7 +76,9 @@ describe('approvalState', () => {
     expect(state.approvedBy).toEqual([]);
     expect(state.notCounted).toHaveLength(1);
     expect(state.notCounted[0]!.reason).toBe('stale');
-    expect(state.notCounted[0]!.detail).toContain(`approved ${c1.sha.slice(0, 7)}, then 1 commit was pushed (${c2.sha.slice(0, 7)} "fix coupon rounding")`);
+    expect(state.notCounted[0]!.detail).toContain(
+      `approved ${c1.sha.slice(0, 7)}, then 1 commit was pushed (${c2.sha.slice(0, 7)} "fix coupon rounding")`,
+    );
   });
 
   it('keeps an approval fresh when only a merge of the base branch came after it', () => {
@@ -78,7 +87,7 @@ describe('approvalState', () => {
     expect(state.notCounted).toEqual([]);
   });
 
-  it('treats a merge that brings in the branch\'s own commits as new work', () => {
+  it("treats a merge that brings in the branch's own commits as new work", () => {
     // c1 and a side commit s1 both belong to the PR; merging s1 into c1 brings unreviewed code.
     const s1: Commit = { sha: sha('s1'), parents: [mainTip], message: 'side work', author: alice };
     const mergeSide: Commit = { sha: sha('merge-side'), parents: [c1.sha, s1.sha], message: "Merge branch 'side'", author: alice };
@@ -139,13 +148,23 @@ describe('approvalState', () => {
   });
 
   it('matches logins case-insensitively, as GitHub does', () => {
-    const state = approvalState(pr([review(human('Alice'), 'APPROVED', c1.sha), review(human('BOB'), 'CHANGES_REQUESTED', c1.sha, 1), review(bob, 'APPROVED', c1.sha, 2)]), DEFAULT_CONFIG);
+    const state = approvalState(
+      pr([
+        review(human('Alice'), 'APPROVED', c1.sha),
+        review(human('BOB'), 'CHANGES_REQUESTED', c1.sha, 1),
+        review(bob, 'APPROVED', c1.sha, 2),
+      ]),
+      DEFAULT_CONFIG,
+    );
     expect(state.approvedBy).toEqual(['bob']);
     expect(state.notCounted.map((v) => v.reason)).toEqual(['self-approval']);
   });
 
   it('counts two reviewers in the order they first reviewed', () => {
-    const state = approvalState(pr([review(carol, 'COMMENTED', c1.sha, 1), review(bob, 'APPROVED', c1.sha, 2), review(carol, 'APPROVED', c1.sha, 3)]), DEFAULT_CONFIG);
+    const state = approvalState(
+      pr([review(carol, 'COMMENTED', c1.sha, 1), review(bob, 'APPROVED', c1.sha, 2), review(carol, 'APPROVED', c1.sha, 3)]),
+      DEFAULT_CONFIG,
+    );
     expect(state.approvedBy).toEqual(['carol', 'bob']);
   });
 });
@@ -159,7 +178,9 @@ describe('judgeReview (before merge)', () => {
   });
 
   it('shows the approval state as a notice row', () => {
-    const outcome = judgeReview(ctx(pr([review(bob, 'APPROVED', c1.sha), review(carol, 'APPROVED', c1.sha)]), config({ review: { approvals: 2 } })));
+    const outcome = judgeReview(
+      ctx(pr([review(bob, 'APPROVED', c1.sha), review(carol, 'APPROVED', c1.sha)]), config({ review: { approvals: 2 } })),
+    );
     expect(outcome.findings).toEqual([]);
     expect(outcome.summary).toMatchObject({ rule: 'review', status: 'notice', summary: '2 of 2 valid approvals (by @bob, @carol).' });
   });
@@ -173,7 +194,9 @@ describe('judgeReview (before merge)', () => {
   });
 
   it('with before_merge, a missing approval fires at the rule level', () => {
-    const outcome = judgeReview(ctx(pr([review(bob, 'APPROVED', c1.sha)], [c1, c2]), config({ review: { before_merge: true, level: 'warning' } })));
+    const outcome = judgeReview(
+      ctx(pr([review(bob, 'APPROVED', c1.sha)], [c1, c2]), config({ review: { before_merge: true, level: 'warning' } })),
+    );
     expect(outcome.findings).toHaveLength(1);
     expect(outcome.findings[0]).toMatchObject({ rule: 'review', level: 'warning', title: 'needs 1 approval' });
     expect(outcome.findings[0]!.message).toContain('@bob approved');
@@ -186,7 +209,7 @@ describe('judgeReview (before merge)', () => {
     expect(report.conclusion).toBe('failure');
   });
 
-  it('reports a draft\'s state without expecting approvals yet', () => {
+  it("reports a draft's state without expecting approvals yet", () => {
     const outcome = judgeReview(ctx(pr([], [c1], { draft: true }), config({ review: { before_merge: true } })));
     expect(outcome.findings).toEqual([]);
     expect(outcome.summary.summary).toBe('Draft: approvals are not expected yet. 0 of 1 valid approval.');
@@ -219,7 +242,11 @@ describe('auditMerge', () => {
   });
 
   it('names self-approval, bot approval and requested changes as reasons', () => {
-    const reviews = [review(alice, 'APPROVED', c1.sha), review(bot('ci-bot'), 'APPROVED', c1.sha), review(bob, 'CHANGES_REQUESTED', c1.sha)];
+    const reviews = [
+      review(alice, 'APPROVED', c1.sha),
+      review(bot('ci-bot'), 'APPROVED', c1.sha),
+      review(bob, 'CHANGES_REQUESTED', c1.sha),
+    ];
     const message = auditMerge(merged(pr(reviews), alice), DEFAULT_CONFIG).findings[0]!.message;
     expect(message.split('\n')).toEqual([
       '@alice merged #42 with 0 of 1 valid approval.',
@@ -255,7 +282,10 @@ describe('auditMerge', () => {
   });
 
   it('names the approvers when the merge had its approvals', () => {
-    const report = auditMerge(merged(pr([review(bob, 'APPROVED', c1.sha), review(carol, 'APPROVED', mergeMain.sha)], [c1, mergeMain])), config({ review: { approvals: 2 } }));
+    const report = auditMerge(
+      merged(pr([review(bob, 'APPROVED', c1.sha), review(carol, 'APPROVED', mergeMain.sha)], [c1, mergeMain])),
+      config({ review: { approvals: 2 } }),
+    );
     expect(report.conclusion).toBe('success');
     expect(report.title).toBe('Reviewed: approved by @bob, @carol');
     expect(report.size).toMatchObject({ class: 'XS', lines: 0, files: 0 });
@@ -273,7 +303,9 @@ describe('unreviewedMergeComment', () => {
     const change = merged(pr([review(alice, 'APPROVED', c1.sha)]), human('dave'));
     const body = unreviewedMergeComment(auditMerge(change, DEFAULT_CONFIG), change);
     expect(body.startsWith(UNREVIEWED_MERGE_MARKER)).toBe(true);
-    expect(body).toContain('### Merged without review\n\n@dave merged #42 with 0 of 1 valid approval.\n- @alice is the author (self-approval)\n');
+    expect(body).toContain(
+      '### Merged without review\n\n@dave merged #42 with 0 of 1 valid approval.\n- @alice is the author (self-approval)\n',
+    );
     expect(body).toContain('- @alice is the author (self-approval)');
     expect(body).toContain('follow-up review');
     expect(body).toContain('https://github.com/monoenv/monoenv/blob/main/docs/rules.md#review');
@@ -290,8 +322,19 @@ describe('unreviewedMergeComment without the audit finding', () => {
 
 describe('auditPush', () => {
   const pusher = human('erin');
-  const push = (commits: Commit[], by: Person = pusher): Push => ({ ref: 'refs/heads/main', headSha: commits.at(-1)!.sha, pusher: by, commits });
-  const direct: Commit = { sha: sha('direct'), parents: [mainTip], message: 'hotfix: raise timeout\n\nno time for a PR', author: pusher, pullRequests: [] };
+  const push = (commits: Commit[], by: Person = pusher): Push => ({
+    ref: 'refs/heads/main',
+    headSha: commits.at(-1)!.sha,
+    pusher: by,
+    commits,
+  });
+  const direct: Commit = {
+    sha: sha('direct'),
+    parents: [mainTip],
+    message: 'hotfix: raise timeout\n\nno time for a PR',
+    author: pusher,
+    pullRequests: [],
+  };
 
   it('fails a commit that belongs to no merged pull request and lists it', () => {
     const report = auditPush(push([direct]), DEFAULT_CONFIG);
@@ -306,11 +349,19 @@ describe('auditPush', () => {
         message: `${direct.sha.slice(0, 7)} "hotfix: raise timeout" by @erin was pushed to main by @erin without a pull request.`,
       }),
     ]);
-    expect(report.rules[0]!.summary).toContain(`1 commit pushed to main without a pull request: ${direct.sha.slice(0, 7)} "hotfix: raise timeout" by @erin`);
+    expect(report.rules[0]!.summary).toContain(
+      `1 commit pushed to main without a pull request: ${direct.sha.slice(0, 7)} "hotfix: raise timeout" by @erin`,
+    );
   });
 
   it('skips commits by exempt bot authors', () => {
-    const bump: Commit = { sha: sha('bump'), parents: [mainTip], message: 'chore(deps): bump yaml', author: bot('github-actions[bot]'), pullRequests: [] };
+    const bump: Commit = {
+      sha: sha('bump'),
+      parents: [mainTip],
+      message: 'chore(deps): bump yaml',
+      author: bot('github-actions[bot]'),
+      pullRequests: [],
+    };
     const report = auditPush(push([bump], bot('github-actions[bot]')), DEFAULT_CONFIG);
     expect(report.conclusion).toBe('success');
     expect(report.rules[0]!.summary).toContain('1 commit by exempt authors skipped');
@@ -326,7 +377,13 @@ describe('auditPush', () => {
 
   it('accepts a PR merge commit and the branch commits it brought in', () => {
     const branchTip: Commit = { sha: sha('branch-tip'), parents: [mainTip], message: 'feat: coupons', author: alice, pullRequests: [] };
-    const mergeCommit: Commit = { sha: sha('pr-merge'), parents: [mainTip, branchTip.sha], message: 'Merge pull request #42 from acme/coupon', author: carol, pullRequests: [42] };
+    const mergeCommit: Commit = {
+      sha: sha('pr-merge'),
+      parents: [mainTip, branchTip.sha],
+      message: 'Merge pull request #42 from acme/coupon',
+      author: carol,
+      pullRequests: [42],
+    };
     const report = auditPush(push([branchTip, mergeCommit]), DEFAULT_CONFIG);
     expect(report.conclusion).toBe('success');
     expect(report.title).toBe('No unreviewed commits on main');
@@ -334,7 +391,13 @@ describe('auditPush', () => {
 
   it('accepts a local merge of commits that came from merged pull requests', () => {
     const fromPr: Commit = { sha: sha('from-pr'), parents: [mainTip], message: 'feat: coupons (#42)', author: alice, pullRequests: [42] };
-    const localMerge: Commit = { sha: sha('local-merge'), parents: [sha('other'), fromPr.sha], message: "Merge branch 'release'", author: pusher, pullRequests: [] };
+    const localMerge: Commit = {
+      sha: sha('local-merge'),
+      parents: [sha('other'), fromPr.sha],
+      message: "Merge branch 'release'",
+      author: pusher,
+      pullRequests: [],
+    };
     expect(auditPush(push([fromPr, localMerge]), DEFAULT_CONFIG).findings).toEqual([]);
   });
 

@@ -33,10 +33,12 @@ export function Checkout({ cart }: { cart: CartModel }) {
 
 describe('risky: React guarded by useFlags', () => {
   it('accepts a component rendered only under a flag destructured from useFlags() in an earlier hunk', () => {
-    const head = checkoutBase.replace('  const total = cart.total();\n', '  const { expressPay } = useFlags();\n  const total = cart.total();\n').replace(
-      '      <p>Total: {formatted} ({items} items)</p>\n',
-      '      <p>Total: {formatted} ({items} items)</p>\n      {expressPay && <ExpressPay cart={cart} />}\n',
-    );
+    const head = checkoutBase
+      .replace('  const total = cart.total();\n', '  const { expressPay } = useFlags();\n  const total = cart.total();\n')
+      .replace(
+        '      <p>Total: {formatted} ({items} items)</p>\n',
+        '      <p>Total: {formatted} ({items} items)</p>\n      {expressPay && <ExpressPay cart={cart} />}\n',
+      );
     const result = judge(
       { base: { 'src/checkout/Checkout.tsx': checkoutBase }, head: { 'src/checkout/Checkout.tsx': head }, title: 'feat: express pay' },
       { paths: ['src/checkout/**'] },
@@ -46,7 +48,10 @@ describe('risky: React guarded by useFlags', () => {
   });
 
   it('fires on an unguarded render in the same component, naming the line', () => {
-    const head = checkoutBase.replace('      <p>Total: {formatted} ({items} items)</p>\n', '      <p>Total: {formatted} ({items} items)</p>\n      <ExpressPay cart={cart} />\n');
+    const head = checkoutBase.replace(
+      '      <p>Total: {formatted} ({items} items)</p>\n',
+      '      <p>Total: {formatted} ({items} items)</p>\n      <ExpressPay cart={cart} />\n',
+    );
     const result = judge(
       { base: { 'src/checkout/Checkout.tsx': checkoutBase }, head: { 'src/checkout/Checkout.tsx': head }, title: 'feat: express pay' },
       { paths: ['src/checkout/**'] },
@@ -77,12 +82,18 @@ func (h *Handler) Charge(w http.ResponseWriter, r *http.Request) {
       '\th.legacy.Charge(ctx, amount)\n',
       '\ton, _ := h.flags.BooleanValue(ctx, "stripe-intents", false, openfeature.EvaluationContext{})\n\tif on {\n\t\th.stripe.CreateIntent(ctx, amount)\n\t} else {\n\t\th.legacy.Charge(ctx, amount)\n\t}\n',
     );
-    const result = judge({ base: { 'internal/billing/handler.go': base }, head: { 'internal/billing/handler.go': head } }, { paths: ['internal/billing/**'] });
+    const result = judge(
+      { base: { 'internal/billing/handler.go': base }, head: { 'internal/billing/handler.go': head } },
+      { paths: ['internal/billing/**'] },
+    );
     expect(result.findings).toEqual([]);
   });
   it('fires when the new call has no flag', () => {
     const head = base.replace('\th.legacy.Charge(ctx, amount)\n', '\th.stripe.CreateIntent(ctx, amount)\n');
-    const result = judge({ base: { 'internal/billing/handler.go': base }, head: { 'internal/billing/handler.go': head } }, { paths: ['internal/billing/**'] });
+    const result = judge(
+      { base: { 'internal/billing/handler.go': base }, head: { 'internal/billing/handler.go': head } },
+      { paths: ['internal/billing/**'] },
+    );
     expect(result.findings.map((f) => [f.title, f.startLine])).toEqual([['risky change unflagged', 10]]);
     expect(result.findings[0].message).toContain('no feature-flag check in the same hunk');
   });
@@ -101,7 +112,9 @@ def checkout(request):
       '    return render(request, "checkout/checkout.html", {"form": form})\n',
       '    if flag_is_active(request, "one_page_checkout"):\n        return render(request, "checkout/one_page.html", {"form": form})\n    return render(request, "checkout/checkout.html", {"form": form})\n',
     );
-    expect(judge({ base: { 'shop/checkout/views.py': base }, head: { 'shop/checkout/views.py': head } }, { paths: ['shop/**'] }).findings).toEqual([]);
+    expect(
+      judge({ base: { 'shop/checkout/views.py': base }, head: { 'shop/checkout/views.py': head } }, { paths: ['shop/**'] }).findings,
+    ).toEqual([]);
   });
 });
 
@@ -109,7 +122,10 @@ describe('risky: what does not count', () => {
   const base = `export function bind(form: HTMLFormElement, button: Button) {\n  form.onsubmit = () => submit(form);\n}\n`;
   it('fires on an unguarded change next to `button.isEnabled()`', () => {
     const head = `export function bind(form: HTMLFormElement, button: Button) {\n  form.onsubmit = () => submit(form);\n  if (button.isEnabled()) autosave(form);\n}\n`;
-    const result = judge({ base: { 'src/checkout/bind.ts': base }, head: { 'src/checkout/bind.ts': head } }, { paths: ['src/checkout/**'] });
+    const result = judge(
+      { base: { 'src/checkout/bind.ts': base }, head: { 'src/checkout/bind.ts': head } },
+      { paths: ['src/checkout/**'] },
+    );
     expect(result.findings.map((f) => [f.path, f.startLine])).toEqual([['src/checkout/bind.ts', 3]]);
   });
 
@@ -132,10 +148,20 @@ describe('risky: what does not count', () => {
 
   it('reports a large file without a patch as a notice it could not inspect', () => {
     const change = changeFromFiles({ base: {}, head: {} });
-    change.files.push({ path: 'src/checkout/huge.ts', status: 'modified', additions: 5000, deletions: 10, binary: false, patchMissing: true, hunks: [] });
+    change.files.push({
+      path: 'src/checkout/huge.ts',
+      status: 'modified',
+      additions: 5000,
+      deletions: 10,
+      binary: false,
+      patchMissing: true,
+      hunks: [],
+    });
     const config = configSchema.parse({ risky: { paths: ['src/checkout/**'] } });
     const result = judgeRisky({ change, config, kind: readKind(change) });
-    expect(result.findings.map((f) => [f.level, f.title, f.path])).toEqual([['notice', 'risky change not inspected', 'src/checkout/huge.ts']]);
+    expect(result.findings.map((f) => [f.level, f.title, f.path])).toEqual([
+      ['notice', 'risky change not inspected', 'src/checkout/huge.ts'],
+    ]);
   });
 });
 
@@ -150,13 +176,22 @@ describe('risky: evidence levels', () => {
   it('hunk: the flag check in the first hunk does not cover the second hunk', () => {
     const result = judge(spec, { paths: ['src/billing/**'] });
     expect(result.findings.map((f) => f.startLine)).toEqual([31]);
-    expect(result.findings[0].message).toContain('A flag check exists elsewhere in this file (`isOn` of `fast-path` at `src/billing/run.ts:2`)');
+    expect(result.findings[0].message).toContain(
+      'A flag check exists elsewhere in this file (`isOn` of `fast-path` at `src/billing/run.ts:2`)',
+    );
   });
   it('file: a check anywhere in the file covers both', () => {
     expect(judge(spec, { paths: ['src/billing/**'], evidence: 'file' }).findings).toEqual([]);
   });
   it('pr: a check in another file of the change covers the risky file', () => {
-    const other = { ...spec, base: { ...spec.base, 'src/api/run.ts': 'export const go = () => run(order);\n' }, head: { 'src/billing/run.ts': withChanges('  step0(order, { fast: true });', '  step29(order);'), 'src/api/run.ts': "export const go = () => (statsig.checkGate(user, 'fast') ? run(order) : null);\n" } };
+    const other = {
+      ...spec,
+      base: { ...spec.base, 'src/api/run.ts': 'export const go = () => run(order);\n' },
+      head: {
+        'src/billing/run.ts': withChanges('  step0(order, { fast: true });', '  step29(order);'),
+        'src/api/run.ts': "export const go = () => (statsig.checkGate(user, 'fast') ? run(order) : null);\n",
+      },
+    };
     expect(judge(other, { paths: ['src/billing/**'], evidence: 'hunk' }).findings).toHaveLength(1);
     expect(judge(other, { paths: ['src/billing/**'], evidence: 'pr' }).findings).toEqual([]);
   });
@@ -170,25 +205,39 @@ describe('risky: flag removal, kind of change and declarations', () => {
   const base = `export async function price(plan: Plan, user: User) {\n  if (await ld.variation('new-pricing', { key: user.id }, false)) {\n    return plan.v2;\n  }\n  return plan.v1;\n}\n`;
   const head = `export async function price(plan: Plan, user: User) {\n  return plan.v2;\n}\n`;
   it('fires "flag removed" at the rule level for a feature, and as a notice for a clean-up read as a chore', () => {
-    const feature = judge({ base: { 'src/pricing/price.ts': base }, head: { 'src/pricing/price.ts': head }, title: 'feat: v2 pricing for everyone' }, { paths: ['src/pricing/**'] });
+    const feature = judge(
+      { base: { 'src/pricing/price.ts': base }, head: { 'src/pricing/price.ts': head }, title: 'feat: v2 pricing for everyone' },
+      { paths: ['src/pricing/**'] },
+    );
     expect(feature.findings.map((f) => [f.title, f.level, f.startLine])).toEqual([['flag removed', 'error', 2]]);
-    const result = judge({ base: { 'src/pricing/price.ts': base }, head: { 'src/pricing/price.ts': head }, title: 'chore: remove new-pricing flag' }, { paths: ['src/pricing/**'] });
+    const result = judge(
+      { base: { 'src/pricing/price.ts': base }, head: { 'src/pricing/price.ts': head }, title: 'chore: remove new-pricing flag' },
+      { paths: ['src/pricing/**'] },
+    );
     expect(result.findings.map((f) => [f.title, f.level, f.startLine])).toEqual([['flag removed', 'notice', 2]]);
     expect(result.findings[0].message).toContain('`new-pricing`');
     expect(result.summary.headline).toBe('1 flag removed');
   });
   it('does not fire when the key is checked again in an added line', () => {
     const moved = `export async function price(plan: Plan, user: User) {\n  const v2 = await ld.variation('new-pricing', { key: user.id, plan: plan.id }, false);\n  return v2 ? plan.v2 : plan.v1;\n}\n`;
-    expect(judge({ base: { 'src/pricing/price.ts': base }, head: { 'src/pricing/price.ts': moved } }, { paths: ['src/pricing/**'] }).findings).toEqual([]);
+    expect(
+      judge({ base: { 'src/pricing/price.ts': base }, head: { 'src/pricing/price.ts': moved } }, { paths: ['src/pricing/**'] }).findings,
+    ).toEqual([]);
   });
   it('softens unflagged changes of a fix to notices naming the kind, and judges them with applies_to all', () => {
     const b = 'export const tax = (a: number, r: number) => a * r;\n';
     const h = 'export const tax = (a: number, r: number) => Math.round(a * r * 100) / 100;\n';
-    const soft = judge({ base: { 'src/billing/tax.ts': b }, head: { 'src/billing/tax.ts': h }, title: 'fix: round tax' }, { paths: ['src/billing/**'] });
+    const soft = judge(
+      { base: { 'src/billing/tax.ts': b }, head: { 'src/billing/tax.ts': h }, title: 'fix: round tax' },
+      { paths: ['src/billing/**'] },
+    );
     expect(soft.findings.map((f) => f.level)).toEqual(['notice']);
     expect(soft.findings[0].message.startsWith('Read as a fix from the title `fix: round tax`')).toBe(true);
     expect(soft.summary.summary).toContain('read as fix (from the title `fix: round tax`)');
-    const all = judge({ base: { 'src/billing/tax.ts': b }, head: { 'src/billing/tax.ts': h }, title: 'fix: round tax' }, { paths: ['src/billing/**'], applies_to: 'all' });
+    const all = judge(
+      { base: { 'src/billing/tax.ts': b }, head: { 'src/billing/tax.ts': h }, title: 'fix: round tax' },
+      { paths: ['src/billing/**'], applies_to: 'all' },
+    );
     expect(all.findings.map((f) => f.level)).toEqual(['error']);
   });
   it('reports a body declaration as declared, not detected; it satisfies the rule only with accept_declared', () => {
@@ -196,13 +245,20 @@ describe('risky: flag removal, kind of change and declarations', () => {
     const h = 'export const tax = (a: number, r: number) => a * r * 1.01;\n';
     const spec = { base: { 'src/billing/tax.ts': b }, head: { 'src/billing/tax.ts': h }, body: 'Feature-Flag: tax-surcharge' };
     const strict = judge(spec, { paths: ['src/billing/**'] });
-    expect(strict.findings.map((f) => [f.title, f.level])).toEqual([['risky change unflagged', 'error'], ['flag declared, not detected', 'notice']]);
+    expect(strict.findings.map((f) => [f.title, f.level])).toEqual([
+      ['risky change unflagged', 'error'],
+      ['flag declared, not detected', 'notice'],
+    ]);
     const accepted = judge(spec, { paths: ['src/billing/**'], accept_declared: true });
     expect(accepted.findings.map((f) => [f.title, f.level])).toEqual([['flag declared, not detected', 'notice']]);
   });
   it('ignores deleted files and pure renames', () => {
     const result = judge(
-      { base: { 'src/billing/old.ts': 'export const a = 1;\n', 'src/billing/b.ts': 'export const b = 2;\n' }, head: { 'src/billing/moved/b.ts': 'export const b = 2;\n' }, renames: { 'src/billing/moved/b.ts': 'src/billing/b.ts' } },
+      {
+        base: { 'src/billing/old.ts': 'export const a = 1;\n', 'src/billing/b.ts': 'export const b = 2;\n' },
+        head: { 'src/billing/moved/b.ts': 'export const b = 2;\n' },
+        renames: { 'src/billing/moved/b.ts': 'src/billing/b.ts' },
+      },
       { paths: ['src/billing/**'] },
     );
     expect(result.findings).toEqual([]);
@@ -213,7 +269,10 @@ describe('risky: one annotation per stretch of unflagged code', () => {
   it('does not split a range at blank lines and comments the change adds between behavioural lines', () => {
     const base = `export function refund(order: Order) {\n  return order.total;\n}\n`;
     const head = `export function refund(order: Order) {\n  const fee = order.total * 0.02;\n\n  // card networks keep their fee\n  audit.log('refund', order.id, fee);\n  return order.total - fee;\n}\n`;
-    const result = judge({ base: { 'src/billing/refund.ts': base }, head: { 'src/billing/refund.ts': head }, title: 'feat: keep the card fee on refunds' }, { paths: ['src/billing/**'] });
+    const result = judge(
+      { base: { 'src/billing/refund.ts': base }, head: { 'src/billing/refund.ts': head }, title: 'feat: keep the card fee on refunds' },
+      { paths: ['src/billing/**'] },
+    );
     expect(result.findings.map((f) => [f.path, f.startLine, f.endLine])).toEqual([['src/billing/refund.ts', 2, 6]]);
   });
 });

@@ -20,7 +20,8 @@ function file(path: string, additions: number, deletions = 0): ChangedFile {
   return changed;
 }
 
-const judge = (change: Change, config: MonoenvConfigInput = {}) => judgeSize({ change, config: configSchema.parse(config), kind: { kind: 'feature', source: 'test', signals: [] } });
+const judge = (change: Change, config: MonoenvConfigInput = {}) =>
+  judgeSize({ change, config: configSchema.parse(config), kind: { kind: 'feature', source: 'test', signals: [] } });
 
 describe('size class', () => {
   it('uses the Kubernetes buckets on counted lines', () => {
@@ -36,7 +37,11 @@ describe('judgeSize on a real pull request diff', () => {
     const { facts, outcome } = judge(change);
     expect(facts).toMatchObject({ class: 'M', lines: 68, files: 12, excludedLines: 8, excludedFiles: 1, fromTotals: false, parts: [] });
     expect(facts.excluded).toEqual([{ path: 'package-lock.json', lines: 8, reason: 'lockfile' }]);
-    expect(outcome.summary).toEqual({ rule: 'size', status: 'pass', summary: 'M change: 68 lines in 12 files counted; 8 lines in 1 file excluded (lockfile)' });
+    expect(outcome.summary).toEqual({
+      rule: 'size',
+      status: 'pass',
+      summary: 'M change: 68 lines in 12 files counted; 8 lines in 1 file excluded (lockfile)',
+    });
     expect(outcome.findings).toEqual([]);
   });
 
@@ -107,7 +112,9 @@ describe('judgeSize exclusions', () => {
 
   it('lists the reasons in the summary, those excluding most lines first', () => {
     const { outcome } = judge(makeChange({ files: [files[0], files[1], files[5], files[8]] }));
-    expect(outcome.summary.summary).toBe('M change: 60 lines in 1 file counted; 1,780 lines in 3 files excluded (lockfile, generated, vendored)');
+    expect(outcome.summary.summary).toBe(
+      'M change: 60 lines in 1 file counted; 1,780 lines in 3 files excluded (lockfile, generated, vendored)',
+    );
   });
 
   it('reads .gitattributes only from the change (the base commit), not from a changed .gitattributes file', () => {
@@ -155,7 +162,9 @@ describe('judgeSize thresholds', () => {
     const change = makeChange({ files: Array.from({ length: 40 }, (_, i) => file(`src/f${i}.ts`, 30, 0)) });
     const { outcome } = judge(change);
     expect(outcome.findings).toHaveLength(1);
-    expect(outcome.findings[0].message).toContain('1,200 counted lines in 40 files (1,200 lines > fail_lines 1,000, 40 files > warn_files 30)');
+    expect(outcome.findings[0].message).toContain(
+      '1,200 counted lines in 40 files (1,200 lines > fail_lines 1,000, 40 files > warn_files 30)',
+    );
     expect(outcome.summary.headline).toBe('too big: 1,200 lines > 1,000');
   });
 });
@@ -190,7 +199,9 @@ describe('judgeSize split suggestion', () => {
     const [finding] = outcome.findings;
     expect(finding).toMatchObject({ rule: 'size', level: 'error', title: 'Change too big' });
     expect(finding.path).toBeUndefined();
-    expect(finding.message).toContain('It could be split into 6 independent parts: packages/checkout (523 lines, 3 files), apps/web (300 lines, 1 file)');
+    expect(finding.message).toContain(
+      'It could be split into 6 independent parts: packages/checkout (523 lines, 3 files), apps/web (300 lines, 1 file)',
+    );
     expect(finding.message).toContain('Not counted: 1,000 lines in 1 file (lockfile).');
     expect(finding.suggestion?.split('\n')[0]).toBe('packages/checkout: 523 lines in 3 files');
     expect(outcome.summary.advice).toBe(

@@ -12,7 +12,13 @@ const fixture = (name: string): string => readFileSync(fileURLToPath(new URL(`..
 
 /** A modified file whose first added line is line 12 (two context lines after line 10). */
 function changed(path: string, lines: string[] = ['const added = true;'], status: FileStatus = 'modified'): ChangedFile {
-  const patch = [`@@ -10,3 +10,${3 + lines.length} @@ export function context() {`, '   first();', '   second();', ...lines.map((l) => `+${l}`), ' }'].join('\n');
+  const patch = [
+    `@@ -10,3 +10,${3 + lines.length} @@ export function context() {`,
+    '   first();',
+    '   second();',
+    ...lines.map((l) => `+${l}`),
+    ' }',
+  ].join('\n');
   return changedFileFromGitHub({ filename: path, status, additions: lines.length, deletions: 0, patch });
 }
 
@@ -27,20 +33,56 @@ function untested(sources: string[], tests: string[]): string[] {
 describe('isTestPath and isSourcePath with the default globs', () => {
   it('recognises the common ecosystems’ tests', () => {
     const tests = [
-      'src/cart.test.ts', 'src/cart.spec.tsx', 'src/__tests__/cart.ts', 'apps/web/e2e/checkout.e2e-spec.ts', 'cypress/e2e/login.cy.ts',
-      'tests/test_cart.py', 'shop/cart_test.py', 'internal/cart/cart_test.go', 'spec/models/user_spec.rb', 'test/models/user_test.rb',
-      'src/test/java/com/acme/CartTest.java', 'app/src/androidTest/java/com/acme/CartScreen.kt', 'tests/Shop.Tests/CartTests.cs',
-      'tests/Unit/InvoiceTest.php', 'test/shop/cart_test.exs', 'Tests/ShopTests/CartTests.swift', 'tests/parser.rs',
+      'src/cart.test.ts',
+      'src/cart.spec.tsx',
+      'src/__tests__/cart.ts',
+      'apps/web/e2e/checkout.e2e-spec.ts',
+      'cypress/e2e/login.cy.ts',
+      'tests/test_cart.py',
+      'shop/cart_test.py',
+      'internal/cart/cart_test.go',
+      'spec/models/user_spec.rb',
+      'test/models/user_test.rb',
+      'src/test/java/com/acme/CartTest.java',
+      'app/src/androidTest/java/com/acme/CartScreen.kt',
+      'tests/Shop.Tests/CartTests.cs',
+      'tests/Unit/InvoiceTest.php',
+      'test/shop/cart_test.exs',
+      'Tests/ShopTests/CartTests.swift',
+      'tests/parser.rs',
     ];
     expect(tests.filter((p) => !isTestPath(p, DEFAULT_CONFIG))).toEqual([]);
   });
 
   it('treats code, not docs, config, declarations, stories, fixtures or migrations, as source', () => {
-    const source = ['src/cart.ts', 'shop/cart.py', 'internal/cart/cart.go', 'app/models/user.rb', 'src/main/java/com/acme/Cart.java', 'src/lib.rs', 'src/Shop/Cart.cs', 'src/Invoice.php', 'lib/shop/cart.ex'];
+    const source = [
+      'src/cart.ts',
+      'shop/cart.py',
+      'internal/cart/cart.go',
+      'app/models/user.rb',
+      'src/main/java/com/acme/Cart.java',
+      'src/lib.rs',
+      'src/Shop/Cart.cs',
+      'src/Invoice.php',
+      'lib/shop/cart.ex',
+    ];
     const notSource = [
-      'README.md', 'docs/guide.ts', '.github/scripts/release.js', 'src/types.d.ts', 'src/Button.stories.tsx', 'test/fixtures/user.ts',
-      'jest.config.ts', 'vite.config.mts', '.eslintrc.cjs', 'shop/__init__.py', 'db/migrate/20240611_create_orders.rb',
-      'shop/migrations/0002_orders.py', 'vendor/github.com/pkg/errors/errors.go', 'api/search.pb.go', 'src/cart.test.ts', 'db/schema.rb',
+      'README.md',
+      'docs/guide.ts',
+      '.github/scripts/release.js',
+      'src/types.d.ts',
+      'src/Button.stories.tsx',
+      'test/fixtures/user.ts',
+      'jest.config.ts',
+      'vite.config.mts',
+      '.eslintrc.cjs',
+      'shop/__init__.py',
+      'db/migrate/20240611_create_orders.rb',
+      'shop/migrations/0002_orders.py',
+      'vendor/github.com/pkg/errors/errors.go',
+      'api/search.pb.go',
+      'src/cart.test.ts',
+      'db/schema.rb',
     ];
     expect(source.filter((p) => !isSourcePath(p, DEFAULT_CONFIG))).toEqual([]);
     expect(notSource.filter((p) => isSourcePath(p, DEFAULT_CONFIG))).toEqual([]);
@@ -88,7 +130,9 @@ describe('judgeTests per-file mapping', () => {
     expect(untested(['src/main/java/com/acme/Billing.java'], ['src/test/java/com/acme/BillingTest.java'])).toEqual([]);
     expect(untested(['src/main/java/com/acme/Ledger.java'], ['src/test/java/com/acme/LedgerIT.java'])).toEqual([]);
     expect(untested(['billing/src/main/kotlin/acme/Cart.kt'], ['billing/src/test/kotlin/acme/CartTests.kt'])).toEqual([]);
-    expect(untested(['src/main/java/com/acme/Cart.java'], ['src/test/java/com/other/CartTest.java'])).toEqual(['src/main/java/com/acme/Cart.java']);
+    expect(untested(['src/main/java/com/acme/Cart.java'], ['src/test/java/com/other/CartTest.java'])).toEqual([
+      'src/main/java/com/acme/Cart.java',
+    ]);
   });
 
   it('Rust: tests/x.rs, or a #[test] added to the file itself', () => {
@@ -110,18 +154,27 @@ describe('judgeTests per-file mapping', () => {
 
 describe('judgeTests findings', () => {
   it('annotates the first added line and names the tests that would satisfy it', () => {
-    const { findings, summary } = judge([changed('src/billing/invoice.ts'), changed('shop/cart.py'), changed('src/ok.ts'), changed('src/ok.test.ts')]);
+    const { findings, summary } = judge([
+      changed('src/billing/invoice.ts'),
+      changed('shop/cart.py'),
+      changed('src/ok.ts'),
+      changed('src/ok.test.ts'),
+    ]);
     expect(findings).toEqual([
       {
         rule: 'tests',
         level: 'warning',
         title: 'Source changed without tests',
-        message: 'src/billing/invoice.ts changed, but no changed test covers it. Add or update invoice.test.ts, invoice.spec.ts or __tests__/invoice.ts.',
+        message:
+          'src/billing/invoice.ts changed, but no changed test covers it. Add or update invoice.test.ts, invoice.spec.ts or __tests__/invoice.ts.',
         path: 'src/billing/invoice.ts',
         startLine: 12,
         endLine: 12,
       },
-      expect.objectContaining({ path: 'shop/cart.py', message: 'shop/cart.py changed, but no changed test covers it. Add or update test_cart.py or cart_test.py.' }),
+      expect.objectContaining({
+        path: 'shop/cart.py',
+        message: 'shop/cart.py changed, but no changed test covers it. Add or update test_cart.py or cart_test.py.',
+      }),
     ]);
     expect(summary).toEqual({
       rule: 'tests',
@@ -134,7 +187,13 @@ describe('judgeTests findings', () => {
   });
 
   it('exempts deleted files, pure renames, deletion-only edits, binaries and exempt paths', () => {
-    const deletionOnly = changedFileFromGitHub({ filename: 'src/legacy.ts', status: 'modified', additions: 0, deletions: 2, patch: '@@ -1,2 +0,0 @@\n-a\n-b' });
+    const deletionOnly = changedFileFromGitHub({
+      filename: 'src/legacy.ts',
+      status: 'modified',
+      additions: 0,
+      deletions: 2,
+      patch: '@@ -1,2 +0,0 @@\n-a\n-b',
+    });
     const files = [
       { ...changed('src/removed.ts'), status: 'removed' as const, additions: 0, deletions: 30 },
       { ...changed('src/moved.ts'), status: 'renamed' as const, previousPath: 'src/old.ts', additions: 0, deletions: 0, hunks: [] },
@@ -144,7 +203,10 @@ describe('judgeTests findings', () => {
       changed('src/Button.stories.tsx'),
       changed('jest.config.ts'),
     ];
-    expect(judge(files)).toEqual({ findings: [], summary: { rule: 'tests', status: 'pass', summary: 'No source files changed that need tests' } });
+    expect(judge(files)).toEqual({
+      findings: [],
+      summary: { rule: 'tests', status: 'pass', summary: 'No source files changed that need tests' },
+    });
   });
 
   it('does not accept a deleted test as the test of a change', () => {
@@ -192,7 +254,9 @@ describe('judgeTests findings', () => {
     expect(judge([changed('app/queries/orders.sql'), changed('checks/queries/orders.sql')], config).findings).toEqual([]);
     // Same name, but in a folder that does not mirror the source's.
     expect(judge([changed('app/queries/orders.sql'), changed('checks/reports/orders.sql')], config).findings).toHaveLength(1);
-    expect(judge([changed('app/queries/orders.sql'), changed('src/cart.ts')], config).findings.map((f) => f.path)).toEqual(['app/queries/orders.sql']);
+    expect(judge([changed('app/queries/orders.sql'), changed('src/cart.ts')], config).findings.map((f) => f.path)).toEqual([
+      'app/queries/orders.sql',
+    ]);
   });
 
   it('puts its headline in the check title', () => {

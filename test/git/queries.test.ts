@@ -2,7 +2,14 @@ import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { BlobReader } from '../../src/git/blobs.js';
-import { blobsAt, defaultBranchAmong as defaultBranch, gitDirectory, readFileAt, resolveCommit, shallowBoundary } from '../../src/git/queries.js';
+import {
+  blobsAt,
+  defaultBranchAmong as defaultBranch,
+  gitDirectory,
+  readFileAt,
+  resolveCommit,
+  shallowBoundary,
+} from '../../src/git/queries.js';
 import { gitIn } from '../../src/git/runner.js';
 import { TempRepo, removeTemporaryFolders, temporaryFolder } from '../cli/repo.js';
 
@@ -21,7 +28,9 @@ describe('defaultBranch', () => {
     execFileSync('git', ['tag', 'main'], { cwd: clone, env: origin.env });
     // A short name is whatever git resolves it to (here a tag); a full ref must be that very ref.
     expect(await defaultBranch(git, ['main', 'trunk'])).toBe('main');
-    expect(await defaultBranch(git, ['refs/heads/main', 'refs/remotes/origin/main', 'refs/remotes/origin/trunk', 'refs/heads/trunk'])).toBe('origin/trunk');
+    expect(await defaultBranch(git, ['refs/heads/main', 'refs/remotes/origin/main', 'refs/remotes/origin/trunk', 'refs/heads/trunk'])).toBe(
+      'origin/trunk',
+    );
     expect(await defaultBranch(git, ['refs/heads/main'])).toBeUndefined();
   });
 });

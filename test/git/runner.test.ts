@@ -8,7 +8,7 @@ jest.setTimeout(30_000);
 afterAll(removeTemporaryFolders);
 
 describe('gitIn', () => {
-  it('returns stdout, and fails with git\'s own reason and exit code', async () => {
+  it("returns stdout, and fails with git's own reason and exit code", async () => {
     const repo = TempRepo.create({ 'a.txt': 'a\n' });
     const git = gitIn(repo.dir, { env: repo.env });
     expect((await git.run(['rev-parse', '--abbrev-ref', 'HEAD'])).trim()).toBe('main');
@@ -18,7 +18,7 @@ describe('gitIn', () => {
     expect(await git.maybe(['rev-parse', '--verify', 'no-such-ref'])).toBeUndefined();
   });
 
-  it('gives every command its settings, ahead of the repository\'s own configuration', async () => {
+  it("gives every command its settings, ahead of the repository's own configuration", async () => {
     const repo = TempRepo.create({ 'café.txt': 'c\n' });
     repo.git('config', 'core.quotepath', 'true');
     expect(await gitIn(repo.dir, { env: repo.env }).run(['ls-files'])).toBe('"caf\\303\\251.txt"\n');
@@ -45,12 +45,16 @@ describe('streamGit', () => {
     expect(text).toBe(linesOf(20_000));
   });
 
-  it('fails with git\'s reason when git exits non-zero', async () => {
+  it("fails with git's reason when git exits non-zero", async () => {
     const repo = TempRepo.create();
     const read = async () => {
       for await (const chunk of streamGit(gitIn(repo.dir, { env: repo.env }), ['log', 'no-such-ref', '--'])) void chunk;
     };
-    await expect(read()).rejects.toMatchObject({ name: 'GitError', exitCode: 128, message: expect.stringMatching(/^bad revision 'no-such-ref'/) });
+    await expect(read()).rejects.toMatchObject({
+      name: 'GitError',
+      exitCode: 128,
+      message: expect.stringMatching(/^bad revision 'no-such-ref'/),
+    });
   });
 
   it('ends the process when the reader stops early', async () => {

@@ -41,7 +41,9 @@ describe('the app id', () => {
   it('is asked of GitHub once, as the app, and remembered', async () => {
     const { probot, warnings } = await appWithoutId();
     const scope = github(network.log)
-      .get('/app').matchHeader('authorization', /^bearer /i).reply(200, { id: APP_ID, slug: 'monoenv' });
+      .get('/app')
+      .matchHeader('authorization', /^bearer /i)
+      .reply(200, { id: APP_ID, slug: 'monoenv' });
     await deliver(probot, 'check_run', rerunOfApp(APP_ID), 'd-1');
     await deliver(probot, 'check_run', rerunOfApp(APP_ID), 'd-2');
     expect(scope.isDone()).toBe(true);
@@ -50,7 +52,7 @@ describe('the app id', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('tells another app\'s run apart by it: nothing is re-evaluated for it', async () => {
+  it("tells another app's run apart by it: nothing is re-evaluated for it", async () => {
     const { probot } = await appWithoutId();
     const scope = github(network.log).get('/app').reply(200, { id: APP_ID, slug: 'monoenv' });
     const other = fixture<RunPayload>('check_run.rerequested');
@@ -71,8 +73,10 @@ describe('the app id', () => {
   it('when GitHub cannot say: runs are matched by name only, it says so, and the next event asks again', async () => {
     const { probot, warnings } = await appWithoutId();
     const scope = github(network.log)
-      .get('/app').reply(401, { message: 'Bad credentials' })
-      .get('/app').reply(200, { id: APP_ID, slug: 'monoenv' });
+      .get('/app')
+      .reply(401, { message: 'Bad credentials' })
+      .get('/app')
+      .reply(200, { id: APP_ID, slug: 'monoenv' });
     await deliver(probot, 'check_run', rerunOfApp(APP_ID), 'd-1');
     expect(warnings).toEqual(['could not read the app id; check runs are matched by name only']);
     await deliver(probot, 'check_run', rerunOfApp(APP_ID), 'd-2');

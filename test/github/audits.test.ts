@@ -1,6 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
-import { withoutNetwork, APP_ID, RAW, HEAD_SHA, MERGE_SHA, REPO_PATH, captureBody, deliver, fixture, github, loadApp, mockNoConfig, mockToken } from './harness.js';
+import {
+  withoutNetwork,
+  APP_ID,
+  RAW,
+  HEAD_SHA,
+  MERGE_SHA,
+  REPO_PATH,
+  captureBody,
+  deliver,
+  fixture,
+  github,
+  loadApp,
+  mockNoConfig,
+  mockToken,
+} from './harness.js';
 import { PR_FILES } from './pull-files.js';
 
 const MERGE_LOOKUP = `${REPO_PATH}/commits/${MERGE_SHA}/check-runs?check_name=monoenv&filter=latest`;
@@ -27,18 +41,29 @@ describe('merge audit', () => {
     const comments: Body[] = [];
     const labels: Body[] = [];
     const scope = mockNoConfig(mockToken(github(network.log)))
-      .get(REVIEWS).reply(200, [{ id: 1, user: { login: 'octo-author', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA }])
-      .get(MERGE_LOOKUP).reply(200, NO_RUNS)
-      .post(`${REPO_PATH}/check-runs`, captureBody(runs)).reply(201, { id: 900 })
-      .get(COMMENTS).reply(200, [{ id: 5, user: { login: 'someone', type: 'User' }, body: 'LGTM later' }])
-      .post(`${REPO_PATH}/issues/7/comments`, captureBody(comments)).reply(201, { id: 6 })
-      .post(`${REPO_PATH}/issues/7/labels`, captureBody(labels)).reply(200, [{ name: 'unreviewed-merge' }]);
+      .get(REVIEWS)
+      .reply(200, [{ id: 1, user: { login: 'octo-author', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA }])
+      .get(MERGE_LOOKUP)
+      .reply(200, NO_RUNS)
+      .post(`${REPO_PATH}/check-runs`, captureBody(runs))
+      .reply(201, { id: 900 })
+      .get(COMMENTS)
+      .reply(200, [{ id: 5, user: { login: 'someone', type: 'User' }, body: 'LGTM later' }])
+      .post(`${REPO_PATH}/issues/7/comments`, captureBody(comments))
+      .reply(201, { id: 6 })
+      .post(`${REPO_PATH}/issues/7/labels`, captureBody(labels))
+      .reply(200, [{ name: 'unreviewed-merge' }]);
     const payload = fixture('pull_request.closed.merged');
     await deliver(probot, 'pull_request', payload, 'merge-1');
     expect(scope.isDone()).toBe(true);
     expect(network.log.limited).toHaveLength(8);
 
-    expect(runs[0]).toMatchObject({ head_sha: MERGE_SHA, conclusion: 'failure', external_id: '7', output: { title: 'Merged without review' } });
+    expect(runs[0]).toMatchObject({
+      head_sha: MERGE_SHA,
+      conclusion: 'failure',
+      external_id: '7',
+      output: { title: 'Merged without review' },
+    });
     expect(comments[0].body).toContain('<!-- monoenv:unreviewed-merge -->');
     expect(comments[0].body).toContain('@octo-merger');
     expect(labels[0]).toEqual({ labels: ['unreviewed-merge'] });
@@ -47,12 +72,24 @@ describe('merge audit', () => {
     network.log.clear();
     const again = await loadApp();
     const second = mockNoConfig(mockToken(github(network.log)))
-      .get(REVIEWS).reply(200, [{ id: 1, user: { login: 'octo-author', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA }])
-      .get(MERGE_LOOKUP).reply(200, {
+      .get(REVIEWS)
+      .reply(200, [{ id: 1, user: { login: 'octo-author', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA }])
+      .get(MERGE_LOOKUP)
+      .reply(200, {
         total_count: 1,
-        check_runs: [{ id: 900, external_id: '7', status: 'completed', conclusion: 'failure', app: { id: APP_ID }, output: { title: 'Merged without review', summary: runs[0].output!.summary, annotations_count: 0 } }],
+        check_runs: [
+          {
+            id: 900,
+            external_id: '7',
+            status: 'completed',
+            conclusion: 'failure',
+            app: { id: APP_ID },
+            output: { title: 'Merged without review', summary: runs[0].output!.summary, annotations_count: 0 },
+          },
+        ],
       })
-      .get(COMMENTS).reply(200, [{ id: 6, user: { login: 'monoenv[bot]', type: 'Bot' }, body: comments[0].body }]);
+      .get(COMMENTS)
+      .reply(200, [{ id: 6, user: { login: 'monoenv[bot]', type: 'Bot' }, body: comments[0].body }]);
     const redelivered = fixture<{ pull_request: { labels: { name: string }[] } }>('pull_request.closed.merged');
     redelivered.pull_request.labels = [{ name: 'unreviewed-merge' }];
     await deliver(again, 'pull_request', redelivered, 'merge-1');
@@ -64,12 +101,18 @@ describe('merge audit', () => {
     const probot = await loadApp();
     const runs: Body[] = [];
     const scope = mockNoConfig(mockToken(github(network.log)))
-      .get(REVIEWS).reply(200, [])
-      .get(MERGE_LOOKUP).reply(200, NO_RUNS)
-      .post(`${REPO_PATH}/check-runs`, captureBody(runs)).reply(201, { id: 900 })
-      .get(COMMENTS).reply(200, [])
-      .post(`${REPO_PATH}/issues/7/comments`).reply(403, { message: 'Resource not accessible by integration' })
-      .post(`${REPO_PATH}/issues/7/labels`).reply(403, { message: 'Resource not accessible by integration' });
+      .get(REVIEWS)
+      .reply(200, [])
+      .get(MERGE_LOOKUP)
+      .reply(200, NO_RUNS)
+      .post(`${REPO_PATH}/check-runs`, captureBody(runs))
+      .reply(201, { id: 900 })
+      .get(COMMENTS)
+      .reply(200, [])
+      .post(`${REPO_PATH}/issues/7/comments`)
+      .reply(403, { message: 'Resource not accessible by integration' })
+      .post(`${REPO_PATH}/issues/7/labels`)
+      .reply(403, { message: 'Resource not accessible by integration' });
     await expect(deliver(probot, 'pull_request', fixture('pull_request.closed.merged'))).resolves.toBeUndefined();
     expect(scope.isDone()).toBe(true);
     expect(runs[0].output?.title).toBe('Merged without review');
@@ -78,7 +121,8 @@ describe('merge audit', () => {
   it('reviewed: nothing fails, nothing is written', async () => {
     const probot = await loadApp();
     const scope = mockNoConfig(mockToken(github(network.log)))
-      .get(REVIEWS).reply(200, [{ id: 1, user: { login: 'octo-reviewer', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA }]);
+      .get(REVIEWS)
+      .reply(200, [{ id: 1, user: { login: 'octo-reviewer', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA }]);
     await deliver(probot, 'pull_request', fixture('pull_request.closed.merged'));
     expect(scope.isDone()).toBe(true);
     expect(network.log.limited).toHaveLength(3);
@@ -103,10 +147,14 @@ describe('push audit', () => {
     const runs: Body[] = [];
     const head = '3333333333333333333333333333333333333333';
     const scope = mockNoConfig(mockToken(github(network.log)))
-      .get(`${REPO_PATH}/commits/2222222222222222222222222222222222222222/pulls`).reply(200, [{ number: 7, merged_at: '2024-05-01T10:00:00Z' }])
-      .get(`${REPO_PATH}/commits/${head}/pulls`).reply(200, [])
-      .get(`${REPO_PATH}/commits/${head}/check-runs?check_name=monoenv&filter=latest`).reply(200, NO_RUNS)
-      .post(`${REPO_PATH}/check-runs`, captureBody(runs)).reply(201, { id: 31 });
+      .get(`${REPO_PATH}/commits/2222222222222222222222222222222222222222/pulls`)
+      .reply(200, [{ number: 7, merged_at: '2024-05-01T10:00:00Z' }])
+      .get(`${REPO_PATH}/commits/${head}/pulls`)
+      .reply(200, [])
+      .get(`${REPO_PATH}/commits/${head}/check-runs?check_name=monoenv&filter=latest`)
+      .reply(200, NO_RUNS)
+      .post(`${REPO_PATH}/check-runs`, captureBody(runs))
+      .reply(201, { id: 31 });
     await deliver(probot, 'push', fixture('push'));
     expect(scope.isDone()).toBe(true);
     expect(network.log.routes).not.toContain(`GET ${REPO_PATH}/commits/1111111111111111111111111111111111111111/pulls`);
@@ -121,16 +169,22 @@ describe('push audit', () => {
     const probot = await loadApp();
     // A PR event first: the missing configuration is remembered.
     const first = mockNoConfig(mockToken(github(network.log)))
-      .get(`${REPO_PATH}/pulls/7/files?per_page=100`).reply(200, PR_FILES)
-      .get(`${REPO_PATH}/contents/.gitattributes?ref=f95f852bd8fca8fcc58a9a2d6c842781e32a215e`).reply(404, {})
-      .get(HEAD_LOOKUP).reply(200, NO_RUNS)
-      .post(`${REPO_PATH}/check-runs`).reply(201, { id: 1 });
+      .get(`${REPO_PATH}/pulls/7/files?per_page=100`)
+      .reply(200, PR_FILES)
+      .get(`${REPO_PATH}/contents/.gitattributes?ref=f95f852bd8fca8fcc58a9a2d6c842781e32a215e`)
+      .reply(404, {})
+      .get(HEAD_LOOKUP)
+      .reply(200, NO_RUNS)
+      .post(`${REPO_PATH}/check-runs`)
+      .reply(201, { id: 1 });
     await deliver(probot, 'pull_request', fixture('pull_request.opened'));
     expect(first.isDone()).toBe(true);
     network.log.clear();
 
     const config = 'review:\n  level: "off"\n';
-    const second = github(network.log).get(`${REPO_PATH}/contents/.github%2Fmonoenv.yml`).reply(200, config, { ...RAW, etag: '"new"' });
+    const second = github(network.log)
+      .get(`${REPO_PATH}/contents/.github%2Fmonoenv.yml`)
+      .reply(200, config, { ...RAW, etag: '"new"' });
     await deliver(probot, 'push', fixture('push.config'));
     // Without the refresh the remembered 404 would have answered and the audit would have looked up commits.
     expect(second.isDone()).toBe(true);
@@ -151,8 +205,10 @@ describe('re-runs', () => {
 
   function evaluation(scope: nock.Scope): nock.Scope {
     return mockNoConfig(scope)
-      .get(`${REPO_PATH}/pulls/7/files?per_page=100`).reply(200, PR_FILES)
-      .get(`${REPO_PATH}/contents/.gitattributes?ref=f95f852bd8fca8fcc58a9a2d6c842781e32a215e`).reply(404, {});
+      .get(`${REPO_PATH}/pulls/7/files?per_page=100`)
+      .reply(200, PR_FILES)
+      .get(`${REPO_PATH}/contents/.gitattributes?ref=f95f852bd8fca8fcc58a9a2d6c842781e32a215e`)
+      .reply(404, {});
   }
 
   it('check_run.rerequested on a fork PR (no pull_requests): the PR comes from external_id, the same run is updated', async () => {
@@ -160,22 +216,39 @@ describe('re-runs', () => {
     const updated: Body[] = [];
     const pull = fixture<{ pull_request: Record<string, unknown> }>('pull_request.opened').pull_request;
     const scope = evaluation(mockToken(github(network.log)).get(`${REPO_PATH}/pulls/7`).reply(200, pull))
-      .patch(`${REPO_PATH}/check-runs/4242`, captureBody(updated)).reply(200, { id: 4242 });
+      .patch(`${REPO_PATH}/check-runs/4242`, captureBody(updated))
+      .reply(200, { id: 4242 });
     await deliver(probot, 'check_run', fixture('check_run.rerequested'));
     expect(scope.isDone()).toBe(true);
     expect(updated[0]).toMatchObject({ status: 'completed', external_id: '7' });
     expect(network.log.limited).toHaveLength(6);
   });
 
-  it('check_suite.rerequested without pull_requests finds the PR from this app\'s run', async () => {
+  it("check_suite.rerequested without pull_requests finds the PR from this app's run", async () => {
     const probot = await loadApp();
     const updated: Body[] = [];
     const pull = fixture<{ pull_request: Record<string, unknown> }>('pull_request.opened').pull_request;
     const scope = evaluation(
       mockToken(github(network.log))
-        .get(HEAD_LOOKUP).reply(200, { total_count: 1, check_runs: [{ id: 4242, external_id: '7', status: 'completed', conclusion: 'success', app: { id: APP_ID }, output: { title: 'x', summary: 'x', annotations_count: 0 } }] })
-        .get(`${REPO_PATH}/pulls/7`).reply(200, pull),
-    ).patch(`${REPO_PATH}/check-runs/4242`, captureBody(updated)).reply(200, { id: 4242 });
+        .get(HEAD_LOOKUP)
+        .reply(200, {
+          total_count: 1,
+          check_runs: [
+            {
+              id: 4242,
+              external_id: '7',
+              status: 'completed',
+              conclusion: 'success',
+              app: { id: APP_ID },
+              output: { title: 'x', summary: 'x', annotations_count: 0 },
+            },
+          ],
+        })
+        .get(`${REPO_PATH}/pulls/7`)
+        .reply(200, pull),
+    )
+      .patch(`${REPO_PATH}/check-runs/4242`, captureBody(updated))
+      .reply(200, { id: 4242 });
     await deliver(probot, 'check_suite', fixture('check_suite.rerequested'));
     expect(scope.isDone()).toBe(true);
     expect(updated).toHaveLength(1);

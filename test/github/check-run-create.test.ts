@@ -17,18 +17,40 @@ const OUTPUT: CheckOutput = {
   conclusion: 'failure',
   title: 'Risky change unflagged',
   summary: '| Rule | Status |',
-  annotations: Array.from({ length: 3 }, (_, i) => ({ path: 'src/billing.ts', start_line: i + 1, end_line: i + 1, annotation_level: 'failure' as const, title: 'risky', message: `line ${i + 1}` })),
+  annotations: Array.from({ length: 3 }, (_, i) => ({
+    path: 'src/billing.ts',
+    start_line: i + 1,
+    end_line: i + 1,
+    annotation_level: 'failure' as const,
+    title: 'risky',
+    message: `line ${i + 1}`,
+  })),
 };
 
 const noRuns = { total_count: 0, check_runs: [] };
 const storedRun = (id: number, appId = APP_ID) => ({
   total_count: 1,
-  check_runs: [{ id, external_id: '7', status: 'completed', conclusion: 'failure', app: { id: appId }, output: { title: 'Risky change unflagged', summary: 'x', annotations_count: 0 } }],
+  check_runs: [
+    {
+      id,
+      external_id: '7',
+      status: 'completed',
+      conclusion: 'failure',
+      app: { id: appId },
+      output: { title: 'Risky change unflagged', summary: 'x', annotations_count: 0 },
+    },
+  ],
 });
 
 function setUp(options: { createRetries?: number } = {}) {
   const octokit = new TestOctokit({ auth: { token: 'ghs_test' } } as never) as unknown as GitHubClient;
-  const target: CheckRunTarget = { octokit, installationId: 2, repository: { owner: OWNER, repo: REPO }, headSha: HEAD_SHA, externalId: '7' };
+  const target: CheckRunTarget = {
+    octokit,
+    installationId: 2,
+    repository: { owner: OWNER, repo: REPO },
+    headSha: HEAD_SHA,
+    externalId: '7',
+  };
   const pauses: number[] = [];
   const warnings: string[] = [];
   const publisher = new CheckRunPublisher(async () => APP_ID, {
@@ -48,31 +70,50 @@ describe('creating the check run when GitHub fails', () => {
     const { target, publisher, pauses } = setUp();
     const bodies: unknown[] = [];
     const scope = nock(API)
-      .get(LOOKUP).reply(200, noRuns)
-      .post(CREATE).reply(502, { message: 'Bad Gateway' })
-      .get(LOOKUP).reply(200, noRuns)
-      .post(CREATE, captureBody(bodies)).reply(201, { id: 31 });
+      .get(LOOKUP)
+      .reply(200, noRuns)
+      .post(CREATE)
+      .reply(502, { message: 'Bad Gateway' })
+      .get(LOOKUP)
+      .reply(200, noRuns)
+      .post(CREATE, captureBody(bodies))
+      .reply(201, { id: 31 });
     expect(await publisher.publish(target, OUTPUT)).toEqual({ id: 31, action: 'created', writes: 1 });
     expect(scope.isDone()).toBe(true);
     // GitHub answered, so no settling time: only the first backoff step.
     expect(pauses).toEqual([1_000]);
-    expect(bodies[0]).toMatchObject({ name: 'monoenv', head_sha: HEAD_SHA, status: 'completed', conclusion: 'failure', external_id: '7', output: { annotations: OUTPUT.annotations } });
+    expect(bodies[0]).toMatchObject({
+      name: 'monoenv',
+      head_sha: HEAD_SHA,
+      status: 'completed',
+      conclusion: 'failure',
+      external_id: '7',
+      output: { annotations: OUTPUT.annotations },
+    });
   });
 
   it('after a cut connection: gives GitHub its settling time, finds the run it stored, adopts it and writes the whole output to it', async () => {
     const { target, publisher, pauses, warnings } = setUp();
     const updates: Array<{ output: { annotations: unknown[] } }> = [];
     const scope = nock(API)
-      .get(LOOKUP).reply(200, noRuns)
-      .post(CREATE).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
-      .get(LOOKUP).reply(200, storedRun(77))
-      .patch(`${REPO_PATH}/check-runs/77`, captureBody(updates)).reply(200, { id: 77 });
+      .get(LOOKUP)
+      .reply(200, noRuns)
+      .post(CREATE)
+      .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
+      .get(LOOKUP)
+      .reply(200, storedRun(77))
+      .patch(`${REPO_PATH}/check-runs/77`, captureBody(updates))
+      .reply(200, { id: 77 });
     expect(await publisher.publish(target, OUTPUT)).toEqual({ id: 77, action: 'created', writes: 1 });
     expect(scope.isDone()).toBe(true);
     expect(pauses).toEqual([10_000]);
     expect(warnings).toEqual(['check run creation failed after GitHub stored it; using the stored run']);
     expect(updates).toHaveLength(1);
-    expect(updates[0]).toMatchObject({ status: 'completed', conclusion: 'failure', output: { title: OUTPUT.title, annotations: OUTPUT.annotations } });
+    expect(updates[0]).toMatchObject({
+      status: 'completed',
+      conclusion: 'failure',
+      output: { title: OUTPUT.title, annotations: OUTPUT.annotations },
+    });
     // Remembered: the same verdict again costs nothing.
     expect(await publisher.publish(target, OUTPUT)).toEqual({ id: 77, action: 'unchanged', writes: 0 });
   });
@@ -80,15 +121,19 @@ describe('creating the check run when GitHub fails', () => {
   it('does not adopt a run another app left on the commit', async () => {
     const { target, publisher } = setUp();
     const scope = nock(API)
-      .get(LOOKUP).reply(200, storedRun(5, 999))
-      .post(CREATE).reply(503, { message: 'Service Unavailable' })
-      .get(LOOKUP).reply(200, storedRun(5, 999))
-      .post(CREATE).reply(201, { id: 32 });
+      .get(LOOKUP)
+      .reply(200, storedRun(5, 999))
+      .post(CREATE)
+      .reply(503, { message: 'Service Unavailable' })
+      .get(LOOKUP)
+      .reply(200, storedRun(5, 999))
+      .post(CREATE)
+      .reply(201, { id: 32 });
     expect(await publisher.publish(target, OUTPUT)).toMatchObject({ id: 32, action: 'created' });
     expect(scope.isDone()).toBe(true);
   });
 
-  it('gives up after its retries, on plugin-retry\'s schedule (1, 4, 9 × the base), looking up before each', async () => {
+  it("gives up after its retries, on plugin-retry's schedule (1, 4, 9 × the base), looking up before each", async () => {
     const { target, publisher, pauses } = setUp();
     const scope = nock(API).get(LOOKUP).reply(200, noRuns);
     for (let attempt = 0; attempt < 3; attempt++) scope.post(CREATE).reply(502, { message: 'Bad Gateway' }).get(LOOKUP).reply(200, noRuns);
@@ -110,25 +155,33 @@ describe('creating the check run when GitHub fails', () => {
     const { target, publisher, warnings } = setUp();
     const bodies: Array<{ conclusion: string; output: { title: string; summary: string; annotations: unknown[] } }> = [];
     const scope = nock(API)
-      .get(LOOKUP).reply(200, noRuns)
-      .post(CREATE).reply(422, { message: 'Invalid request.\n\nFor \'items\', {"path"=>"x"} is not a valid annotation.' })
-      .post(CREATE, captureBody(bodies)).reply(201, { id: 41 });
+      .get(LOOKUP)
+      .reply(200, noRuns)
+      .post(CREATE)
+      .reply(422, { message: 'Invalid request.\n\nFor \'items\', {"path"=>"x"} is not a valid annotation.' })
+      .post(CREATE, captureBody(bodies))
+      .reply(201, { id: 41 });
     expect(await publisher.publish(target, OUTPUT)).toEqual({ id: 41, action: 'created', writes: 1 });
     expect(scope.isDone()).toBe(true);
     expect(bodies).toHaveLength(1);
     expect(bodies[0].conclusion).toBe('failure');
     expect(bodies[0].output.title).toBe(OUTPUT.title);
     expect(bodies[0].output.annotations).toEqual([]);
-    expect(bodies[0].output.summary).toMatch(/^\| Rule \| Status \|\n\n---\nGitHub refused the full output of this run \(Invalid request\./);
+    expect(bodies[0].output.summary).toMatch(
+      /^\| Rule \| Status \|\n\n---\nGitHub refused the full output of this run \(Invalid request\./,
+    );
     expect(warnings).toEqual([expect.stringMatching(/^GitHub refused the check run's output \(Invalid request/)]);
   });
 
   it('a second 422, on the plain output too, is an error: it is not retried again', async () => {
     const { target, publisher } = setUp();
     const scope = nock(API)
-      .get(LOOKUP).reply(200, noRuns)
-      .post(CREATE).reply(422, { message: 'Invalid request.' })
-      .post(CREATE).reply(422, { message: 'Invalid request.' });
+      .get(LOOKUP)
+      .reply(200, noRuns)
+      .post(CREATE)
+      .reply(422, { message: 'Invalid request.' })
+      .post(CREATE)
+      .reply(422, { message: 'Invalid request.' });
     await expect(publisher.publish(target, OUTPUT)).rejects.toMatchObject({ status: 422 });
     expect(scope.isDone()).toBe(true);
   });

@@ -1,5 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
-import { withoutNetwork, BASE_SHA, HEAD_SHA, REPO_PATH, captureBody, deliver, fixture, github, loadApp, mockNoConfig, mockToken } from './harness.js';
+import {
+  withoutNetwork,
+  BASE_SHA,
+  HEAD_SHA,
+  REPO_PATH,
+  captureBody,
+  deliver,
+  fixture,
+  github,
+  loadApp,
+  mockNoConfig,
+  mockToken,
+} from './harness.js';
 import { PR_FILES } from './pull-files.js';
 
 const FILES_PATH = `${REPO_PATH}/pulls/7/files?per_page=100`;
@@ -23,18 +35,27 @@ describe('looking up the run of a new commit', () => {
     const probot = await loadApp();
     const created: unknown[] = [];
     const first = mockNoConfig(mockToken(github(network.log)))
-      .get(FILES_PATH).reply(200, PR_FILES, { etag: '"files-v1"' })
-      .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
-      .get(lookupPath(HEAD_SHA)).reply(200, { total_count: 0, check_runs: [] }, { etag: EMPTY_ETAG })
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1001 });
+      .get(FILES_PATH)
+      .reply(200, PR_FILES, { etag: '"files-v1"' })
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, { message: 'Not Found' })
+      .get(lookupPath(HEAD_SHA))
+      .reply(200, { total_count: 0, check_runs: [] }, { etag: EMPTY_ETAG })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1001 });
     await deliver(probot, 'pull_request', fixture('pull_request.synchronize'));
     expect(first.isDone()).toBe(true);
     network.log.clear();
 
     const second = github(network.log)
-      .get(FILES_PATH).matchHeader('if-none-match', '"files-v1"').reply(304, '')
-      .get(lookupPath(NEXT_SHA)).matchHeader('if-none-match', EMPTY_ETAG).reply(304, '')
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1002 });
+      .get(FILES_PATH)
+      .matchHeader('if-none-match', '"files-v1"')
+      .reply(304, '')
+      .get(lookupPath(NEXT_SHA))
+      .matchHeader('if-none-match', EMPTY_ETAG)
+      .reply(304, '')
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1002 });
     await deliver(probot, 'pull_request', synchronizedTo(NEXT_SHA), 'delivery-2');
     expect(second.isDone()).toBe(true);
     expect(created).toHaveLength(2);
@@ -46,23 +67,35 @@ describe('looking up the run of a new commit', () => {
   it('still finds a run another replica created: the full answer comes back and the run is updated, not doubled', async () => {
     const probot = await loadApp();
     const first = mockNoConfig(mockToken(github(network.log)))
-      .get(FILES_PATH).reply(200, PR_FILES, { etag: '"files-v1"' })
-      .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
-      .get(lookupPath(HEAD_SHA)).reply(200, { total_count: 0, check_runs: [] }, { etag: EMPTY_ETAG })
-      .post(`${REPO_PATH}/check-runs`).reply(201, { id: 1001 });
+      .get(FILES_PATH)
+      .reply(200, PR_FILES, { etag: '"files-v1"' })
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, { message: 'Not Found' })
+      .get(lookupPath(HEAD_SHA))
+      .reply(200, { total_count: 0, check_runs: [] }, { etag: EMPTY_ETAG })
+      .post(`${REPO_PATH}/check-runs`)
+      .reply(201, { id: 1001 });
     await deliver(probot, 'pull_request', fixture('pull_request.synchronize'));
     expect(first.isDone()).toBe(true);
     network.log.clear();
 
     const updated: unknown[] = [];
     const existing = {
-      id: 2002, external_id: '7', status: 'completed', conclusion: 'failure', app: { id: 123 },
+      id: 2002,
+      external_id: '7',
+      status: 'completed',
+      conclusion: 'failure',
+      app: { id: 123 },
       output: { title: 'stale', summary: 'stale', annotations_count: 0 },
     };
     const second = github(network.log)
-      .get(FILES_PATH).reply(304, '')
-      .get(lookupPath(NEXT_SHA)).matchHeader('if-none-match', EMPTY_ETAG).reply(200, { total_count: 1, check_runs: [existing] }, { etag: 'W/"one-run"' })
-      .patch(`${REPO_PATH}/check-runs/2002`, captureBody(updated)).reply(200, { id: 2002 });
+      .get(FILES_PATH)
+      .reply(304, '')
+      .get(lookupPath(NEXT_SHA))
+      .matchHeader('if-none-match', EMPTY_ETAG)
+      .reply(200, { total_count: 1, check_runs: [existing] }, { etag: 'W/"one-run"' })
+      .patch(`${REPO_PATH}/check-runs/2002`, captureBody(updated))
+      .reply(200, { id: 2002 });
     await deliver(probot, 'pull_request', synchronizedTo(NEXT_SHA), 'delivery-2');
     expect(second.isDone()).toBe(true);
     expect(updated).toHaveLength(1);

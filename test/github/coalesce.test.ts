@@ -37,7 +37,12 @@ describe('CoalescingQueue', () => {
     const done: string[] = [];
     const track = (name: string, promise: Promise<void>) => promise.then(() => void done.push(name));
 
-    const all = [track('first', queue.run('k', first.run)), track('second', queue.run('k', second.run)), track('third', queue.run('k', third.run)), track('fourth', queue.run('k', fourth.run))];
+    const all = [
+      track('first', queue.run('k', first.run)),
+      track('second', queue.run('k', second.run)),
+      track('third', queue.run('k', third.run)),
+      track('fourth', queue.run('k', fourth.run)),
+    ];
     await settle();
     expect(started).toEqual(['first']);
     expect(queue.active).toBe(1);
@@ -85,7 +90,7 @@ describe('CoalescingQueue', () => {
     expect(queue.active).toBe(0);
   });
 
-  it('hands the waiting job\'s failure to every event it stood for', async () => {
+  it("hands the waiting job's failure to every event it stood for", async () => {
     const queue = new CoalescingQueue();
     const started: string[] = [];
     const [first, second, third] = [job('first', started), job('second', started), job('third', started)];

@@ -1,6 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
 import {
-  withoutNetwork, BASE_SHA, CONFIG_URL_PATH, HEAD_SHA, ORG_CONFIG_PATH, OWNER, RAW, REPO_PATH, captureBody, deliver, fixture, github, loadApp, mockNoConfig, mockToken,
+  withoutNetwork,
+  BASE_SHA,
+  CONFIG_URL_PATH,
+  HEAD_SHA,
+  ORG_CONFIG_PATH,
+  OWNER,
+  RAW,
+  REPO_PATH,
+  captureBody,
+  deliver,
+  fixture,
+  github,
+  loadApp,
+  mockNoConfig,
+  mockToken,
 } from './harness.js';
 import { PR_FILES } from './pull-files.js';
 
@@ -11,7 +25,11 @@ const NO_RUNS = { total_count: 0, check_runs: [] };
 
 interface CheckRunBody {
   conclusion?: string;
-  output: { title: string; summary: string; annotations: { path: string; start_line: number; annotation_level: string; message: string }[] };
+  output: {
+    title: string;
+    summary: string;
+    annotations: { path: string; start_line: number; annotation_level: string; message: string }[];
+  };
 }
 
 describe('configuration', () => {
@@ -22,12 +40,18 @@ describe('configuration', () => {
     const created: CheckRunBody[] = [];
     const text = 'mode: enforce\nsize:\n  warn_lines: many\n  fail_line: 900\n';
     const scope = mockToken(github(network.log))
-      .get(CONFIG_URL_PATH).reply(200, text, { ...RAW, etag: '"config-bad"' })
+      .get(CONFIG_URL_PATH)
+      .reply(200, text, { ...RAW, etag: '"config-bad"' })
       // Asked again for the positions: answered 304, free.
-      .get(CONFIG_URL_PATH).matchHeader('if-none-match', '"config-bad"').reply(304, '')
-      .get(FILES_PATH).reply(200, PR_FILES)
-      .get(LOOKUP_PATH).reply(200, NO_RUNS)
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1 });
+      .get(CONFIG_URL_PATH)
+      .matchHeader('if-none-match', '"config-bad"')
+      .reply(304, '')
+      .get(FILES_PATH)
+      .reply(200, PR_FILES)
+      .get(LOOKUP_PATH)
+      .reply(200, NO_RUNS)
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1 });
     await deliver(probot, 'pull_request', fixture('pull_request.opened'));
 
     expect(scope.isDone()).toBe(true);
@@ -38,7 +62,10 @@ describe('configuration', () => {
     expect(errorLines).toHaveLength(2);
     expect(errorLines[0]).toMatch(/^- `\.github\/monoenv\.yml:3:\d+: size\.warn_lines: /);
     expect(errorLines[1]).toMatch(/^- `\.github\/monoenv\.yml:4:\d+: size\.fail_line: .*fail_lines/);
-    expect(run.output.annotations.map((a) => [a.path, a.start_line])).toEqual([['.github/monoenv.yml', 3], ['.github/monoenv.yml', 4]]);
+    expect(run.output.annotations.map((a) => [a.path, a.start_line])).toEqual([
+      ['.github/monoenv.yml', 3],
+      ['.github/monoenv.yml', 4],
+    ]);
     expect(network.log.limited).toHaveLength(4);
     expect(network.log.notModified).toHaveLength(1);
   });
@@ -47,11 +74,16 @@ describe('configuration', () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
     const scope = mockToken(github(network.log))
-      .get(CONFIG_URL_PATH).reply(200, 'size: [unclosed\n', { ...RAW, etag: '"broken"' })
-      .get(CONFIG_URL_PATH).reply(304, '')
-      .get(FILES_PATH).reply(200, PR_FILES)
-      .get(LOOKUP_PATH).reply(200, NO_RUNS)
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1 });
+      .get(CONFIG_URL_PATH)
+      .reply(200, 'size: [unclosed\n', { ...RAW, etag: '"broken"' })
+      .get(CONFIG_URL_PATH)
+      .reply(304, '')
+      .get(FILES_PATH)
+      .reply(200, PR_FILES)
+      .get(LOOKUP_PATH)
+      .reply(200, NO_RUNS)
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1 });
     await deliver(probot, 'pull_request', fixture('pull_request.opened'));
     expect(scope.isDone()).toBe(true);
     expect(created[0].output.title).toBe('Invalid monoenv configuration');
@@ -62,11 +94,18 @@ describe('configuration', () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
     const scope = mockToken(github(network.log))
-      .get(CONFIG_URL_PATH).reply(404, {})
-      .get(ORG_CONFIG_PATH).reply(200, 'tests:\n  level: "off"\nsize:\n  level: "off"\nmigrations:\n  level: "off"\nflags:\n  level: "off"\n', { ...RAW, etag: '"org"' })
+      .get(CONFIG_URL_PATH)
+      .reply(404, {})
+      .get(ORG_CONFIG_PATH)
+      .reply(200, 'tests:\n  level: "off"\nsize:\n  level: "off"\nmigrations:\n  level: "off"\nflags:\n  level: "off"\n', {
+        ...RAW,
+        etag: '"org"',
+      })
       // Every rule that reads files is off: no file list, no .gitattributes.
-      .get(LOOKUP_PATH).reply(200, NO_RUNS)
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1 });
+      .get(LOOKUP_PATH)
+      .reply(200, NO_RUNS)
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1 });
     await deliver(probot, 'pull_request', fixture('pull_request.opened'));
     expect(scope.isDone()).toBe(true);
     expect(created[0].conclusion).toBe('success');
@@ -81,12 +120,18 @@ describe('configuration', () => {
     const own = '_extends: policies:base.yml\ntests:\n  exempt: ["src/checkout/**"]\n';
     const base = 'mode: advise\ntests:\n  level: error\n  exempt: ["docs/**", "src/**"]\n';
     const scope = mockToken(github(network.log))
-      .get(CONFIG_URL_PATH).reply(200, own, { ...RAW, etag: '"own"' })
-      .get(`/repos/${OWNER}/policies/contents/base.yml`).reply(200, base, { ...RAW, etag: '"base"' })
-      .get(FILES_PATH).reply(200, [...PR_FILES, { ...PR_FILES[0], filename: 'lib/pricing.ts' }])
-      .get(GITATTRIBUTES_PATH).reply(404, {})
-      .get(LOOKUP_PATH).reply(200, NO_RUNS)
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1 });
+      .get(CONFIG_URL_PATH)
+      .reply(200, own, { ...RAW, etag: '"own"' })
+      .get(`/repos/${OWNER}/policies/contents/base.yml`)
+      .reply(200, base, { ...RAW, etag: '"base"' })
+      .get(FILES_PATH)
+      .reply(200, [...PR_FILES, { ...PR_FILES[0], filename: 'lib/pricing.ts' }])
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, {})
+      .get(LOOKUP_PATH)
+      .reply(200, NO_RUNS)
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1 });
     const payload = fixture<{ pull_request: Record<string, unknown> }>('pull_request.opened');
     payload.pull_request.changed_files = 3;
     payload.pull_request.additions = 7;
@@ -105,14 +150,27 @@ describe('configuration', () => {
     const proposed = 'size:\n  warn_lines: 200\n  fail_lines: -5\n';
     const files = [
       ...PR_FILES,
-      { sha: 'abc', filename: '.github/monoenv.yml', status: 'modified', additions: 2, deletions: 1, changes: 3, patch: '@@ -1,2 +1,3 @@\n size:\n-  warn_lines: 400\n+  warn_lines: 200\n+  fail_lines: -5' },
+      {
+        sha: 'abc',
+        filename: '.github/monoenv.yml',
+        status: 'modified',
+        additions: 2,
+        deletions: 1,
+        changes: 3,
+        patch: '@@ -1,2 +1,3 @@\n size:\n-  warn_lines: 400\n+  warn_lines: 200\n+  fail_lines: -5',
+      },
     ];
     const scope = mockNoConfig(mockToken(github(network.log)))
-      .get(FILES_PATH).reply(200, files)
-      .get(GITATTRIBUTES_PATH).reply(404, {})
-      .get(`${REPO_PATH}/contents/.github%2Fmonoenv.yml?ref=${HEAD_SHA}`).reply(200, proposed, RAW)
-      .get(LOOKUP_PATH).reply(200, NO_RUNS)
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1 });
+      .get(FILES_PATH)
+      .reply(200, files)
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, {})
+      .get(`${REPO_PATH}/contents/.github%2Fmonoenv.yml?ref=${HEAD_SHA}`)
+      .reply(200, proposed, RAW)
+      .get(LOOKUP_PATH)
+      .reply(200, NO_RUNS)
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1 });
     const payload = fixture<{ pull_request: Record<string, unknown> }>('pull_request.opened');
     Object.assign(payload.pull_request, { changed_files: 3, additions: 6, deletions: 2 });
     await deliver(probot, 'pull_request', payload);
@@ -121,7 +179,9 @@ describe('configuration', () => {
     expect(run.conclusion).toBe('failure');
     expect(run.output.title).toContain('invalid .github/monoenv.yml');
     const configAnnotations = run.output.annotations.filter((a) => a.path === '.github/monoenv.yml');
-    expect(configAnnotations).toEqual([expect.objectContaining({ start_line: 3, annotation_level: 'failure', message: expect.stringContaining('size.fail_lines') })]);
+    expect(configAnnotations).toEqual([
+      expect.objectContaining({ start_line: 3, annotation_level: 'failure', message: expect.stringContaining('size.fail_lines') }),
+    ]);
     expect(network.log.limited).toHaveLength(7);
   });
 });
@@ -145,16 +205,22 @@ describe('scale and failures', () => {
     let scope = mockNoConfig(mockToken(github(network.log)));
     for (let page = 1; page <= 7; page++) {
       const query = page === 1 ? 'per_page=100' : `per_page=100&page=${page}`;
-      const link: Record<string, string> = page < 7 ? { link: `<https://api.github.com${REPO_PATH}/pulls/7/files?per_page=100&page=${page + 1}>; rel="next"` } : {};
+      const link: Record<string, string> =
+        page < 7 ? { link: `<https://api.github.com${REPO_PATH}/pulls/7/files?per_page=100&page=${page + 1}>; rel="next"` } : {};
       scope = scope.get(`${REPO_PATH}/pulls/7/files?${query}`).reply(200, files.slice((page - 1) * 100, page * 100), link);
     }
     const created: CheckRunBody[] = [];
     const batches: CheckRunBody[] = [];
     scope = scope
-      .get(GITATTRIBUTES_PATH).reply(404, {})
-      .get(LOOKUP_PATH).reply(200, NO_RUNS)
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 77 })
-      .patch(`${REPO_PATH}/check-runs/77`, captureBody(batches)).times(12).reply(200, { id: 77 });
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, {})
+      .get(LOOKUP_PATH)
+      .reply(200, NO_RUNS)
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 77 })
+      .patch(`${REPO_PATH}/check-runs/77`, captureBody(batches))
+      .times(12)
+      .reply(200, { id: 77 });
     await deliver(probot, 'pull_request', payload);
 
     expect(scope.isDone()).toBe(true);
@@ -173,11 +239,16 @@ describe('scale and failures', () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
     const scope = mockNoConfig(mockToken(github(network.log)))
-      .get(FILES_PATH).reply(502, 'Bad Gateway')
-      .get(FILES_PATH).reply(200, PR_FILES)
-      .get(GITATTRIBUTES_PATH).reply(404, {})
-      .get(LOOKUP_PATH).reply(200, NO_RUNS)
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1 });
+      .get(FILES_PATH)
+      .reply(502, 'Bad Gateway')
+      .get(FILES_PATH)
+      .reply(200, PR_FILES)
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, {})
+      .get(LOOKUP_PATH)
+      .reply(200, NO_RUNS)
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1 });
     await deliver(probot, 'pull_request', fixture('pull_request.opened'));
     expect(scope.isDone()).toBe(true);
     expect(created[0].output.title).toMatch(/^XS change/);
@@ -188,13 +259,22 @@ describe('scale and failures', () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
     const scope = mockNoConfig(mockToken(github(network.log)))
-      .get(FILES_PATH).times(4).reply(500, { message: 'Server Error' })
-      .get(GITATTRIBUTES_PATH).reply(404, {})
-      .get(LOOKUP_PATH).reply(200, NO_RUNS)
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1 });
+      .get(FILES_PATH)
+      .times(4)
+      .reply(500, { message: 'Server Error' })
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, {})
+      .get(LOOKUP_PATH)
+      .reply(200, NO_RUNS)
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1 });
     await deliver(probot, 'pull_request', fixture('pull_request.opened'));
     expect(scope.isDone()).toBe(true);
-    expect(created[0]).toMatchObject({ conclusion: 'failure', status: 'completed', output: { title: 'monoenv could not evaluate this change' } });
+    expect(created[0]).toMatchObject({
+      conclusion: 'failure',
+      status: 'completed',
+      output: { title: 'monoenv could not evaluate this change' },
+    });
     expect(created[0].output.summary).toContain('GitHub API 500');
   });
 });

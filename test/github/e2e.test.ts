@@ -26,7 +26,14 @@ describe('the app over HTTP against the emulator', () => {
     gh = await startEmulator({ apps: [{ id: APP_ID, slug: 'monoenv', privateKey }] });
     gh.store.addApp({ id: APP_ID, slug: 'monoenv' });
     gh.store.addRepo({ owner: OWNER, repo: REPO, installationId: 31, defaultBranch: 'main' });
-    const probot = new Probot({ appId: APP_ID, privateKey, secret: SECRET, baseUrl: gh.url, logLevel: 'fatal', Octokit: TestOctokit as never });
+    const probot = new Probot({
+      appId: APP_ID,
+      privateKey,
+      secret: SECRET,
+      baseUrl: gh.url,
+      logLevel: 'fatal',
+      Octokit: TestOctokit as never,
+    });
     const middleware = await createNodeMiddleware(monoenvApp({ appId: APP_ID }), { probot });
     server = createServer((req, res) => void middleware(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -47,12 +54,23 @@ describe('the app over HTTP against the emulator', () => {
       title: 'feat: gift cards',
       head: { sha: HEAD, ref: 'gift-cards' },
       files: [
-        { filename: 'src/giftcards/redeem.ts', status: 'added', patch: '@@ -0,0 +1,3 @@\n+export function redeem(code: string): boolean {\n+  return code.length === 16;\n+}' },
-        { filename: 'package-lock.json', status: 'modified', patch: '@@ -1,3 +1,3 @@\n {\n-  "version": "1.0.0",\n+  "version": "1.1.0",\n }' },
+        {
+          filename: 'src/giftcards/redeem.ts',
+          status: 'added',
+          patch: '@@ -0,0 +1,3 @@\n+export function redeem(code: string): boolean {\n+  return code.length === 16;\n+}',
+        },
+        {
+          filename: 'package-lock.json',
+          status: 'modified',
+          patch: '@@ -1,3 +1,3 @@\n {\n-  "version": "1.0.0",\n+  "version": "1.1.0",\n }',
+        },
       ],
     });
     gh.resetCounters();
-    const status = await deliverWebhook(appUrl, { ...pullRequestEvent(gh, { owner: OWNER, repo: REPO, number: 12, action: 'opened' }), secret: SECRET });
+    const status = await deliverWebhook(appUrl, {
+      ...pullRequestEvent(gh, { owner: OWNER, repo: REPO, number: 12, action: 'opened' }),
+      secret: SECRET,
+    });
     expect(status).toBe(200);
     const runs = gh.checkRuns(OWNER, REPO, HEAD);
     expect(runs).toHaveLength(1);
@@ -65,7 +83,10 @@ describe('the app over HTTP against the emulator', () => {
 
     // Delivered again: conditional requests answer 304, nothing is written, still one run.
     gh.resetCounters();
-    const again = await deliverWebhook(appUrl, { ...pullRequestEvent(gh, { owner: OWNER, repo: REPO, number: 12, action: 'synchronize' }), secret: SECRET });
+    const again = await deliverWebhook(appUrl, {
+      ...pullRequestEvent(gh, { owner: OWNER, repo: REPO, number: 12, action: 'synchronize' }),
+      secret: SECRET,
+    });
     expect(again).toBe(200);
     expect(gh.checkRuns(OWNER, REPO, HEAD)).toHaveLength(1);
     expect(gh.counters.rateLimited).toBe(0);
@@ -75,7 +96,10 @@ describe('the app over HTTP against the emulator', () => {
   it('a webhook with a wrong signature is rejected before any API call', async () => {
     gh.store.addPullRequest({ owner: OWNER, repo: REPO, number: 13, head: { sha: 'c'.repeat(40) } });
     gh.resetCounters();
-    const status = await deliverWebhook(appUrl, { ...pullRequestEvent(gh, { owner: OWNER, repo: REPO, number: 13, action: 'opened' }), secret: 'not-the-secret' });
+    const status = await deliverWebhook(appUrl, {
+      ...pullRequestEvent(gh, { owner: OWNER, repo: REPO, number: 13, action: 'opened' }),
+      secret: 'not-the-secret',
+    });
     expect(status).toBeGreaterThanOrEqual(400);
     expect(status).toBeLessThan(500);
     expect(gh.counters.total).toBe(0);

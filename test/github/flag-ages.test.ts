@@ -1,12 +1,35 @@
 import { describe, expect, it } from '@jest/globals';
-import { withoutNetwork, BASE_SHA, HEAD_SHA, OWNER, REPO, REPO_PATH, captureBody, deliver, fixture, github, loadApp, mockNoConfig, mockToken } from './harness.js';
+import {
+  withoutNetwork,
+  BASE_SHA,
+  HEAD_SHA,
+  OWNER,
+  REPO,
+  REPO_PATH,
+  captureBody,
+  deliver,
+  fixture,
+  github,
+  loadApp,
+  mockNoConfig,
+  mockToken,
+} from './harness.js';
 import { flagAgeQuery } from '../../src/github/flag-ages.js';
 
 const FILES_PATH = `${REPO_PATH}/pulls/7/files?per_page=100`;
 const GITATTRIBUTES_PATH = `${REPO_PATH}/contents/.gitattributes?ref=${BASE_SHA}`;
 const LOOKUP_PATH = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=latest`;
 
-const BASE_ORDER = ['class Order', '  def total', '    if Flipper.enabled?(:new_checkout, user)', '      items.sum(&:price)', '    end', '  end', 'end', ''].join('\n');
+const BASE_ORDER = [
+  'class Order',
+  '  def total',
+  '    if Flipper.enabled?(:new_checkout, user)',
+  '      items.sum(&:price)',
+  '    end',
+  '  end',
+  'end',
+  '',
+].join('\n');
 /** The pull request edits the line the flag guards: the check is in the hunk's context. */
 const FLAG_FILES = [
   {
@@ -16,14 +39,21 @@ const FLAG_FILES = [
     additions: 1,
     deletions: 1,
     changes: 2,
-    patch: '@@ -2,4 +2,4 @@ class Order\n   def total\n     if Flipper.enabled?(:new_checkout, user)\n-      items.sum(&:price)\n+      items.sum(&:price) - discount\n     end',
+    patch:
+      '@@ -2,4 +2,4 @@ class Order\n   def total\n     if Flipper.enabled?(:new_checkout, user)\n-      items.sum(&:price)\n+      items.sum(&:price) - discount\n     end',
   },
 ];
-const PLAIN_FILES = [{ ...FLAG_FILES[0]!, filename: 'app/models/cart.rb', patch: '@@ -1,2 +1,2 @@\n class Cart\n-  def size = 0\n+  def size = 1' }];
+const PLAIN_FILES = [
+  { ...FLAG_FILES[0]!, filename: 'app/models/cart.rb', patch: '@@ -1,2 +1,2 @@\n class Cart\n-  def size = 0\n+  def size = 1' },
+];
 
 interface CheckRunBody {
   conclusion?: string;
-  output: { title: string; summary: string; annotations: { path: string; start_line: number; annotation_level: string; title?: string; message: string }[] };
+  output: {
+    title: string;
+    summary: string;
+    annotations: { path: string; start_line: number; annotation_level: string; title?: string; message: string }[];
+  };
 }
 
 describe('stale flags on a pull request in the App', () => {
@@ -34,28 +64,41 @@ describe('stale flags on a pull request in the App', () => {
     const created: CheckRunBody[] = [];
     const queries: { query: string; variables: Record<string, string> }[] = [];
     const scope = mockNoConfig(mockToken(github(network.log)))
-      .get(FILES_PATH).reply(200, FLAG_FILES)
-      .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
+      .get(FILES_PATH)
+      .reply(200, FLAG_FILES)
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, { message: 'Not Found' })
       .post('/graphql', captureBody(queries))
       .reply(200, {
         data: {
           repository: {
-            b0: { blame: { ranges: [
-              { startingLine: 1, endingLine: 2, commit: { oid: '1'.repeat(40), committedDate: '2020-01-01T00:00:00Z' } },
-              { startingLine: 3, endingLine: 3, commit: { oid: '2'.repeat(40), committedDate: '2024-02-01T10:00:00Z' } },
-              { startingLine: 4, endingLine: 8, commit: { oid: '3'.repeat(40), committedDate: '2020-01-01T00:00:00Z' } },
-            ] } },
+            b0: {
+              blame: {
+                ranges: [
+                  { startingLine: 1, endingLine: 2, commit: { oid: '1'.repeat(40), committedDate: '2020-01-01T00:00:00Z' } },
+                  { startingLine: 3, endingLine: 3, commit: { oid: '2'.repeat(40), committedDate: '2024-02-01T10:00:00Z' } },
+                  { startingLine: 4, endingLine: 8, commit: { oid: '3'.repeat(40), committedDate: '2020-01-01T00:00:00Z' } },
+                ],
+              },
+            },
             t0: { text: BASE_ORDER },
           },
         },
       })
-      .get(LOOKUP_PATH).reply(200, { total_count: 0, check_runs: [] })
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1001 });
+      .get(LOOKUP_PATH)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1001 });
 
     await deliver(probot, 'pull_request', fixture('pull_request.opened'));
 
     expect(scope.isDone()).toBe(true);
-    expect(queries).toEqual([{ query: flagAgeQuery(1), variables: { owner: OWNER, name: REPO, base: BASE_SHA, p0: 'app/models/order.rb', e0: `${BASE_SHA}:app/models/order.rb` } }]);
+    expect(queries).toEqual([
+      {
+        query: flagAgeQuery(1),
+        variables: { owner: OWNER, name: REPO, base: BASE_SHA, p0: 'app/models/order.rb', e0: `${BASE_SHA}:app/models/order.rb` },
+      },
+    ]);
     // One call more than a pull request that touches no flag check.
     expect(network.log.routes.filter((r) => r === 'POST /graphql')).toHaveLength(1);
     const run = created[0]!;
@@ -63,7 +106,9 @@ describe('stale flags on a pull request in the App', () => {
     // The check line's own commit dates it, not the older lines around it.
     const notice = run.output.annotations.find((a) => a.title === 'flags: stale flag');
     expect(notice).toMatchObject({ path: 'app/models/order.rb', start_line: 3, annotation_level: 'notice' });
-    expect(notice!.message).toMatch(/^`new_checkout` has been in the code for at least [\d,]+ days: remove it\? Its check on line 3 of `app\/models\/order\.rb` dates from 2024-02-01 \(2222222\)/);
+    expect(notice!.message).toMatch(
+      /^`new_checkout` has been in the code for at least [\d,]+ days: remove it\? Its check on line 3 of `app\/models\/order\.rb` dates from 2024-02-01 \(2222222\)/,
+    );
     expect(run.output.title).toMatch(/1 stale flag/);
   });
 
@@ -71,10 +116,14 @@ describe('stale flags on a pull request in the App', () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
     const scope = mockNoConfig(mockToken(github(network.log)))
-      .get(FILES_PATH).reply(200, PLAIN_FILES)
-      .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
-      .get(LOOKUP_PATH).reply(200, { total_count: 0, check_runs: [] })
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1001 });
+      .get(FILES_PATH)
+      .reply(200, PLAIN_FILES)
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, { message: 'Not Found' })
+      .get(LOOKUP_PATH)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1001 });
     await deliver(probot, 'pull_request', fixture('pull_request.opened'));
     expect(scope.isDone()).toBe(true);
     expect(network.log.routes).not.toContain('POST /graphql');
@@ -85,11 +134,16 @@ describe('stale flags on a pull request in the App', () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
     const scope = mockNoConfig(mockToken(github(network.log)))
-      .get(FILES_PATH).reply(200, FLAG_FILES)
-      .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
-      .post('/graphql').reply(200, { data: null, errors: [{ type: 'TIMEOUT', message: 'Timeout on validation of query' }] })
-      .get(LOOKUP_PATH).reply(200, { total_count: 0, check_runs: [] })
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1001 });
+      .get(FILES_PATH)
+      .reply(200, FLAG_FILES)
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, { message: 'Not Found' })
+      .post('/graphql')
+      .reply(200, { data: null, errors: [{ type: 'TIMEOUT', message: 'Timeout on validation of query' }] })
+      .get(LOOKUP_PATH)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1001 });
     await deliver(probot, 'pull_request', fixture('pull_request.opened'));
     expect(scope.isDone()).toBe(true);
     expect(created[0]).toMatchObject({ conclusion: 'success' });

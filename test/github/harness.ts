@@ -89,7 +89,11 @@ export function github(log: ApiLog): nock.Scope {
 }
 
 export function mockToken(scope: nock.Scope): nock.Scope {
-  return scope.post(TOKEN_PATH).reply(201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z', permissions: { checks: 'write', contents: 'read', pull_requests: 'write', metadata: 'read' } });
+  return scope.post(TOKEN_PATH).reply(201, {
+    token: 'ghs_test',
+    expires_at: '2099-01-01T00:00:00Z',
+    permissions: { checks: 'write', contents: 'read', pull_requests: 'write', metadata: 'read' },
+  });
 }
 
 /** No configuration anywhere: the repository's file and the org's `.github` one are both missing. */

@@ -6,7 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import nock from 'nock';
-import { fetchWithDeadline, MAX_RATE_LIMIT_RETRIES, MAX_RATE_LIMIT_WAIT_SECONDS, MonoenvOctokit, throttleOptions } from '../../src/github/octokit.js';
+import {
+  fetchWithDeadline,
+  MAX_RATE_LIMIT_RETRIES,
+  MAX_RATE_LIMIT_WAIT_SECONDS,
+  MonoenvOctokit,
+  throttleOptions,
+} from '../../src/github/octokit.js';
 import { API } from './harness.js';
 
 let server: Server;
@@ -53,7 +59,12 @@ describe('fetchWithDeadline', () => {
       res.end('{"id":1}');
     };
     const response = await fetchWithDeadline(10_000)(`${base}/ok`);
-    expect([response.status, response.headers.get('etag'), response.url, await response.text()]).toEqual([201, '"v1"', `${base}/ok`, '{"id":1}']);
+    expect([response.status, response.headers.get('etag'), response.url, await response.text()]).toEqual([
+      201,
+      '"v1"',
+      `${base}/ok`,
+      '{"id":1}',
+    ]);
   });
 
   it('passes a 304 through without a body', async () => {
@@ -80,7 +91,11 @@ describe('rate-limit handlers', () => {
     const lines: string[] = [];
     return { lines, octokit: { log: { warn: (line: string) => void lines.push(line) } } };
   };
-  const request = (retryCount: number) => ({ method: 'GET', url: '/repos/{owner}/{repo}/pulls/{pull_number}/files', request: { retryCount } });
+  const request = (retryCount: number) => ({
+    method: 'GET',
+    url: '/repos/{owner}/{repo}/pulls/{pull_number}/files',
+    request: { retryCount },
+  });
 
   it.each([
     ['onRateLimit', 'rate limit hit on'],
@@ -101,11 +116,18 @@ describe('rate-limit handlers', () => {
     ]);
   });
 
-  describe('through the app\'s Octokit', () => {
+  describe("through the app's Octokit", () => {
     // The throttling plugin's waits in milliseconds instead of seconds; the handlers are the app's own.
-    const Fast = MonoenvOctokit.defaults((options: Record<string, unknown>) => ({ ...options, throttle: { ...(options.throttle as object), retryAfterBaseValue: 1 } }));
+    const Fast = MonoenvOctokit.defaults((options: Record<string, unknown>) => ({
+      ...options,
+      throttle: { ...(options.throttle as object), retryAfterBaseValue: 1 },
+    }));
     const warnings: string[] = [];
-    const octokit = () => new Fast({ auth: { token: 'ghs_test' }, log: { debug: () => undefined, info: () => undefined, warn: (line: string) => void warnings.push(line), error: () => undefined } } as never);
+    const octokit = () =>
+      new Fast({
+        auth: { token: 'ghs_test' },
+        log: { debug: () => undefined, info: () => undefined, warn: (line: string) => void warnings.push(line), error: () => undefined },
+      } as never);
 
     beforeAll(() => nock.disableNetConnect());
     afterAll(() => {
@@ -116,8 +138,14 @@ describe('rate-limit handlers', () => {
     it('retries after a secondary rate limit with a short retry-after', async () => {
       warnings.length = 0;
       const scope = nock(API)
-        .get('/repos/o/r').reply(403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, { 'retry-after': '3' })
-        .get('/repos/o/r').reply(200, { id: 1 });
+        .get('/repos/o/r')
+        .reply(
+          403,
+          { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
+          { 'retry-after': '3' },
+        )
+        .get('/repos/o/r')
+        .reply(200, { id: 1 });
       const { data } = await octokit().request('GET /repos/{owner}/{repo}', { owner: 'o', repo: 'r' });
       expect(data).toEqual({ id: 1 });
       expect(scope.isDone()).toBe(true);
@@ -126,7 +154,9 @@ describe('rate-limit handlers', () => {
 
     it('fails at once when GitHub asks to wait longer than a webhook can', async () => {
       warnings.length = 0;
-      const scope = nock(API).get('/repos/o/r').reply(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '3600' });
+      const scope = nock(API)
+        .get('/repos/o/r')
+        .reply(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '3600' });
       await expect(octokit().request('GET /repos/{owner}/{repo}', { owner: 'o', repo: 'r' })).rejects.toMatchObject({ status: 403 });
       expect(scope.isDone()).toBe(true);
       expect(warnings).toEqual(['secondary rate limit hit on GET /repos/{owner}/{repo}; giving up']);
@@ -136,8 +166,14 @@ describe('rate-limit handlers', () => {
       warnings.length = 0;
       const reset = String(Math.floor(Date.now() / 1000) + 5);
       const scope = nock(API)
-        .get('/repos/o/r').reply(403, { message: 'API rate limit exceeded for installation ID 2.' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset })
-        .get('/repos/o/r').reply(200, { id: 1 });
+        .get('/repos/o/r')
+        .reply(
+          403,
+          { message: 'API rate limit exceeded for installation ID 2.' },
+          { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset },
+        )
+        .get('/repos/o/r')
+        .reply(200, { id: 1 });
       await expect(octokit().request('GET /repos/{owner}/{repo}', { owner: 'o', repo: 'r' })).resolves.toMatchObject({ data: { id: 1 } });
       expect(scope.isDone()).toBe(true);
       expect(warnings).toEqual([expect.stringMatching(/^rate limit hit on GET \/repos\/\{owner\}\/\{repo\}; retrying in \d+ s$/)]);

@@ -7,7 +7,8 @@ export const PR_FILES = [
     additions: 3,
     deletions: 0,
     changes: 3,
-    patch: '@@ -0,0 +1,3 @@\n+export function applyDiscount(total: number, percent: number): number {\n+  return Math.round(total * (100 - percent)) / 100;\n+}',
+    patch:
+      '@@ -0,0 +1,3 @@\n+export function applyDiscount(total: number, percent: number): number {\n+  return Math.round(total * (100 - percent)) / 100;\n+}',
   },
   {
     sha: 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391',

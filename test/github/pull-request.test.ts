@@ -1,6 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
 import {
-  withoutNetwork, BASE_SHA, CONFIG_URL_PATH, HEAD_SHA, ORG_CONFIG_PATH, RAW, REPO_PATH, captureBody, deliver, fixture, github, loadApp, mockNoConfig, mockToken,
+  withoutNetwork,
+  BASE_SHA,
+  CONFIG_URL_PATH,
+  HEAD_SHA,
+  ORG_CONFIG_PATH,
+  RAW,
+  REPO_PATH,
+  captureBody,
+  deliver,
+  fixture,
+  github,
+  loadApp,
+  mockNoConfig,
+  mockToken,
 } from './harness.js';
 import { PR_FILES } from './pull-files.js';
 
@@ -14,7 +27,12 @@ interface CheckRunBody {
   status?: string;
   conclusion?: string;
   external_id?: string;
-  output: { title: string; summary: string; text?: string; annotations: { path: string; start_line: number; annotation_level: string; title?: string }[] };
+  output: {
+    title: string;
+    summary: string;
+    text?: string;
+    annotations: { path: string; start_line: number; annotation_level: string; title?: string }[];
+  };
 }
 
 describe('pull_request events', () => {
@@ -24,10 +42,14 @@ describe('pull_request events', () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
     const scope = mockNoConfig(mockToken(github(network.log)))
-      .get(FILES_PATH).reply(200, PR_FILES, { etag: '"files-v1"' })
-      .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
-      .get(LOOKUP_PATH).reply(200, { total_count: 0, check_runs: [] })
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1001 });
+      .get(FILES_PATH)
+      .reply(200, PR_FILES, { etag: '"files-v1"' })
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, { message: 'Not Found' })
+      .get(LOOKUP_PATH)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1001 });
 
     await deliver(probot, 'pull_request', fixture('pull_request.opened'));
 
@@ -54,10 +76,14 @@ describe('pull_request events', () => {
     const created: CheckRunBody[] = [];
     const updated: CheckRunBody[] = [];
     const first = mockNoConfig(mockToken(github(network.log)))
-      .get(FILES_PATH).reply(200, PR_FILES, { etag: '"files-v1"' })
-      .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
-      .get(LOOKUP_PATH).reply(200, { total_count: 0, check_runs: [] })
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1001 });
+      .get(FILES_PATH)
+      .reply(200, PR_FILES, { etag: '"files-v1"' })
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, { message: 'Not Found' })
+      .get(LOOKUP_PATH)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1001 });
     await deliver(probot, 'pull_request', fixture('pull_request.synchronize'));
     expect(first.isDone()).toBe(true);
     expect(network.log.limited).toHaveLength(6);
@@ -73,7 +99,8 @@ describe('pull_request events', () => {
         return true;
       })
       .reply(304, '')
-      .patch(`${REPO_PATH}/check-runs/1001`, captureBody(updated)).reply(200, { id: 1001 });
+      .patch(`${REPO_PATH}/check-runs/1001`, captureBody(updated))
+      .reply(200, { id: 1001 });
     await deliver(probot, 'pull_request', fixture('pull_request.labeled'));
 
     expect(second.isDone()).toBe(true);
@@ -93,10 +120,14 @@ describe('pull_request events', () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
     const scope = mockNoConfig(mockToken(github(network.log)))
-      .get(FILES_PATH).reply(200, PR_FILES, { etag: '"files-v1"' })
-      .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
-      .get(LOOKUP_PATH).reply(200, { total_count: 0, check_runs: [] })
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1001 });
+      .get(FILES_PATH)
+      .reply(200, PR_FILES, { etag: '"files-v1"' })
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, { message: 'Not Found' })
+      .get(LOOKUP_PATH)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1001 });
     const payload = fixture('pull_request.opened');
     await deliver(probot, 'pull_request', payload, 'same-delivery');
     const afterFirst = network.log.requests.length;
@@ -113,12 +144,18 @@ describe('pull_request events', () => {
     const created: CheckRunBody[] = [];
     const updated: CheckRunBody[] = [];
     const scope = mockNoConfig(mockToken(github(network.log)))
-      .get(FILES_PATH).reply(403, { message: 'Resource not accessible by integration' })
-      .get(LOOKUP_PATH).reply(200, { total_count: 0, check_runs: [] })
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1001 })
-      .get(FILES_PATH).reply(200, PR_FILES, { etag: '"files-v1"' })
-      .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
-      .patch(`${REPO_PATH}/check-runs/1001`, captureBody(updated)).reply(200, { id: 1001 });
+      .get(FILES_PATH)
+      .reply(403, { message: 'Resource not accessible by integration' })
+      .get(LOOKUP_PATH)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1001 })
+      .get(FILES_PATH)
+      .reply(200, PR_FILES, { etag: '"files-v1"' })
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, { message: 'Not Found' })
+      .patch(`${REPO_PATH}/check-runs/1001`, captureBody(updated))
+      .reply(200, { id: 1001 });
     const payload = fixture('pull_request.opened');
     await deliver(probot, 'pull_request', payload, 'failed-once');
     await deliver(probot, 'pull_request', payload, 'failed-once');
@@ -132,12 +169,18 @@ describe('pull_request events', () => {
     const probot = await loadApp();
     const written: CheckRunBody[] = [];
     const scope = mockNoConfig(mockToken(github(network.log)))
-      .get(FILES_PATH).reply(200, PR_FILES, { etag: '"files-v1"' })
-      .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
-      .get(LOOKUP_PATH).reply(200, { total_count: 0, check_runs: [] })
-      .post(`${REPO_PATH}/check-runs`, captureBody(written)).reply(201, { id: 1001 })
+      .get(FILES_PATH)
+      .reply(200, PR_FILES, { etag: '"files-v1"' })
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, { message: 'Not Found' })
+      .get(LOOKUP_PATH)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(written))
+      .reply(201, { id: 1001 })
       // The second event is evaluated again: the file list is revalidated, and the same verdict is not rewritten.
-      .get(FILES_PATH).matchHeader('if-none-match', '"files-v1"').reply(304, '');
+      .get(FILES_PATH)
+      .matchHeader('if-none-match', '"files-v1"')
+      .reply(304, '');
     const opened = fixture('pull_request.opened');
     await deliver(probot, 'pull_request', opened, 'reused-id');
     await deliver(probot, 'pull_request', { ...opened, action: 'reopened' }, 'reused-id');
@@ -158,10 +201,14 @@ describe('pull_request events', () => {
     };
     const otherApp = { ...existing, id: 556, app: { id: 999 } };
     const scope = mockNoConfig(mockToken(github(network.log)))
-      .get(FILES_PATH).reply(200, PR_FILES, { etag: '"files-v1"' })
-      .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
-      .get(LOOKUP_PATH).reply(200, { total_count: 2, check_runs: [otherApp, existing] })
-      .patch(`${REPO_PATH}/check-runs/555`, captureBody(updated)).reply(200, { id: 555 });
+      .get(FILES_PATH)
+      .reply(200, PR_FILES, { etag: '"files-v1"' })
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, { message: 'Not Found' })
+      .get(LOOKUP_PATH)
+      .reply(200, { total_count: 2, check_runs: [otherApp, existing] })
+      .patch(`${REPO_PATH}/check-runs/555`, captureBody(updated))
+      .reply(200, { id: 555 });
     await deliver(probot, 'pull_request', fixture('pull_request.opened'));
     expect(scope.isDone()).toBe(true);
     expect(updated).toHaveLength(1);
@@ -184,10 +231,14 @@ describe('pull_request events', () => {
     const payload = fixture<{ pull_request: Record<string, unknown> }>('pull_request.opened');
     payload.pull_request.draft = true;
     const scope = mockNoConfig(mockToken(github(network.log)))
-      .get(FILES_PATH).reply(200, PR_FILES)
-      .get(GITATTRIBUTES_PATH).reply(404, {})
-      .get(LOOKUP_PATH).reply(200, { total_count: 0, check_runs: [] })
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1001 });
+      .get(FILES_PATH)
+      .reply(200, PR_FILES)
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, {})
+      .get(LOOKUP_PATH)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1001 });
     await deliver(probot, 'pull_request', payload);
     expect(scope.isDone()).toBe(true);
     expect(created[0].output.title).toMatch(/^Draft · /);
@@ -198,14 +249,26 @@ describe('pull_request events', () => {
     const created: CheckRunBody[] = [];
     const config = 'review:\n  before_merge: true\n';
     const scope = mockToken(github(network.log))
-      .get(CONFIG_URL_PATH).reply(200, config, { ...RAW, etag: '"config-v1"' })
-      .get(FILES_PATH).reply(200, PR_FILES)
-      .get(GITATTRIBUTES_PATH).reply(404, {})
-      .get(`${REPO_PATH}/pulls/7/reviews?per_page=100`).reply(200, [
-        { id: 80, user: { login: 'octo-reviewer', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA, submitted_at: '2024-05-01T10:00:00Z' },
+      .get(CONFIG_URL_PATH)
+      .reply(200, config, { ...RAW, etag: '"config-v1"' })
+      .get(FILES_PATH)
+      .reply(200, PR_FILES)
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, {})
+      .get(`${REPO_PATH}/pulls/7/reviews?per_page=100`)
+      .reply(200, [
+        {
+          id: 80,
+          user: { login: 'octo-reviewer', type: 'User' },
+          state: 'APPROVED',
+          commit_id: HEAD_SHA,
+          submitted_at: '2024-05-01T10:00:00Z',
+        },
       ])
-      .get(LOOKUP_PATH).reply(200, { total_count: 0, check_runs: [] })
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1001 });
+      .get(LOOKUP_PATH)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1001 });
     await deliver(probot, 'pull_request_review', fixture('pull_request_review.submitted'));
     expect(scope.isDone()).toBe(true);
     expect(network.log.routes).not.toContain(`GET ${REPO_PATH}/pulls/7`);

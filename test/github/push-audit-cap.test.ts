@@ -25,15 +25,21 @@ describe('push audit of a long push', () => {
     // The newest commits, each pushed without a pull request.
     for (let i = total - MAX_AUDITED_COMMITS + 1; i <= total; i++) scope.get(`${REPO_PATH}/commits/${sha(i)}/pulls`).reply(200, []);
     scope
-      .get(`${REPO_PATH}/commits/${sha(total)}/check-runs?check_name=monoenv&filter=latest`).reply(200, { total_count: 0, check_runs: [] })
-      .post(`${REPO_PATH}/check-runs`, captureBody(runs)).reply(201, { id: 77 });
+      .get(`${REPO_PATH}/commits/${sha(total)}/check-runs?check_name=monoenv&filter=latest`)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(runs))
+      .reply(201, { id: 77 });
     await deliver(probot, 'push', payload);
     expect(scope.isDone()).toBe(true);
     const lookedUp = network.log.routes.filter((r) => r.endsWith('/pulls'));
     expect(lookedUp).toHaveLength(MAX_AUDITED_COMMITS);
     expect(lookedUp).not.toContain(`GET ${REPO_PATH}/commits/${sha(total - MAX_AUDITED_COMMITS)}/pulls`);
     expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ head_sha: sha(total), conclusion: 'failure', output: { title: expect.stringMatching(/^Pushed without review/) } });
+    expect(runs[0]).toMatchObject({
+      head_sha: sha(total),
+      conclusion: 'failure',
+      output: { title: expect.stringMatching(/^Pushed without review/) },
+    });
     expect(runs[0].output.summary).toContain(`Only the newest ${MAX_AUDITED_COMMITS} of ${total} commits were looked up.`);
   });
 
@@ -41,10 +47,14 @@ describe('push audit of a long push', () => {
     const probot = await loadApp();
     const runs: Array<{ output: { summary: string } }> = [];
     const scope = mockNoConfig(mockToken(github(network.log)))
-      .get(`${REPO_PATH}/commits/2222222222222222222222222222222222222222/pulls`).reply(200, [])
-      .get(`${REPO_PATH}/commits/3333333333333333333333333333333333333333/pulls`).reply(200, [])
-      .get(`${REPO_PATH}/commits/3333333333333333333333333333333333333333/check-runs?check_name=monoenv&filter=latest`).reply(200, { total_count: 0, check_runs: [] })
-      .post(`${REPO_PATH}/check-runs`, captureBody(runs)).reply(201, { id: 78 });
+      .get(`${REPO_PATH}/commits/2222222222222222222222222222222222222222/pulls`)
+      .reply(200, [])
+      .get(`${REPO_PATH}/commits/3333333333333333333333333333333333333333/pulls`)
+      .reply(200, [])
+      .get(`${REPO_PATH}/commits/3333333333333333333333333333333333333333/check-runs?check_name=monoenv&filter=latest`)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(runs))
+      .reply(201, { id: 78 });
     await deliver(probot, 'push', fixture('push'));
     expect(scope.isDone()).toBe(true);
     expect(runs[0].output.summary).not.toContain('were looked up');

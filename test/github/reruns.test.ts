@@ -4,7 +4,20 @@
  * suite on a commit this app has no run on. Every API call is pinned.
  */
 import { describe, expect, it } from '@jest/globals';
-import { withoutNetwork, APP_ID, HEAD_SHA, MERGE_SHA, REPO_PATH, captureBody, deliver, fixture, github, loadApp, mockNoConfig, mockToken } from './harness.js';
+import {
+  withoutNetwork,
+  APP_ID,
+  HEAD_SHA,
+  MERGE_SHA,
+  REPO_PATH,
+  captureBody,
+  deliver,
+  fixture,
+  github,
+  loadApp,
+  mockNoConfig,
+  mockToken,
+} from './harness.js';
 import { PR_FILES } from './pull-files.js';
 
 const PULL = `${REPO_PATH}/pulls/7`;
@@ -24,7 +37,10 @@ interface Body {
 type RunPayload = { check_run: { id: number; head_sha: string; external_id: string | null; check_suite: { head_sha: string } } };
 type SuitePayload = { check_suite: { head_sha: string; pull_requests: unknown[] } };
 
-const pullRequest = (changes: Record<string, unknown> = {}): Record<string, unknown> => ({ ...fixture<{ pull_request: Record<string, unknown> }>('pull_request.opened').pull_request, ...changes });
+const pullRequest = (changes: Record<string, unknown> = {}): Record<string, unknown> => ({
+  ...fixture<{ pull_request: Record<string, unknown> }>('pull_request.opened').pull_request,
+  ...changes,
+});
 
 function rerequested(changes: Partial<RunPayload['check_run']>): RunPayload {
   const payload = fixture<RunPayload>('check_run.rerequested');
@@ -35,7 +51,7 @@ function rerequested(changes: Partial<RunPayload['check_run']>): RunPayload {
 describe('re-runs of what is not an open pull request at its head', () => {
   const network = withoutNetwork();
 
-  it('a push audit\'s run names no pull request: nothing to re-evaluate, no API call', async () => {
+  it("a push audit's run names no pull request: nothing to re-evaluate, no API call", async () => {
     const probot = await loadApp();
     await deliver(probot, 'check_run', rerequested({ external_id: null }));
     await deliver(probot, 'check_run', rerequested({ external_id: '7abc' }), 'delivery-2');
@@ -47,7 +63,20 @@ describe('re-runs of what is not an open pull request at its head', () => {
     const payload = fixture<SuitePayload>('check_suite.rerequested');
     payload.check_suite.pull_requests = [];
     const scope = mockToken(github(network.log))
-      .get(lookup(payload.check_suite.head_sha)).reply(200, { total_count: 1, check_runs: [{ id: 5, external_id: '7', status: 'completed', conclusion: 'success', app: { id: 999 }, output: { title: 'x', summary: 'x', annotations_count: 0 } }] });
+      .get(lookup(payload.check_suite.head_sha))
+      .reply(200, {
+        total_count: 1,
+        check_runs: [
+          {
+            id: 5,
+            external_id: '7',
+            status: 'completed',
+            conclusion: 'success',
+            app: { id: 999 },
+            output: { title: 'x', summary: 'x', annotations_count: 0 },
+          },
+        ],
+      });
     await deliver(probot, 'check_suite', payload);
     expect(scope.isDone()).toBe(true);
     expect(network.log.routes).toEqual([`GET ${lookup(payload.check_suite.head_sha)}`]);
@@ -55,26 +84,39 @@ describe('re-runs of what is not an open pull request at its head', () => {
 
   it('a closed pull request is not evaluated again', async () => {
     const probot = await loadApp();
-    const scope = mockToken(github(network.log)).get(PULL).reply(200, pullRequest({ state: 'closed', merged: false, merged_at: null }));
+    const scope = mockToken(github(network.log))
+      .get(PULL)
+      .reply(200, pullRequest({ state: 'closed', merged: false, merged_at: null }));
     await deliver(probot, 'check_run', rerequested({}));
     expect(scope.isDone()).toBe(true);
     expect(network.log.routes).toEqual([`GET ${PULL}`]);
   });
 
-  it('the merge audit\'s run on a merged pull request runs the audit again, updating that run', async () => {
+  it("the merge audit's run on a merged pull request runs the audit again, updating that run", async () => {
     const probot = await loadApp();
     const updated: Body[] = [];
     const comments: Body[] = [];
     const merged = fixture<{ pull_request: Record<string, unknown> }>('pull_request.closed.merged').pull_request;
     const scope = mockNoConfig(mockToken(github(network.log)).get(PULL).reply(200, merged))
-      .get(REVIEWS).reply(200, [])
-      .patch(`${REPO_PATH}/check-runs/4242`, captureBody(updated)).reply(200, { id: 4242 })
-      .get(COMMENTS).reply(200, [])
-      .post(`${REPO_PATH}/issues/7/comments`, captureBody(comments)).reply(201, { id: 6 })
-      .post(`${REPO_PATH}/issues/7/labels`).reply(200, [{ name: 'unreviewed-merge' }]);
+      .get(REVIEWS)
+      .reply(200, [])
+      .patch(`${REPO_PATH}/check-runs/4242`, captureBody(updated))
+      .reply(200, { id: 4242 })
+      .get(COMMENTS)
+      .reply(200, [])
+      .post(`${REPO_PATH}/issues/7/comments`, captureBody(comments))
+      .reply(201, { id: 6 })
+      .post(`${REPO_PATH}/issues/7/labels`)
+      .reply(200, [{ name: 'unreviewed-merge' }]);
     await deliver(probot, 'check_run', rerequested({ head_sha: MERGE_SHA, check_suite: { head_sha: MERGE_SHA } as never }));
     expect(scope.isDone()).toBe(true);
-    expect(updated).toEqual([expect.objectContaining({ conclusion: 'failure', external_id: '7', output: expect.objectContaining({ title: 'Merged without review' }) })]);
+    expect(updated).toEqual([
+      expect.objectContaining({
+        conclusion: 'failure',
+        external_id: '7',
+        output: expect.objectContaining({ title: 'Merged without review' }),
+      }),
+    ]);
     expect(comments[0].body).toContain('@octo-merger');
     // No look-up and no second run: the re-requested run is the one updated.
     expect(network.log.routes.filter((r) => r.includes('check-runs'))).toEqual([`PATCH ${REPO_PATH}/check-runs/4242`]);
@@ -86,23 +128,41 @@ describe('re-runs of what is not an open pull request at its head', () => {
     const pull = pullRequest();
     (pull.head as { sha: string }).sha = NEWER_SHA;
     const scope = mockNoConfig(mockToken(github(network.log)).get(PULL).reply(200, pull))
-      .get(`${REPO_PATH}/pulls/7/files?per_page=100`).reply(200, PR_FILES)
-      .get(`${REPO_PATH}/contents/.gitattributes?ref=f95f852bd8fca8fcc58a9a2d6c842781e32a215e`).reply(404, {})
-      .get(lookup(NEWER_SHA)).reply(200, { total_count: 0, check_runs: [] })
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 5005 });
+      .get(`${REPO_PATH}/pulls/7/files?per_page=100`)
+      .reply(200, PR_FILES)
+      .get(`${REPO_PATH}/contents/.gitattributes?ref=f95f852bd8fca8fcc58a9a2d6c842781e32a215e`)
+      .reply(404, {})
+      .get(lookup(NEWER_SHA))
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 5005 });
     await deliver(probot, 'check_run', rerequested({ head_sha: HEAD_SHA }));
     expect(scope.isDone()).toBe(true);
     expect(created).toEqual([expect.objectContaining({ head_sha: NEWER_SHA, external_id: '7' })]);
     expect(network.log.routes).not.toContain(`PATCH ${REPO_PATH}/check-runs/4242`);
   });
 
-  it('a suite whose run this app left on a fork PR\'s commit, but that PR is closed: nothing written', async () => {
+  it("a suite whose run this app left on a fork PR's commit, but that PR is closed: nothing written", async () => {
     const probot = await loadApp();
     const payload = fixture<SuitePayload>('check_suite.rerequested');
     payload.check_suite.pull_requests = [];
     const scope = mockToken(github(network.log))
-      .get(lookup(payload.check_suite.head_sha)).reply(200, { total_count: 1, check_runs: [{ id: 4242, external_id: '7', status: 'completed', conclusion: 'success', app: { id: APP_ID }, output: { title: 'x', summary: 'x', annotations_count: 0 } }] })
-      .get(PULL).reply(200, pullRequest({ state: 'closed', merged: false }));
+      .get(lookup(payload.check_suite.head_sha))
+      .reply(200, {
+        total_count: 1,
+        check_runs: [
+          {
+            id: 4242,
+            external_id: '7',
+            status: 'completed',
+            conclusion: 'success',
+            app: { id: APP_ID },
+            output: { title: 'x', summary: 'x', annotations_count: 0 },
+          },
+        ],
+      })
+      .get(PULL)
+      .reply(200, pullRequest({ state: 'closed', merged: false }));
     await deliver(probot, 'check_suite', payload);
     expect(scope.isDone()).toBe(true);
     expect(network.log.routes.filter((r) => !r.startsWith('GET'))).toEqual([]);

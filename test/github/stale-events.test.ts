@@ -11,7 +11,21 @@ import { Probot, createNodeMiddleware } from 'probot';
 import { deliverWebhook, generatePrivateKey, pullRequestEvent, startEmulator, type Emulator } from '../../tools/emulator/index.js';
 import { monoenvApp } from '../../src/github/index.js';
 import {
-  withoutNetwork, BASE_SHA, CONFIG_URL_PATH, HEAD_SHA, OWNER, RAW, REPO, REPO_PATH, TestOctokit, captureBody, deliver, fixture, github, loadApp, mockToken,
+  withoutNetwork,
+  BASE_SHA,
+  CONFIG_URL_PATH,
+  HEAD_SHA,
+  OWNER,
+  RAW,
+  REPO,
+  REPO_PATH,
+  TestOctokit,
+  captureBody,
+  deliver,
+  fixture,
+  github,
+  loadApp,
+  mockToken,
 } from './harness.js';
 
 /** The commit pushed after HEAD_SHA: the pull request's head when the late event for HEAD_SHA arrives. */
@@ -55,12 +69,14 @@ function entry(change: FileChange, sha: string): Record<string, unknown> {
 const DISCOUNT: FileChange = {
   filename: 'src/checkout/discount.ts',
   status: 'added',
-  patch: '@@ -0,0 +1,3 @@\n+export function applyDiscount(total: number, percent: number): number {\n+  return Math.round(total * (100 - percent)) / 100;\n+}',
+  patch:
+    '@@ -0,0 +1,3 @@\n+export function applyDiscount(total: number, percent: number): number {\n+  return Math.round(total * (100 - percent)) / 100;\n+}',
 };
 const DISCOUNT_TEST: FileChange = {
   filename: 'src/checkout/discount.test.ts',
   status: 'added',
-  patch: "@@ -0,0 +1,4 @@\n+import { applyDiscount } from './discount.js';\n+test('ten percent off', () => {\n+  expect(applyDiscount(200, 10)).toBe(180);\n+});",
+  patch:
+    "@@ -0,0 +1,4 @@\n+import { applyDiscount } from './discount.js';\n+test('ten percent off', () => {\n+  expect(applyDiscount(200, 10)).toBe(180);\n+});",
 };
 /** Changed in the newer commit only, without a test: under `tests: error`, that commit fails. */
 const CART: FileChange = {
@@ -88,13 +104,19 @@ describe('events for a commit that is no longer the head', () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
     const scope = mockToken(github(network.log))
-      .get(CONFIG_URL_PATH).reply(200, CONFIG, { ...RAW, etag: '"config-v1"' })
+      .get(CONFIG_URL_PATH)
+      .reply(200, CONFIG, { ...RAW, etag: '"config-v1"' })
       // The list shows the newer head (its URLs say so), not the event's commit.
-      .get(FILES_PATH).reply(200, filesOfNewer, { etag: '"files-newer"' })
-      .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
-      .get(COMPARE_PATH).reply(200, { status: 'ahead', ahead_by: 1, behind_by: 0, total_commits: 1, commits: [{ sha: HEAD_SHA }], files: filesOfHead })
-      .get(lookupPath(HEAD_SHA)).reply(200, { total_count: 0, check_runs: [] })
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 2001 });
+      .get(FILES_PATH)
+      .reply(200, filesOfNewer, { etag: '"files-newer"' })
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, { message: 'Not Found' })
+      .get(COMPARE_PATH)
+      .reply(200, { status: 'ahead', ahead_by: 1, behind_by: 0, total_commits: 1, commits: [{ sha: HEAD_SHA }], files: filesOfHead })
+      .get(lookupPath(HEAD_SHA))
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 2001 });
 
     await deliver(probot, 'pull_request', synchronizeForHead());
 
@@ -117,8 +139,12 @@ describe('events for a commit that is no longer the head', () => {
     // served from memory.
     network.log.clear();
     const again = github(network.log)
-      .get(CONFIG_URL_PATH).matchHeader('if-none-match', '"config-v1"').reply(304, '')
-      .get(FILES_PATH).matchHeader('if-none-match', '"files-newer"').reply(304, '');
+      .get(CONFIG_URL_PATH)
+      .matchHeader('if-none-match', '"config-v1"')
+      .reply(304, '')
+      .get(FILES_PATH)
+      .matchHeader('if-none-match', '"files-newer"')
+      .reply(304, '');
     await deliver(probot, 'pull_request', synchronizeForHead(), 'redelivered');
     expect(again.isDone()).toBe(true);
     expect(network.log.limited).toHaveLength(0);
@@ -129,11 +155,16 @@ describe('events for a commit that is no longer the head', () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
     const scope = mockToken(github(network.log))
-      .get(CONFIG_URL_PATH).reply(200, CONFIG, { ...RAW, etag: '"config-v1"' })
-      .get(FILES_PATH).reply(200, filesOfHead, { etag: '"files-head"' })
-      .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
-      .get(lookupPath(HEAD_SHA)).reply(200, { total_count: 0, check_runs: [] })
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 2002 });
+      .get(CONFIG_URL_PATH)
+      .reply(200, CONFIG, { ...RAW, etag: '"config-v1"' })
+      .get(FILES_PATH)
+      .reply(200, filesOfHead, { etag: '"files-head"' })
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, { message: 'Not Found' })
+      .get(lookupPath(HEAD_SHA))
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 2002 });
 
     await deliver(probot, 'pull_request', synchronizeForHead());
 
@@ -154,11 +185,16 @@ describe('events for a commit that is no longer the head', () => {
     const payload = synchronizeForHead({ additions: 8, deletions: 1, changed_files: 3 }) as { pull_request: { head: { sha: string } } };
     payload.pull_request.head.sha = NEWER_SHA;
     const scope = mockToken(github(network.log))
-      .get(CONFIG_URL_PATH).reply(200, CONFIG, RAW)
-      .get(FILES_PATH).reply(200, filesOfNewer)
-      .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
-      .get(lookupPath(NEWER_SHA)).reply(200, { total_count: 0, check_runs: [] })
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 2003 });
+      .get(CONFIG_URL_PATH)
+      .reply(200, CONFIG, RAW)
+      .get(FILES_PATH)
+      .reply(200, filesOfNewer)
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, { message: 'Not Found' })
+      .get(lookupPath(NEWER_SHA))
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 2003 });
 
     await deliver(probot, 'pull_request', payload);
 
@@ -172,12 +208,18 @@ describe('events for a commit that is no longer the head', () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
     const scope = mockToken(github(network.log))
-      .get(CONFIG_URL_PATH).reply(200, CONFIG, RAW)
-      .get(FILES_PATH).reply(200, filesOfNewer)
-      .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
-      .get(COMPARE_PATH).reply(200, { status: 'ahead', ahead_by: 1, behind_by: 0, total_commits: 1, commits: [{ sha: HEAD_SHA }], files: filesOfHead })
-      .get(lookupPath(HEAD_SHA)).reply(200, { total_count: 0, check_runs: [] })
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 2004 });
+      .get(CONFIG_URL_PATH)
+      .reply(200, CONFIG, RAW)
+      .get(FILES_PATH)
+      .reply(200, filesOfNewer)
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, { message: 'Not Found' })
+      .get(COMPARE_PATH)
+      .reply(200, { status: 'ahead', ahead_by: 1, behind_by: 0, total_commits: 1, commits: [{ sha: HEAD_SHA }], files: filesOfHead })
+      .get(lookupPath(HEAD_SHA))
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 2004 });
 
     // Review payloads carry no totals; GET /pulls/7 would give the newer head's.
     await deliver(probot, 'pull_request_review', fixture('pull_request_review.submitted'));
@@ -191,14 +233,22 @@ describe('events for a commit that is no longer the head', () => {
   it('a comparison capped at 300 files is judged from the totals, as the 3,000-file cap of the list', async () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
-    const many = Array.from({ length: 300 }, (_, i) => entry({ filename: `docs/page-${i}.md`, status: 'added', patch: '@@ -0,0 +1 @@\n+text' }, HEAD_SHA));
+    const many = Array.from({ length: 300 }, (_, i) =>
+      entry({ filename: `docs/page-${i}.md`, status: 'added', patch: '@@ -0,0 +1 @@\n+text' }, HEAD_SHA),
+    );
     const scope = mockToken(github(network.log))
-      .get(CONFIG_URL_PATH).reply(200, CONFIG, RAW)
-      .get(FILES_PATH).reply(200, filesOfNewer)
-      .get(GITATTRIBUTES_PATH).reply(404, { message: 'Not Found' })
-      .get(COMPARE_PATH).reply(200, { status: 'ahead', ahead_by: 1, behind_by: 0, total_commits: 1, commits: [{ sha: HEAD_SHA }], files: many })
-      .get(lookupPath(HEAD_SHA)).reply(200, { total_count: 0, check_runs: [] })
-      .post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 2005 });
+      .get(CONFIG_URL_PATH)
+      .reply(200, CONFIG, RAW)
+      .get(FILES_PATH)
+      .reply(200, filesOfNewer)
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, { message: 'Not Found' })
+      .get(COMPARE_PATH)
+      .reply(200, { status: 'ahead', ahead_by: 1, behind_by: 0, total_commits: 1, commits: [{ sha: HEAD_SHA }], files: many })
+      .get(lookupPath(HEAD_SHA))
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 2005 });
 
     await deliver(probot, 'pull_request', synchronizeForHead({ additions: 450, deletions: 0, changed_files: 450 }));
 
@@ -241,7 +291,16 @@ describe('out-of-order synchronize events over HTTP against the emulator', () =>
 
   it('the late event for the first push gets its own verdict; each commit has one run', async () => {
     const seed = (head: string, files: FileChange[]): void => {
-      gh.store.addPullRequest({ owner, repo, number: 21, title: 'feat: discounts', user: 'alice', base: { ref: 'main', sha: base }, head: { ref: 'discounts', sha: head }, files });
+      gh.store.addPullRequest({
+        owner,
+        repo,
+        number: 21,
+        title: 'feat: discounts',
+        user: 'alice',
+        base: { ref: 'main', sha: base },
+        head: { ref: 'discounts', sha: head },
+        files,
+      });
     };
     // The first push (tested) and its event, then the second push (an untested change) and its event.
     seed(first, [DISCOUNT, DISCOUNT_TEST]);
@@ -263,7 +322,9 @@ describe('out-of-order synchronize events over HTTP against the emulator', () =>
     expect(firstRuns[0].annotations.map((a) => a.path)).not.toContain('src/checkout/cart.ts');
     // The late event cost one comparison, of the base with its own commit.
     expect(gh.counters.byRoute['GET /repos/{owner}/{repo}/compare/{basehead}']).toBe(1);
-    expect(gh.requests.filter((r) => r.path.includes('/compare/')).map((r) => r.path)).toEqual([`/repos/${owner}/${repo}/compare/${base}...${first}?per_page=1`]);
+    expect(gh.requests.filter((r) => r.path.includes('/compare/')).map((r) => r.path)).toEqual([
+      `/repos/${owner}/${repo}/compare/${base}...${first}?per_page=1`,
+    ]);
     expect(gh.violations).toEqual([]);
     expect(gh.unmatched).toEqual([]);
   });

@@ -28,7 +28,10 @@ describe('write throttling of webhook handlers', () => {
     // Writes of one key spaced an hour apart instead of a second: whatever waits on that spacing cannot
     // finish during the test, so the outcome does not depend on how fast this machine is.
     const write = new Bottleneck.Group({ maxConcurrent: 1, minTime: 3_600_000 });
-    const SpacedOctokit = MonoenvOctokit.defaults((options: Record<string, unknown>) => ({ ...options, throttle: { ...(options.throttle as object), write } }));
+    const SpacedOctokit = MonoenvOctokit.defaults((options: Record<string, unknown>) => ({
+      ...options,
+      throttle: { ...(options.throttle as object), write },
+    }));
     try {
       for (const installation of [501, 502]) {
         nock(API)
@@ -40,7 +43,12 @@ describe('write throttling of webhook handlers', () => {
       const finished: string[] = [];
       const app: ApplicationFunction = (probot) => {
         probot.on('check_suite.requested', async (context) => {
-          await context.octokit.rest.checks.create({ owner: context.payload.repository.owner.login, repo: 'r', name: 'monoenv', head_sha: 'f'.repeat(40) });
+          await context.octokit.rest.checks.create({
+            owner: context.payload.repository.owner.login,
+            repo: 'r',
+            name: 'monoenv',
+            head_sha: 'f'.repeat(40),
+          });
           finished.push(context.id);
         });
       };

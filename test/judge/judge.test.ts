@@ -29,7 +29,10 @@ describe('judgement suite', () => {
     it(`${rule}: precision and recall of at least ${TARGETS.precision} and ${TARGETS.recall}`, () => {
       const s = score([...results.values()].flat()).find((x) => x.rule === rule)!;
       expect(s.truePositives).toBeGreaterThan(0);
-      expect({ precision: s.precision >= TARGETS.precision, recall: s.recall >= TARGETS.recall }).toEqual({ precision: true, recall: true });
+      expect({ precision: s.precision >= TARGETS.precision, recall: s.recall >= TARGETS.recall }).toEqual({
+        precision: true,
+        recall: true,
+      });
     });
   }
 });

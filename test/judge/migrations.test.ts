@@ -20,7 +20,11 @@ const judged = (name: string) => {
 describe('migrations: the labelled set', () => {
   it('holds at least 40 real migrations, each with its source, across every framework', () => {
     expect(cases.length).toBeGreaterThanOrEqual(40);
-    for (const c of cases) expect({ name: c.name, source: c.source?.commit !== undefined && c.source.repo.includes('/') }).toEqual({ name: c.name, source: true });
+    for (const c of cases)
+      expect({ name: c.name, source: c.source?.commit !== undefined && c.source.repo.includes('/') }).toEqual({
+        name: c.name,
+        source: true,
+      });
     const files = new Set(cases.map((c) => c.file));
     for (const framework of ['sql', 'rails', 'django', 'alembic', 'js']) expect(files).toContain(`migrations-${framework}.yml`);
     expect(cases.some((c) => c.expect.migrations!.length === 0)).toBe(true);

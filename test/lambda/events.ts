@@ -13,8 +13,7 @@ export function testPrivateKey(): string {
   return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
 }
 
-export const sign = (body: string, secret = WEBHOOK_SECRET): string =>
-  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+export const sign = (body: string, secret = WEBHOOK_SECRET): string => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 export interface Delivery {
   name: string;

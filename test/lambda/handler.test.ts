@@ -4,7 +4,10 @@ import type { ApplicationFunction, Probot } from 'probot';
 import { createLambdaHandler, type LambdaHttpEvent } from '../../src/lambda/handler.js';
 import { EVENT_SHAPES, lambdaEvent, sign, testPrivateKey, WEBHOOK_SECRET } from './events.js';
 
-interface Example { name: string; examples: Record<string, unknown>[] }
+interface Example {
+  name: string;
+  examples: Record<string, unknown>[];
+}
 const examples = createRequire(import.meta.url)('@octokit/webhooks-examples/api.github.com/index.json') as Example[];
 const exampleOf = (name: string, action?: string): Record<string, unknown> =>
   examples.find((e) => e.name === name)!.examples.find((p) => action === undefined || p.action === action)!;
@@ -14,13 +17,22 @@ beforeAll(() => {
   env = { APP_ID: '123456', PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET, LOG_LEVEL: 'fatal' };
 });
 
-interface Received { id: string; name: string; payload: unknown; finished: boolean }
+interface Received {
+  id: string;
+  name: string;
+  payload: unknown;
+  finished: boolean;
+}
 
 /**
  * These tests are about the transport (the event shapes, the signature, waiting for the handlers), so the app
  * here records what Probot hands it; the real app behind this handler is exercised in lambda-app.test.ts.
  */
-function recordingApp(options: { delayMs?: number; fail?: Error } = {}): { app: ApplicationFunction; received: Received[]; loads: number[] } {
+function recordingApp(options: { delayMs?: number; fail?: Error } = {}): {
+  app: ApplicationFunction;
+  received: Received[];
+  loads: number[];
+} {
   const received: Received[] = [];
   const loads: number[] = [];
   const app = (probot: Probot) => {
@@ -99,7 +111,7 @@ describe('Lambda handler', () => {
     expect(received).toEqual([]);
   });
 
-  it('answers only after the app\'s handlers have finished, since Lambda freezes the process on return', async () => {
+  it("answers only after the app's handlers have finished, since Lambda freezes the process on return", async () => {
     const { app, received } = recordingApp({ delayMs: 150 });
     const handler = createLambdaHandler(app, { env });
     const started = Date.now();
@@ -124,13 +136,19 @@ describe('Lambda handler', () => {
     delete event.headers['x-github-delivery'];
     delete event.headers['x-hub-signature-256'];
     const result = await handler(event);
-    expect(result).toMatchObject({ statusCode: 400, body: JSON.stringify({ error: 'missing headers: x-github-delivery, x-hub-signature-256' }) });
+    expect(result).toMatchObject({
+      statusCode: 400,
+      body: JSON.stringify({ error: 'missing headers: x-github-delivery, x-hub-signature-256' }),
+    });
   });
 
   it('answers GET /ping for health checks and refuses other methods', async () => {
     const { app, received } = recordingApp();
     const handler = createLambdaHandler(app, { env });
-    const ping = lambdaEvent('function-url', { name: 'ping', body: '' }) as LambdaHttpEvent & { rawPath: string; requestContext: { http: { method: string } } };
+    const ping = lambdaEvent('function-url', { name: 'ping', body: '' }) as LambdaHttpEvent & {
+      rawPath: string;
+      requestContext: { http: { method: string } };
+    };
     ping.rawPath = '/ping';
     ping.requestContext.http.method = 'GET';
     expect(await handler(ping)).toEqual({ statusCode: 200, headers: { 'content-type': 'text/plain' }, body: 'PONG' });

@@ -63,10 +63,15 @@ function invokeBundle(events: unknown[], extraEnv: NodeJS.ProcessEnv = {}): Prom
     ...extraEnv,
   };
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--input-type=commonjs', '-e', `(async () => {${script}})().catch((e) => { console.error(e); process.exit(1); })`], { env, timeout: 60_000, encoding: 'utf8' }, (error, stdout: string, stderr: string) => {
-      if (error) reject(new Error(`${error.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout) as Array<{ statusCode: number; body: string }>);
-    });
+    execFile(
+      process.execPath,
+      ['--input-type=commonjs', '-e', `(async () => {${script}})().catch((e) => { console.error(e); process.exit(1); })`],
+      { env, timeout: 60_000, encoding: 'utf8' },
+      (error, stdout: string, stderr: string) => {
+        if (error) reject(new Error(`${error.message}\n${stderr}`));
+        else resolve(JSON.parse(stdout) as Array<{ statusCode: number; body: string }>);
+      },
+    );
   });
 }
 
@@ -80,7 +85,9 @@ describe('the Lambda bundle with the real app', () => {
     ]);
     expect(results.map((r) => r.statusCode)).toEqual([200, 200]);
     const runs = gh.checkRuns(OWNER, REPO, HEAD_SHA);
-    expect(runs.map((r) => [r.name, r.status, r.conclusion, r.appId, r.external_id])).toEqual([['monoenv', 'completed', 'failure', APP_ID, String(PR_NUMBER)]]);
+    expect(runs.map((r) => [r.name, r.status, r.conclusion, r.appId, r.external_id])).toEqual([
+      ['monoenv', 'completed', 'failure', APP_ID, String(PR_NUMBER)],
+    ]);
     expect(runs[0].annotations.length).toBeGreaterThan(0);
     expect(front.forwarded()).toBe(gh.requests.length);
     expect(gh.violations).toEqual([]);
@@ -89,7 +96,9 @@ describe('the Lambda bundle with the real app', () => {
   it('answers 400 to a forged delivery and calls no GitHub API', async () => {
     const { payload } = pullRequestEvent(gh, { owner: OWNER, repo: REPO, number: PR_NUMBER, action: 'opened' });
     const body = JSON.stringify(payload);
-    const [result] = await invokeBundle([lambdaEvent('http-api-v2', { name: 'pull_request', body, signature: 'sha256=' + '0'.repeat(64) })]);
+    const [result] = await invokeBundle([
+      lambdaEvent('http-api-v2', { name: 'pull_request', body, signature: 'sha256=' + '0'.repeat(64) }),
+    ]);
     expect(result.statusCode).toBe(400);
     expect(gh.requests).toEqual([]);
   }, 90_000);

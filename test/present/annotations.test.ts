@@ -14,7 +14,7 @@ const finding = (extra: Partial<Finding>): Finding => ({
 });
 
 describe('toAnnotations', () => {
-  it('maps a finding to GitHub\'s annotation fields, error as failure', () => {
+  it("maps a finding to GitHub's annotation fields, error as failure", () => {
     const { annotations } = toAnnotations([finding({ endLine: 14, suggestion: "if (client.variation('new-charge', user, false)) { … }" })]);
     expect(annotations).toEqual([
       {
@@ -31,11 +31,19 @@ describe('toAnnotations', () => {
 
   it('puts a finding without a line on line 1 and says it is about the whole file', () => {
     const [annotation] = toAnnotations([finding({ startLine: undefined, level: 'warning', message: 'flag check removed' })]).annotations;
-    expect(annotation).toMatchObject({ start_line: 1, end_line: 1, annotation_level: 'warning', message: '(whole file) flag check removed' });
+    expect(annotation).toMatchObject({
+      start_line: 1,
+      end_line: 1,
+      annotation_level: 'warning',
+      message: '(whole file) flag check removed',
+    });
   });
 
   it('leaves findings without a path out and counts them', () => {
-    const plan = toAnnotations([finding({ path: undefined, rule: 'review', title: 'Merged without review' }), finding({ level: 'notice' })]);
+    const plan = toAnnotations([
+      finding({ path: undefined, rule: 'review', title: 'Merged without review' }),
+      finding({ level: 'notice' }),
+    ]);
     expect(plan.annotations.map((a) => a.annotation_level)).toEqual(['notice']);
     expect(plan.unplaced).toBe(1);
     expect(plan.cut).toBe(0);

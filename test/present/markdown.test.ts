@@ -20,8 +20,20 @@ function report(partial: Partial<Report> = {}): Report {
     title: 'XL change (1,240 lines) · 2 files without tests',
     findings: [],
     rules: [
-      { rule: 'size', status: 'error', summary: '1,240 lines in 14 files (XL)', advice: 'Split it into the parts listed in the details.', headline: 'XL change' },
-      { rule: 'tests', status: 'warning', summary: '2 source files changed without tests', advice: 'Add tests for them.', headline: '2 files without tests' },
+      {
+        rule: 'size',
+        status: 'error',
+        summary: '1,240 lines in 14 files (XL)',
+        advice: 'Split it into the parts listed in the details.',
+        headline: 'XL change',
+      },
+      {
+        rule: 'tests',
+        status: 'warning',
+        summary: '2 source files changed without tests',
+        advice: 'Add tests for them.',
+        headline: '2 files without tests',
+      },
       { rule: 'risky', status: 'waived', summary: 'No risky paths changed (waived by label "no-flag-needed")' },
       { rule: 'review', status: 'notice', summary: '1 of 1 valid approval (by @bob).' },
     ],
@@ -62,10 +74,12 @@ const tableRows = (markdown: string): string[] => markdown.split('\n').filter((l
 const cellSeparators = (row: string): number => row.match(/(?<!\\)\|/g)?.length ?? 0;
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-
 /** The list items of the findings section (the facts above it are list items too). */
 const findingItems = (summary: string): string[] =>
-  summary.slice(summary.indexOf('**Findings')).split('\n').filter((line) => line.startsWith('- '));
+  summary
+    .slice(summary.indexOf('**Findings'))
+    .split('\n')
+    .filter((line) => line.startsWith('- '));
 
 describe('utf8Length and truncateUtf8', () => {
   it('count bytes, not UTF-16 units', () => {
@@ -126,7 +140,9 @@ describe('renderSummary', () => {
   it('has one row per rule, the size facts, the kind, overrides and the docs', () => {
     const summary = renderSummary(report());
     expect(tableRows(summary)).toHaveLength(2 + 4);
-    expect(summary).toContain('| [size](https://github.com/monoenv/monoenv/blob/main/docs/rules.md#size) | ❌ Error | 1,240 lines in 14 files (XL) |');
+    expect(summary).toContain(
+      '| [size](https://github.com/monoenv/monoenv/blob/main/docs/rules.md#size) | ❌ Error | 1,240 lines in 14 files (XL) |',
+    );
     expect(summary).toContain('| 🏷️ Waived |');
     expect(summary).toContain('**Size:** XL · 1,240 lines in 14 files counted · 3,020 lines in 2 files excluded');
     expect(summary).toContain('**Kind of change:** feature (from title)');
@@ -136,7 +152,9 @@ describe('renderSummary', () => {
   });
 
   it('lists findings most severe first with their place', () => {
-    const summary = renderSummary(report({ findings: [finding(1), finding(2), finding(3, { path: 'src/a.ts', startLine: 4, endLine: 9 })] }));
+    const summary = renderSummary(
+      report({ findings: [finding(1), finding(2), finding(3, { path: 'src/a.ts', startLine: 4, endLine: 9 })] }),
+    );
     const items = findingItems(summary);
     expect(items).toEqual([
       '- ❌ tests · `src/a.ts` lines 4–9 · no test for src/模块/ファイル3.ts 🚀',
@@ -184,10 +202,20 @@ describe('renderSummary', () => {
     const text = fc.string({ unit: 'grapheme', maxLength: 300 });
     fc.assert(
       fc.property(fc.array(fc.record({ title: text, path: text, message: text }), { maxLength: 60 }), text, (raw, ruleSummary) => {
-        const findings: Finding[] = raw.map((r, i) => ({ rule: 'risky', level: 'error', title: r.title, message: r.message, path: r.path, startLine: i + 1 }));
+        const findings: Finding[] = raw.map((r, i) => ({
+          rule: 'risky',
+          level: 'error',
+          title: r.title,
+          message: r.message,
+          path: r.path,
+          startLine: i + 1,
+        }));
         const rules = report().rules.map((rule) => ({ ...rule, summary: ruleSummary, advice: ruleSummary }));
         const maxBytes = 4_000;
-        for (const out of [renderSummary(report({ findings, rules }), { maxBytes }), renderDetails(report({ findings, rules }), { maxBytes })]) {
+        for (const out of [
+          renderSummary(report({ findings, rules }), { maxBytes }),
+          renderDetails(report({ findings, rules }), { maxBytes }),
+        ]) {
           expect(utf8Length(out)).toBeLessThanOrEqual(maxBytes);
           expect(out).not.toMatch(loneSurrogate);
           for (const row of tableRows(out)) {
@@ -205,7 +233,17 @@ describe('renderSummary', () => {
 describe('renderDetails', () => {
   it('gives every finding in full, the excluded files and the proposed parts', () => {
     const text = renderDetails(
-      report({ findings: [{ rule: 'review', level: 'error', title: 'Merged without review', message: '@carol merged #7 with 0 of 1 valid approval.\n- @alice is the author (self-approval)', suggestion: 'Ask for a follow-up review.' }] }),
+      report({
+        findings: [
+          {
+            rule: 'review',
+            level: 'error',
+            title: 'Merged without review',
+            message: '@carol merged #7 with 0 of 1 valid approval.\n- @alice is the author (self-approval)',
+            suggestion: 'Ask for a follow-up review.',
+          },
+        ],
+      }),
     );
     expect(text).toContain('#### ❌ [review](https://github.com/monoenv/monoenv/blob/main/docs/rules.md#review) · Merged without review');
     expect(text).toContain('@carol merged #7 with 0 of 1 valid approval.  \n- @alice is the author (self-approval)  ');

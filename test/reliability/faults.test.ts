@@ -13,8 +13,17 @@ const FILES = 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files';
 describe('faults from GitHub', () => {
   let world: World;
   let serial = 0;
-  const pull = (overrides: Partial<PullSpec> = {}): PullSpec => ({ owner: 'acme', repo: `shop${++serial}`, number: 1, installationId: 700 + serial, sources: 3, tested: false, ...overrides });
-  const open = (spec: PullSpec) => world.send(pullRequestEvent(world.gh, { owner: spec.owner, repo: spec.repo, number: spec.number, action: 'opened' }));
+  const pull = (overrides: Partial<PullSpec> = {}): PullSpec => ({
+    owner: 'acme',
+    repo: `shop${++serial}`,
+    number: 1,
+    installationId: 700 + serial,
+    sources: 3,
+    tested: false,
+    ...overrides,
+  });
+  const open = (spec: PullSpec) =>
+    world.send(pullRequestEvent(world.gh, { owner: spec.owner, repo: spec.repo, number: spec.number, action: 'opened' }));
 
   beforeAll(async () => {
     world = await startWorld({ retryBaseMs: 5, requestTimeoutMs: 400 });
@@ -53,7 +62,12 @@ describe('faults from GitHub', () => {
     const head = seedPull(world.gh, spec);
     world.gh.faults.add({ route: CREATE, ...fault });
     expect(await open(spec)).toBe(200);
-    expect(verdict(world.gh, spec.owner, spec.repo, head, world.appId)).toMatchObject({ runs: 1, completed: true, inProgress: 0, conclusion: expectedConclusion(spec) });
+    expect(verdict(world.gh, spec.owner, spec.repo, head, world.appId)).toMatchObject({
+      runs: 1,
+      completed: true,
+      inProgress: 0,
+      conclusion: expectedConclusion(spec),
+    });
   });
 
   it('a 502 before GitHub stored the run: created on the next attempt', async () => {

@@ -29,7 +29,11 @@ function change(files: Change['files'], title = 'feat: fuzz'): Change {
     base: { ref: 'main', sha: 'a'.repeat(40) },
     head: { ref: 'f', sha: 'b'.repeat(40) },
     files,
-    totals: { additions: files.reduce((n, f) => n + f.additions, 0), deletions: files.reduce((n, f) => n + f.deletions, 0), files: files.length },
+    totals: {
+      additions: files.reduce((n, f) => n + f.additions, 0),
+      deletions: files.reduce((n, f) => n + f.deletions, 0),
+      files: files.length,
+    },
     filesComplete: true,
   };
 }
@@ -43,21 +47,30 @@ const riskyConfig = (patterns: string[] = []): MonoenvConfig => {
 describe('configurations', () => {
   it('random YAML never throws; every error names a key path or says the file is not a mapping', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.jsonValue().map((v) => stringify(v))), (text) => {
-        const result = parseConfigText(text, '.github/monoenv.yml');
-        if (result.ok) return;
-        for (const error of result.errors) {
-          expect(typeof error.path).toBe('string');
-          expect(error.message.length).toBeGreaterThan(0);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.jsonValue().map((v) => stringify(v)),
+        ),
+        (text) => {
+          const result = parseConfigText(text, '.github/monoenv.yml');
+          if (result.ok) return;
+          for (const error of result.errors) {
+            expect(typeof error.path).toBe('string');
+            expect(error.message.length).toBeGreaterThan(0);
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
   });
 
   it('the default configuration mutated at one key: valid, or errors naming that key', () => {
-    const keys: Array<[string, string | undefined]> = Object.entries(DEFAULT_CONFIG).flatMap(([section, value]): Array<[string, string | undefined]> =>
-      typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.keys(value).map((k): [string, string | undefined] => [section, k]) : [[section, undefined]],
+    const keys: Array<[string, string | undefined]> = Object.entries(DEFAULT_CONFIG).flatMap(
+      ([section, value]): Array<[string, string | undefined]> =>
+        typeof value === 'object' && value !== null && !Array.isArray(value)
+          ? Object.keys(value).map((k): [string, string | undefined] => [section, k])
+          : [[section, undefined]],
     );
     const mutation = fc.oneof(fc.jsonValue(), fc.string(), fc.integer(), fc.constant(null)) as fc.Arbitrary<unknown>;
     fc.assert(
@@ -68,7 +81,8 @@ describe('configurations', () => {
         const result = parseConfigText(stringify(config));
         if (!result.ok) {
           expect(result.errors.length).toBeGreaterThan(0);
-          for (const error of result.errors) expect(error.path.startsWith(key === undefined ? section : `${section}.${key}`) || error.path.startsWith(section)).toBe(true);
+          for (const error of result.errors)
+            expect(error.path.startsWith(key === undefined ? section : `${section}.${key}`) || error.path.startsWith(section)).toBe(true);
         }
       }),
       { numRuns: RUNS },
@@ -83,7 +97,18 @@ describe('configurations', () => {
         expect(parsed.errors[0].path).toMatch(/^risky\.flag_patterns/);
         continue;
       }
-      const report = evaluate(change([changedFileFromGitHub({ filename: 'src/a.ts', status: 'modified', additions: 1, deletions: 0, patch: `@@ -1 +1,2 @@\n x\n${BACKTRACKING_LINE}` })]), parsed.config);
+      const report = evaluate(
+        change([
+          changedFileFromGitHub({
+            filename: 'src/a.ts',
+            status: 'modified',
+            additions: 1,
+            deletions: 0,
+            patch: `@@ -1 +1,2 @@\n x\n${BACKTRACKING_LINE}`,
+          }),
+        ]),
+        parsed.config,
+      );
       expect(report.rules.find((r) => r.rule === 'risky')).toBeDefined();
       evaluated++;
     }
@@ -94,7 +119,18 @@ describe('configurations', () => {
 
 const hostileLine = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 200 }),
-  fc.constantFrom('\0\0\0', '\r', '\uFFFD\uD800', 'Binary files a/x and b/x differ', 'GIT binary patch', '\\ No newline at end of file', '@@ -999999999,1 +999999999,1 @@', '@@ -1 +1 @@@@', '+++ b/x', '--- a/x'),
+  fc.constantFrom(
+    '\0\0\0',
+    '\r',
+    '\uFFFD\uD800',
+    'Binary files a/x and b/x differ',
+    'GIT binary patch',
+    '\\ No newline at end of file',
+    '@@ -999999999,1 +999999999,1 @@',
+    '@@ -1 +1 @@@@',
+    '+++ b/x',
+    '--- a/x',
+  ),
   fc.constant('x'.repeat(100_000)),
 );
 
@@ -104,10 +140,22 @@ describe('patches and paths', () => {
       fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
       fc.constantFrom('src/[id]/page.tsx', 'src/**/x*.ts', 'a{b,c}/?.js', 'src/é/日本.ts', 'x\0y', '../../etc/passwd', 'src/\u202Ertl.ts'),
     );
-    const patch = fc.array(fc.oneof(hostileLine.map((l) => `+${l}`), hostileLine.map((l) => `-${l}`), hostileLine, fc.constant('@@ -1,3 +1,4 @@')), { maxLength: 12 }).map((lines) => lines.join(fc.sample(fc.constantFrom('\n', '\r\n'), 1)[0]));
+    const patch = fc
+      .array(
+        fc.oneof(
+          hostileLine.map((l) => `+${l}`),
+          hostileLine.map((l) => `-${l}`),
+          hostileLine,
+          fc.constant('@@ -1,3 +1,4 @@'),
+        ),
+        { maxLength: 12 },
+      )
+      .map((lines) => lines.join(fc.sample(fc.constantFrom('\n', '\r\n'), 1)[0]));
     fc.assert(
       fc.property(fc.array(fc.record({ filename: path, patch: fc.option(patch) }), { minLength: 1, maxLength: 4 }), (entries) => {
-        const files = entries.map((e) => changedFileFromGitHub({ filename: e.filename, status: 'modified', additions: 1, deletions: 0, patch: e.patch }));
+        const files = entries.map((e) =>
+          changedFileFromGitHub({ filename: e.filename, status: 'modified', additions: 1, deletions: 0, patch: e.patch }),
+        );
         const report = evaluate(change(files), riskyConfig());
         expect(['success', 'neutral', 'failure']).toContain(report.conclusion);
       }),
@@ -119,10 +167,22 @@ describe('patches and paths', () => {
     const config = riskyConfig(HOSTILE_LINE_PATTERNS);
     // Every path is risky here: a line is unflagged unless a flag check guards it or it changes no behaviour.
     const unflagged = HOSTILE_LINES.map((line) => {
-      const file = changedFileFromGitHub({ filename: 'src/a.ts', status: 'modified', additions: 1, deletions: 0, patch: `@@ -1 +1,2 @@\n x\n+${line}` });
+      const file = changedFileFromGitHub({
+        filename: 'src/a.ts',
+        status: 'modified',
+        additions: 1,
+        deletions: 0,
+        patch: `@@ -1 +1,2 @@\n x\n+${line}`,
+      });
       return evaluate(change([file]), config).findings.filter((f) => f.rule === 'risky').length;
     });
-    expect(HOSTILE_LINES.map((line) => line.slice(0, 10))).toEqual(['aaaaaaaaaa', '((((((((((', "variation(", '/*/*/*/*/*', '\0'.repeat(10)]);
+    expect(HOSTILE_LINES.map((line) => line.slice(0, 10))).toEqual([
+      'aaaaaaaaaa',
+      '((((((((((',
+      'variation(',
+      '/*/*/*/*/*',
+      '\0'.repeat(10),
+    ]);
     // `(a+)+$` matches the whole run of a's (so it is a flag check); `variation(…)` is an SDK's flag call;
     // the comment changes nothing; the parentheses and the NULs are unflagged changes.
     expect(unflagged).toEqual([0, 1, 0, 0, 1]);

@@ -52,12 +52,16 @@ describe('startListening', () => {
 
   it('gives up after its attempts, naming why', async () => {
     const taken = await occupied();
-    await expect(startListening(spawnOn, { attempts: 2, ports: async () => taken })).rejects.toThrow(`port ${taken} was taken 2 times in a row`);
+    await expect(startListening(spawnOn, { attempts: 2, ports: async () => taken })).rejects.toThrow(
+      `port ${taken} was taken 2 times in a row`,
+    );
   });
 
   it('reports a process that exits for another reason, with its output', async () => {
     const crashing = (): ChildProcess => {
-      const child = spawn(process.execPath, ['-e', 'console.error("Certificate is missing"); process.exit(1)'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['-e', 'console.error("Certificate is missing"); process.exit(1)'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       children.push(child);
       return child;
     };
@@ -67,7 +71,11 @@ describe('startListening', () => {
 
   it('hands over every line after the one saying it listens', async () => {
     const chatty = (port: number): ChildProcess => {
-      const child = spawn(process.execPath, ['-e', `console.log('Listening on http://127.0.0.1:${port}\\nnext line\\nand another'); setInterval(() => {}, 1000)`], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        ['-e', `console.log('Listening on http://127.0.0.1:${port}\\nnext line\\nand another'); setInterval(() => {}, 1000)`],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       children.push(child);
       return child;
     };

@@ -84,7 +84,9 @@ export async function startListening(
       });
       child.once('exit', (code, signal) => {
         // Output still in the pipes arrives before 'close'.
-        child.once('close', () => settle(startup.some((l) => l.includes(`Port ${port} is already in use`)) ? 'in use' : new Error(`exited (${code ?? signal})`)));
+        child.once('close', () =>
+          settle(startup.some((l) => l.includes(`Port ${port} is already in use`)) ? 'in use' : new Error(`exited (${code ?? signal})`)),
+        );
       });
     });
     if (outcome === 'listening') {

@@ -71,7 +71,8 @@ function admits(node: SchemaNode, value: Json): boolean {
 /** The object schemas that apply to a value: `$ref`s followed, `allOf` joined, the `oneOf` branch it matches. */
 function applicable(node: SchemaNode, value: Json): SchemaNode[] {
   const resolved = resolve(node);
-  const own: SchemaNode[] = resolved.properties !== undefined || resolved.required !== undefined || resolved.items !== undefined ? [resolved] : [];
+  const own: SchemaNode[] =
+    resolved.properties !== undefined || resolved.required !== undefined || resolved.items !== undefined ? [resolved] : [];
   const joined = (resolved.allOf ?? []).flatMap((part) => applicable(part, value));
   let chosen: SchemaNode[] = [];
   if (resolved.oneOf !== undefined) {
@@ -164,15 +165,32 @@ interface EventCase {
 }
 
 const CASES: EventCase[] = [
-  { label: 'pull_request.opened', name: 'pull_request', definition: 'pull_request$opened', bases: examplesOf('pull_request', 'opened').map(installed) },
-  { label: 'pull_request.synchronize', name: 'pull_request', definition: 'pull_request$synchronize', bases: examplesOf('pull_request', 'synchronize').map(installed) },
+  {
+    label: 'pull_request.opened',
+    name: 'pull_request',
+    definition: 'pull_request$opened',
+    bases: examplesOf('pull_request', 'opened').map(installed),
+  },
+  {
+    label: 'pull_request.synchronize',
+    name: 'pull_request',
+    definition: 'pull_request$synchronize',
+    bases: examplesOf('pull_request', 'synchronize').map(installed),
+  },
   {
     label: 'pull_request.edited',
     name: 'pull_request',
     definition: 'pull_request$edited',
-    bases: examplesOf('pull_request', 'opened').map((p) => installed({ ...p, action: 'edited', changes: { title: { from: 'Update the READNE' }, body: { from: '' } } })),
+    bases: examplesOf('pull_request', 'opened').map((p) =>
+      installed({ ...p, action: 'edited', changes: { title: { from: 'Update the READNE' }, body: { from: '' } } }),
+    ),
   },
-  { label: 'pull_request.labeled', name: 'pull_request', definition: 'pull_request$labeled', bases: examplesOf('pull_request', 'labeled').map(installed) },
+  {
+    label: 'pull_request.labeled',
+    name: 'pull_request',
+    definition: 'pull_request$labeled',
+    bases: examplesOf('pull_request', 'labeled').map(installed),
+  },
   {
     label: 'pull_request.closed (merged)',
     name: 'pull_request',
@@ -181,13 +199,33 @@ const CASES: EventCase[] = [
       const pr = pullOf(p);
       return installed({
         ...p,
-        pull_request: { ...pr, merged: true, merged_at: pr.closed_at, merge_commit_sha: 'c4295bd74fb0f4fda03689c3df3f2803b658fd85', merged_by: pr.user, mergeable: null, mergeable_state: 'unknown' },
+        pull_request: {
+          ...pr,
+          merged: true,
+          merged_at: pr.closed_at,
+          merge_commit_sha: 'c4295bd74fb0f4fda03689c3df3f2803b658fd85',
+          merged_by: pr.user,
+          mergeable: null,
+          mergeable_state: 'unknown',
+        },
       });
     }),
   },
-  { label: 'pull_request_review.submitted', name: 'pull_request_review', definition: 'pull_request_review$submitted', bases: examplesOf('pull_request_review', 'submitted').map(installed) },
+  {
+    label: 'pull_request_review.submitted',
+    name: 'pull_request_review',
+    definition: 'pull_request_review$submitted',
+    bases: examplesOf('pull_request_review', 'submitted').map(installed),
+  },
   // Only pushes to the default branch are audited.
-  { label: 'push (default branch)', name: 'push', definition: 'push$event', bases: examplesOf('push').filter((p) => p.ref === `refs/heads/${(p.repository as JsonObject).default_branch as string}`).map(installed) },
+  {
+    label: 'push (default branch)',
+    name: 'push',
+    definition: 'push$event',
+    bases: examplesOf('push')
+      .filter((p) => p.ref === `refs/heads/${(p.repository as JsonObject).default_branch as string}`)
+      .map(installed),
+  },
   {
     label: 'check_run.rerequested',
     name: 'check_run',
@@ -223,13 +261,21 @@ const EXAMPLE_PULL = pullOf(examplesOf('pull_request', 'opened')[0]);
 function answer(method: string, uri: string, body: unknown, writes: CheckRunWrite[], nextId: () => number): [number, unknown] {
   const path = uri.split('?')[0];
   if (method === 'POST' && /^\/app\/installations\/\d+\/access_tokens$/.test(path)) {
-    return [201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z', permissions: { checks: 'write', contents: 'read', pull_requests: 'write', metadata: 'read' } }];
+    return [
+      201,
+      {
+        token: 'ghs_test',
+        expires_at: '2099-01-01T00:00:00Z',
+        permissions: { checks: 'write', contents: 'read', pull_requests: 'write', metadata: 'read' },
+      },
+    ];
   }
   if (method === 'GET' && path === '/app') return [200, { id: APP_ID, slug: 'monoenv' }];
   const repo = path.match(/^\/repos\/[^/]+\/[^/]+(\/.*)?$/);
   if (repo === null) return [404, { message: 'Not Found' }];
   const rest = repo[1] ?? '';
-  const parsed = typeof body === 'string' && body !== '' ? (JSON.parse(body) as Record<string, unknown>) : ((body ?? {}) as Record<string, unknown>);
+  const parsed =
+    typeof body === 'string' && body !== '' ? (JSON.parse(body) as Record<string, unknown>) : ((body ?? {}) as Record<string, unknown>);
   if (method === 'POST' && rest === '/check-runs') {
     writes.push({ method, path, body: parsed });
     return [201, { id: nextId(), head_sha: parsed.head_sha, status: parsed.status, conclusion: parsed.conclusion }];
@@ -241,7 +287,12 @@ function answer(method: string, uri: string, body: unknown, writes: CheckRunWrit
   if (method === 'GET') {
     if (/^\/commits\/[^/]+\/check-runs$/.test(rest)) return [200, { total_count: 0, check_runs: [] }];
     if (/^\/pulls\/\d+$/.test(rest)) return [200, { ...EXAMPLE_PULL, number: Number(rest.split('/')[2]) }];
-    if (/^\/pulls\/\d+\/(files|reviews|commits)$/.test(rest) || /^\/commits\/[^/]+\/pulls$/.test(rest) || /^\/issues\/\d+\/comments$/.test(rest)) return [200, []];
+    if (
+      /^\/pulls\/\d+\/(files|reviews|commits)$/.test(rest) ||
+      /^\/commits\/[^/]+\/pulls$/.test(rest) ||
+      /^\/issues\/\d+\/comments$/.test(rest)
+    )
+      return [200, []];
     if (/^\/compare\//.test(rest)) return [200, { files: [], commits: [], total_commits: 0 }];
     return [404, { message: 'Not Found' }];
   }
@@ -293,7 +344,8 @@ const tallies = new Map<string, Tally>();
 
 afterAll(() => {
   const lines = [...tallies].map(
-    ([label, t]) => `${label}: ${t.deliveries} payloads, ${t.omitted} fields left out or null in all, ${t.published} published a check run, ${t.failures.length} failures`,
+    ([label, t]) =>
+      `${label}: ${t.deliveries} payloads, ${t.omitted} fields left out or null in all, ${t.published} published a check run, ${t.failures.length} failures`,
   );
   process.stdout.write(`\nwebhook payloads with optional fields missing (${RUNS} runs per event):\n${lines.join('\n')}\n`);
 });
@@ -305,10 +357,13 @@ describe('webhook payloads with optional fields missing', () => {
     const bases = validBases(event);
     expect(bases.length).toBeGreaterThan(0);
     for (const base of bases) {
-      const found = omissions([SCHEMA.definitions[event.definition]], base).map((o) => `${o.path.join('.')}${o.as === 'null' ? '=null' : ''}`);
+      const found = omissions([SCHEMA.definitions[event.definition]], base).map(
+        (o) => `${o.path.join('.')}${o.as === 'null' ? '=null' : ''}`,
+      );
       expect(found.length).toBeGreaterThan(3);
       // Nothing the schema requires is ever taken away, and nothing it does not allow to be null is nulled.
-      for (const required of ['action', 'repository', 'repository.name', 'repository.owner', 'repository.owner.login', 'sender']) expect(found).not.toContain(required);
+      for (const required of ['action', 'repository', 'repository.name', 'repository.owner', 'repository.owner.login', 'sender'])
+        expect(found).not.toContain(required);
       expect(found).not.toContain('repository.owner=null');
       // A fork deleted since: GitHub sends the head repository as null.
       if (event.name === 'pull_request') expect(found).toContain('pull_request.head.repo=null');
@@ -339,7 +394,10 @@ describe('webhook payloads with optional fields missing', () => {
           fc.record({
             base: fc.constant(cases[i].base),
             // A few fields gone, or at least half of those that may go.
-            chosen: fc.oneof(fc.subarray(cases[i].choices, { maxLength: 3 }), fc.subarray(cases[i].choices, { minLength: Math.ceil(cases[i].choices.length / 2) })),
+            chosen: fc.oneof(
+              fc.subarray(cases[i].choices, { maxLength: 3 }),
+              fc.subarray(cases[i].choices, { minLength: Math.ceil(cases[i].choices.length / 2) }),
+            ),
           }),
         )
         .map(({ base, chosen }) => ({ payload: without(base, chosen), chosen }));
@@ -356,7 +414,9 @@ describe('webhook payloads with optional fields missing', () => {
           try {
             await deliver(probot, event.name, payload, `delivery-${tally.deliveries}`);
           } catch (error) {
-            tally.failures.push(`${(error as Error).message} without ${chosen.map((o) => `${o.path.join('.')}${o.as === 'null' ? '=null' : ''}`).join(', ')}`);
+            tally.failures.push(
+              `${(error as Error).message} without ${chosen.map((o) => `${o.path.join('.')}${o.as === 'null' ? '=null' : ''}`).join(', ')}`,
+            );
             throw error;
           } finally {
             nock.cleanAll();

@@ -28,7 +28,10 @@ const START_NODE_FLAGS = (JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')
   .split(' ')
   .filter((word) => word.startsWith('--'));
 
-export async function startAppProcess(gh: Emulator, options: { appId: number; privateKey: string; secret: string; logLevel?: string; entry?: string; redisUrl?: string }): Promise<AppProcess> {
+export async function startAppProcess(
+  gh: Emulator,
+  options: { appId: number; privateKey: string; secret: string; logLevel?: string; entry?: string; redisUrl?: string },
+): Promise<AppProcess> {
   const level = options.logLevel ?? 'info';
   const started = await startListening((port) =>
     spawn(process.execPath, [...START_NODE_FLAGS, '--import', 'tsx', options.entry ?? 'src/github/main.ts'], {

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 export const hasRedisServer = (): boolean => spawnSync('redis-server', ['--version']).status === 0;
 
 /** `CI` as GitHub Actions and most CI services set it: present and not "false" or "0". */
-export const inCI = (env: NodeJS.ProcessEnv = process.env): boolean => env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
+export const inCI = (env: NodeJS.ProcessEnv = process.env): boolean =>
+  env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0';
 
 export const REDIS_MISSING = 'no redis-server binary on PATH (apt-get install -y redis-server; .ci/run does this)';
 
@@ -32,7 +33,22 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const folder = mkdtempSync(join(tmpdir(), 'monoenv-redis-'));
   const socket = options.socket ?? join(folder, 'redis.sock');
   // `--port 0`: no TCP listener at all.
-  const args = ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--dir', folder, '--save', '', '--appendonly', 'no', '--loglevel', 'notice'];
+  const args = [
+    '--port',
+    '0',
+    '--unixsocket',
+    socket,
+    '--unixsocketperm',
+    '700',
+    '--dir',
+    folder,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--loglevel',
+    'notice',
+  ];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   await new Promise<void>((resolve, reject) => {

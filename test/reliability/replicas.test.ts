@@ -21,8 +21,11 @@ const APP_ID = 5151;
 const SECRET = 'replicas-secret';
 
 /** The app's last word on a delivery: handled, already handled, or failed (logged at error level). */
-const finished = (id: string) => (line: string): boolean =>
-  line.includes(`"delivery":"${id}"`) && (line.includes('monoenv: delivery handled') || line.includes('delivery already handled') || /"level":(50|60)/.test(line));
+const finished =
+  (id: string) =>
+  (line: string): boolean =>
+    line.includes(`"delivery":"${id}"`) &&
+    (line.includes('monoenv: delivery handled') || line.includes('delivery already handled') || /"level":(50|60)/.test(line));
 
 describeWithRedis('replicas.test.ts', 'two replicas sharing REDIS_URL, the same events at the same instant', () => {
   let gh: Emulator;
@@ -61,20 +64,40 @@ describeWithRedis('replicas.test.ts', 'two replicas sharing REDIS_URL, the same 
       await Promise.all(apps.map((app) => app.waitForLog(finished(id))));
     };
     const heads: Array<{ spec: PullSpec; head: string }> = [];
-    for (const [revision, action] of [[0, 'opened'], [1, 'synchronize'], [1, 'edited']] as const) {
+    for (const [revision, action] of [
+      [0, 'opened'],
+      [1, 'synchronize'],
+      [1, 'edited'],
+    ] as const) {
       const stage = pulls.map((spec) => {
         const at = { ...spec, revision, tested: revision === 0 ? spec.tested : !spec.tested };
-        return { spec: at, head: action === 'edited' ? heads.find((h) => h.spec.number === spec.number && h.spec.revision === revision)!.head : seedPull(gh, at) };
+        return {
+          spec: at,
+          head:
+            action === 'edited' ? heads.find((h) => h.spec.number === spec.number && h.spec.revision === revision)!.head : seedPull(gh, at),
+        };
       });
       if (action !== 'edited') heads.push(...stage);
-      await Promise.all(pulls.map((spec) => both(pullRequestEvent(gh, { owner: spec.owner, repo: spec.repo, number: spec.number, action }))));
+      await Promise.all(
+        pulls.map((spec) => both(pullRequestEvent(gh, { owner: spec.owner, repo: spec.repo, number: spec.number, action }))),
+      );
     }
     expect(statuses.filter((status) => status !== 200 && status !== 202)).toEqual([]);
     const outcomes = heads.map(({ spec, head }) => {
       const result = verdict(gh, spec.owner, spec.repo, head, APP_ID);
-      return { pull: `${spec.owner}#${spec.number}@${spec.revision}`, runs: result.runs, completed: result.completed, conclusion: result.conclusion };
+      return {
+        pull: `${spec.owner}#${spec.number}@${spec.revision}`,
+        runs: result.runs,
+        completed: result.completed,
+        conclusion: result.conclusion,
+      };
     });
-    const expected = heads.map(({ spec }) => ({ pull: `${spec.owner}#${spec.number}@${spec.revision}`, runs: 1, completed: true, conclusion: expectedConclusion(spec) }));
+    const expected = heads.map(({ spec }) => ({
+      pull: `${spec.owner}#${spec.number}@${spec.revision}`,
+      runs: 1,
+      completed: true,
+      conclusion: expectedConclusion(spec),
+    }));
     expect(outcomes).toEqual(expected);
     expect(gh.violations).toEqual([]);
     expect(apps.flatMap((app) => app.logs).filter((line) => /"level":(50|60)/.test(line))).toEqual([]);

@@ -22,7 +22,16 @@ import { expectedConclusion, headOf, seedPull, verdict, type PullSpec } from './
 import { startAppProcess, type AppProcess } from './processes.js';
 import { hasRedisServer, inCI, REDIS_MISSING, startRedisServer, type RedisServer } from './redis-server.js';
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, case: { type: 'string' }, events: { type: 'string' }, soak: { type: 'string' }, races: { type: 'string' }, logs: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    case: { type: 'string' },
+    events: { type: 'string' },
+    soak: { type: 'string' },
+    races: { type: 'string' },
+    logs: { type: 'string' },
+  },
+});
 const figures: Record<string, Record<string, number | string>> = {};
 const failures: string[] = [];
 const check = (ok: boolean, what: string): void => {
@@ -60,9 +69,24 @@ function faultCases(): FaultCase[] {
     for (const status of [500, 502, 503]) cases.push({ name: `${routeName} ${status} ×2`, route, fault: { status, times: 2 }, update });
     cases.push({ name: `${routeName} timeout`, route, fault: { delayMs: 600 }, update });
     cases.push({ name: `${routeName} connection cut`, route, fault: { reset: true }, update });
-    cases.push({ name: `${routeName} primary rate limit (x-ratelimit-reset)`, route, fault: (gh, r, m) => gh.faults.primaryRateLimit({ route: r, method: m, seconds: 1 }), update });
-    cases.push({ name: `${routeName} secondary rate limit 403 (retry-after)`, route, fault: (gh, r, m) => gh.faults.secondaryRateLimit({ route: r, method: m, seconds: 1 }), update });
-    cases.push({ name: `${routeName} secondary rate limit 429 (retry-after)`, route, fault: (gh, r, m) => gh.faults.secondaryRateLimit({ route: r, method: m, seconds: 1, status: 429 }), update });
+    cases.push({
+      name: `${routeName} primary rate limit (x-ratelimit-reset)`,
+      route,
+      fault: (gh, r, m) => gh.faults.primaryRateLimit({ route: r, method: m, seconds: 1 }),
+      update,
+    });
+    cases.push({
+      name: `${routeName} secondary rate limit 403 (retry-after)`,
+      route,
+      fault: (gh, r, m) => gh.faults.secondaryRateLimit({ route: r, method: m, seconds: 1 }),
+      update,
+    });
+    cases.push({
+      name: `${routeName} secondary rate limit 429 (retry-after)`,
+      route,
+      fault: (gh, r, m) => gh.faults.secondaryRateLimit({ route: r, method: m, seconds: 1, status: 429 }),
+      update,
+    });
   }
   cases.push({ name: 'files cut mid-pagination (page 2)', route: ROUTES.files, fault: { query: { page: '2' }, reset: true } });
   cases.push({ name: 'files 502 on page 2', route: ROUTES.files, fault: { query: { page: '2' }, status: 502 } });
@@ -103,7 +127,15 @@ async function runFaults(): Promise<void> {
   const started = Date.now();
   const runCase = async (scenario: FaultCase, serial: number): Promise<void> => {
     const installationId = 9_000 + serial;
-    const spec: PullSpec = { owner: 'faults', repo: `repo${serial}`, number: 1, installationId, sources: 3, docs: scenario.noConfig ? 0 : 120, tested: false };
+    const spec: PullSpec = {
+      owner: 'faults',
+      repo: `repo${serial}`,
+      number: 1,
+      installationId,
+      sources: 3,
+      docs: scenario.noConfig ? 0 : 120,
+      tested: false,
+    };
     const head = seedPull(gh, spec);
     if (scenario.noConfig) gh.store.deleteFile(spec.owner, spec.repo, '.github/monoenv.yml');
     const send = (action: string, label?: string) => {
@@ -113,7 +145,8 @@ async function runFaults(): Promise<void> {
     const caseStarted = Date.now();
     if (scenario.update) await send('opened');
     const { method, route } = scoped(scenario.route, spec.repo, installationId);
-    const armed = typeof scenario.fault === 'function' ? scenario.fault(gh, route, method) : gh.faults.add({ method, ...scenario.fault, route });
+    const armed =
+      typeof scenario.fault === 'function' ? scenario.fault(gh, route, method) : gh.faults.add({ method, ...scenario.fault, route });
     let status: number;
     let expected: string;
     if (scenario.update) {
@@ -141,7 +174,9 @@ async function runFaults(): Promise<void> {
     stuck += result.inProgress;
     if (persistent) {
       // What finally failed is said once, clearly; a run (when one can be written) says it could not judge.
-      const said = records(world).some((r) => r.level >= 50 && new RegExp(`(GET|POST) \\S+/faults/${spec.repo}/\\S+ answered 503`).test(String(r.msg)));
+      const said = records(world).some(
+        (r) => r.level >= 50 && new RegExp(`(GET|POST) \\S+/faults/${spec.repo}/\\S+ answered 503`).test(String(r.msg)),
+      );
       if (said) clearFailures++;
       const ok = said && result.runs <= 1 && result.inProgress === 0 && (result.runs === 0 || result.conclusion === 'failure');
       if (ok) correct++;
@@ -149,7 +184,12 @@ async function runFaults(): Promise<void> {
       return;
     }
     if (result.runs === 0) missing++;
-    const ok = (status === 200 || status === 202) && result.runs === 1 && result.completed && result.conclusion === expected && (scenario.update || scenario.noConfig || (result.title ?? '').includes('(129 lines) · 3 files without tests'));
+    const ok =
+      (status === 200 || status === 202) &&
+      result.runs === 1 &&
+      result.completed &&
+      result.conclusion === expected &&
+      (scenario.update || scenario.noConfig || (result.title ?? '').includes('(129 lines) · 3 files without tests'));
     if (ok) correct++;
     else failures.push(`faults: ${scenario.name}: ${JSON.stringify(result)} status ${status}`);
   };
@@ -212,7 +252,13 @@ async function runRaces(target: number, withRedis: boolean): Promise<void> {
   const gh = await startEmulator({ recordRequests: false, apps: [{ id: appId, slug: 'monoenv', privateKey }] });
   let redis: RedisServer | undefined;
   if (withRedis) redis = await startRedisServer();
-  const processOptions = { appId, privateKey, secret, ...(values.logs === undefined ? {} : { logLevel: 'debug' }), ...(redis === undefined ? {} : { redisUrl: redis.url }) };
+  const processOptions = {
+    appId,
+    privateKey,
+    secret,
+    ...(values.logs === undefined ? {} : { logLevel: 'debug' }),
+    ...(redis === undefined ? {} : { redisUrl: redis.url }),
+  };
   const apps = [await startAppProcess(gh, processOptions), await startAppProcess(gh, processOptions)];
   const random = seeded(20261128);
   const installations = 16;
@@ -222,7 +268,14 @@ async function runRaces(target: number, withRedis: boolean): Promise<void> {
   // events and 9 deliveries.
   const pullCount = Math.ceil(target / 4);
   for (let i = 0; i < pullCount; i++) {
-    pulls.push({ owner: `org${i % installations}`, repo: 'service', number: i + 1, installationId: 6_000 + (i % installations), sources: 2 + (i % 5), tested: i % 2 === 0 });
+    pulls.push({
+      owner: `org${i % installations}`,
+      repo: 'service',
+      number: i + 1,
+      installationId: 6_000 + (i % installations),
+      sources: 2 + (i % 5),
+      tested: i % 2 === 0,
+    });
   }
   let events = 0;
   let deliveries = 0;
@@ -257,7 +310,13 @@ async function runRaces(target: number, withRedis: boolean): Promise<void> {
         // Two pushes; their synchronize events arrive out of order, each to a random process, one of them twice.
         const syncs = [1, 2].map((k) => {
           seedPull(gh, revisions[k]);
-          const event = pullRequestEvent(gh, { owner: spec.owner, repo: spec.repo, number: spec.number, action: 'synchronize', before: heads[k - 1] });
+          const event = pullRequestEvent(gh, {
+            owner: spec.owner,
+            repo: spec.repo,
+            number: spec.number,
+            action: 'synchronize',
+            before: heads[k - 1],
+          });
           return { event, id: randomUUID() };
         });
         const order = shuffle([syncs[0], syncs[1], syncs[1], syncs[0]], random);
@@ -274,8 +333,15 @@ async function runRaces(target: number, withRedis: boolean): Promise<void> {
     );
   }
   // Deliveries answered 202 may still be writing: judge once the stored runs stop changing for 3 s.
-  const snapshot = (): string => JSON.stringify([...expected.keys()].map((key) => { const [repo, head] = key.split('@'); const [owner, name] = repo.split('/'); return gh.checkRuns(owner, name, head).map((r) => [r.status, r.conclusion, r.updates]); }));
-  for (let last = snapshot(), quiet = 0; stillProcessing > 0 && quiet < 3_000 && Date.now() - started < 20 * 60_000; ) {
+  const snapshot = (): string =>
+    JSON.stringify(
+      [...expected.keys()].map((key) => {
+        const [repo, head] = key.split('@');
+        const [owner, name] = repo.split('/');
+        return gh.checkRuns(owner, name, head).map((r) => [r.status, r.conclusion, r.updates]);
+      }),
+    );
+  for (let last = snapshot(), quiet = 0; stillProcessing > 0 && quiet < 3_000 && Date.now() - started < 20 * 60_000;) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     const now = snapshot();
     quiet = now === last ? quiet + 500 : 0;
@@ -297,7 +363,9 @@ async function runRaces(target: number, withRedis: boolean): Promise<void> {
     if (result.runs === 1 && result.completed && result.conclusion === conclusion) correct++;
   }
   // Every pull request's current head (what branch protection reads) must have its run.
-  const headsMissing = pulls.filter((spec) => verdict(gh, spec.owner, spec.repo, headOf({ ...spec, revision: 2 }), appId).runs !== 1).length;
+  const headsMissing = pulls.filter(
+    (spec) => verdict(gh, spec.owner, spec.repo, headOf({ ...spec, revision: 2 }), appId).runs !== 1,
+  ).length;
   figures[part] = {
     'events (distinct)': events,
     'deliveries (with duplicates)': deliveries,
@@ -327,7 +395,9 @@ async function runRaces(target: number, withRedis: boolean): Promise<void> {
   for (const app of apps) await app.stop();
   if (values.logs !== undefined) {
     mkdirSync(values.logs, { recursive: true });
-    apps.forEach((app, k) => writeFileSync(join(values.logs!, `${withRedis ? 'races-redis' : 'races-no-redis'}-app-${k + 1}.log`), `${app.logs.join('\n')}\n`));
+    apps.forEach((app, k) =>
+      writeFileSync(join(values.logs!, `${withRedis ? 'races-redis' : 'races-no-redis'}-app-${k + 1}.log`), `${app.logs.join('\n')}\n`),
+    );
   }
   await redis?.stop();
   await gh.close();
@@ -345,7 +415,14 @@ async function runSoak(total: number): Promise<void> {
   const pullsPerRepo = 25;
   const specs: PullSpec[] = [];
   for (let i = 0; i < installations * pullsPerRepo; i++) {
-    specs.push({ owner: `soak${i % installations}`, repo: 'app', number: Math.floor(i / installations) + 1, installationId: 8_000 + (i % installations), sources: 1 + (i % 6), tested: i % 3 !== 0 });
+    specs.push({
+      owner: `soak${i % installations}`,
+      repo: 'app',
+      number: Math.floor(i / installations) + 1,
+      installationId: 8_000 + (i % installations),
+      sources: 1 + (i % 6),
+      tested: i % 3 !== 0,
+    });
   }
   for (const spec of specs) seedPull(gh, spec);
   const random = seeded(7);
@@ -366,7 +443,13 @@ async function runSoak(total: number): Promise<void> {
         seedPull(gh, { ...spec, tested: pull.files.some((f) => f.filename.endsWith('.test.ts')) });
       }
       const action = n % 10 === 9 ? 'synchronize' : actions[n % actions.length];
-      const event = pullRequestEvent(gh, { owner: spec.owner, repo: spec.repo, number: spec.number, action, ...(action === 'labeled' ? { label: 'bug' } : {}) });
+      const event = pullRequestEvent(gh, {
+        owner: spec.owner,
+        repo: spec.repo,
+        number: spec.number,
+        action,
+        ...(action === 'labeled' ? { label: 'bug' } : {}),
+      });
       const status = await deliverWebhook(app.url, { ...event, secret });
       if (status !== 200) errors++;
       if (n + 1 === 1_000) rssAt1000 = app.rss();
@@ -417,6 +500,8 @@ if (only === undefined || only === 'races') {
   if (values.races !== 'redis') await runRaces(events, false);
 }
 if (only === undefined || only === 'soak') await runSoak(Number(values.soak ?? 10_000));
-process.stdout.write(`\nreliability: ${failures.length === 0 ? 'all targets met' : `${failures.length} failure(s)`} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+process.stdout.write(
+  `\nreliability: ${failures.length === 0 ? 'all targets met' : `${failures.length} failure(s)`} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+);
 for (const failure of failures.slice(0, 40)) process.stdout.write(`  ✗ ${failure}\n`);
 process.exit(failures.length === 0 ? 0 : 1);

@@ -5,7 +5,16 @@
 import { createHash } from 'node:crypto';
 import type { Emulator, FileChangeInput, StoredCheckRun } from '../../tools/emulator/index.js';
 
-export const CONFIG = ['tests:', '  level: error', 'size:', '  warn_lines: 300', '  fail_lines: 2000', '  warn_files: 500', '  fail_files: 1000', ''].join('\n');
+export const CONFIG = [
+  'tests:',
+  '  level: error',
+  'size:',
+  '  warn_lines: 300',
+  '  fail_lines: 2000',
+  '  warn_files: 500',
+  '  fail_files: 1000',
+  '',
+].join('\n');
 
 export function sha(label: string): string {
   return createHash('sha1').update(label).digest('hex');
@@ -30,7 +39,11 @@ export interface PullSpec {
 export function pullFiles(spec: Pick<PullSpec, 'sources' | 'tested' | 'revision' | 'docs'>): FileChangeInput[] {
   const files: FileChangeInput[] = [];
   for (let i = 0; i < (spec.docs ?? 0); i++) {
-    files.push({ filename: `docs/page${i}.md`, status: 'modified', patch: `@@ -1 +1,2 @@\n # Page ${i}\n+Revision ${spec.revision ?? 0}.` });
+    files.push({
+      filename: `docs/page${i}.md`,
+      status: 'modified',
+      patch: `@@ -1 +1,2 @@\n # Page ${i}\n+Revision ${spec.revision ?? 0}.`,
+    });
   }
   for (let i = 0; i < spec.sources; i++) {
     const name = `module${i}`;

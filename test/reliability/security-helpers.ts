@@ -11,7 +11,9 @@ export async function sendRaw(appUrl: string, name: string, body: string, signat
       'content-type': 'application/json',
       'x-github-event': name,
       'x-github-delivery': randomUUID(),
-      ...(signature === undefined ? { 'x-hub-signature': 'sha1=0000000000000000000000000000000000000000' } : { 'x-hub-signature-256': signature }),
+      ...(signature === undefined
+        ? { 'x-hub-signature': 'sha1=0000000000000000000000000000000000000000' }
+        : { 'x-hub-signature-256': signature }),
     },
     body,
   });

@@ -13,7 +13,15 @@ import { startWorld, type World } from './world.js';
 describe('webhook signatures and replays', () => {
   let world: World;
   let serial = 0;
-  const pull = (overrides: Partial<PullSpec> = {}): PullSpec => ({ owner: 'sec', repo: `repo${++serial}`, number: 1, installationId: 300 + serial, sources: 2, tested: false, ...overrides });
+  const pull = (overrides: Partial<PullSpec> = {}): PullSpec => ({
+    owner: 'sec',
+    repo: `repo${++serial}`,
+    number: 1,
+    installationId: 300 + serial,
+    sources: 2,
+    tested: false,
+    ...overrides,
+  });
 
   beforeAll(async () => {
     world = await startWorld({ logLevel: 'trace' });
@@ -50,7 +58,11 @@ describe('webhook signatures and replays', () => {
     for (let i = 0; i < replays; i++) expect(await world.send(merged, 'delivery-replayed')).toBe(200);
     expect(world.gh.counters.total).toBe(0);
     const mergeSha = world.gh.store.getPullRequest(spec.owner, spec.repo, 1).merge_commit_sha!;
-    expect(verdict(world.gh, spec.owner, spec.repo, mergeSha, world.appId)).toMatchObject({ runs: 1, conclusion: 'failure', title: 'Merged without review' });
+    expect(verdict(world.gh, spec.owner, spec.repo, mergeSha, world.appId)).toMatchObject({
+      runs: 1,
+      conclusion: 'failure',
+      title: 'Merged without review',
+    });
     expect(world.gh.comments(spec.owner, spec.repo, 1)).toHaveLength(1);
     expect(world.gh.labels(spec.owner, spec.repo, 1)).toEqual(['unreviewed-merge']);
   });
@@ -70,7 +82,19 @@ describe('the configuration a pull request brings', () => {
     const head = seedPull(world.gh, spec);
     const weakened = 'mode: advise\ntests:\n  level: off\nsize:\n  level: off\n';
     const pr = world.gh.store.getPullRequest(spec.owner, spec.repo, 4);
-    pr.files.push({ ...pr.files[0], filename: '.github/monoenv.yml', status: 'modified', patch: `@@ -1,6 +1,5 @@\n${CONFIG.trimEnd().split('\n').map((l) => `-${l}`).join('\n')}\n${weakened.trimEnd().split('\n').map((l) => `+${l}`).join('\n')}` });
+    pr.files.push({
+      ...pr.files[0],
+      filename: '.github/monoenv.yml',
+      status: 'modified',
+      patch: `@@ -1,6 +1,5 @@\n${CONFIG.trimEnd()
+        .split('\n')
+        .map((l) => `-${l}`)
+        .join('\n')}\n${weakened
+        .trimEnd()
+        .split('\n')
+        .map((l) => `+${l}`)
+        .join('\n')}`,
+    });
     world.gh.store.setFile(spec.owner, spec.repo, '.github/monoenv.yml', weakened, head);
     expect(await world.send(pullRequestEvent(world.gh, { owner: spec.owner, repo: spec.repo, number: 4, action: 'opened' }))).toBe(200);
     // The default branch's rules (tests at error) judge it: failure, not the PR's neutral "advise".
@@ -118,7 +142,10 @@ describe('secrets in the log', () => {
 
 describe('app.yml', () => {
   it('asks for exactly the permissions and events SPEC.md lists', () => {
-    const manifest = parse(readFileSync(new URL('../../app.yml', import.meta.url), 'utf8')) as { default_permissions: Record<string, string>; default_events: string[] };
+    const manifest = parse(readFileSync(new URL('../../app.yml', import.meta.url), 'utf8')) as {
+      default_permissions: Record<string, string>;
+      default_events: string[];
+    };
     expect(manifest.default_permissions).toEqual({ checks: 'write', contents: 'read', pull_requests: 'write', metadata: 'read' });
     expect([...manifest.default_events].sort()).toEqual(['check_run', 'check_suite', 'pull_request', 'pull_request_review', 'push']);
   });

@@ -19,11 +19,26 @@ function pathWithoutRedis(): string {
 }
 
 function jestOnFixture(env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
-  const args = [join(ROOT, 'node_modules/jest/bin/jest.js'), '--rootDir', ROOT, '--testMatch', '<rootDir>/test/fixtures/with-redis/*.fixture.ts', '--testPathIgnorePatterns', '/node_modules/', '--no-cache', '--ci'];
+  const args = [
+    join(ROOT, 'node_modules/jest/bin/jest.js'),
+    '--rootDir',
+    ROOT,
+    '--testMatch',
+    '<rootDir>/test/fixtures/with-redis/*.fixture.ts',
+    '--testPathIgnorePatterns',
+    '/node_modules/',
+    '--no-cache',
+    '--ci',
+  ];
   return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: ROOT, env: { PATH: pathWithoutRedis(), NODE_OPTIONS: '--experimental-vm-modules', ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : Number(error.code ?? 1), output: `${stdout}${stderr}` });
-    });
+    execFile(
+      process.execPath,
+      args,
+      { cwd: ROOT, env: { PATH: pathWithoutRedis(), NODE_OPTIONS: '--experimental-vm-modules', ...env } },
+      (error, stdout, stderr) => {
+        resolve({ code: error === null ? 0 : Number(error.code ?? 1), output: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 
@@ -32,7 +47,9 @@ describe('tests that need Redis, without redis-server', () => {
     const { code, output } = await jestOnFixture({});
     expect(code).toBe(0);
     expect(output).toContain('needs-redis.fixture.ts: SKIPPED "a block that needs Redis": no redis-server binary on PATH');
-    expect(output).toMatch(/\*\*\* 1 test SKIPPED: what they cover went untested in this run \*\*\*\n {2}test\/fixtures\/with-redis\/needs-redis\.fixture\.ts\n {4}- a block that needs Redis ran against Redis/);
+    expect(output).toMatch(
+      /\*\*\* 1 test SKIPPED: what they cover went untested in this run \*\*\*\n {2}test\/fixtures\/with-redis\/needs-redis\.fixture\.ts\n {4}- a block that needs Redis ran against Redis/,
+    );
   }, 60_000);
 
   it('fail the run under CI', async () => {

@@ -26,4 +26,3 @@ export function describeWithRedis(file: string, name: string, body: () => void):
   process.stderr.write(`\n*** ${file}: SKIPPED "${name}": ${REDIS_MISSING} ***\n\n`);
   describe.skip(name, body);
 }
-

@@ -58,7 +58,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const appId = options.appId ?? 4242;
   const secret = options.secret ?? 'reliability-webhook-secret';
   const privateKey = appKey();
-  const gh = options.gh ?? (await startEmulator({ recordRequests: false, ...options.emulator, apps: [{ id: appId, slug: 'monoenv', privateKey }] }));
+  const gh =
+    options.gh ?? (await startEmulator({ recordRequests: false, ...options.emulator, apps: [{ id: appId, slug: 'monoenv', privateKey }] }));
   if (options.gh) gh.store.addApp({ id: appId, slug: 'monoenv' });
   const logs: string[] = [];
   const sink = new Writable({
@@ -68,9 +69,16 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     },
   });
   const log = pino({ level: options.logLevel ?? 'info' }, sink);
-  const Octokit = reliabilityOctokit({ retryBaseMs: options.retryBaseMs ?? 10, requestTimeoutMs: options.requestTimeoutMs ?? 1_000, throttle: options.throttle ?? false });
+  const Octokit = reliabilityOctokit({
+    retryBaseMs: options.retryBaseMs ?? 10,
+    requestTimeoutMs: options.requestTimeoutMs ?? 1_000,
+    throttle: options.throttle ?? false,
+  });
   const probot = new Probot({ appId, privateKey, secret, baseUrl: gh.url, log: log as never, Octokit: Octokit as never });
-  const middleware = await createNodeMiddleware(monoenvApp({ appId, retryBaseMs: options.retryBaseMs ?? 10, settleMs: options.requestTimeoutMs ?? 1_000, ...options.app }), { probot });
+  const middleware = await createNodeMiddleware(
+    monoenvApp({ appId, retryBaseMs: options.retryBaseMs ?? 10, settleMs: options.requestTimeoutMs ?? 1_000, ...options.app }),
+    { probot },
+  );
   const server: Server = createServer((req, res) => void middleware(req, res));
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

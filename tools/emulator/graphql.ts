@@ -75,7 +75,15 @@ function connection<T>(items: readonly T[], args: Args, name: string, map: (item
 const actor = (login: string | null): unknown =>
   login === null ? null : login.endsWith('[bot]') ? { __typename: 'Bot', login: login.slice(0, -5) } : { __typename: 'User', login };
 
-const CHANGE_TYPE: Record<string, string> = { added: 'ADDED', removed: 'DELETED', modified: 'MODIFIED', renamed: 'RENAMED', copied: 'COPIED', changed: 'CHANGED', unchanged: 'MODIFIED' };
+const CHANGE_TYPE: Record<string, string> = {
+  added: 'ADDED',
+  removed: 'DELETED',
+  modified: 'MODIFIED',
+  renamed: 'RENAMED',
+  copied: 'COPIED',
+  changed: 'CHANGED',
+  unchanged: 'MODIFIED',
+};
 const ORDER = (direction: string | undefined) => (direction === 'ASC' ? 1 : -1);
 
 /** The most recent change to a pull request GitHub would report as `updatedAt`. */
@@ -84,7 +92,10 @@ export function pullUpdatedAt(p: StoredPullRequest): string {
 }
 
 class Models {
-  constructor(private readonly store: Store, private readonly visible: (repo: StoredRepo) => boolean) {}
+  constructor(
+    private readonly store: Store,
+    private readonly visible: (repo: StoredRepo) => boolean,
+  ) {}
 
   repository(owner: string, name: string): unknown {
     const repo = this.store.getRepo(owner, name);
@@ -96,13 +107,19 @@ class Models {
 
   organization(login: string): unknown {
     const repos = [...this.store.repos.values()].filter((r) => r.owner.toLowerCase() === login.toLowerCase() && this.visible(r));
-    if (repos.length === 0) throw new GraphQLError(`Could not resolve to an Organization with the login of '${login}'.`, { extensions: { type: 'NOT_FOUND' } });
+    if (repos.length === 0)
+      throw new GraphQLError(`Could not resolve to an Organization with the login of '${login}'.`, { extensions: { type: 'NOT_FOUND' } });
     return {
       __typename: 'Organization',
       login,
       repositories: (args: Args) => {
         const sorted = [...repos].sort((a, b) => a.name.localeCompare(b.name) * (args.orderBy?.direction === 'DESC' ? -1 : 1));
-        return connection(sorted.filter((r) => args.isArchived !== true), args, 'repositories', (r) => this.repo(r));
+        return connection(
+          sorted.filter((r) => args.isArchived !== true),
+          args,
+          'repositories',
+          (r) => this.repo(r),
+        );
       },
     };
   }
@@ -121,7 +138,11 @@ class Models {
       isArchived: false,
       isFork: false,
       isEmpty: false,
-      defaultBranchRef: { name: repo.defaultBranch, prefix: 'refs/heads/', target: () => this.commit(repo, repo.branches.get(repo.defaultBranch)!) },
+      defaultBranchRef: {
+        name: repo.defaultBranch,
+        prefix: 'refs/heads/',
+        target: () => this.commit(repo, repo.branches.get(repo.defaultBranch)!),
+      },
       object: (args: Args) => this.object(repo, args.expression as string | undefined),
       pullRequests: (args: Args) => {
         const states: string[] | undefined = args.states;
@@ -158,7 +179,14 @@ class Models {
     const ref = expression.slice(0, colon);
     const file = this.store.filesAt(repo, ref === 'HEAD' || ref === '' ? undefined : ref)?.get(expression.slice(colon + 1));
     if (!file) return null;
-    return { __typename: 'Blob', oid: file.sha, byteSize: file.content.length, isBinary: false, isTruncated: false, text: file.content.toString('utf8') };
+    return {
+      __typename: 'Blob',
+      oid: file.sha,
+      byteSize: file.content.length,
+      isBinary: false,
+      isTruncated: false,
+      text: file.content.toString('utf8'),
+    };
   }
 
   private pull(repo: StoredRepo, p: StoredPullRequest, state: string): unknown {
@@ -186,9 +214,15 @@ class Models {
       deletions: p.files.reduce((n, f) => n + f.deletions, 0),
       changedFiles: p.files.length,
       mergeCommit: p.merge_commit_sha ? () => this.commit(repo, p.merge_commit_sha!) : null,
-      labels: (args: Args) => connection(this.store.labelsOf(repo.owner, repo.name, p.number), args, 'labels', (name) => ({ __typename: 'Label', name })),
+      labels: (args: Args) =>
+        connection(this.store.labelsOf(repo.owner, repo.name, p.number), args, 'labels', (name) => ({ __typename: 'Label', name })),
       files: (args: Args) =>
-        connection(p.files, args, 'files', (f) => ({ path: f.filename, additions: f.additions, deletions: f.deletions, changeType: CHANGE_TYPE[f.status] ?? 'MODIFIED' })),
+        connection(p.files, args, 'files', (f) => ({
+          path: f.filename,
+          additions: f.additions,
+          deletions: f.deletions,
+          changeType: CHANGE_TYPE[f.status] ?? 'MODIFIED',
+        })),
       reviews: (args: Args) =>
         connection(p.reviews, args, 'reviews', (r) => ({
           __typename: 'PullRequestReview',
@@ -198,7 +232,8 @@ class Models {
           authorAssociation: 'MEMBER',
           commit: { __typename: 'Commit', oid: r.commit_id },
         })),
-      commits: (args: Args) => connection(p.commits, args, 'commits', (sha) => ({ __typename: 'PullRequestCommit', commit: this.commit(repo, sha) })),
+      commits: (args: Args) =>
+        connection(p.commits, args, 'commits', (sha) => ({ __typename: 'PullRequestCommit', commit: this.commit(repo, sha) })),
     };
   }
 
@@ -216,16 +251,24 @@ class Models {
       committedDate: date,
       authoredDate: date,
       url: `https://github.com/${repo.owner}/${repo.name}/commit/${sha}`,
-      author: { name: stored?.author ?? 'ghost', email: '', date, user: stored?.author ? { __typename: 'User', login: stored.author } : null },
+      author: {
+        name: stored?.author ?? 'ghost',
+        email: '',
+        date,
+        user: stored?.author ? { __typename: 'User', login: stored.author } : null,
+      },
       additions: stored?.files.reduce((n, f) => n + f.additions, 0) ?? 0,
       deletions: stored?.files.reduce((n, f) => n + f.deletions, 0) ?? 0,
       changedFilesIfAvailable: stored?.files.length ?? 0,
       parents: (args: Args) => connection(stored?.parents ?? [], args, 'parents', (oid) => this.commit(repo, oid)),
       associatedPullRequests: (args: Args) => {
         const pulls = this.store.pullsForCommit(repo, sha).sort((a, b) => a.number - b.number);
-        return connection(pulls, args, 'associatedPullRequests', (p) => this.pull(repo, p, p.merged ? 'MERGED' : p.state === 'closed' ? 'CLOSED' : 'OPEN'));
+        return connection(pulls, args, 'associatedPullRequests', (p) =>
+          this.pull(repo, p, p.merged ? 'MERGED' : p.state === 'closed' ? 'CLOSED' : 'OPEN'),
+        );
       },
-      history: (args: Args) => connection(this.ancestors(repo, sha, args.since, args.until), args, 'history', (c) => this.commit(repo, c.sha)),
+      history: (args: Args) =>
+        connection(this.ancestors(repo, sha, args.since, args.until), args, 'history', (c) => this.commit(repo, c.sha)),
       blame: (args: Args) => this.blame(repo, sha, args.path as string),
     };
   }
@@ -255,14 +298,17 @@ class Models {
       found.push(commit);
       queue.push(...commit.parents);
     }
-    return found
-      .filter((c) => (!since || c.date >= since) && (!until || c.date <= until))
-      .sort((a, b) => b.date.localeCompare(a.date));
+    return found.filter((c) => (!since || c.date >= since) && (!until || c.date <= until)).sort((a, b) => b.date.localeCompare(a.date));
   }
 
   private deployment(repo: StoredRepo, d: StoredDeployment): unknown {
     const latest = d.statuses.at(-1);
-    const status = (s: { state: string; created_at: string }) => ({ __typename: 'DeploymentStatus', state: s.state, createdAt: s.created_at, updatedAt: s.created_at });
+    const status = (s: { state: string; created_at: string }) => ({
+      __typename: 'DeploymentStatus',
+      state: s.state,
+      createdAt: s.created_at,
+      updatedAt: s.created_at,
+    });
     return {
       __typename: 'Deployment',
       databaseId: d.id,
@@ -354,7 +400,8 @@ export async function answerGraphql(
   rate: { used: number; limit: number; resetAt: number },
 ): Promise<GraphqlAnswer> {
   const { query, variables = {} } = (body ?? {}) as { query?: unknown; variables?: Args };
-  if (typeof query !== 'string') return { status: 400, body: { message: 'A query attribute must be specified and must be a string.' }, cost: 0 };
+  if (typeof query !== 'string')
+    return { status: 400, body: { message: 'A query attribute must be specified and must be a string.' }, cost: 0 };
   const schema = githubSchema();
   let document: DocumentNode;
   try {
@@ -363,19 +410,43 @@ export async function answerGraphql(
     return { status: 200, body: { errors: [{ message: (error as Error).message }] }, cost: 0 };
   }
   const problems = validate(schema, document);
-  if (problems.length > 0) return { status: 200, body: { errors: problems.map((e) => ({ message: e.message, locations: e.locations })) }, cost: 0 };
+  if (problems.length > 0)
+    return { status: 200, body: { errors: problems.map((e) => ({ message: e.message, locations: e.locations })) }, cost: 0 };
   const { cost, nodes } = queryCost(schema, document, variables);
   if (nodes > 500_000) {
-    return { status: 200, body: { errors: [{ type: 'MAX_NODE_LIMIT_EXCEEDED', message: `This query requests up to ${nodes} possible nodes which exceeds the maximum limit of 500,000.` }] }, cost: 0 };
+    return {
+      status: 200,
+      body: {
+        errors: [
+          {
+            type: 'MAX_NODE_LIMIT_EXCEEDED',
+            message: `This query requests up to ${nodes} possible nodes which exceeds the maximum limit of 500,000.`,
+          },
+        ],
+      },
+      cost: 0,
+    };
   }
   rate.used += cost;
   const models = new Models(store, visible);
   const root = {
     repository: (args: Args) => models.repository(args.owner, args.name),
     organization: (args: Args) => models.organization(args.login),
-    rateLimit: () => ({ cost, limit: rate.limit, remaining: Math.max(0, rate.limit - rate.used), used: rate.used, nodeCount: nodes, resetAt: new Date(rate.resetAt).toISOString() }),
+    rateLimit: () => ({
+      cost,
+      limit: rate.limit,
+      remaining: Math.max(0, rate.limit - rate.used),
+      used: rate.used,
+      nodeCount: nodes,
+      resetAt: new Date(rate.resetAt).toISOString(),
+    }),
   };
   const result = await execute({ schema, document, rootValue: root, variableValues: variables });
-  const errors = result.errors?.map((e) => ({ ...(e.extensions?.type ? { type: e.extensions.type } : {}), message: e.message, path: e.path, locations: e.locations }));
+  const errors = result.errors?.map((e) => ({
+    ...(e.extensions?.type ? { type: e.extensions.type } : {}),
+    message: e.message,
+    path: e.path,
+    locations: e.locations,
+  }));
   return { status: 200, body: { data: result.data ?? null, ...(errors ? { errors } : {}) }, cost };
 }

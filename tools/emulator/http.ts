@@ -42,7 +42,11 @@ export interface RouteDef {
 }
 
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly payload: Record<string, unknown>, readonly violation = false) {
+  constructor(
+    readonly status: number,
+    readonly payload: Record<string, unknown>,
+    readonly violation = false,
+  ) {
     super(String(payload.message));
   }
 }
@@ -58,7 +62,12 @@ export const invalid = (message: string, extra: Record<string, unknown> = {}): n
 export const HEX40 = /^[0-9a-f]{40}$/;
 export const utf8Bytes = (text: unknown): number => (typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : 0);
 
-export function paginate<T>(ctx: Ctx, apiUrl: string, items: T[], options: { defaultPerPage?: number; maxPerPage?: number } = {}): { page: T[]; headers: Record<string, string> } {
+export function paginate<T>(
+  ctx: Ctx,
+  apiUrl: string,
+  items: T[],
+  options: { defaultPerPage?: number; maxPerPage?: number } = {},
+): { page: T[]; headers: Record<string, string> } {
   const maxPerPage = options.maxPerPage ?? 100;
   const perPage = Math.min(maxPerPage, Math.max(1, Number(ctx.query.get('per_page') ?? options.defaultPerPage ?? 30) || 30));
   const pageNumber = Math.max(1, Number(ctx.query.get('page') ?? 1) || 1);
@@ -77,7 +86,9 @@ export function paginate<T>(ctx: Ctx, apiUrl: string, items: T[], options: { def
   return { page, headers: links.length ? { link: links.join(', ') } : {} };
 }
 
-export function decodeJwt(token: string): { header: Record<string, unknown>; payload: Record<string, unknown>; signed: string; signature: Buffer } | undefined {
+export function decodeJwt(
+  token: string,
+): { header: Record<string, unknown>; payload: Record<string, unknown>; signed: string; signature: Buffer } | undefined {
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;
   try {
@@ -94,13 +105,22 @@ export function decodeJwt(token: string): { header: Record<string, unknown>; pay
 export type RouteSpec = Omit<RouteDef, 'segments' | 'tail' | 'key' | 'repoScoped'>;
 
 /** The precompiled route table, indexed by method and segment count; tail routes are tried after exact ones. */
-export function compileRoutes(routes: readonly RouteSpec[]): (method: string, pathname: string) => { def: RouteDef; params: Record<string, string> } | undefined {
+export function compileRoutes(
+  routes: readonly RouteSpec[],
+): (method: string, pathname: string) => { def: RouteDef; params: Record<string, string> } | undefined {
   const table = new Map<string, RouteDef[]>();
   const tailRoutes: RouteDef[] = [];
   for (const route of routes) {
-    if (!findOperation(route.method, route.template)) throw new Error(`${route.method} ${route.template} is not in GitHub's API description`);
+    if (!findOperation(route.method, route.template))
+      throw new Error(`${route.method} ${route.template} is not in GitHub's API description`);
     const segments = route.template.split('/').slice(1);
-    const def: RouteDef = { ...route, segments, tail: route.template.endsWith('/contents/{path}'), key: `${route.method} ${route.template}`, repoScoped: route.template.startsWith('/repos/{owner}/{repo}') };
+    const def: RouteDef = {
+      ...route,
+      segments,
+      tail: route.template.endsWith('/contents/{path}'),
+      key: `${route.method} ${route.template}`,
+      repoScoped: route.template.startsWith('/repos/{owner}/{repo}'),
+    };
     if (def.tail) tailRoutes.push(def);
     else {
       const key = `${route.method} ${segments.length}`;

@@ -5,12 +5,26 @@ export { Faults } from './faults.js';
 export type { Fault, FaultSpec, InjectedFault, RateLimitFaultSpec } from './faults.js';
 export { Store, countPatch, gitBlobSha, stableId } from './store.js';
 export type {
-  CommitInput, FileChangeInput, PullRequestInput, RepoInput, ReviewInput, StoredCheckRun, StoredComment,
-  StoredPullRequest, StoredRepo,
+  CommitInput,
+  FileChangeInput,
+  PullRequestInput,
+  RepoInput,
+  ReviewInput,
+  StoredCheckRun,
+  StoredComment,
+  StoredPullRequest,
+  StoredRepo,
 } from './store.js';
 export {
-  DEFAULT_WEBHOOK_PATH, checkRunEvent, checkSuiteEvent, deliverWebhook, generatePrivateKey, pullRequestEvent,
-  pullRequestReviewEvent, pushEvent, signWebhook,
+  DEFAULT_WEBHOOK_PATH,
+  checkRunEvent,
+  checkSuiteEvent,
+  deliverWebhook,
+  generatePrivateKey,
+  pullRequestEvent,
+  pullRequestReviewEvent,
+  pushEvent,
+  signWebhook,
 } from './webhooks.js';
 export type { PullRequestEventOptions, PushEventOptions, WebhookDelivery } from './webhooks.js';
 /** Builds GitHub's GraphQL schema now (about a second, once per process), e.g. in a `beforeAll` with a long timeout. */

@@ -45,7 +45,22 @@ function createAjv(coerceTypes: boolean): Ajv {
   const ajv = new Ajv({ strict: false, allErrors: true, coerceTypes, logger: false, validateFormats: true });
   ajv.addFormat('date-time', DATE_TIME);
   // The description uses these as documentation; GitHub itself does not reject on them.
-  for (const name of ['uri', 'uri-template', 'email', 'date', 'binary', 'hostname', 'ipv4', 'ipv6', 'uuid', 'regex', 'repo.nwo', 'ssh-key', 'ssh-key fingerprint', 'html']) {
+  for (const name of [
+    'uri',
+    'uri-template',
+    'email',
+    'date',
+    'binary',
+    'hostname',
+    'ipv4',
+    'ipv6',
+    'uuid',
+    'regex',
+    'repo.nwo',
+    'ssh-key',
+    'ssh-key fingerprint',
+    'html',
+  ]) {
     ajv.addFormat(name, true);
   }
   return ajv;

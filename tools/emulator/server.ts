@@ -114,7 +114,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const requests: RequestRecord[] = [];
   const violations: Violation[] = [];
   const unmatched: UnmatchedRequest[] = [];
-  const freshCounters = (): Counters => ({ total: 0, rateLimited: 0, notModified: 0, tokens: 0, appRequests: 0, unauthorized: 0, faults: 0, unmatched: 0, violations: 0, byRoute: {}, graphql: 0, graphqlPoints: 0 });
+  const freshCounters = (): Counters => ({
+    total: 0,
+    rateLimited: 0,
+    notModified: 0,
+    tokens: 0,
+    appRequests: 0,
+    unauthorized: 0,
+    faults: 0,
+    unmatched: 0,
+    violations: 0,
+    byRoute: {},
+    graphql: 0,
+    graphqlPoints: 0,
+  });
   let counters = freshCounters();
   /** installation id → requests used in the current hour window */
   const usage = new Map<number, { used: number; resetAt: number }>();
@@ -140,7 +153,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (!jwt) return unauthorized('A JSON web token could not be decoded');
       const nowSeconds = Math.floor(store.now().getTime() / 1000);
       if (typeof jwt.payload.exp !== 'number' || jwt.payload.exp < nowSeconds) {
-        return unauthorized("'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires");
+        return unauthorized(
+          "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires",
+        );
       }
       const appId = jwt.payload.iss === undefined ? null : Number(jwt.payload.iss);
       const key = appId === null ? undefined : appKeys.get(appId);
@@ -212,7 +227,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     let injected: Fault | undefined;
 
     const record = (): void => {
-      if (recordRequests) requests.push({ method, path: rawUrl, route: routeTemplate, status, installationId, counted, faultId: injected?.id ?? null });
+      if (recordRequests)
+        requests.push({ method, path: rawUrl, route: routeTemplate, status, installationId, counted, faultId: injected?.id ?? null });
     };
     let cutResponse = false;
     /** Answers with the fault and returns true, or returns false when processing goes on (delays, cut responses). */
@@ -250,7 +266,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         installationId = auth.installationId;
         counters.graphql++;
         let window = graphqlUsage.get(installationId!);
-        if (!window || window.resetAt <= Date.now()) graphqlUsage.set(installationId!, (window = { used: 0, resetAt: Date.now() + 3_600_000, limit: rateLimit.limit }));
+        if (!window || window.resetAt <= Date.now())
+          graphqlUsage.set(installationId!, (window = { used: 0, resetAt: Date.now() + 3_600_000, limit: rateLimit.limit }));
         let parsed: unknown;
         try {
           parsed = JSON.parse(bodyBuffer.toString('utf8'));
@@ -296,7 +313,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         counted = true;
         Object.assign(headers, rateLimitHeaders(auth.installationId!, true));
         if (rateLimit.enforce && Number(headers['x-ratelimit-used']) > rateLimit.limit) {
-          throw new HttpError(403, { message: `API rate limit exceeded for installation ID ${auth.installationId}.`, documentation_url: DOCS, status: '403' });
+          throw new HttpError(403, {
+            message: `API rate limit exceeded for installation ID ${auth.installationId}.`,
+            documentation_url: DOCS,
+            status: '403',
+          });
         }
       } else if (def.template !== '/app/installations/{installation_id}/access_tokens') {
         counters.appRequests++;
@@ -356,8 +377,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (error.violation) {
         counters.violations++;
         let body: unknown = bodyBuffer.toString('utf8');
-        try { body = JSON.parse(body as string); } catch { /* keep text */ }
-        violations.push({ method, path: rawUrl, route: routeTemplate, messages: (error.payload.errors as string[] | undefined) ?? [String(error.payload.message)], body });
+        try {
+          body = JSON.parse(body as string);
+        } catch {
+          /* keep text */
+        }
+        violations.push({
+          method,
+          path: rawUrl,
+          route: routeTemplate,
+          messages: (error.payload.errors as string[] | undefined) ?? [String(error.payload.message)],
+          body,
+        });
       }
     }
     if (counted) counters.rateLimited++;
@@ -414,12 +445,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       unmatched.length = 0;
     },
     checkRuns: (owner, repo, sha) => checkRunsOf(owner, repo, sha).sort((a, b) => a.id - b.id),
-    checkRunsJson: (owner, repo, sha) => checkRunsOf(owner, repo, sha).sort((a, b) => a.id - b.id).map((r) => checkRunJson(store, store.repo(owner, repo), r)),
-    comments: (owner, repo, issueNumber) => (store.getRepo(owner, repo)?.issues.get(issueNumber)?.comments ?? []).map((c) => ({ id: c.id, body: c.body, user: c.user })),
+    checkRunsJson: (owner, repo, sha) =>
+      checkRunsOf(owner, repo, sha)
+        .sort((a, b) => a.id - b.id)
+        .map((r) => checkRunJson(store, store.repo(owner, repo), r)),
+    comments: (owner, repo, issueNumber) =>
+      (store.getRepo(owner, repo)?.issues.get(issueNumber)?.comments ?? []).map((c) => ({ id: c.id, body: c.body, user: c.user })),
     labels: (owner, repo, issueNumber) => store.labelsOf(owner, repo, issueNumber),
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   } satisfies Emulator;
 }

@@ -1,7 +1,18 @@
 /** GitHub's response shapes built from the emulator's state (see store.ts). */
 import type {
-  Store, StoredApp, StoredCheckRun, StoredComment, StoredCommit, StoredFile, StoredFileChange, StoredInstallation,
-  StoredLabel, StoredPullRequest, StoredRepo, StoredReview, StoredSuite,
+  Store,
+  StoredApp,
+  StoredCheckRun,
+  StoredComment,
+  StoredCommit,
+  StoredFile,
+  StoredFileChange,
+  StoredInstallation,
+  StoredLabel,
+  StoredPullRequest,
+  StoredRepo,
+  StoredReview,
+  StoredSuite,
 } from './store.js';
 import { stableId } from './store.js';
 
@@ -162,7 +173,13 @@ export function pullJson(store: Store, repo: StoredRepo, pull: StoredPullRequest
 export function pullRefJson(store: Store, repo: StoredRepo, pull: StoredPullRequest): Obj {
   const api = `${store.apiUrl}/repos/${repo.owner}/${repo.name}`;
   const short = (ref: string, sha: string): Obj => ({ ref, sha, repo: { id: repo.id, url: api, name: repo.name } });
-  return { url: `${api}/pulls/${pull.number}`, id: pull.id, number: pull.number, head: short(pull.head.ref, pull.head.sha), base: short(pull.base.ref, pull.base.sha) };
+  return {
+    url: `${api}/pulls/${pull.number}`,
+    id: pull.id,
+    number: pull.number,
+    head: short(pull.head.ref, pull.head.sha),
+    base: short(pull.base.ref, pull.base.sha),
+  };
 }
 
 export function fileChangeJson(store: Store, repo: StoredRepo, ref: string, file: StoredFileChange): Obj {
@@ -194,7 +211,10 @@ export function reviewJson(store: Store, repo: StoredRepo, pull: StoredPullReque
     state: review.state,
     html_url: `${WEB}/${full}/pull/${pull.number}#pullrequestreview-${review.id}`,
     pull_request_url: `${store.apiUrl}/repos/${full}/pulls/${pull.number}`,
-    _links: { html: { href: `${WEB}/${full}/pull/${pull.number}#pullrequestreview-${review.id}` }, pull_request: { href: `${store.apiUrl}/repos/${full}/pulls/${pull.number}` } },
+    _links: {
+      html: { href: `${WEB}/${full}/pull/${pull.number}#pullrequestreview-${review.id}` },
+      pull_request: { href: `${store.apiUrl}/repos/${full}/pulls/${pull.number}` },
+    },
     submitted_at: review.state === 'PENDING' ? undefined : review.submitted_at,
     commit_id: review.commit_id,
     author_association: 'MEMBER',
@@ -274,10 +294,13 @@ export function suiteJson(store: Store, repo: StoredRepo, suite: StoredSuite, ru
     url: `${api}/check-suites/${suite.id}`,
     before: null,
     after: suite.head_sha,
-    pull_requests: store.pullsForCommit(repo, suite.head_sha).filter((p) => p.head.sha === suite.head_sha && p.state === 'open').map((p) => pullRefJson(store, repo, p)),
+    pull_requests: store
+      .pullsForCommit(repo, suite.head_sha)
+      .filter((p) => p.head.sha === suite.head_sha && p.state === 'open')
+      .map((p) => pullRefJson(store, repo, p)),
     app: appJson(store, store.app(suite.appId)),
     repository: repoJson(store, repo),
-    created_at: suite.id ? runs[0]?.started_at ?? null : null,
+    created_at: suite.id ? (runs[0]?.started_at ?? null) : null,
     updated_at: runs[runs.length - 1]?.completed_at ?? runs[0]?.started_at ?? null,
     latest_check_runs_count: runs.length,
     check_runs_url: `${api}/check-suites/${suite.id}/check-runs`,
@@ -317,7 +340,9 @@ export function checkRunJson(store: Store, repo: StoredRepo, run: StoredCheckRun
     name: run.name,
     check_suite: { id: suite.id },
     app: appJson(store, store.app(run.appId)),
-    pull_requests: [...repo.pulls.values()].filter((p) => p.head.sha === run.head_sha && p.state === 'open' && p.head.repo.toLowerCase() === full.toLowerCase()).map((p) => pullRefJson(store, repo, p)),
+    pull_requests: [...repo.pulls.values()]
+      .filter((p) => p.head.sha === run.head_sha && p.state === 'open' && p.head.repo.toLowerCase() === full.toLowerCase())
+      .map((p) => pullRefJson(store, repo, p)),
   };
 }
 
@@ -410,7 +435,14 @@ export function contentJson(store: Store, repo: StoredRepo, file: StoredFile, re
   };
 }
 
-export function directoryEntryJson(store: Store, repo: StoredRepo, path: string, type: 'file' | 'dir', ref: string, file?: StoredFile): Obj {
+export function directoryEntryJson(
+  store: Store,
+  repo: StoredRepo,
+  path: string,
+  type: 'file' | 'dir',
+  ref: string,
+  file?: StoredFile,
+): Obj {
   const full = `${repo.owner}/${repo.name}`;
   const api = `${store.apiUrl}/repos/${full}`;
   const sha = file?.sha ?? '0'.repeat(40);

@@ -7,8 +7,7 @@
 import { createHash } from 'node:crypto';
 
 export type CheckStatus = 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending';
-export type CheckConclusion =
-  | 'action_required' | 'cancelled' | 'failure' | 'neutral' | 'success' | 'skipped' | 'stale' | 'timed_out';
+export type CheckConclusion = 'action_required' | 'cancelled' | 'failure' | 'neutral' | 'success' | 'skipped' | 'stale' | 'timed_out';
 export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
 export type FileStatus = 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';
 
@@ -78,7 +77,11 @@ export interface PullRequestInput {
   author_association?: string;
 }
 
-export interface StoredFile { path: string; content: Buffer; sha: string }
+export interface StoredFile {
+  path: string;
+  content: Buffer;
+  sha: string;
+}
 
 export interface StoredCommit {
   sha: string;
@@ -178,9 +181,19 @@ export interface StoredComment {
   updated_at: string;
 }
 
-export interface StoredLabel { id: number; name: string; color: string; description: string | null; default: boolean }
+export interface StoredLabel {
+  id: number;
+  name: string;
+  color: string;
+  description: string | null;
+  default: boolean;
+}
 
-export interface StoredIssue { number: number; labels: string[]; comments: StoredComment[] }
+export interface StoredIssue {
+  number: number;
+  labels: string[];
+  comments: StoredComment[];
+}
 
 export interface StoredRepo {
   id: number;
@@ -238,10 +251,31 @@ export interface StoredRelease {
   prerelease: boolean;
 }
 
-export interface StoredApp { id: number; slug: string; name: string; owner: string }
-export interface StoredInstallation { id: number; account: string; appId: number | null; accountType: 'User' | 'Organization' }
-export interface StoredToken { token: string; installationId: number; appId: number | null; expiresAt: number }
-export interface StoredSuite { id: number; owner: string; repo: string; head_sha: string; appId: number }
+export interface StoredApp {
+  id: number;
+  slug: string;
+  name: string;
+  owner: string;
+}
+export interface StoredInstallation {
+  id: number;
+  account: string;
+  appId: number | null;
+  accountType: 'User' | 'Organization';
+}
+export interface StoredToken {
+  token: string;
+  installationId: number;
+  appId: number | null;
+  expiresAt: number;
+}
+export interface StoredSuite {
+  id: number;
+  owner: string;
+  repo: string;
+  head_sha: string;
+  appId: number;
+}
 
 export interface StoreOptions {
   /** Clock for timestamps and token expiry; fixed clocks make responses byte-for-byte repeatable. */
@@ -253,7 +287,7 @@ const hex40 = (seed: string): string => createHash('sha1').update(seed).digest('
 
 /** A stable positive id from a string, so the same login always gets the same user id. */
 export function stableId(text: string): number {
-  return createHash('sha1').update(text).digest().readUInt32BE(0) % 90_000_000 + 10_000_000;
+  return (createHash('sha1').update(text).digest().readUInt32BE(0) % 90_000_000) + 10_000_000;
 }
 
 export function gitBlobSha(content: Buffer): string {
@@ -306,7 +340,9 @@ export class Store {
   }
 
   timestamp(): string {
-    return this.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return this.now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
   }
 
   // ---- apps, installations, tokens ------------------------------------------------------------
@@ -459,7 +495,8 @@ export class Store {
   refExists(stored: StoredRepo, ref: string): boolean {
     if (stored.branches.has(ref) || stored.files.has(ref) || stored.commits.has(ref)) return true;
     for (const sha of stored.branches.values()) if (sha === ref) return true;
-    for (const pull of stored.pulls.values()) if (pull.head.sha === ref || pull.base.sha === ref || pull.merge_commit_sha === ref) return true;
+    for (const pull of stored.pulls.values())
+      if (pull.head.sha === ref || pull.base.sha === ref || pull.merge_commit_sha === ref) return true;
     // Any full sha is accepted: tests often post checks on commits they never described.
     return /^[0-9a-f]{40}$/.test(ref);
   }
@@ -516,7 +553,11 @@ export class Store {
   }
 
   /** A deployment of `sha` with its statuses (e.g. `[{ state: 'SUCCESS' }]`). */
-  addDeployment(owner: string, repo: string, input: { sha: string; environment?: string; created_at?: string; statuses?: { state: DeploymentState; created_at?: string }[] }): StoredDeployment {
+  addDeployment(
+    owner: string,
+    repo: string,
+    input: { sha: string; environment?: string; created_at?: string; statuses?: { state: DeploymentState; created_at?: string }[] },
+  ): StoredDeployment {
     const stored = this.repo(owner, repo);
     const created = input.created_at ?? this.timestamp();
     const deployment: StoredDeployment = {
@@ -530,7 +571,19 @@ export class Store {
     return deployment;
   }
 
-  addRelease(owner: string, repo: string, input: { tag: string; sha: string; name?: string; created_at?: string; published_at?: string | null; draft?: boolean; prerelease?: boolean }): StoredRelease {
+  addRelease(
+    owner: string,
+    repo: string,
+    input: {
+      tag: string;
+      sha: string;
+      name?: string;
+      created_at?: string;
+      published_at?: string | null;
+      draft?: boolean;
+      prerelease?: boolean;
+    },
+  ): StoredRelease {
     const created = input.created_at ?? this.timestamp();
     const release: StoredRelease = {
       tag: input.tag,
@@ -626,7 +679,12 @@ export class Store {
   }
 
   /** Marks a pull request merged (closed) with a merge commit. */
-  mergePullRequest(owner: string, repo: string, number: number, options: { merged_by?: string; merge_commit_sha?: string; merged_at?: string } = {}): StoredPullRequest {
+  mergePullRequest(
+    owner: string,
+    repo: string,
+    number: number,
+    options: { merged_by?: string; merge_commit_sha?: string; merged_at?: string } = {},
+  ): StoredPullRequest {
     const pull = this.getPullRequest(owner, repo, number);
     const at = options.merged_at ?? this.timestamp();
     pull.merged = true;

@@ -58,7 +58,10 @@ export function generatePrivateKey(): string {
 let examples: Array<{ name: string; examples: Obj[] }> | undefined;
 
 function example(name: string, action?: string): Obj {
-  examples ??= createRequire(import.meta.url)('@octokit/webhooks-examples/api.github.com/index.json') as Array<{ name: string; examples: Obj[] }>;
+  examples ??= createRequire(import.meta.url)('@octokit/webhooks-examples/api.github.com/index.json') as Array<{
+    name: string;
+    examples: Obj[];
+  }>;
   const event = examples.find((e) => e.name === name);
   const found = event?.examples.find((e) => action === undefined || e.action === action) ?? event?.examples[0];
   if (!found) throw new Error(`No example payload for ${name}`);
@@ -74,7 +77,13 @@ function common(gh: Emulator, owner: string, repo: string, sender: string | unde
     sender: userJson(gh.store, sender ?? owner),
   };
   if (stored.ownerType === 'Organization') {
-    out.organization = { login: stored.owner, id: (out.repository.owner as Obj).id, node_id: (out.repository.owner as Obj).node_id, url: `${gh.url}/orgs/${stored.owner}`, description: null };
+    out.organization = {
+      login: stored.owner,
+      id: (out.repository.owner as Obj).id,
+      node_id: (out.repository.owner as Obj).node_id,
+      url: `${gh.url}/orgs/${stored.owner}`,
+      description: null,
+    };
   }
   return out;
 }
@@ -100,11 +109,18 @@ export function pullRequestEvent(gh: Emulator, options: PullRequestEventOptions)
     action: options.action,
     number: pull.number,
     pull_request: { ...template.pull_request, ...pullJson(gh.store, stored, pull) },
-    ...common(gh, options.owner, options.repo, options.sender ?? (options.action === 'closed' && pull.merged_by ? pull.merged_by : pull.user)),
+    ...common(
+      gh,
+      options.owner,
+      options.repo,
+      options.sender ?? (options.action === 'closed' && pull.merged_by ? pull.merged_by : pull.user),
+    ),
   };
   if (options.label !== undefined) {
     const label = stored.labels.get(options.label.toLowerCase());
-    payload.label = label ? { id: label.id, name: label.name, color: label.color, default: false, description: label.description } : { name: options.label };
+    payload.label = label
+      ? { id: label.id, name: label.name, color: label.color, default: false, description: label.description }
+      : { name: options.label };
   }
   if (options.action === 'synchronize') {
     payload.before = options.before ?? pull.base.sha;
@@ -113,10 +129,14 @@ export function pullRequestEvent(gh: Emulator, options: PullRequestEventOptions)
   return { name: 'pull_request', payload: structuredClone(payload) };
 }
 
-export function pullRequestReviewEvent(gh: Emulator, options: { owner: string; repo: string; number: number; reviewId?: number; action?: 'submitted' | 'dismissed' | 'edited' }): { name: 'pull_request_review'; payload: Obj } {
+export function pullRequestReviewEvent(
+  gh: Emulator,
+  options: { owner: string; repo: string; number: number; reviewId?: number; action?: 'submitted' | 'dismissed' | 'edited' },
+): { name: 'pull_request_review'; payload: Obj } {
   const stored = gh.store.repo(options.owner, options.repo);
   const pull = gh.store.getPullRequest(options.owner, options.repo, options.number);
-  const review = options.reviewId === undefined ? pull.reviews[pull.reviews.length - 1] : pull.reviews.find((r) => r.id === options.reviewId);
+  const review =
+    options.reviewId === undefined ? pull.reviews[pull.reviews.length - 1] : pull.reviews.find((r) => r.id === options.reviewId);
   if (!review) throw new Error(`No review on ${options.owner}/${options.repo}#${options.number}`);
   const template = example('pull_request_review', options.action ?? 'submitted');
   const reviewObject = reviewJson(gh.store, stored, pull, review);
@@ -144,7 +164,12 @@ export interface PushEventOptions {
 
 export function pushEvent(gh: Emulator, options: PushEventOptions): { name: 'push'; payload: Obj } {
   const stored = gh.store.repo(options.owner, options.repo);
-  const ref = options.ref === undefined ? `refs/heads/${stored.defaultBranch}` : options.ref.startsWith('refs/') ? options.ref : `refs/heads/${options.ref}`;
+  const ref =
+    options.ref === undefined
+      ? `refs/heads/${stored.defaultBranch}`
+      : options.ref.startsWith('refs/')
+        ? options.ref
+        : `refs/heads/${options.ref}`;
   const after = options.commits[options.commits.length - 1] ?? options.before;
   const toPushCommit = (sha: string): Obj => {
     const commit = stored.commits.get(sha);
@@ -167,7 +192,11 @@ export function pushEvent(gh: Emulator, options: PushEventOptions): { name: 'pus
   };
   const commits = options.commits.map(toPushCommit);
   const pusher = options.pusher ?? 'octocat';
-  const repository = { ...repoJson(gh.store, stored), master_branch: stored.defaultBranch, pushed_at: Math.floor(gh.store.now().getTime() / 1000) };
+  const repository = {
+    ...repoJson(gh.store, stored),
+    master_branch: stored.defaultBranch,
+    pushed_at: Math.floor(gh.store.now().getTime() / 1000),
+  };
   return {
     name: 'push',
     payload: structuredClone({
@@ -189,7 +218,16 @@ export function pushEvent(gh: Emulator, options: PushEventOptions): { name: 'pus
   };
 }
 
-export function checkRunEvent(gh: Emulator, options: { owner: string; repo: string; checkRunId: number; action?: 'rerequested' | 'created' | 'completed' | 'requested_action'; sender?: string }): { name: 'check_run'; payload: Obj } {
+export function checkRunEvent(
+  gh: Emulator,
+  options: {
+    owner: string;
+    repo: string;
+    checkRunId: number;
+    action?: 'rerequested' | 'created' | 'completed' | 'requested_action';
+    sender?: string;
+  },
+): { name: 'check_run'; payload: Obj } {
   const stored = gh.store.repo(options.owner, options.repo);
   const run = gh.store.checkRunsById.get(options.checkRunId);
   if (!run) throw new Error(`Unknown check run ${options.checkRunId}`);
@@ -206,7 +244,17 @@ export function checkRunEvent(gh: Emulator, options: { owner: string; repo: stri
   };
 }
 
-export function checkSuiteEvent(gh: Emulator, options: { owner: string; repo: string; headSha: string; appId?: number; action?: 'rerequested' | 'requested' | 'completed'; sender?: string }): { name: 'check_suite'; payload: Obj } {
+export function checkSuiteEvent(
+  gh: Emulator,
+  options: {
+    owner: string;
+    repo: string;
+    headSha: string;
+    appId?: number;
+    action?: 'rerequested' | 'requested' | 'completed';
+    sender?: string;
+  },
+): { name: 'check_suite'; payload: Obj } {
   const stored = gh.store.repo(options.owner, options.repo);
   const suite = gh.store.suiteFor(stored.owner, stored.name, options.headSha, options.appId ?? 1);
   const runs = [...gh.store.checkRunsById.values()].filter((r) => r.suiteId === suite.id);

@@ -57,7 +57,16 @@ export function changedFiles(spec: Pick<ChangeSpec, 'base' | 'head' | 'renames'>
     const hunks = hunksBetween(before ?? '', after ?? '');
     const additions = hunks.reduce((n, h) => n + h.lines.filter((l) => l.type === 'add').length, 0);
     const deletions = hunks.reduce((n, h) => n + h.lines.filter((l) => l.type === 'del').length, 0);
-    files.push({ path, ...(previousPath ? { previousPath } : {}), status, additions, deletions, binary: false, patchMissing: false, hunks });
+    files.push({
+      path,
+      ...(previousPath ? { previousPath } : {}),
+      status,
+      additions,
+      deletions,
+      binary: false,
+      patchMissing: false,
+      hunks,
+    });
   }
   // A pure rename (same content) still shows as a changed file with no hunks.
   for (const [path, previousPath] of Object.entries(renames)) {

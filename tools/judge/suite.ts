@@ -60,7 +60,9 @@ export const FIXTURES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 
 
 export function loadCases(dir = FIXTURES_DIR): JudgeCase[] {
   const cases: JudgeCase[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yml')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.yml'))
+    .sort()) {
     const documents = parse(readFileSync(join(dir, file), 'utf8'), { maxAliasCount: -1 }) as Record<string, unknown>[];
     for (const raw of documents) {
       const expect: JudgeCase['expect'] = {};
@@ -102,7 +104,8 @@ const covers = (finding: Finding, expected: ExpectedFinding): boolean =>
     (finding.startLine !== undefined && finding.startLine <= expected.line && expected.line <= (finding.endLine ?? finding.startLine))) &&
   (expected.level === undefined || finding.level === expected.level) &&
   (expected.title === undefined || finding.title === expected.title) &&
-  (expected.hazard === undefined || finding.title === (expected.hazard === 'expand-contract' ? EXPAND_CONTRACT_TITLE : HAZARDS[expected.hazard].title));
+  (expected.hazard === undefined ||
+    finding.title === (expected.hazard === 'expand-contract' ? EXPAND_CONTRACT_TITLE : HAZARDS[expected.hazard].title));
 
 let postgres: PostgresParser | undefined;
 let syntax: Syntax | undefined;
@@ -121,11 +124,18 @@ export function runCase(judgeCase: JudgeCase): CaseResult[] {
     for (const want of factsWanted(change, config).texts) {
       const file = change.files.find((f) => f.path === want.path)!;
       const oldPath = file.previousPath ?? file.path;
-      file.text = { head: judgeCase.head[file.path], ...(want.base && judgeCase.base[oldPath] !== undefined ? { base: judgeCase.base[oldPath] } : {}) };
+      file.text = {
+        head: judgeCase.head[file.path],
+        ...(want.base && judgeCase.base[oldPath] !== undefined ? { base: judgeCase.base[oldPath] } : {}),
+      };
     }
   }
   // The head files stand for what an adapter reads at the head commit.
-  const report = evaluate(change, config, { ...(postgres ? { postgres } : {}), ...(syntax ? { syntax } : {}), texts: new Map(Object.entries(judgeCase.head)) });
+  const report = evaluate(change, config, {
+    ...(postgres ? { postgres } : {}),
+    ...(syntax ? { syntax } : {}),
+    texts: new Map(Object.entries(judgeCase.head)),
+  });
   const results: CaseResult[] = [];
   for (const rule of SCORED_RULES) {
     const expected = judgeCase.expect[rule];
@@ -185,7 +195,9 @@ export function describeFailure(result: CaseResult): string {
   const lines = [`✗ [${result.rule}] ${result.case.name} (${result.case.file}) — ${result.case.reason}`];
   for (const missed of result.missed) lines.push(`    missed:     ${JSON.stringify(missed)}`);
   for (const f of result.falsePositives) {
-    lines.push(`    unexpected: ${f.level} "${f.title}" ${f.path ?? ''}${f.startLine ? `:${f.startLine}-${f.endLine}` : ''} — ${f.message}`);
+    lines.push(
+      `    unexpected: ${f.level} "${f.title}" ${f.path ?? ''}${f.startLine ? `:${f.startLine}-${f.endLine}` : ''} — ${f.message}`,
+    );
   }
   return lines.join('\n');
 }

@@ -28,12 +28,17 @@ async function configAt(git: GitRunner, io: CliIO, flags: FlagsFlags, commit: st
   const text = flags.config !== undefined ? await readUserFile(io, flags.config, '--config') : await readFileAt(git, commit, CONFIG_PATH);
   if (text === undefined) return DEFAULT_CONFIG;
   const result = parseConfigText(text, file);
-  if (!result.ok) throw new ConfigInvalid(result.errors, file, `invalid configuration in ${flags.config ?? `${CONFIG_PATH} at ${flags.ref}`}`);
+  if (!result.ok)
+    throw new ConfigInvalid(result.errors, file, `invalid configuration in ${flags.config ?? `${CONFIG_PATH} at ${flags.ref}`}`);
   return result.config;
 }
 
 /** The inventory of `flags.ref` in the repository holding `io.cwd`. */
-export async function inventoryOf(io: CliIO, flags: FlagsFlags, onProgress?: (done: number, total: number) => void): Promise<FlagInventory> {
+export async function inventoryOf(
+  io: CliIO,
+  flags: FlagsFlags,
+  onProgress?: (done: number, total: number) => void,
+): Promise<FlagInventory> {
   const here = gitIn(io.cwd, { env: io.env });
   // A bare repository (a mirror) has history and no working tree: it is read as it is.
   const root = (await repositoryRoot(here)) ?? (await gitDirectory(here));

@@ -36,10 +36,12 @@ export interface WalkOptions {
 
 export function logArguments(range: string, pathspecs: readonly string[] | undefined): string[] {
   return [
-    '-c', 'core.quotepath=false',
+    '-c',
+    'core.quotepath=false',
     // Files over 1 MB (bundles, generated code) are read as binary: no diff is computed for them, as the
     // inventory does not read them at the tip either.
-    '-c', 'core.bigFileThreshold=1m',
+    '-c',
+    'core.bigFileThreshold=1m',
     'log',
     '--first-parent',
     '--diff-merges=first-parent',

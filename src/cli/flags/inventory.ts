@@ -104,7 +104,14 @@ export interface InventoryOptions {
 }
 
 /** The checks at a commit, file by file: one `ls-tree` and one `cat-file --batch` process. */
-export async function checksAt(git: GitRunner, commit: string, files: FlagFiles, matcher: FlagMatcher, patterns: readonly string[], syntax?: Syntax): Promise<Map<string, FlagUse[]>> {
+export async function checksAt(
+  git: GitRunner,
+  commit: string,
+  files: FlagFiles,
+  matcher: FlagMatcher,
+  patterns: readonly string[],
+  syntax?: Syntax,
+): Promise<Map<string, FlagUse[]>> {
   // ls-tree takes no glob pathspecs: the whole tree is listed and `roleOf` picks the files.
   const listing = await git.run(['ls-tree', '-r', '-z', '-l', '--full-tree', commit]);
   const blobs: { path: string; object: string }[] = [];
@@ -160,7 +167,9 @@ export async function buildInventory(options: InventoryOptions): Promise<FlagInv
   const ledger = new FlagLedger(saved?.ledger);
   let read = 0;
   if (saved?.walkedTo !== commit) {
-    const total = Number((await git.run(['rev-list', '--first-parent', '--count', saved ? `${saved.walkedTo}..${commit}` : commit])).trim());
+    const total = Number(
+      (await git.run(['rev-list', '--first-parent', '--count', saved ? `${saved.walkedTo}..${commit}` : commit])).trim(),
+    );
     const walked = await walkHistory({
       git,
       tip: commit,

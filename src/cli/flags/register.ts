@@ -28,7 +28,11 @@ export function registerFlagsCommand(program: Command, io: CliIO, setExitCode: (
     .command('flags')
     .description('list the feature flags the code checks, since when, and which are stale (flag debt)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--stale-after <duration>', 'a flag older than this is stale: 90d, 12w, 6m (default: flags.stale_after_days, 90 days)', parseDays)
+    .option(
+      '--stale-after <duration>',
+      'a flag older than this is stale: 90d, 12w, 6m (default: flags.stale_after_days, 90 days)',
+      parseDays,
+    )
     .option('--ref <ref>', 'the commit to list', 'HEAD')
     .option('--config <file>', 'configuration file to use instead of .github/monoenv.yml at --ref')
     .option('--no-cache', 'read the whole history again instead of resuming from .git/monoenv')

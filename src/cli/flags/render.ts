@@ -33,7 +33,8 @@ export function renderInventoryText(inventory: FlagInventory, options: { color: 
       const row = `${mark} ${name.padEnd(width)}  ${age(flag).padStart(8)}  ${(flag.since?.at.slice(0, 10) ?? '–').padEnd(10)}  ${String(flag.files).padStart(5)}  ${where(flag.checks)}`;
       out.push(flag.stale ? c.yellow(row) : row);
     }
-    if (options.limit !== undefined && flags.length > options.limit) out.push(c.dim(`  … ${count(flags.length - options.limit)} more (--format json lists them all)`));
+    if (options.limit !== undefined && flags.length > options.limit)
+      out.push(c.dim(`  … ${count(flags.length - options.limit)} more (--format json lists them all)`));
     const notes = ['! stale'];
     if (flags.some((f) => f.permanent)) notes.push('= permanent (flags.permanent)');
     if (flags.some((f) => !f.literal)) notes.push('* named by a constant or variable, not a literal key');

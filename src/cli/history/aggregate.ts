@@ -80,8 +80,20 @@ interface Tally {
 
 function emptyTally(): Tally {
   return {
-    changes: 0, viaPullRequest: 0, direct: 0, sizeClasses: emptyClasses(), lines: [], needsTests: 0, withTests: 0,
-    riskyTouched: 0, riskyUnflagged: 0, pullRequests: 0, reviewed: 0, unreviewed: 0, exempt: 0, directUnreviewed: 0,
+    changes: 0,
+    viaPullRequest: 0,
+    direct: 0,
+    sizeClasses: emptyClasses(),
+    lines: [],
+    needsTests: 0,
+    withTests: 0,
+    riskyTouched: 0,
+    riskyUnflagged: 0,
+    pullRequests: 0,
+    reviewed: 0,
+    unreviewed: 0,
+    exempt: 0,
+    directUnreviewed: 0,
     hoursToMerge: [],
   };
 }

@@ -8,7 +8,14 @@ import { parseGitDiff } from '../../engine/diff.js';
 import { DEFAULT_CONFIG, type MonoenvConfig } from '../../config/schema.js';
 import { formatConfigError, parseConfigText } from '../../config/load.js';
 import { BlobReader } from '../../git/blobs.js';
-import { blobsAt, DEFAULT_BRANCH_NAMES, defaultBranch as findDefaultBranch, gitDirectory, resolveCommit, shallowBoundary as readShallowBoundary } from '../../git/queries.js';
+import {
+  blobsAt,
+  DEFAULT_BRANCH_NAMES,
+  defaultBranch as findDefaultBranch,
+  gitDirectory,
+  resolveCommit,
+  shallowBoundary as readShallowBoundary,
+} from '../../git/queries.js';
 import type { GitRunner } from '../../git/runner.js';
 import { GitError, reportGit } from './git.js';
 import { personFromAuthor } from '../../git/range.js';
@@ -63,7 +70,9 @@ async function gitDirOf(git: GitRunner): Promise<string> {
 export async function defaultBranch(cwd: string): Promise<string> {
   const found = await findDefaultBranch(reportGit(cwd));
   if (found !== undefined) return found;
-  throw new ReportInputError(`no default branch: no origin/HEAD and none of ${DEFAULT_BRANCH_NAMES.join(', ')} exists (pass --branch NAME)`);
+  throw new ReportInputError(
+    `no default branch: no origin/HEAD and none of ${DEFAULT_BRANCH_NAMES.join(', ')} exists (pass --branch NAME)`,
+  );
 }
 
 async function resolveTip(git: GitRunner, branch: string): Promise<string> {
@@ -92,7 +101,8 @@ export async function collectHistory(options: CollectOptions): Promise<Collected
       const parsed = text === undefined ? undefined : parseConfigText(text, CONFIG_PATH);
       if (parsed?.ok) version = { config: parsed.config, source: 'file', errors: [] };
       else {
-        const errors = parsed === undefined ? [`${CONFIG_PATH}: blob ${blob} is missing`] : parsed.errors.map((e) => formatConfigError(e, CONFIG_PATH));
+        const errors =
+          parsed === undefined ? [`${CONFIG_PATH}: blob ${blob} is missing`] : parsed.errors.map((e) => formatConfigError(e, CONFIG_PATH));
         version = { config: DEFAULT_CONFIG, source: 'invalid', errors };
       }
       configs.set(blob, version);
@@ -192,7 +202,9 @@ export async function collectHistory(options: CollectOptions): Promise<Collected
     invalidVersions,
   };
   if (config.invalid > 0) {
-    missing.push(`${config.invalid} changes were judged with the default configuration: the ${CONFIG_PATH} in force at their base could not be read (${invalidVersions.length} invalid versions)`);
+    missing.push(
+      `${config.invalid} changes were judged with the default configuration: the ${CONFIG_PATH} in force at their base could not be read (${invalidVersions.length} invalid versions)`,
+    );
   }
   return {
     records,

@@ -53,7 +53,8 @@ export async function buildReport(options: ReportOptions): Promise<ReportData> {
   if (options.github) {
     const gitDir = (await git(options.cwd, ['rev-parse', '--absolute-git-dir'])).trim();
     const cacheDir = options.cacheDir ?? path.join(gitDir, 'monoenv');
-    const cacheFile = (kind: string) => (options.noCache ? undefined : path.join(cacheDir, `${kind}-${options.github!.replace('/', '-')}.json`));
+    const cacheFile = (kind: string) =>
+      options.noCache ? undefined : path.join(cacheDir, `${kind}-${options.github!.replace('/', '-')}.json`);
     const result = await fetchMergedPulls({
       repository: options.github,
       token: options.env.GITHUB_TOKEN,
@@ -128,7 +129,8 @@ export async function readProposedConfig(file: string, cwd: string): Promise<{ f
     throw new ReportInputError(`cannot read ${file}: ${(error as Error).message}`);
   }
   const parsed = parseConfigText(text, file);
-  if (!parsed.ok) throw new ReportInputError(`invalid configuration in ${file}:\n${parsed.errors.map((e) => formatConfigError(e, file)).join('\n')}`);
+  if (!parsed.ok)
+    throw new ReportInputError(`invalid configuration in ${file}:\n${parsed.errors.map((e) => formatConfigError(e, file)).join('\n')}`);
   return { file, config: parsed.config };
 }
 
@@ -191,7 +193,14 @@ export async function runReportCommand(flags: CommandFlags, io: ReportIO): Promi
     const data = await buildReport({
       cwd: io.cwd,
       ...(proposed ? { proposed } : {}),
-      ...(flags.environment ? { environments: flags.environment.split(',').map((e) => e.trim()).filter(Boolean) } : {}),
+      ...(flags.environment
+        ? {
+            environments: flags.environment
+              .split(',')
+              .map((e) => e.trim())
+              .filter(Boolean),
+          }
+        : {}),
       since: parseSince(flags.since, now),
       until: flags.until ? parseSince(flags.until, now) : now,
       env: io.env,
@@ -209,7 +218,13 @@ export async function runReportCommand(flags: CommandFlags, io: ReportIO): Promi
       await writeFile(flags.html, await renderHtml(data));
     }
     if (flags.format === 'json') io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
-    else io.stdout.write(renderHistoryText(data, { color: io.stdout.isTTY === true && !io.env.NO_COLOR, ...(flags.weeks ? { weeks: Number(flags.weeks) } : {}) }));
+    else
+      io.stdout.write(
+        renderHistoryText(data, {
+          color: io.stdout.isTTY === true && !io.env.NO_COLOR,
+          ...(flags.weeks ? { weeks: Number(flags.weeks) } : {}),
+        }),
+      );
     if (flags.html && flags.format !== 'json') io.stderr.write(`HTML report written to ${flags.html}\n`);
     return 0;
   } catch (error) {

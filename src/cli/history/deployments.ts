@@ -32,8 +32,19 @@ const CACHE_VERSION = 1;
 /** How long after a deployment its status may still change: re-read at each run. */
 const SETTLE_MS = 7 * 86_400_000;
 
-export interface CachedDeployment { createdAt: string; sha: string; environment: string; state: string | null }
-export interface CachedRelease { tag: string; at: string; sha: string | null; draft: boolean; prerelease: boolean }
+export interface CachedDeployment {
+  createdAt: string;
+  sha: string;
+  environment: string;
+  state: string | null;
+}
+export interface CachedRelease {
+  tag: string;
+  at: string;
+  sha: string | null;
+  draft: boolean;
+  prerelease: boolean;
+}
 
 interface CacheFile {
   version: number;
@@ -88,11 +99,27 @@ async function saveCache(file: string, cache: CacheFile): Promise<void> {
 }
 
 type Page<T> = { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: T[] };
-interface DeploymentNode { createdAt: string; commitOid: string; environment: string | null; latestStatus: { state: string } | null }
-interface ReleaseNode { tagName: string; createdAt: string; publishedAt: string | null; isDraft: boolean; isPrerelease: boolean; tagCommit: { oid: string } | null }
+interface DeploymentNode {
+  createdAt: string;
+  commitOid: string;
+  environment: string | null;
+  latestStatus: { state: string } | null;
+}
+interface ReleaseNode {
+  tagName: string;
+  createdAt: string;
+  publishedAt: string | null;
+  isDraft: boolean;
+  isPrerelease: boolean;
+  tagCommit: { oid: string } | null;
+}
 
 /** Reads deployments and releases newest first until both reach `stopAt`. */
-async function fetchFromGitHub(options: DeploymentOptions, stopAt: string, spend: Spend): Promise<{ deployments: CachedDeployment[]; releases: CachedRelease[] }> {
+async function fetchFromGitHub(
+  options: DeploymentOptions,
+  stopAt: string,
+  spend: Spend,
+): Promise<{ deployments: CachedDeployment[]; releases: CachedRelease[] }> {
   const [owner, name] = options.repository.split('/');
   const deployments: CachedDeployment[] = [];
   const releases: CachedRelease[] = [];
@@ -110,13 +137,26 @@ async function fetchFromGitHub(options: DeploymentOptions, stopAt: string, spend
     if (!data.repository) throw new GitHubError(`repository ${options.repository} not found or not readable with this token`);
     if (withDeployments) {
       const page = data.repository.deployments!;
-      for (const d of page.nodes) deployments.push({ createdAt: d.createdAt, sha: d.commitOid, environment: d.environment ?? '', state: d.latestStatus?.state ?? null });
+      for (const d of page.nodes)
+        deployments.push({
+          createdAt: d.createdAt,
+          sha: d.commitOid,
+          environment: d.environment ?? '',
+          state: d.latestStatus?.state ?? null,
+        });
       withDeployments = page.pageInfo.hasNextPage && (page.nodes.at(-1)?.createdAt ?? '') >= stopAt;
       deploymentsAfter = page.pageInfo.endCursor;
     }
     if (withReleases) {
       const page = data.repository.releases!;
-      for (const r of page.nodes) releases.push({ tag: r.tagName, at: r.publishedAt ?? r.createdAt, sha: r.tagCommit?.oid ?? null, draft: r.isDraft, prerelease: r.isPrerelease });
+      for (const r of page.nodes)
+        releases.push({
+          tag: r.tagName,
+          at: r.publishedAt ?? r.createdAt,
+          sha: r.tagCommit?.oid ?? null,
+          draft: r.isDraft,
+          prerelease: r.isPrerelease,
+        });
       withReleases = page.pageInfo.hasNextPage && (page.nodes.at(-1)?.createdAt ?? '') >= stopAt;
       releasesAfter = page.pageInfo.endCursor;
     }
@@ -126,7 +166,11 @@ async function fetchFromGitHub(options: DeploymentOptions, stopAt: string, spend
 
 /** Tags of the clone with the commit they name and when they were made (the tagger's date, or the commit's). */
 export async function readTags(git: GitRunner): Promise<{ tag: string; sha: string; at: string }[]> {
-  const out = await git.maybe(['for-each-ref', '--format=%(refname:short)%00%(objectname)%00%(*objectname)%00%(creatordate:iso-strict)', 'refs/tags']);
+  const out = await git.maybe([
+    'for-each-ref',
+    '--format=%(refname:short)%00%(objectname)%00%(*objectname)%00%(creatordate:iso-strict)',
+    'refs/tags',
+  ]);
   return (out ?? '')
     .split('\n')
     .filter(Boolean)
@@ -192,11 +236,29 @@ export async function readDeployments(options: DeploymentOptions): Promise<Deplo
   }
   const published = releases.filter((r) => inWindow(r.at) && !r.draft && !r.prerelease);
   if (published.length > 0) {
-    return { source: 'releases', sourceNote: 'GitHub releases (no deployments to production)', events: published.map((r) => ({ at: r.at, sha: r.sha, failedStatus: false })), spend, missing };
+    return {
+      source: 'releases',
+      sourceNote: 'GitHub releases (no deployments to production)',
+      events: published.map((r) => ({ at: r.at, sha: r.sha, failedStatus: false })),
+      spend,
+      missing,
+    };
   }
   const tags = (await readTags(options.git)).filter((t) => inWindow(t.at));
   if (tags.length > 0) {
-    return { source: 'tags', sourceNote: 'tags of the clone (no deployments or releases on GitHub)', events: tags.map((t) => ({ at: t.at, sha: t.sha, failedStatus: false })), spend, missing };
+    return {
+      source: 'tags',
+      sourceNote: 'tags of the clone (no deployments or releases on GitHub)',
+      events: tags.map((t) => ({ at: t.at, sha: t.sha, failedStatus: false })),
+      spend,
+      missing,
+    };
   }
-  return { source: 'merges', sourceNote: 'merges to the default branch (no deployments, releases or tags)', events: undefined, spend, missing };
+  return {
+    source: 'merges',
+    sourceNote: 'merges to the default branch (no deployments, releases or tags)',
+    events: undefined,
+    spend,
+    missing,
+  };
 }

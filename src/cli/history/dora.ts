@@ -113,7 +113,8 @@ export function computeDora(input: DoraInput): DoraFigures {
   });
 
   // Failures: a failed status, or a revert or hotfix that landed within the window after the deployment it fixes.
-  for (const shipped of events) if (shipped.event.failedStatus) shipped.failure = { at: shipped.event.at, sha: shipped.event.sha, cause: 'status' };
+  for (const shipped of events)
+    if (shipped.event.failedStatus) shipped.failure = { at: shipped.event.at, sha: shipped.event.sha, cause: 'status' };
   changes.forEach((change, i) => {
     if (change.reverts === undefined && !change.hotfix && change.kind !== 'revert') return;
     let target: number | undefined;
@@ -190,12 +191,21 @@ export function computeDora(input: DoraInput): DoraFigures {
     failureWindowHours: windowHours,
     deployments,
     deploymentsPerWeek: perWeek,
-    leadTime: { medianHours: medianLead, p90Hours: percentile(leadHours, 90), changes: leadHours.length, notDeployed: changes.length - leadHours.length },
+    leadTime: {
+      medianHours: medianLead,
+      p90Hours: percentile(leadHours, 90),
+      changes: leadHours.length,
+      notDeployed: changes.length - leadHours.length,
+    },
     changeFailure: {
       failed: failures.length,
       total: events.length,
       rate,
-      byCause: { status: failures.filter((f) => f.cause === 'status').length, revert: failures.filter((f) => f.cause === 'revert').length, hotfix: failures.filter((f) => f.cause === 'hotfix').length },
+      byCause: {
+        status: failures.filter((f) => f.cause === 'status').length,
+        revert: failures.filter((f) => f.cause === 'revert').length,
+        hotfix: failures.filter((f) => f.cause === 'hotfix').length,
+      },
     },
     restore: { medianHours: medianRestore, restored: restoreHours.length, open: failures.length - restoreHours.length },
     band: {

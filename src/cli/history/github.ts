@@ -147,9 +147,7 @@ export function judgePull(pull: CachedPull, config: MonoenvConfig, proposed?: Mo
   });
   const state = approvalState(change, config);
   const author = pull.author.login.toLowerCase();
-  const reviewers = [...new Set(pull.reviews.map((r) => r.reviewer.login))].filter(
-    (login) => login.toLowerCase() !== author,
-  );
+  const reviewers = [...new Set(pull.reviews.map((r) => r.reviewer.login))].filter((login) => login.toLowerCase() !== author);
   return {
     number: pull.number,
     title: pull.title,
@@ -186,11 +184,9 @@ async function saveCache(file: string, cache: CacheFile): Promise<void> {
 
 async function requestPage(options: GitHubOptions, after: string | null): Promise<{ nodes: PullNode[]; next: string | null }> {
   const [owner, name] = options.repository.split('/');
-  const data = await graphqlRequest<{ repository: { pullRequests: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: PullNode[] } } | null }>(
-    options,
-    MERGED_PULLS_QUERY,
-    { owner, name, first: PAGE_SIZE, after },
-  );
+  const data = await graphqlRequest<{
+    repository: { pullRequests: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: PullNode[] } } | null;
+  }>(options, MERGED_PULLS_QUERY, { owner, name, first: PAGE_SIZE, after });
   const connection = data.repository?.pullRequests;
   if (!connection) throw new GitHubError(`repository ${options.repository} not found or not readable with this token`);
   return { nodes: connection.nodes, next: connection.pageInfo.hasNextPage ? connection.pageInfo.endCursor : null };
@@ -208,7 +204,7 @@ export async function fetchMergedPulls(options: GitHubOptions): Promise<GitHubRe
   let complete = false;
 
   if (options.token === undefined || options.token === '') {
-    missing.push('review figures: GITHUB_TOKEN is not set (GitHub\'s GraphQL API needs a token)');
+    missing.push("review figures: GITHUB_TOKEN is not set (GitHub's GraphQL API needs a token)");
   } else {
     try {
       let after: string | null = null;
@@ -227,7 +223,9 @@ export async function fetchMergedPulls(options: GitHubOptions): Promise<GitHubRe
       complete = true;
     } catch (error) {
       const reason = error instanceof GitHubError ? error.message : `cannot reach GitHub: ${(error as Error).message}`;
-      missing.push(`review figures: GitHub request ${requests} failed (${reason}); ${pulls.size > 0 ? 'figures use the pull requests read so far and may be incomplete' : 'no pull requests could be read'}`);
+      missing.push(
+        `review figures: GitHub request ${requests} failed (${reason}); ${pulls.size > 0 ? 'figures use the pull requests read so far and may be incomplete' : 'no pull requests could be read'}`,
+      );
     }
   }
 

@@ -23,7 +23,9 @@ export function registerReportCommand(
 ): Command {
   return program
     .command('report')
-    .description('Show the trend of the default branch: changes per week, size, tests, risky changes without flags, what a proposed configuration would have done and, with --github, review coverage and the four DORA keys')
+    .description(
+      'Show the trend of the default branch: changes per week, size, tests, risky changes without flags, what a proposed configuration would have done and, with --github, review coverage and the four DORA keys',
+    )
     .option('--since <when>', 'start of the window: 90d, 12w, 6m or a date', '90d')
     .option('--until <when>', 'end of the window (default: now)')
     .option('--branch <name>', 'branch to walk (default: the default branch)')

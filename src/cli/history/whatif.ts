@@ -27,7 +27,12 @@ export interface WhatIfInput {
 }
 
 /** The review rule's verdict on a landed change: a pull request merged without its approvals, or a direct push. */
-function reviewLevel(record: ChangeRecord, pull: PullFacts | undefined, reviewed: boolean | undefined, config: MonoenvConfig): Level | undefined {
+function reviewLevel(
+  record: ChangeRecord,
+  pull: PullFacts | undefined,
+  reviewed: boolean | undefined,
+  config: MonoenvConfig,
+): Level | undefined {
   if (config.review.level === 'off') return undefined;
   if (pull) return pull.exempt || reviewed ? undefined : config.review.level;
   if (record.pr !== undefined) return undefined; // a pull request GitHub did not return: not judged
@@ -35,7 +40,11 @@ function reviewLevel(record: ChangeRecord, pull: PullFacts | undefined, reviewed
   return exempt ? undefined : config.review.level;
 }
 
-function withReview(verdict: Verdict, level: Level | undefined, mode: MonoenvConfig['mode']): Verdict & { rules: Partial<Record<WhatIfRule, Level>> } {
+function withReview(
+  verdict: Verdict,
+  level: Level | undefined,
+  mode: MonoenvConfig['mode'],
+): Verdict & { rules: Partial<Record<WhatIfRule, Level>> } {
   if (level === undefined) return verdict;
   const failed = level === 'error' && mode === 'enforce';
   return {
@@ -46,10 +55,22 @@ function withReview(verdict: Verdict, level: Level | undefined, mode: MonoenvCon
 
 function emptyOutcome(weeks: readonly string[]): PolicyOutcome {
   const byRule = Object.fromEntries(WHAT_IF_RULES.map((r) => [r, { error: 0, warning: 0, notice: 0 }])) as PolicyOutcome['byRule'];
-  return { failed: 0, warned: 0, failedShare: null, byRule, failedBy: Object.fromEntries(WHAT_IF_RULES.map((r) => [r, 0])) as PolicyOutcome['failedBy'], weeks: weeks.map((week) => ({ week, changes: 0, failed: 0, warned: 0 })) };
+  return {
+    failed: 0,
+    warned: 0,
+    failedShare: null,
+    byRule,
+    failedBy: Object.fromEntries(WHAT_IF_RULES.map((r) => [r, 0])) as PolicyOutcome['failedBy'],
+    weeks: weeks.map((week) => ({ week, changes: 0, failed: 0, warned: 0 })),
+  };
 }
 
-function tally(outcome: PolicyOutcome, verdict: Verdict & { rules: Partial<Record<WhatIfRule, Level>> }, week: string, mode: MonoenvConfig['mode']): void {
+function tally(
+  outcome: PolicyOutcome,
+  verdict: Verdict & { rules: Partial<Record<WhatIfRule, Level>> },
+  week: string,
+  mode: MonoenvConfig['mode'],
+): void {
   let row = outcome.weeks.find((w) => w.week === week);
   if (!row) outcome.weeks.push((row = { week, changes: 0, failed: 0, warned: 0 }));
   row.changes++;
@@ -105,17 +126,35 @@ export function computeWhatIf(input: WhatIfInput): WhatIf {
     judged++;
     const week = weekOf(new Date(record.committedAt));
     const pull = reviewJudged ? (bySha.get(record.sha) ?? (record.pr === undefined ? undefined : byNumber.get(record.pr))) : undefined;
-    const now = withReview(record.verdict, reviewJudged ? reviewLevel(record, pull, pull?.reviewed, input.current) : undefined, input.current.mode);
-    const then = withReview(record.proposed, reviewJudged ? reviewLevel(record, pull, pull?.proposedReviewed, input.proposed) : undefined, input.proposed.mode);
+    const now = withReview(
+      record.verdict,
+      reviewJudged ? reviewLevel(record, pull, pull?.reviewed, input.current) : undefined,
+      input.current.mode,
+    );
+    const then = withReview(
+      record.proposed,
+      reviewJudged ? reviewLevel(record, pull, pull?.proposedReviewed, input.proposed) : undefined,
+      input.proposed.mode,
+    );
     tally(current, now, week, input.current.mode);
     tally(proposed, then, week, input.proposed.mode);
     for (const rule of WHAT_IF_RULES) {
       const level = then.rules[rule];
       if (level === undefined || level === 'notice') continue;
       const number = pull?.number ?? record.pr;
-      const url = input.webUrl === undefined ? undefined : number !== undefined ? `${input.webUrl}/pull/${number}` : `${input.webUrl}/commit/${record.sha}`;
+      const url =
+        input.webUrl === undefined
+          ? undefined
+          : number !== undefined
+            ? `${input.webUrl}/pull/${number}`
+            : `${input.webUrl}/commit/${record.sha}`;
       candidates.push({
-        rule, level, sha: record.sha, committedAt: record.committedAt, subject: record.subject, lines: record.lines,
+        rule,
+        level,
+        sha: record.sha,
+        committedAt: record.committedAt,
+        subject: record.subject,
+        lines: record.lines,
         ...(number === undefined ? {} : { pr: number }),
         ...(url === undefined ? {} : { url }),
         ...(now.rules[rule] === undefined ? { newUnderProposal: true } : {}),

@@ -73,7 +73,14 @@ export class ChangeAnalysis {
     for (const file of this.sources) {
       walk(file.tree.root, (n) => {
         let target: SyntaxNode | undefined;
-        if (n.type === 'assignment_expression' || n.type === 'assignment' || n.type === 'augmented_assignment_expression' || n.type === 'operator_assignment' || n.type === 'augmented_assignment') target = field(n, 'left');
+        if (
+          n.type === 'assignment_expression' ||
+          n.type === 'assignment' ||
+          n.type === 'augmented_assignment_expression' ||
+          n.type === 'operator_assignment' ||
+          n.type === 'augmented_assignment'
+        )
+          target = field(n, 'left');
         else if (isCall(n)) {
           const callee = field(n, 'function');
           target = (callee && (field(callee, 'object') ?? field(callee, 'operand'))) ?? field(n, 'receiver');
@@ -100,11 +107,14 @@ export class ChangeAnalysis {
     if (!anchor) return undefined;
     // A definition's header (its name, parameters, decorators) carries no behaviour: its body's lines do.
     if (inTypeOnly(anchor) || TYPE_ONLY.has(anchor.type)) return { evidence: 'guarded', why: 'it declares a type' };
-    for (let n: SyntaxNode | undefined = anchor; n; n = n.parent) if (IMPORTS.has(n.type)) return { evidence: 'guarded', why: 'it is an import' };
+    for (let n: SyntaxNode | undefined = anchor; n; n = n.parent)
+      if (IMPORTS.has(n.type)) return { evidence: 'guarded', why: 'it is an import' };
     // `const (` / `var (` open a group whose entries are judged on their own lines; `var _ I = (*T)(nil)` only asserts a type.
-    if ((anchor.type === 'const_declaration' || anchor.type === 'var_declaration') && anchor.endRow > row) return { evidence: 'guarded', why: 'it opens a group of declarations' };
+    if ((anchor.type === 'const_declaration' || anchor.type === 'var_declaration') && anchor.endRow > row)
+      return { evidence: 'guarded', why: 'it opens a group of declarations' };
     if (anchor.type === 'var_spec' || anchor.type === 'var_declaration') {
-      const name = anchor.type === 'var_spec' ? field(anchor, 'name') : field(anchor.children.find((c) => c.type === 'var_spec') ?? anchor, 'name');
+      const name =
+        anchor.type === 'var_spec' ? field(anchor, 'name') : field(anchor.children.find((c) => c.type === 'var_spec') ?? anchor, 'name');
       if (name && text(file.tree, name) === '_') return { evidence: 'guarded', why: 'it only asserts a type at compile time' };
     }
     // A decorator is part of its definition: judged as the definition's own code.
@@ -115,26 +125,41 @@ export class ChangeAnalysis {
       }
     }
     const header = this.headerOf(nodes.length > 0 ? nodes : [anchor], row);
-    if (header === 'header') return { evidence: 'guarded', why: 'it is a definition\'s header, judged through its body' };
+    if (header === 'header') return { evidence: 'guarded', why: "it is a definition's header, judged through its body" };
     if (header) anchor = header;
-    return this.verdictAt(file, anchor, nodes.filter((n) => n.start >= anchor!.start), 0);
+    return this.verdictAt(
+      file,
+      anchor,
+      nodes.filter((n) => n.start >= anchor!.start),
+      0,
+    );
   }
 
   /** 'header' when the row is the header of a definition; else the first body node on the row, if any. */
   private headerOf(nodes: readonly SyntaxNode[], row: number): 'header' | SyntaxNode | undefined {
     let def: SyntaxNode | undefined;
-    const isDef = (n: SyntaxNode): boolean => (isFunction(n) && nameOfFunction(n) !== undefined) || CLASSES.has(n.type) || n.type === 'type_declaration';
+    const isDef = (n: SyntaxNode): boolean =>
+      (isFunction(n) && nameOfFunction(n) !== undefined) || CLASSES.has(n.type) || n.type === 'type_declaration';
     for (let n: SyntaxNode | undefined = nodes[0]; n && n.startRow === row; n = n.parent) if (isDef(n)) def = n;
     def ??= nodes.find(isDef);
     if (!def) return undefined;
-    const body = field(def, 'body') ?? field(def, 'definition') ?? def.children.find((c) => c.type === 'class_body' || c.type === 'body_statement' || c.type === 'block');
+    const body =
+      field(def, 'body') ??
+      field(def, 'definition') ??
+      def.children.find((c) => c.type === 'class_body' || c.type === 'body_statement' || c.type === 'block');
     if (!body || body.startRow > row) return 'header';
     const first = body.children.find((c) => c.named && c.startRow === row && !isComment(c));
     return first ?? 'header';
   }
 
   /** The verdict of code at a node, given the nodes that start on its row. */
-  private verdictAt(file: SourceFile, anchor: SyntaxNode, nodes: readonly SyntaxNode[], depth: number, definition?: SyntaxNode): LineVerdict {
+  private verdictAt(
+    file: SourceFile,
+    anchor: SyntaxNode,
+    nodes: readonly SyntaxNode[],
+    depth: number,
+    definition?: SyntaxNode,
+  ): LineVerdict {
     for (const n of nodes) {
       const check = file.checks.get(n);
       if (check && check.key !== '*') return { evidence: 'guarded', why: `it is the check of \`${check.key}\` itself` };
@@ -148,7 +173,10 @@ export class ChangeAnalysis {
     if (locals) return { evidence: 'guarded', why: locals };
     const calls = nodes.filter((n) => isCall(n) && !file.checks.has(n));
     if (calls.length > 0 && calls.every((c) => this.callsGuardedDefinition(file, c))) {
-      return { evidence: 'guarded', why: `it only calls ${calls.map((c) => `\`${calleeName(file.tree, c)}\``).join(', ')}, whose every line is behind a flag` };
+      return {
+        evidence: 'guarded',
+        why: `it only calls ${calls.map((c) => `\`${calleeName(file.tree, c)}\``).join(', ')}, whose every line is behind a flag`,
+      };
     }
     return this.beyond(file, anchor, definition ?? guard.boundary, guard.off, depth);
   }
@@ -161,7 +189,16 @@ export class ChangeAnalysis {
     const statement = statementOf(anchor);
     const fn = statement ? enclosingFunctionOf(statement) : undefined;
     if (!statement || !fn) return undefined;
-    const declarator = statement.type === 'lexical_declaration' || statement.type === 'variable_declaration' || statement.type === 'local_variable_declaration' ? statement.children.find((c) => c.type === 'variable_declarator') : statement.type === 'expression_statement' ? statement.children.find((c) => c.type === 'assignment') : statement.type === 'short_var_declaration' || statement.type === 'assignment' ? statement : undefined;
+    const declarator =
+      statement.type === 'lexical_declaration' ||
+      statement.type === 'variable_declaration' ||
+      statement.type === 'local_variable_declaration'
+        ? statement.children.find((c) => c.type === 'variable_declarator')
+        : statement.type === 'expression_statement'
+          ? statement.children.find((c) => c.type === 'assignment')
+          : statement.type === 'short_var_declaration' || statement.type === 'assignment'
+            ? statement
+            : undefined;
     if (!declarator) return undefined;
     const target = field(declarator, 'name') ?? field(declarator, 'left');
     const value = field(declarator, 'value') ?? field(declarator, 'right');
@@ -201,14 +238,23 @@ export class ChangeAnalysis {
   }
 
   /** The verdict once the walk reached a function (or file) boundary without a guard. */
-  private beyond(file: SourceFile, node: SyntaxNode, boundary: SyntaxNode | undefined, off: string | undefined, depth: number): LineVerdict {
+  private beyond(
+    file: SourceFile,
+    node: SyntaxNode,
+    boundary: SyntaxNode | undefined,
+    off: string | undefined,
+    depth: number,
+  ): LineVerdict {
     const offNote = off ? ` (it is on the path taken when ${off} is off)` : '';
     if (boundary) {
       const nameNode = nameOfFunction(boundary);
       const name = nameNode ? text(file.tree, nameNode) : undefined;
       if (!name) return { evidence: 'unguarded', why: `nothing checks a flag on the way to it${offNote}` };
       if (this.parsed.get(file)!.existedBefore(name) || !this.parsed.get(file)!.isAdded(nameNode!.startRow)) {
-        return { evidence: 'unguarded', why: `\`${name}\` exists before this change and already runs; nothing on the way from its start to this line checks a flag${offNote}` };
+        return {
+          evidence: 'unguarded',
+          why: `\`${name}\` exists before this change and already runs; nothing on the way from its start to this line checks a flag${offNote}`,
+        };
       }
       return this.symbolVerdict(file, boundary, name, 'function', depth);
     }
@@ -217,13 +263,16 @@ export class ChangeAnalysis {
     if (declared) {
       const [nameNode, def, kind] = declared;
       const name = text(file.tree, nameNode);
-      if (this.parsed.get(file)!.isAdded(nameNode.startRow) && !this.parsed.get(file)!.existedBefore(name)) return this.symbolVerdict(file, def, name, kind, depth);
+      if (this.parsed.get(file)!.isAdded(nameNode.startRow) && !this.parsed.get(file)!.existedBefore(name))
+        return this.symbolVerdict(file, def, name, kind, depth);
       return { evidence: 'unguarded', why: `\`${name}\` exists before this change and is used without a flag${offNote}` };
     }
     const inClass = this.enclosingClass(node);
     return {
       evidence: 'unguarded',
-      why: inClass ? `it runs for every \`${text(file.tree, nameNodeOf(inClass) ?? inClass).slice(0, 60)}\`, with no flag check` : 'it runs when the file is loaded, with no flag check',
+      why: inClass
+        ? `it runs for every \`${text(file.tree, nameNodeOf(inClass) ?? inClass).slice(0, 60)}\`, with no flag check`
+        : 'it runs when the file is loaded, with no flag check',
     };
   }
 
@@ -243,7 +292,14 @@ export class ChangeAnalysis {
         const name = nameNodeOf(n);
         return name ? [name, n, 'class'] : undefined;
       }
-      if (n.type === 'variable_declarator' || n.type === 'public_field_definition' || n.type === 'field_definition' || n.type === 'const_spec' || n.type === 'var_spec' || (n.type === 'assignment' && n.parent?.type === 'expression_statement')) {
+      if (
+        n.type === 'variable_declarator' ||
+        n.type === 'public_field_definition' ||
+        n.type === 'field_definition' ||
+        n.type === 'const_spec' ||
+        n.type === 'var_spec' ||
+        (n.type === 'assignment' && n.parent?.type === 'expression_statement')
+      ) {
         const name = field(n, 'name') ?? field(n, 'left') ?? field(n, 'property');
         if (name && isIdentifier(name)) return [name, n, 'value'];
       }
@@ -255,7 +311,8 @@ export class ChangeAnalysis {
   /** A definition the change adds: guarded when every use is, unguarded when one is not, uncertain when none is seen. */
   private symbolVerdict(file: SourceFile, def: SyntaxNode, name: string, kind: 'function' | 'class' | 'value', depth: number): LineVerdict {
     const known = this.symbolVerdicts.get(def);
-    if (known === 'pending') return { evidence: 'uncertain', why: `\`${name}\` is only reached through itself`, definition: { name, kind } };
+    if (known === 'pending')
+      return { evidence: 'uncertain', why: `\`${name}\` is only reached through itself`, definition: { name, kind } };
     if (known) return known;
     this.symbolVerdicts.set(def, 'pending');
     const verdict = this.judgeSymbol(file, def, name, kind, depth);
@@ -265,7 +322,12 @@ export class ChangeAnalysis {
 
   private judgeSymbol(file: SourceFile, def: SyntaxNode, name: string, kind: 'function' | 'class' | 'value', depth: number): LineVerdict {
     const definition = { name, kind };
-    if (depth > MAX_DEPTH) return { evidence: 'uncertain', why: `\`${name}\` is reached through more than ${MAX_DEPTH} definitions this change adds`, definition };
+    if (depth > MAX_DEPTH)
+      return {
+        evidence: 'uncertain',
+        why: `\`${name}\` is reached through more than ${MAX_DEPTH} definitions this change adds`,
+        definition,
+      };
     // Uses in a file that defines its own `name` mean that one; a Go method is never called without a receiver.
     const goMethod = def.type === 'method_declaration' && field(def, 'receiver') !== undefined;
     const refs = (this.references().get(name) ?? []).filter(
@@ -286,17 +348,24 @@ export class ChangeAnalysis {
     let guardedWhy: string | undefined;
     for (const ref of refs) {
       const where = `\`${ref.file.path}:${ref.node.startRow + 1}\``;
-      const v = this.verdictAt(ref.file, ref.node, this.nodesOn(ref.file, ref.node.startRow).filter((n) => n.start >= ref.node.start), depth + 1);
+      const v = this.verdictAt(
+        ref.file,
+        ref.node,
+        this.nodesOn(ref.file, ref.node.startRow).filter((n) => n.start >= ref.node.start),
+        depth + 1,
+      );
       if (v.evidence === 'unguarded' && !this.resolves(ref.file, ref.node, file, def)) {
         uncertain ??= `\`${name}\` is called at ${where} on a receiver whose type could not be told, so that call may be another type's \`${name}\``;
         continue;
       }
-      if (v.evidence === 'unguarded') return { evidence: 'unguarded', why: `\`${name}\` is used at ${where}, and there ${v.why}`, definition };
+      if (v.evidence === 'unguarded')
+        return { evidence: 'unguarded', why: `\`${name}\` is used at ${where}, and there ${v.why}`, definition };
       if (v.evidence === 'uncertain') uncertain ??= `\`${name}\` is used at ${where}, where ${v.why}`;
       else guardedWhy ??= `it is only used at ${where}, where ${v.why}`;
     }
     for (const t of texts) {
-      if (!t.guarded) return { evidence: 'unguarded', why: `\`${name}\` is used at \`${t.path}:${t.line}\`, which is not behind a flag`, definition };
+      if (!t.guarded)
+        return { evidence: 'unguarded', why: `\`${name}\` is used at \`${t.path}:${t.line}\`, which is not behind a flag`, definition };
     }
     if (uncertain) return { evidence: 'uncertain', why: uncertain, definition };
     return { evidence: 'guarded', why: guardedWhy ?? 'every use of it is behind a flag', definition };
@@ -328,7 +397,19 @@ export class ChangeAnalysis {
    */
   private resolves(refFile: SourceFile, ref: SyntaxNode, defFile: SourceFile, def: SyntaxNode): boolean {
     const parent = ref.parent;
-    const member = parent && (parent.type === 'member_expression' || parent.type === 'selector_expression' || parent.type === 'attribute' || parent.type === 'field_access' || parent.type === 'navigation_expression' || parent.type === 'member_access_expression' || parent.type === 'call' || parent.type === 'method_invocation') && ref.field !== 'object' && ref.field !== 'operand' && ref.field !== 'receiver';
+    const member =
+      parent &&
+      (parent.type === 'member_expression' ||
+        parent.type === 'selector_expression' ||
+        parent.type === 'attribute' ||
+        parent.type === 'field_access' ||
+        parent.type === 'navigation_expression' ||
+        parent.type === 'member_access_expression' ||
+        parent.type === 'call' ||
+        parent.type === 'method_invocation') &&
+      ref.field !== 'object' &&
+      ref.field !== 'operand' &&
+      ref.field !== 'receiver';
     if (!member) return true;
     const receiver = field(parent, 'object') ?? field(parent, 'operand') ?? field(parent, 'receiver');
     if (!receiver) return true;
@@ -395,7 +476,17 @@ export class ChangeAnalysis {
         if (nodes.some((n) => defFile.checks.has(n))) continue;
         const guard = this.guards.at(defFile, nodes[0]);
         if (guard.on) continue;
-        if (this.guards.dataGuard(defFile, nodes, statementOf(nodes[0]), (c) => this.flow.predicates.has(calleeName(defFile.tree, c) ?? '') || this.flow.derivedFunctions.has(calleeName(defFile.tree, c) ?? ''))) continue;
+        if (
+          this.guards.dataGuard(
+            defFile,
+            nodes,
+            statementOf(nodes[0]),
+            (c) =>
+              this.flow.predicates.has(calleeName(defFile.tree, c) ?? '') ||
+              this.flow.derivedFunctions.has(calleeName(defFile.tree, c) ?? ''),
+          )
+        )
+          continue;
         if (nodes.every((n) => !isCall(n) && !n.type.includes('assignment') && !n.type.includes('declaration'))) continue;
         all = false;
       }
@@ -481,9 +572,31 @@ export function findChecks(tree: SyntaxTree, matcher: FlagMatcher): Map<SyntaxNo
   return checks;
 }
 
-const IMPORTS = new Set(['import_statement', 'import_from_statement', 'import_declaration', 'import_spec', 'use_declaration', 'namespace_use_declaration', 'future_import_statement', 'package_clause']);
+const IMPORTS = new Set([
+  'import_statement',
+  'import_from_statement',
+  'import_declaration',
+  'import_spec',
+  'use_declaration',
+  'namespace_use_declaration',
+  'future_import_statement',
+  'package_clause',
+]);
 
-const TYPE_ONLY = new Set(['type_declaration', 'interface_declaration', 'type_alias_declaration', 'method_spec', 'method_elem', 'type_annotation', 'type_arguments', 'type_parameters', 'interface_type', 'implements_clause', 'type_spec', 'field_declaration_list']);
+const TYPE_ONLY = new Set([
+  'type_declaration',
+  'interface_declaration',
+  'type_alias_declaration',
+  'method_spec',
+  'method_elem',
+  'type_annotation',
+  'type_arguments',
+  'type_parameters',
+  'interface_type',
+  'implements_clause',
+  'type_spec',
+  'field_declaration_list',
+]);
 
 /** A name in a type, an interface or a signature: not code that runs. */
 function inTypeOnly(node: SyntaxNode): boolean {

@@ -7,7 +7,19 @@
  */
 import type { FlagCheck } from '../flags.js';
 import { field, walk, type SyntaxNode, type SyntaxTree } from '../syntax/index.js';
-import { argumentsOf, calleeName, enclosingFunction, isCall, isFunction, isIdentifier, isNamedFunction, nameOfFunction, statementsOf, text, unwrap } from './nodes.js';
+import {
+  argumentsOf,
+  calleeName,
+  enclosingFunction,
+  isCall,
+  isFunction,
+  isIdentifier,
+  isNamedFunction,
+  nameOfFunction,
+  statementsOf,
+  text,
+  unwrap,
+} from './nodes.js';
 
 export interface SourceFile {
   path: string;
@@ -27,9 +39,28 @@ interface Alias {
   via: string;
 }
 
-const ASSIGNMENTS = new Set(['variable_declarator', 'assignment', 'assignment_expression', 'short_var_declaration', 'var_spec', 'operator_assignment', 'augmented_assignment', 'augmented_assignment_expression', 'property_declaration', 'const_spec']);
+const ASSIGNMENTS = new Set([
+  'variable_declarator',
+  'assignment',
+  'assignment_expression',
+  'short_var_declaration',
+  'var_spec',
+  'operator_assignment',
+  'augmented_assignment',
+  'augmented_assignment_expression',
+  'property_declaration',
+  'const_spec',
+]);
 const PAIRS = new Set(['pair', 'keyed_element', 'keyword_argument']);
-const MEMBERS = new Set(['member_expression', 'selector_expression', 'attribute', 'field_access', 'navigation_expression', 'member_access_expression', 'scoped_identifier']);
+const MEMBERS = new Set([
+  'member_expression',
+  'selector_expression',
+  'attribute',
+  'field_access',
+  'navigation_expression',
+  'member_access_expression',
+  'scoped_identifier',
+]);
 
 export class FlagFlow {
   /** Aliases per scope (a function node, or a file's root for file-level names). */
@@ -43,7 +74,10 @@ export class FlagFlow {
   private readonly fileOf = new Map<SyntaxNode, SourceFile>();
   private readonly definitions = new Map<string, { file: SourceFile; node: SyntaxNode }[]>();
 
-  constructor(readonly files: readonly SourceFile[], private readonly lineOf: (file: SourceFile, node: SyntaxNode) => string) {
+  constructor(
+    readonly files: readonly SourceFile[],
+    private readonly lineOf: (file: SourceFile, node: SyntaxNode) => string,
+  ) {
     for (const file of files) {
       this.fileOf.set(file.tree.root, file);
       walk(file.tree.root, (n) => {
@@ -103,7 +137,14 @@ export class FlagFlow {
     const target = field(n, 'name') ?? field(n, 'left') ?? field(n, 'pattern');
     if (!target) return [];
     const t = unwrap(target);
-    if (t.type === 'object_pattern' || t.type === 'array_pattern' || t.type === 'expression_list' || t.type === 'pattern_list' || t.type === 'tuple_pattern' || t.type === 'left_assignment_list') {
+    if (
+      t.type === 'object_pattern' ||
+      t.type === 'array_pattern' ||
+      t.type === 'expression_list' ||
+      t.type === 'pattern_list' ||
+      t.type === 'tuple_pattern' ||
+      t.type === 'left_assignment_list'
+    ) {
       const out: SyntaxNode[] = [];
       walk(t, (c) => {
         if (c !== t && (isIdentifier(c) || MEMBERS.has(c.type))) {
@@ -117,7 +158,9 @@ export class FlagFlow {
           return false;
         }
       });
-      return t.type === 'expression_list' || t.type === 'pattern_list' ? out.filter((c) => text(tree, c) !== '_' && text(tree, c) !== 'err').slice(0, 1) : out;
+      return t.type === 'expression_list' || t.type === 'pattern_list'
+        ? out.filter((c) => text(tree, c) !== '_' && text(tree, c) !== 'err').slice(0, 1)
+        : out;
     }
     return [t];
   }
@@ -129,7 +172,7 @@ export class FlagFlow {
     const targets = this.targetsOf(file.tree, n);
     if (targets.length === 0) return false;
     const implied = this.imply(file, value, true);
-    const destructured = targets.length > 1 || (unwrap(field(n, 'name') ?? field(n, 'left')!).type === 'object_pattern');
+    const destructured = targets.length > 1 || unwrap(field(n, 'name') ?? field(n, 'left')!).type === 'object_pattern';
     const derivedVia = implied ? implied.via : this.derivedVia(file, value);
     let learnt = false;
     for (const target of targets) {
@@ -140,7 +183,12 @@ export class FlagFlow {
       const flagsObject = this.isFlagsObject(file, value);
       if ((implied && !destructured) || flagsObject) {
         // `const flags = useFlags()`: the name holds a flags object, whose properties are flag reads.
-        const alias = { positive: true, via: flagsObject ? `\`${name}\` from ${this.describe(file, value)}${destructured ? '' : ' (a flags object)'}` : `\`${name}\` (${implied!.via}, ${this.lineOf(file, n)})` };
+        const alias = {
+          positive: true,
+          via: flagsObject
+            ? `\`${name}\` from ${this.describe(file, value)}${destructured ? '' : ' (a flags object)'}`
+            : `\`${name}\` (${implied!.via}, ${this.lineOf(file, n)})`,
+        };
         if (!flagsObject) alias.positive = implied!.state === 'on';
         learnt = (isField ? this.setField(key, alias) : this.setAlias(this.aliases, this.scopeOf(n, root), key, alias)) || learnt;
       } else if (derivedVia) {
@@ -171,7 +219,8 @@ export class FlagFlow {
     const name = text(file.tree, unwrap(key)).replace(/^:/, '');
     if (!/^[A-Za-z_$@][\w$]*$/.test(name)) return false;
     const implied = this.imply(file, value, true);
-    if (implied) return this.setField(name, { positive: implied.state === 'on', via: `\`${name}\` (${implied.via}, ${this.lineOf(file, n)})` });
+    if (implied)
+      return this.setField(name, { positive: implied.state === 'on', via: `\`${name}\` (${implied.via}, ${this.lineOf(file, n)})` });
     return false;
   }
 
@@ -192,10 +241,16 @@ export class FlagFlow {
       const list = params.children.filter((c) => c.named && c.type !== 'comment');
       const param = list[index];
       if (!param) return;
-      const ident = isIdentifier(param) ? param : (field(param, 'name') ?? field(param, 'pattern') ?? param.children.find((c) => isIdentifier(c)));
+      const ident = isIdentifier(param)
+        ? param
+        : (field(param, 'name') ?? field(param, 'pattern') ?? param.children.find((c) => isIdentifier(c)));
       if (!ident) return;
       const pname = text(def.file.tree, ident);
-      learnt = this.setAlias(this.aliases, def.node, pname, { positive: implied.state === 'on', via: `\`${pname}\`, passed ${implied.via} at ${this.lineOf(file, call)}` }) || learnt;
+      learnt =
+        this.setAlias(this.aliases, def.node, pname, {
+          positive: implied.state === 'on',
+          via: `\`${pname}\`, passed ${implied.via} at ${this.lineOf(file, call)}`,
+        }) || learnt;
     });
     return learnt;
   }
@@ -286,7 +341,8 @@ export class FlagFlow {
     }
     if (MEMBERS.has(n.type) || n.type === 'instance_variable') {
       const object = field(n, 'object') ?? field(n, 'operand');
-      if (object && this.isFlagsObjectName(file, object)) return { positive: true, via: `\`${text(file.tree, n)}\` (a flags object) at ${this.lineOf(file, n)}` };
+      if (object && this.isFlagsObjectName(file, object))
+        return { positive: true, via: `\`${text(file.tree, n)}\` (a flags object) at ${this.lineOf(file, n)}` };
       const alias = this.fieldAliases.get(this.memberName(file.tree, n));
       if (alias) return alias;
     }
@@ -316,7 +372,15 @@ export class FlagFlow {
       if (arg && (op === '!' || op === 'not')) return this.imply(file, arg, !outcome);
       return undefined;
     }
-    if (n.type === 'binary_expression' || n.type === 'boolean_operator' || n.type === 'binary' || n.type === 'comparison_operator' || n.type === 'conjunction_expression' || n.type === 'disjunction_expression' || n.type === 'equality_expression') {
+    if (
+      n.type === 'binary_expression' ||
+      n.type === 'boolean_operator' ||
+      n.type === 'binary' ||
+      n.type === 'comparison_operator' ||
+      n.type === 'conjunction_expression' ||
+      n.type === 'disjunction_expression' ||
+      n.type === 'equality_expression'
+    ) {
       const named = n.children.filter((c) => c.named);
       const left = field(n, 'left') ?? named[0];
       const right = field(n, 'right') ?? named[named.length - 1];

@@ -8,7 +8,21 @@
  */
 import { field, walk, type SyntaxNode } from '../syntax/index.js';
 import type { FlagFlow, Implication, SourceFile } from './flow.js';
-import { alwaysExits, calleeName, childToward, conditionalOf, isAnonymousFunction, isCall, isComment, isFunction, isIdentifier, isLiteral, isNamedFunction, statementsOf, unwrap } from './nodes.js';
+import {
+  alwaysExits,
+  calleeName,
+  childToward,
+  conditionalOf,
+  isAnonymousFunction,
+  isCall,
+  isComment,
+  isFunction,
+  isIdentifier,
+  isLiteral,
+  isNamedFunction,
+  statementsOf,
+  unwrap,
+} from './nodes.js';
 
 export interface PositionGuard {
   /** The flag must be on for this code to run. */
@@ -20,9 +34,32 @@ export interface PositionGuard {
 }
 
 const BLOCKS = new Set([
-  'program', 'module', 'source_file', 'statement_block', 'block', 'body_statement', 'statement_list', 'then', 'else', 'class_body',
-  'declaration_list', 'compound_statement', 'switch_body', 'switch_case', 'switch_default', 'case_clause', 'begin', 'elsif',
-  'else_clause', 'elif_clause', 'expression_case', 'default_case', 'when', 'function_body', 'statements', 'control_structure_body',
+  'program',
+  'module',
+  'source_file',
+  'statement_block',
+  'block',
+  'body_statement',
+  'statement_list',
+  'then',
+  'else',
+  'class_body',
+  'declaration_list',
+  'compound_statement',
+  'switch_body',
+  'switch_case',
+  'switch_default',
+  'case_clause',
+  'begin',
+  'elsif',
+  'else_clause',
+  'elif_clause',
+  'expression_case',
+  'default_case',
+  'when',
+  'function_body',
+  'statements',
+  'control_structure_body',
 ]);
 
 export class Guards {
@@ -54,7 +91,10 @@ export class Guards {
       }
     }
     // `switch (variant) { case 'on': … }` on a flag value: every case but the default depends on it.
-    if ((a.type === 'switch_statement' || a.type === 'expression_switch_statement' || a.type === 'case' || a.type === 'match_statement') && child.field !== 'value') {
+    if (
+      (a.type === 'switch_statement' || a.type === 'expression_switch_statement' || a.type === 'case' || a.type === 'match_statement') &&
+      child.field !== 'value'
+    ) {
       const value = field(a, 'value') ?? field(a, 'condition') ?? field(a, 'subject');
       if (value && value !== child) {
         const via = this.flow.derivedVia(file, value);
@@ -137,7 +177,12 @@ export class Guards {
    * nothing (`styleSrc,` in an options object), or the statement holding it only builds a derived local
    * (`const styleSrc = ["'self'"]`, `styleSrc.push(…)` where `if (on) styleSrc.push(…)` makes it derived).
    */
-  dataGuard(file: SourceFile, lineNodes: readonly SyntaxNode[], statement: SyntaxNode | undefined, harmless: (call: SyntaxNode) => boolean): string | undefined {
+  dataGuard(
+    file: SourceFile,
+    lineNodes: readonly SyntaxNode[],
+    statement: SyntaxNode | undefined,
+    harmless: (call: SyntaxNode) => boolean,
+  ): string | undefined {
     let reads: string | undefined;
     let calls = false;
     for (const n of lineNodes) {
@@ -160,7 +205,10 @@ export class Guards {
     const s = unwrap(statement);
     let target: SyntaxNode | undefined;
     let value: SyntaxNode | undefined = s;
-    const declarator = s.type === 'lexical_declaration' || s.type === 'variable_declaration' || s.type === 'local_variable_declaration' ? s.children.find((c) => c.type === 'variable_declarator') : s;
+    const declarator =
+      s.type === 'lexical_declaration' || s.type === 'variable_declaration' || s.type === 'local_variable_declaration'
+        ? s.children.find((c) => c.type === 'variable_declarator')
+        : s;
     if (declarator && (field(declarator, 'name') || field(declarator, 'left'))) {
       target = field(declarator, 'name') ?? field(declarator, 'left');
       value = field(declarator, 'value') ?? field(declarator, 'right');

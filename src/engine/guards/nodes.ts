@@ -7,31 +7,126 @@ import { field, type SyntaxNode, type SyntaxTree } from '../syntax/index.js';
 
 /** Named definitions: their body runs when something calls them by name. */
 const NAMED_FUNCTIONS = new Set([
-  'function_declaration', 'generator_function_declaration', 'method_definition', 'function_definition', 'method',
-  'singleton_method', 'method_declaration', 'constructor_declaration', 'function_item',
+  'function_declaration',
+  'generator_function_declaration',
+  'method_definition',
+  'function_definition',
+  'method',
+  'singleton_method',
+  'method_declaration',
+  'constructor_declaration',
+  'function_item',
 ]);
 
 /** Functions without a name of their own: callbacks, closures and blocks, run by the code around them. */
 const ANONYMOUS_FUNCTIONS = new Set([
-  'arrow_function', 'function_expression', 'function', 'generator_function', 'lambda', 'func_literal', 'lambda_expression',
-  'anonymous_function', 'anonymous_function_creation_expression', 'lambda_literal', 'block', 'do_block',
+  'arrow_function',
+  'function_expression',
+  'function',
+  'generator_function',
+  'lambda',
+  'func_literal',
+  'lambda_expression',
+  'anonymous_function',
+  'anonymous_function_creation_expression',
+  'lambda_literal',
+  'block',
+  'do_block',
 ]);
 
 /** Containers of definitions whose body runs when the file loads. */
-export const CLASSES = new Set(['class_declaration', 'class_definition', 'class', 'module', 'abstract_class_declaration', 'object_declaration', 'interface_declaration', 'trait_declaration', 'enum_declaration']);
+export const CLASSES = new Set([
+  'class_declaration',
+  'class_definition',
+  'class',
+  'module',
+  'abstract_class_declaration',
+  'object_declaration',
+  'interface_declaration',
+  'trait_declaration',
+  'enum_declaration',
+]);
 
-const CALLS = new Set(['call_expression', 'call', 'method_invocation', 'new_expression', 'object_creation_expression', 'function_call_expression', 'member_call_expression', 'scoped_call_expression', 'nullsafe_member_call_expression']);
+const CALLS = new Set([
+  'call_expression',
+  'call',
+  'method_invocation',
+  'new_expression',
+  'object_creation_expression',
+  'function_call_expression',
+  'member_call_expression',
+  'scoped_call_expression',
+  'nullsafe_member_call_expression',
+]);
 
 /** Statements and calls that leave the function (or the loop iteration). */
-const EXIT_STATEMENTS = new Set(['return_statement', 'throw_statement', 'raise_statement', 'break_statement', 'continue_statement', 'return', 'next', 'break', 'jump_expression', 'throw_expression', 'retry']);
-const EXIT_CALLS = new Set(['raise', 'fail', 'panic', 'abort', 'exit', 'throw', 'redirect_to', 'head', 'render_404', 'not_found', 'abort_with_status']);
+const EXIT_STATEMENTS = new Set([
+  'return_statement',
+  'throw_statement',
+  'raise_statement',
+  'break_statement',
+  'continue_statement',
+  'return',
+  'next',
+  'break',
+  'jump_expression',
+  'throw_expression',
+  'retry',
+]);
+const EXIT_CALLS = new Set([
+  'raise',
+  'fail',
+  'panic',
+  'abort',
+  'exit',
+  'throw',
+  'redirect_to',
+  'head',
+  'render_404',
+  'not_found',
+  'abort_with_status',
+]);
 
 /** Literals whose entries declare something: a route, a menu item, a handler table. */
-const LITERALS = new Set(['object', 'hash', 'dictionary', 'literal_value', 'composite_literal', 'array', 'list', 'argument_list', 'arguments', 'keyword_argument']);
+const LITERALS = new Set([
+  'object',
+  'hash',
+  'dictionary',
+  'literal_value',
+  'composite_literal',
+  'array',
+  'list',
+  'argument_list',
+  'arguments',
+  'keyword_argument',
+]);
 
-const WRAPPERS = new Set(['parenthesized_expression', 'await_expression', 'non_null_expression', 'as_expression', 'satisfies_expression', 'expression_statement', 'parenthesized_statements', 'begin_block', 'type_assertion_expression', 'expression_list', 'literal_element']);
+const WRAPPERS = new Set([
+  'parenthesized_expression',
+  'await_expression',
+  'non_null_expression',
+  'as_expression',
+  'satisfies_expression',
+  'expression_statement',
+  'parenthesized_statements',
+  'begin_block',
+  'type_assertion_expression',
+  'expression_list',
+  'literal_element',
+]);
 
-const IDENTIFIERS = new Set(['identifier', 'property_identifier', 'shorthand_property_identifier', 'field_identifier', 'instance_variable', 'constant', 'simple_identifier', 'name', 'variable_name', 'shorthand_property_identifier_pattern']);
+const IDENTIFIERS = new Set([
+  'identifier',
+  'property_identifier',
+  'shorthand_property_identifier',
+  'field_identifier',
+  'instance_variable',
+  'constant',
+  'simple_identifier',
+  'name',
+  'variable_name',
+  'shorthand_property_identifier_pattern',
+]);
 
 export const isNamedFunction = (n: SyntaxNode): boolean => NAMED_FUNCTIONS.has(n.type);
 export const isCall = (n: SyntaxNode): boolean => CALLS.has(n.type);
@@ -48,7 +143,8 @@ export function isAnonymousFunction(n: SyntaxNode): boolean {
 }
 
 /** A function boundary: named or anonymous. */
-export const isFunction = (n: SyntaxNode): boolean => isNamedFunction(n) || ANONYMOUS_FUNCTIONS.has(n.type) && !(n.type === 'block' && n.field !== 'block');
+export const isFunction = (n: SyntaxNode): boolean =>
+  isNamedFunction(n) || (ANONYMOUS_FUNCTIONS.has(n.type) && !(n.type === 'block' && n.field !== 'block'));
 
 /** The node holding the name of a definition, when it has one (functions, classes, declared closures). */
 export function nameNodeOf(n: SyntaxNode): SyntaxNode | undefined {
@@ -56,7 +152,10 @@ export function nameNodeOf(n: SyntaxNode): SyntaxNode | undefined {
   if (own && (isNamedFunction(n) || CLASSES.has(n.type))) return own;
   if (ANONYMOUS_FUNCTIONS.has(n.type) && n.parent) {
     const p = n.parent;
-    if ((p.type === 'variable_declarator' || p.type === 'pair' || p.type === 'public_field_definition' || p.type === 'field_definition') && (n.field === 'value' || p.type === 'pair')) {
+    if (
+      (p.type === 'variable_declarator' || p.type === 'pair' || p.type === 'public_field_definition' || p.type === 'field_definition') &&
+      (n.field === 'value' || p.type === 'pair')
+    ) {
       const name = field(p, 'name') ?? field(p, 'key') ?? field(p, 'property');
       if (name && isIdentifier(name)) return name;
     }
@@ -136,14 +235,28 @@ export function conditionalOf(n: SyntaxNode): Conditional | undefined {
     return {
       condition,
       branch: (c) => {
-        if (c === condition || c.start < condition.start && c.field !== 'body' && c.field !== 'consequence') return undefined;
-        const taken = !(c.field === 'alternative' || c.type === 'else_clause' || c.type === 'else' || c.type === 'elsif' || c.type === 'elif_clause' || c.type === 'else_if_clause');
+        if (c === condition || (c.start < condition.start && c.field !== 'body' && c.field !== 'consequence')) return undefined;
+        const taken = !(
+          c.field === 'alternative' ||
+          c.type === 'else_clause' ||
+          c.type === 'else' ||
+          c.type === 'elsif' ||
+          c.type === 'elif_clause' ||
+          c.type === 'else_if_clause'
+        );
         return invert ? !taken : taken;
       },
     };
   }
   const operator = field(n, 'operator');
-  if ((n.type === 'binary_expression' || n.type === 'boolean_operator' || n.type === 'binary' || n.type === 'conjunction_expression' || n.type === 'disjunction_expression') && n.children.length >= 2) {
+  if (
+    (n.type === 'binary_expression' ||
+      n.type === 'boolean_operator' ||
+      n.type === 'binary' ||
+      n.type === 'conjunction_expression' ||
+      n.type === 'disjunction_expression') &&
+    n.children.length >= 2
+  ) {
     const left = field(n, 'left') ?? n.children.find((c) => c.named);
     const right = field(n, 'right') ?? [...n.children].reverse().find((c) => c.named);
     const op = operator?.type ?? n.children.find((c) => !c.named)?.type;
@@ -177,7 +290,15 @@ export function statementsOf(n: SyntaxNode): SyntaxNode[] {
 export function alwaysExits(tree: SyntaxTree, branch: SyntaxNode): boolean {
   if (isExit(tree, branch)) return true;
   let statements = statementsOf(branch);
-  while (statements.length === 1 && (statements[0].type === 'statement_list' || statements[0].type === 'block' || statements[0].type === 'statement_block' || statements[0].type === 'then' || statements[0].type === 'body_statement' || statements[0].type === 'compound_statement')) {
+  while (
+    statements.length === 1 &&
+    (statements[0].type === 'statement_list' ||
+      statements[0].type === 'block' ||
+      statements[0].type === 'statement_block' ||
+      statements[0].type === 'then' ||
+      statements[0].type === 'body_statement' ||
+      statements[0].type === 'compound_statement')
+  ) {
     statements = statementsOf(statements[0]);
   }
   const last = statements[statements.length - 1];

@@ -38,14 +38,39 @@ export interface Definition {
 }
 
 const FUNCTION_TYPES = new Set([
-  'function_declaration', 'method_definition', 'function_definition', 'method', 'singleton_method', 'method_declaration',
-  'arrow_function', 'function_expression', 'function', 'generator_function_declaration', 'func_literal', 'lambda',
+  'function_declaration',
+  'method_definition',
+  'function_definition',
+  'method',
+  'singleton_method',
+  'method_declaration',
+  'arrow_function',
+  'function_expression',
+  'function',
+  'generator_function_declaration',
+  'func_literal',
+  'lambda',
 ]);
-const CLASS_TYPES = new Set(['class_declaration', 'class_definition', 'class', 'module', 'abstract_class_declaration', 'interface_declaration']);
-const CALL_TYPES = new Set(['call_expression', 'call', 'method_invocation', 'function_call_expression', 'member_call_expression', 'scoped_call_expression']);
+const CLASS_TYPES = new Set([
+  'class_declaration',
+  'class_definition',
+  'class',
+  'module',
+  'abstract_class_declaration',
+  'interface_declaration',
+]);
+const CALL_TYPES = new Set([
+  'call_expression',
+  'call',
+  'method_invocation',
+  'function_call_expression',
+  'member_call_expression',
+  'scoped_call_expression',
+]);
 
 /** Names of collections that hold flags: a read of one by a parameter is a flag check. */
-const FLAG_COLLECTION = /(?:^|[._])(?:flags|features|feature_flags|featureFlags|toggles|feature_toggles|switches|experimentals|experiments|enabledFlags|enabled_features)$/i;
+const FLAG_COLLECTION =
+  /(?:^|[._])(?:flags|features|feature_flags|featureFlags|toggles|feature_toggles|switches|experimentals|experiments|enabledFlags|enabled_features)$/i;
 
 const IDENT = /^[@$]*[A-Za-z_][\w]*[?!]?$/;
 
@@ -62,7 +87,12 @@ function nameOfFunction(tree: SyntaxTree, node: SyntaxNode): string | undefined 
 }
 
 function paramNames(tree: SyntaxTree, node: SyntaxNode): string[] {
-  const params = field(node, 'parameters') ?? field(node, 'parameter') ?? node.children.find((c) => c.type === 'formal_parameters' || c.type === 'parameters' || c.type === 'method_parameters' || c.type === 'parameter_list');
+  const params =
+    field(node, 'parameters') ??
+    field(node, 'parameter') ??
+    node.children.find(
+      (c) => c.type === 'formal_parameters' || c.type === 'parameters' || c.type === 'method_parameters' || c.type === 'parameter_list',
+    );
   if (!params) return [];
   const names: string[] = [];
   walk(params, (n) => {
@@ -118,7 +148,14 @@ export function definitionsOf(tree: SyntaxTree, path: string): Definition[] {
     } else if (FUNCTION_TYPES.has(node.type)) {
       const name = nameOfFunction(tree, node);
       const params = paramNames(tree, node);
-      if (current !== undefined && (name === undefined || node.type === 'arrow_function' || node.type === 'function_expression' || node.type === 'lambda' || node.type === 'func_literal')) {
+      if (
+        current !== undefined &&
+        (name === undefined ||
+          node.type === 'arrow_function' ||
+          node.type === 'function_expression' ||
+          node.type === 'lambda' ||
+          node.type === 'func_literal')
+      ) {
         // A closure inside a function: its parameters may carry the key (a returned evaluator).
         current.nestedParams.push(...params);
       } else if (name !== undefined) {
@@ -162,11 +199,18 @@ function readInside(tree: SyntaxTree, node: SyntaxNode, def: Definition): void {
       ? callee.replace(/\.(?:Contains|include\?|includes|has|has_key\?|key\?|get|contains|__contains__)$/, '')
       : '';
     const first = text.replace(/^\(/, '').split(',')[0]?.trim() ?? '';
-    if (collection && FLAG_COLLECTION.test(collection)) def.collectionReads.push({ text: `${callee}${text}`, key: args[0], line: lineOf(node) });
-    else if (/(?:^|\.)Contains$/.test(callee) && FLAG_COLLECTION.test(first)) def.collectionReads.push({ text: `${callee}${text}`, key: args[1], line: lineOf(node) });
+    if (collection && FLAG_COLLECTION.test(collection))
+      def.collectionReads.push({ text: `${callee}${text}`, key: args[0], line: lineOf(node) });
+    else if (/(?:^|\.)Contains$/.test(callee) && FLAG_COLLECTION.test(first))
+      def.collectionReads.push({ text: `${callee}${text}`, key: args[1], line: lineOf(node) });
     return;
   }
-  if (node.type === 'subscript_expression' || node.type === 'element_reference' || node.type === 'subscript' || node.type === 'index_expression') {
+  if (
+    node.type === 'subscript_expression' ||
+    node.type === 'element_reference' ||
+    node.type === 'subscript' ||
+    node.type === 'index_expression'
+  ) {
     const object = field(node, 'object') ?? field(node, 'operand') ?? field(node, 'value') ?? node.children[0];
     const index = field(node, 'index') ?? field(node, 'subscript') ?? node.children.find((c) => c.named && c !== object);
     if (object && index && FLAG_COLLECTION.test(textOf(tree, object).replace(/\?$/, ''))) {
@@ -175,7 +219,12 @@ function readInside(tree: SyntaxTree, node: SyntaxNode, def: Definition): void {
     }
     return;
   }
-  if (node.type === 'variable_declarator' || node.type === 'short_var_declaration' || node.type === 'assignment' || node.type === 'assignment_expression') {
+  if (
+    node.type === 'variable_declarator' ||
+    node.type === 'short_var_declaration' ||
+    node.type === 'assignment' ||
+    node.type === 'assignment_expression'
+  ) {
     const left = field(node, 'name') ?? field(node, 'left');
     const right = field(node, 'value') ?? field(node, 'right');
     if (left && right) {
@@ -183,7 +232,8 @@ function readInside(tree: SyntaxTree, node: SyntaxNode, def: Definition): void {
       const value = right.type === 'expression_list' ? right.children.find((c) => c.named) : right;
       if (value && CALL_TYPES.has(value.type) && IDENT.test(target)) def.boundCalls.set(target, calleeOf(tree, value));
       // Ruby `@feature = feature_name` in `initialize`: the key lives on in a field.
-      if (value && def.params.includes(textOf(tree, value)) && /^(?:@\w+|(?:this|self)\.\w+)$/.test(target)) def.fieldsFromParams.set(target, textOf(tree, value));
+      if (value && def.params.includes(textOf(tree, value)) && /^(?:@\w+|(?:this|self)\.\w+)$/.test(target))
+        def.fieldsFromParams.set(target, textOf(tree, value));
     }
   }
 }

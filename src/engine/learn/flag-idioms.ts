@@ -60,7 +60,8 @@ interface Wrapper {
 }
 
 /** A receiver that names a flag client (`ldClient`, `this.unleash`, `featureFlags`), so `getValue` on it is an SDK call. */
-const FLAG_CLIENT = /(?:flag|feature|toggle|unleash|launchdarkly|ldclient|growthbook|statsig|posthog|flagsmith|configcat|split|openfeature|flipper|experiment)\w*$/i;
+const FLAG_CLIENT =
+  /(?:flag|feature|toggle|unleash|launchdarkly|ldclient|growthbook|statsig|posthog|flagsmith|configcat|split|openfeature|flipper|experiment)\w*$/i;
 
 /** A name callers cannot mistake: long, or shaped (`Boolean`, `enabled?`), not `add` or `call`. */
 const distinctive = (name: string): boolean => name.length >= 7 || /[A-Z?]/.test(name);
@@ -79,7 +80,12 @@ function flagTarget(
   // A function the repository defines itself shadows an SDK name (`useFeature` fetching a feature's data).
   if (call.callee === name && shadowed.has(name) && !byName.has(name)) return undefined;
   for (const [known, keyArg] of KNOWN_KEY_ARG) {
-    if (call.callee === known || (known.includes('.') && call.callee.endsWith(`.${known}`)) || (known.includes('.') && call.callee.endsWith(`::${known}`))) return { target: call.callee, keyArg };
+    if (
+      call.callee === known ||
+      (known.includes('.') && call.callee.endsWith(`.${known}`)) ||
+      (known.includes('.') && call.callee.endsWith(`::${known}`))
+    )
+      return { target: call.callee, keyArg };
   }
   // A bare SDK method name counts on a receiver only when it cannot be ordinary code (`isFeatureEnabled`, not `isOn`).
   const known = KNOWN_KEY_ARG.get(name);
@@ -89,9 +95,15 @@ function flagTarget(
   for (const wrapper of byName.get(name) ?? []) {
     if (wrapper.factory) continue;
     const { owner, onOwner } = wrapper.def;
-    const matches = onOwner && owner
-      ? call.callee === `${owner}.${name}` || call.callee.endsWith(`.${owner}.${name}`) || call.callee.endsWith(`::${owner}.${name}`) || (call.callee === name && caller.owner === owner && caller.onOwner)
-      : owner === undefined ? call.callee === name || distinctive(name) : distinctive(name);
+    const matches =
+      onOwner && owner
+        ? call.callee === `${owner}.${name}` ||
+          call.callee.endsWith(`.${owner}.${name}`) ||
+          call.callee.endsWith(`::${owner}.${name}`) ||
+          (call.callee === name && caller.owner === owner && caller.onOwner)
+        : owner === undefined
+          ? call.callee === name || distinctive(name)
+          : distinctive(name);
     if (matches) return { target: call.callee, keyArg: wrapper.keyArg };
   }
   // `evaluate(flag)` where `const evaluate = useUiFlagEvaluator()`.
@@ -114,7 +126,8 @@ function findWrappers(definitions: readonly Definition[], configured: ReadonlySe
   // Fields a constructor fills from its parameters: the key given to `new` lives on in them.
   const constructors = new Map<string, Definition>();
   for (const def of definitions) {
-    if (/^(?:initialize|constructor|__init__)$/.test(def.name) && def.owner && def.fieldsFromParams.size > 0) constructors.set(`${def.path}:${def.owner}`, def);
+    if (/^(?:initialize|constructor|__init__)$/.test(def.name) && def.owner && def.fieldsFromParams.size > 0)
+      constructors.set(`${def.path}:${def.owner}`, def);
   }
   for (let round = 0; round < 6; round++) {
     let grew = false;
@@ -131,7 +144,12 @@ function findWrappers(definitions: readonly Definition[], configured: ReadonlySe
         else if (nested.has(key)) wrapper = { def, via: `returns a function that passes its key to ${what}`, factory: true, keyArg: 0 };
         else if (fields.has(key) && ctor && !found.has(keyOf({ ...ctor, name: 'new' }))) {
           // The class's `new` takes the key: `FeatureToggleConstraint.new(:key)`.
-          add({ def: { ...ctor, name: 'new', onOwner: true }, via: `keeps its key in ${key}, which ${def.name} passes to ${what}`, factory: false, keyArg: ctor.params.indexOf(fields.get(key)!) });
+          add({
+            def: { ...ctor, name: 'new', onOwner: true },
+            via: `keeps its key in ${key}, which ${def.name} passes to ${what}`,
+            factory: false,
+            keyArg: ctor.params.indexOf(fields.get(key)!),
+          });
           grew = true;
         }
       };
@@ -182,14 +200,15 @@ function callNames(wrapper: Wrapper, texts: readonly SourceText[]): { name: stri
   }
   if (def.onOwner && def.owner) {
     const sites = (byReceiver.get(def.owner) ?? 0) + (def.name === 'new' ? 0 : 0);
-    return [{ name: `${def.owner}.${def.name}`, sites: def.name === 'new' ? byReceiver.get(def.owner) ?? 0 : sites }];
+    return [{ name: `${def.owner}.${def.name}`, sites: def.name === 'new' ? (byReceiver.get(def.owner) ?? 0) : sites }];
   }
   // Called by its bare name (a helper, a module function): that is the name to list.
   if (def.owner === undefined || byReceiver.size === 0 || plain >= Math.max(...byReceiver.values())) {
     return [{ name: def.name, sites: plain + [...byReceiver.values()].reduce((a, b) => a + b, 0) }];
   }
   // Callers name it through a one-letter variable (`s.IsExperimentallyEnabled`): the method's name says it.
-  if ([...byReceiver.keys()].every((r) => /^(?:this|self|\w{1,2})$/.test(r))) return [{ name: def.name, sites: plain + [...byReceiver.values()].reduce((a, b) => a + b, 0) }];
+  if ([...byReceiver.keys()].every((r) => /^(?:this|self|\w{1,2})$/.test(r)))
+    return [{ name: def.name, sites: plain + [...byReceiver.values()].reduce((a, b) => a + b, 0) }];
   // A method: the receivers callers name it through (`featureFlagClient.Boolean`), the common ones first.
   return [...byReceiver]
     .filter(([receiver]) => !/^(?:this|self|s|c|h|t)$/.test(receiver) || byReceiver.size === 1)
@@ -210,7 +229,10 @@ function proposePaths(texts: readonly SourceText[], matcher: FlagMatcher, minimu
     if (checks === 0) continue;
     const folder = path.split('/').slice(0, -1);
     if (folder.length === 0) continue;
-    const depth = Math.min(folder.length, Math.max(2, folder.findIndex((f) => !/^(?:src|lib|app|pkg|internal|frontend|backend|server|client|web)$/.test(f)) + 2));
+    const depth = Math.min(
+      folder.length,
+      Math.max(2, folder.findIndex((f) => !/^(?:src|lib|app|pkg|internal|frontend|backend|server|client|web)$/.test(f)) + 2),
+    );
     const glob = `${folder.slice(0, depth).join('/')}/**`;
     const entry = perFolder.get(glob) ?? { checks: 0, files: new Set<string>() };
     entry.checks += checks;
@@ -266,7 +288,11 @@ export function learnFlagIdioms(sources: readonly SourceText[], syntax: Syntax, 
       if (configured.has(name) || KNOWN_KEY_ARG.has(name)) continue;
       const previous = proposals.get(name);
       if (previous && previous.callSites >= sites) continue;
-      proposals.set(name, { name, evidence: `${where} ${wrapper.via}${sites === 0 ? ' (no call of it at this commit)' : ''}`, callSites: sites });
+      proposals.set(name, {
+        name,
+        evidence: `${where} ${wrapper.via}${sites === 0 ? ' (no call of it at this commit)' : ''}`,
+        callSites: sites,
+      });
     }
   }
   const flagCalls = [...proposals.values()].sort((a, b) => b.callSites - a.callSites || a.name.localeCompare(b.name));

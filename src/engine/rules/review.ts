@@ -114,9 +114,8 @@ const mentions = (logins: readonly string[]): string => logins.map(mention).join
 function describeState(state: ApprovalState): string {
   const approvals = `${state.approvedBy.length} of ${plural(state.required, 'valid approval')}`;
   const by = state.approvedBy.length > 0 ? ` (by ${mentions(state.approvedBy)})` : '';
-  const others = state.notCounted.length > 0
-    ? `; not counted: ${state.notCounted.map((v) => `${mention(v.login)} ${v.detail}`).join('; ')}`
-    : '';
+  const others =
+    state.notCounted.length > 0 ? `; not counted: ${state.notCounted.map((v) => `${mention(v.login)} ${v.detail}`).join('; ')}` : '';
   return `${approvals}${by}${others}`;
 }
 
@@ -156,15 +155,18 @@ export function judgeReview(ctx: RuleContext): RuleOutcome {
 }
 
 /** Size facts for the audits, which are not about size. */
-const noSize = (): SizeFacts => ({ class: 'XS', lines: 0, files: 0, excludedLines: 0, excludedFiles: 0, excluded: [], parts: [], fromTotals: false });
+const noSize = (): SizeFacts => ({
+  class: 'XS',
+  lines: 0,
+  files: 0,
+  excludedLines: 0,
+  excludedFiles: 0,
+  excluded: [],
+  parts: [],
+  fromTotals: false,
+});
 
-function auditReport(
-  audit: 'merge' | 'push',
-  config: MonoenvConfig,
-  title: string,
-  findings: Finding[],
-  summary: RuleSummary,
-): Report {
+function auditReport(audit: 'merge' | 'push', config: MonoenvConfig, title: string, findings: Finding[], summary: RuleSummary): Report {
   return {
     conclusion: conclude(findings, config.mode),
     title,
@@ -191,19 +193,26 @@ export function auditMerge(change: Change, config: MonoenvConfig): Report {
   }
   if (isExempt(change.author.login, config)) {
     const why = `${mention(change.author.login)} is in review.exempt_authors`;
-    return auditReport('merge', config, `Review not required: ${why}`, [], { rule: 'review', status: 'pass', summary: `Not required: ${why}.` });
+    return auditReport('merge', config, `Review not required: ${why}`, [], {
+      rule: 'review',
+      status: 'pass',
+      summary: `Not required: ${why}.`,
+    });
   }
   const state = approvalState(change, config);
   const described = describeState(state);
   if (isSatisfied(state)) {
-    const title = state.approvedBy.length > 0
-      ? `Reviewed: approved by ${mentions(state.approvedBy)}`
-      : 'Reviewed: no approvals required (review.approvals: 0)';
+    const title =
+      state.approvedBy.length > 0
+        ? `Reviewed: approved by ${mentions(state.approvedBy)}`
+        : 'Reviewed: no approvals required (review.approvals: 0)';
     return auditReport('merge', config, title, [], { rule: 'review', status: 'pass', summary: `${described}.` });
   }
   const who = merger === undefined ? 'Merged' : `${mention(merger)} merged`;
   const what = change.number === undefined ? 'this pull request' : `#${change.number}`;
-  const lines = [`${who} ${what} with ${state.approvedBy.length} of ${plural(state.required, 'valid approval')}${state.approvedBy.length > 0 ? ` (by ${mentions(state.approvedBy)})` : ''}.`];
+  const lines = [
+    `${who} ${what} with ${state.approvedBy.length} of ${plural(state.required, 'valid approval')}${state.approvedBy.length > 0 ? ` (by ${mentions(state.approvedBy)})` : ''}.`,
+  ];
   if (change.reviews === undefined) lines.push('No reviews were available to the audit.');
   else if (state.notCounted.length === 0 && state.approvedBy.length === 0) lines.push('No one approved it.');
   for (const verdict of state.notCounted) lines.push(`- ${mention(verdict.login)} ${verdict.detail}`);
@@ -288,7 +297,9 @@ export function auditPush(push: Push, config: MonoenvConfig): Report {
     };
   });
   // The row stays one readable sentence; every commit is still listed as its own finding.
-  const shown = unreviewed.slice(0, 5).map((c) => `${shortSha(c.sha)} "${subjectOf(c)}" by ${mention(c.author?.login ?? push.pusher.login)}`);
+  const shown = unreviewed
+    .slice(0, 5)
+    .map((c) => `${shortSha(c.sha)} "${subjectOf(c)}" by ${mention(c.author?.login ?? push.pusher.login)}`);
   const list = unreviewed.length > shown.length ? [...shown, `and ${formatCount(unreviewed.length - shown.length)} more`] : shown;
   return auditReport('push', config, PUSHED_WITHOUT_REVIEW, findings, {
     rule: 'review',

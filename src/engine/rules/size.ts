@@ -14,25 +14,84 @@ import { formatCount, plural } from '../conclusion.js';
 /** Lockfiles by file name: written by package managers, reviewed by nobody line by line. */
 export const LOCKFILE_NAMES: ReadonlySet<string> = new Set([
   // JavaScript
-  'package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb', 'deno.lock',
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+  'bun.lock',
+  'bun.lockb',
+  'deno.lock',
   // Ruby, Rust, PHP, Python
-  'Gemfile.lock', 'gems.locked', 'Cargo.lock', 'composer.lock', 'poetry.lock', 'Pipfile.lock', 'pdm.lock', 'uv.lock',
-  'pixi.lock', 'conda-lock.yml', 'pylock.toml',
+  'Gemfile.lock',
+  'gems.locked',
+  'Cargo.lock',
+  'composer.lock',
+  'poetry.lock',
+  'Pipfile.lock',
+  'pdm.lock',
+  'uv.lock',
+  'pixi.lock',
+  'conda-lock.yml',
+  'pylock.toml',
   // Go, Elixir, Erlang, Dart, Swift, Objective-C
-  'go.sum', 'go.work.sum', 'mix.lock', 'rebar.lock', 'pubspec.lock', 'Podfile.lock', 'Package.resolved', 'Cartfile.resolved',
+  'go.sum',
+  'go.work.sum',
+  'mix.lock',
+  'rebar.lock',
+  'pubspec.lock',
+  'Podfile.lock',
+  'Package.resolved',
+  'Cartfile.resolved',
   // .NET, JVM
-  'packages.lock.json', 'paket.lock', 'gradle.lockfile', 'buildscript-gradle.lockfile',
+  'packages.lock.json',
+  'paket.lock',
+  'gradle.lockfile',
+  'buildscript-gradle.lockfile',
   // Nix, Terraform, Bazel, Haskell, Crystal, Julia, R, Deno, C/C++
-  'flake.lock', '.terraform.lock.hcl', 'MODULE.bazel.lock', 'cabal.project.freeze', 'stack.yaml.lock', 'shard.lock',
-  'Manifest.toml', 'renv.lock', 'vcpkg-lock.json', 'conan.lock',
+  'flake.lock',
+  '.terraform.lock.hcl',
+  'MODULE.bazel.lock',
+  'cabal.project.freeze',
+  'stack.yaml.lock',
+  'shard.lock',
+  'Manifest.toml',
+  'renv.lock',
+  'vcpkg-lock.json',
+  'conan.lock',
 ]);
 
 /** Built-in generated files by name ending (minified bundles, source maps, protobuf and other codegen). */
 const GENERATED_SUFFIXES = [
-  '.min.js', '.min.mjs', '.min.css', '.map',
-  '.pb.go', '.pb.gw.go', '_pb2.py', '_pb2.pyi', '_pb2_grpc.py', '.pb.cc', '.pb.h', '_pb.js', '_pb.d.ts', '_grpc_pb.js',
-  '_grpc_pb.d.ts', '.pb.swift', '.pb.dart', '.pbenum.dart', '.pbjson.dart', '.g.dart', '.freezed.dart', '.designer.cs',
-  '.g.cs', '.generated.ts', '.generated.js', '.generated.go', '.generated.cs', '.gen.go', '.pnp.cjs', '.pnp.loader.mjs',
+  '.min.js',
+  '.min.mjs',
+  '.min.css',
+  '.map',
+  '.pb.go',
+  '.pb.gw.go',
+  '_pb2.py',
+  '_pb2.pyi',
+  '_pb2_grpc.py',
+  '.pb.cc',
+  '.pb.h',
+  '_pb.js',
+  '_pb.d.ts',
+  '_grpc_pb.js',
+  '_grpc_pb.d.ts',
+  '.pb.swift',
+  '.pb.dart',
+  '.pbenum.dart',
+  '.pbjson.dart',
+  '.g.dart',
+  '.freezed.dart',
+  '.designer.cs',
+  '.g.cs',
+  '.generated.ts',
+  '.generated.js',
+  '.generated.go',
+  '.generated.cs',
+  '.gen.go',
+  '.pnp.cjs',
+  '.pnp.loader.mjs',
 ];
 const GENERATED_PREFIXES = ['zz_generated.'];
 /** Folders whose content is build output or generated, at any depth (monorepos build per package). */
@@ -43,13 +102,41 @@ const SNAPSHOT_DIRS = new Set(['__snapshots__']);
 
 /** Manifests that make a folder a package of its own, for proposing a split. */
 const MANIFEST_NAMES = new Set([
-  'package.json', 'deno.json', 'go.mod', 'Cargo.toml', 'pyproject.toml', 'setup.py', 'setup.cfg', 'Gemfile', 'pom.xml',
-  'build.gradle', 'build.gradle.kts', 'composer.json', 'mix.exs', 'pubspec.yaml', 'Package.swift', 'project.clj',
-  'build.sbt', 'CMakeLists.txt', 'BUILD', 'BUILD.bazel',
+  'package.json',
+  'deno.json',
+  'go.mod',
+  'Cargo.toml',
+  'pyproject.toml',
+  'setup.py',
+  'setup.cfg',
+  'Gemfile',
+  'pom.xml',
+  'build.gradle',
+  'build.gradle.kts',
+  'composer.json',
+  'mix.exs',
+  'pubspec.yaml',
+  'Package.swift',
+  'project.clj',
+  'build.sbt',
+  'CMakeLists.txt',
+  'BUILD',
+  'BUILD.bazel',
 ]);
 const MANIFEST_SUFFIXES = ['.csproj', '.fsproj', '.gemspec', '.cabal'];
 /** Top-level folders whose children are packages in a monorepo. */
-const MONOREPO_CONTAINERS = new Set(['packages', 'apps', 'services', 'libs', 'modules', 'crates', 'plugins', 'projects', 'cmd', 'internal']);
+const MONOREPO_CONTAINERS = new Set([
+  'packages',
+  'apps',
+  'services',
+  'libs',
+  'modules',
+  'crates',
+  'plugins',
+  'projects',
+  'cmd',
+  'internal',
+]);
 
 const ROOT_PART = '(root)';
 /** A single file "dominates" (and the finding points at it) when it holds this share of the counted lines. */
@@ -245,17 +332,29 @@ export function judgeSize(ctx: RuleContext): { outcome: RuleOutcome; facts: Size
   const lead = breaches.find((b) => b.level === level)!;
   const excludedPaths = new Set(excluded.map((e) => e.path));
   const counted = change.files.filter((f) => !excludedPaths.has(f.path));
-  facts.parts = splitIntoParts(counted, change.files.map((f) => f.path));
+  facts.parts = splitIntoParts(
+    counted,
+    change.files.map((f) => f.path),
+  );
 
-  const over = breaches.map((b) => `${plural(b.count, b.what === 'lines' ? 'line' : 'file')} > ${b.key} ${formatCount(b.limit)}`).join(', ');
+  const over = breaches
+    .map((b) => `${plural(b.count, b.what === 'lines' ? 'line' : 'file')} > ${b.key} ${formatCount(b.limit)}`)
+    .join(', ');
   const sentences = [`${facts.class} change: ${plural(lines, 'counted line')} in ${plural(files, 'file')} (${over}).`];
-  if (excluded.length > 0) sentences.push(`Not counted: ${plural(excludedLines, 'line')} in ${plural(excluded.length, 'file')} (${reasonsOf(excluded)}).`);
-  if (fromTotals) sentences.push(`Judged from the totals: only ${formatCount(change.files.length)} of ${plural(change.totals.files, 'file')} were listed.`);
+  if (excluded.length > 0)
+    sentences.push(`Not counted: ${plural(excludedLines, 'line')} in ${plural(excluded.length, 'file')} (${reasonsOf(excluded)}).`);
+  if (fromTotals)
+    sentences.push(
+      `Judged from the totals: only ${formatCount(change.files.length)} of ${plural(change.totals.files, 'file')} were listed.`,
+    );
 
   let splitAdvice: string;
   if (facts.parts.length > 1) {
     sentences.push(`It could be split into ${facts.parts.length} independent parts: ${describeParts(facts.parts)}.`);
-    splitAdvice = `Split it into smaller pull requests, one per part (largest: ${facts.parts.slice(0, 3).map((p) => p.name).join(', ')})`;
+    splitAdvice = `Split it into smaller pull requests, one per part (largest: ${facts.parts
+      .slice(0, 3)
+      .map((p) => p.name)
+      .join(', ')})`;
   } else {
     sentences.push('All of it sits in one part; split it by step instead (refactoring first, then behaviour, each shippable on its own).');
     splitAdvice = 'Split it into smaller pull requests that each ship on their own (refactoring first, then behaviour)';
@@ -268,7 +367,8 @@ export function judgeSize(ctx: RuleContext): { outcome: RuleOutcome; facts: Size
     message: sentences.join(' '),
     suggestion: facts.parts.map((p) => `${p.name}: ${plural(p.lines, 'line')} in ${plural(p.files.length, 'file')}`).join('\n'),
   };
-  const dominant = counted.length > 0 ? counted.reduce((a, b) => (b.additions + b.deletions > a.additions + a.deletions ? b : a)) : undefined;
+  const dominant =
+    counted.length > 0 ? counted.reduce((a, b) => (b.additions + b.deletions > a.additions + a.deletions ? b : a)) : undefined;
   if (dominant !== undefined && lines > 0 && dominant.additions + dominant.deletions >= DOMINANT_SHARE * lines && !fromTotals) {
     const line = firstChangedLine(dominant);
     finding.path = dominant.path;
@@ -296,7 +396,10 @@ export function judgeSize(ctx: RuleContext): { outcome: RuleOutcome; facts: Size
 
 function headlineOf(b: Breach): string {
   const count = `${formatCount(b.count)} > ${formatCount(b.limit)}`;
-  if (b.what === 'lines') return b.fail ? `too big: ${formatCount(b.count)} lines > ${formatCount(b.limit)}` : `big: ${formatCount(b.count)} lines > ${formatCount(b.limit)}`;
+  if (b.what === 'lines')
+    return b.fail
+      ? `too big: ${formatCount(b.count)} lines > ${formatCount(b.limit)}`
+      : `big: ${formatCount(b.count)} lines > ${formatCount(b.limit)}`;
   return b.fail ? `too many files: ${count}` : `many files: ${count}`;
 }
 
@@ -304,12 +407,16 @@ function headlineOf(b: Breach): string {
 function reasonsOf(excluded: readonly ExcludedFile[]): string {
   const lines = new Map<string, number>();
   for (const e of excluded) lines.set(e.reason, (lines.get(e.reason) ?? 0) + e.lines);
-  return [...lines.entries()].sort((a, b) => b[1] - a[1]).map(([reason]) => reason).join(', ');
+  return [...lines.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([reason]) => reason)
+    .join(', ');
 }
 
 function summarise(facts: SizeFacts, listed: number, total: number): string {
   let text = `${facts.class} change: ${plural(facts.lines, 'line')} in ${plural(facts.files, 'file')} counted`;
-  if (facts.excludedFiles > 0) text += `; ${plural(facts.excludedLines, 'line')} in ${plural(facts.excludedFiles, 'file')} excluded (${reasonsOf(facts.excluded)})`;
+  if (facts.excludedFiles > 0)
+    text += `; ${plural(facts.excludedLines, 'line')} in ${plural(facts.excludedFiles, 'file')} excluded (${reasonsOf(facts.excluded)})`;
   if (facts.fromTotals) text += `; judged from the totals, as only ${formatCount(listed)} of ${plural(total, 'file')} were listed`;
   return text;
 }

@@ -7,15 +7,30 @@
 export type Family = 'js' | 'python' | 'go' | 'ruby' | 'jvm' | 'rust' | 'csharp' | 'php' | 'elixir' | 'swift' | 'other';
 
 const FAMILY_BY_EXTENSION: Record<string, Family> = {
-  js: 'js', jsx: 'js', mjs: 'js', cjs: 'js', ts: 'js', tsx: 'js', mts: 'js', cts: 'js', vue: 'js', svelte: 'js',
-  py: 'python', pyi: 'python',
+  js: 'js',
+  jsx: 'js',
+  mjs: 'js',
+  cjs: 'js',
+  ts: 'js',
+  tsx: 'js',
+  mts: 'js',
+  cts: 'js',
+  vue: 'js',
+  svelte: 'js',
+  py: 'python',
+  pyi: 'python',
   go: 'go',
   rb: 'ruby',
-  java: 'jvm', kt: 'jvm', kts: 'jvm', scala: 'jvm', groovy: 'jvm',
+  java: 'jvm',
+  kt: 'jvm',
+  kts: 'jvm',
+  scala: 'jvm',
+  groovy: 'jvm',
   rs: 'rust',
   cs: 'csharp',
   php: 'php',
-  ex: 'elixir', exs: 'elixir',
+  ex: 'elixir',
+  exs: 'elixir',
   swift: 'swift',
 };
 
@@ -75,7 +90,21 @@ export function testedNames(parts: PathParts): string[] {
     case 'other': {
       const bare = /^Test[A-Z]/.test(stem) ? stem.slice(4) : stem;
       names.add(bare);
-      names.add(stripSuffix(bare, ['IntegrationTests', 'IntegrationTest', 'UnitTests', 'UnitTest', 'TestCase', 'ITCase', 'Tests', 'Test', 'Specs', 'Spec', 'IT']) ?? bare);
+      names.add(
+        stripSuffix(bare, [
+          'IntegrationTests',
+          'IntegrationTest',
+          'UnitTests',
+          'UnitTest',
+          'TestCase',
+          'ITCase',
+          'Tests',
+          'Test',
+          'Specs',
+          'Spec',
+          'IT',
+        ]) ?? bare,
+      );
       names.add(stripSuffix(bare, ['_test', '_spec', '.test', '.spec']) ?? bare);
       break;
     }
@@ -97,8 +126,24 @@ function sourceNames(parts: PathParts): string[] {
 /** Folder names that say where code or tests live, not what they are about. */
 export const SOURCE_ROOTS = new Set(['src', 'lib', 'app', 'main', 'java', 'kotlin', 'scala', 'groovy', 'source', 'sources']);
 export const TEST_ROOTS = new Set([
-  'test', 'tests', '__tests__', 'spec', 'specs', 'src', 'lib', 'java', 'kotlin', 'scala', 'groovy', 'unit', 'integration',
-  'functional', 'feature', 'e2e', 'androidtest', 'integrationtest',
+  'test',
+  'tests',
+  '__tests__',
+  'spec',
+  'specs',
+  'src',
+  'lib',
+  'java',
+  'kotlin',
+  'scala',
+  'groovy',
+  'unit',
+  'integration',
+  'functional',
+  'feature',
+  'e2e',
+  'androidtest',
+  'integrationtest',
 ]);
 
 /** The folders that locate a file's subject, e.g. src/main/java/com/acme/B.java → com/acme. */
@@ -158,7 +203,8 @@ export class TestIndex {
     const folders = subjectFolders(parts.dir, SOURCE_ROOTS);
     for (const name of sourceNames(parts)) {
       for (const test of this.byName.get(name) ?? []) {
-        if ((test.family === parts.family || test.family === 'other' || parts.family === 'other') && foldersRelate(folders, test.folders)) return true;
+        if ((test.family === parts.family || test.family === 'other' || parts.family === 'other') && foldersRelate(folders, test.folders))
+          return true;
       }
     }
     return false;

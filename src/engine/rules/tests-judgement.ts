@@ -151,7 +151,12 @@ export function judgeAsReviewer(
   };
 }
 
-function changeLevelReason(change: Change, kind: KindReading, config: MonoenvConfig, isTest: (path: string) => boolean): string | undefined {
+function changeLevelReason(
+  change: Change,
+  kind: KindReading,
+  config: MonoenvConfig,
+  isTest: (path: string) => boolean,
+): string | undefined {
   const byKind = CHANGE_KIND_REASONS[kind.kind];
   if (byKind !== undefined) return `${byKind} (read from ${kind.source})`;
   // A refactor the author declares (`refactor:`, a label) says behaviour stays; the title's own words
@@ -188,7 +193,10 @@ function flagCleanUp(change: Change, config: MonoenvConfig, isTest: (path: strin
   for (const adds of addsByHunk) {
     if (adds.length > 0 && matcher.scan(adds).some((checks) => checks !== undefined && checks.length > 0)) return undefined;
   }
-  const keys = [...removedKeys].slice(0, 3).map((k) => `\`${k}\``).join(', ');
+  const keys = [...removedKeys]
+    .slice(0, 3)
+    .map((k) => `\`${k}\``)
+    .join(', ');
   return `a flag clean-up: the change removes the checks of ${keys} and adds none; the code it keeps ran, and was tested, with the flag on`;
 }
 
@@ -225,7 +233,9 @@ function usesTested(edit: SourceEdit, testedIds: ReadonlyMap<string, string>, kn
   for (const line of edit.code) {
     if (/^[\s})\];,]*$/.test(line)) continue;
     // `pkg.TestedName`: the qualifier only says where the tested name lives.
-    const qualifiers = new Set([...line.matchAll(/([A-Za-z_$][\w$]*)\.([A-Za-z_$][\w$]*)/g)].filter((m) => testedIds.has(m[2])).map((m) => m[1]));
+    const qualifiers = new Set(
+      [...line.matchAll(/([A-Za-z_$][\w$]*)\.([A-Za-z_$][\w$]*)/g)].filter((m) => testedIds.has(m[2])).map((m) => m[1]),
+    );
     let tested: string | undefined;
     for (const id of identifiers(line)) {
       if (testedIds.has(id)) tested ??= id;

@@ -13,7 +13,6 @@ import { TestIndex, expectedTestNames, partsOf, type PathParts } from './test-ma
 
 export { expectedTestNames } from './test-mapping.js';
 
-
 // Matchers are compiled once per glob list (a config object lives for many evaluations).
 const matcherCache = new WeakMap<readonly string[], PathMatcher>();
 function matcherFor(globs: readonly string[]): PathMatcher {
@@ -34,7 +33,6 @@ export function isTestPath(path: string, config: MonoenvConfig): boolean {
 export function isSourcePath(path: string, config: MonoenvConfig): boolean {
   return matcherFor(config.tests.source)(path) && !isTestPath(path, config) && !matcherFor(config.tests.exempt)(path);
 }
-
 
 /** Rust unit tests live in the source file itself. */
 const RUST_TEST_ATTRIBUTE = /#\[\s*(?:cfg\s*\(\s*test\s*\)|(?:[\w:]+::)?test|rstest|test_case[^\]]*)\s*\]/;

@@ -36,21 +36,31 @@ export function grammarOf(path: string): Grammar | undefined {
   if (dot < 0) return name === 'gemfile' || name === 'rakefile' ? 'ruby' : undefined;
   if (name.endsWith('.blade.php')) return undefined;
   switch (name.slice(dot + 1)) {
-    case 'ts': case 'mts': case 'cts':
+    case 'ts':
+    case 'mts':
+    case 'cts':
       return 'typescript';
     case 'tsx':
       return 'tsx';
-    case 'js': case 'jsx': case 'mjs': case 'cjs':
+    case 'js':
+    case 'jsx':
+    case 'mjs':
+    case 'cjs':
       return 'javascript';
-    case 'py': case 'pyi':
+    case 'py':
+    case 'pyi':
       return 'python';
-    case 'rb': case 'rake': case 'ru': case 'gemspec':
+    case 'rb':
+    case 'rake':
+    case 'ru':
+    case 'gemspec':
       return 'ruby';
     case 'go':
       return 'go';
     case 'java':
       return 'java';
-    case 'kt': case 'kts':
+    case 'kt':
+    case 'kts':
       return 'kotlin';
     case 'php':
       return 'php';

@@ -43,7 +43,9 @@ describe('monoenv check on a change that touches a stale flag', () => {
     const report = await check(repo);
     const notice = report.findings.find((f) => f.rule === 'flags');
     expect(notice).toMatchObject({ level: 'notice', title: 'stale flag', path: 'app/models/order.rb', startLine: 3 });
-    expect(notice!.message).toMatch(/^`new_checkout` has been in the code for at least 21[12] days: remove it\? Its check on line 3 of `app\/models\/order\.rb` dates from \d{4}-\d\d-\d\d \([0-9a-f]{7}\)/);
+    expect(notice!.message).toMatch(
+      /^`new_checkout` has been in the code for at least 21[12] days: remove it\? Its check on line 3 of `app\/models\/order\.rb` dates from \d{4}-\d\d-\d\d \([0-9a-f]{7}\)/,
+    );
     expect(report.rules.find((r) => r.rule === 'flags')).toMatchObject({ status: 'notice' });
     expect(report.conclusion).toBe('success');
   });

@@ -29,7 +29,11 @@ beforeAll(() => {
         'app/models/order.rb': 'class Order\n  def total\n    feature?(:new_checkout) ? 1 : 2\n  end\nend\n',
       },
     },
-    { message: 'Search behind a flag', time: daysAgo(5), files: { 'src/search.ts': "export const on = (c: Client) => c.isEnabled('fast-search');\n" } },
+    {
+      message: 'Search behind a flag',
+      time: daysAgo(5),
+      files: { 'src/search.ts': "export const on = (c: Client) => c.isEnabled('fast-search');\n" },
+    },
   ]);
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -70,7 +74,10 @@ describe('monoenv flags', () => {
   });
 
   it('says what is wrong, with exit code 2: a bad duration, an unknown ref, an invalid configuration, no repository', async () => {
-    expect(await run(['--stale-after', 'soon'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--stale-after.*expected a duration/) });
+    expect(await run(['--stale-after', 'soon'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--stale-after.*expected a duration/),
+    });
     expect(await run(['--ref', 'nope'])).toMatchObject({ code: 2, stderr: 'monoenv: unknown ref "nope" (--ref)\n' });
     const bad = path.join(root, 'bad.yml');
     writeFileSync(bad, 'flags:\n  stale_after_days: 0\n');

@@ -12,7 +12,15 @@ describe('the files the inventory reads', () => {
     expect(files.roleOf('templates/base.html')).toBe('code');
     expect(files.roleOf('spec/models/order_spec.rb')).toBe('test');
     expect(files.roleOf('src/menu.test.tsx')).toBe('test');
-    for (const skipped of ['README.md', 'vendor/lib.js', 'frontend/.yarn/releases/yarn-4.1.0.cjs', '.pnp.cjs', 'web/dist/app.js', 'assets/app.min.js', 'package-lock.json']) {
+    for (const skipped of [
+      'README.md',
+      'vendor/lib.js',
+      'frontend/.yarn/releases/yarn-4.1.0.cjs',
+      '.pnp.cjs',
+      'web/dist/app.js',
+      'assets/app.min.js',
+      'package-lock.json',
+    ]) {
       expect(files.roleOf(skipped)).toBe('skip');
     }
   });

@@ -59,13 +59,29 @@ end
 
 /** Oldest first; every flag's first check and removal is on a known day. */
 const HISTORY: GeneratedCommit[] = [
-  { message: 'Initial import', time: at(0), files: { 'README.md': '# shop\n', 'app/controllers/checkout_controller.rb': CHECKOUT_V1, 'app/helpers/application_helper.rb': HELPER } },
+  {
+    message: 'Initial import',
+    time: at(0),
+    files: { 'README.md': '# shop\n', 'app/controllers/checkout_controller.rb': CHECKOUT_V1, 'app/helpers/application_helper.rb': HELPER },
+  },
   { message: 'Dark mode (#2)', time: at(10), files: { 'src/theme.ts': THEME } },
-  { message: 'Kill switch (#3)', time: at(20), files: { 'app/controllers/checkout_controller.rb': CHECKOUT_V2, 'docs/flags.md': 'Flipper.enabled?(:in_the_docs)\n' } },
+  {
+    message: 'Kill switch (#3)',
+    time: at(20),
+    files: { 'app/controllers/checkout_controller.rb': CHECKOUT_V2, 'docs/flags.md': 'Flipper.enabled?(:in_the_docs)\n' },
+  },
   { message: 'Specs (#4)', time: at(100), files: { 'spec/controllers/checkout_controller_spec.rb': SPEC } },
   { message: 'Dark mode for everyone (#5)', time: at(150), files: { 'src/theme.ts': "export const theme = (): string => 'dark';\n" } },
-  { message: 'Fresh menu (#6)', time: at(180), files: { 'src/menu.tsx': MENU, 'vendor/lib.js': "ldClient.boolVariation('vendored', ctx, false);\n" } },
-  { message: 'Rename the controller (#7)', time: at(190), files: { 'app/controllers/checkout_controller.rb': null, 'app/controllers/orders_controller.rb': CHECKOUT_V2 } },
+  {
+    message: 'Fresh menu (#6)',
+    time: at(180),
+    files: { 'src/menu.tsx': MENU, 'vendor/lib.js': "ldClient.boolVariation('vendored', ctx, false);\n" },
+  },
+  {
+    message: 'Rename the controller (#7)',
+    time: at(190),
+    files: { 'app/controllers/checkout_controller.rb': null, 'app/controllers/orders_controller.rb': CHECKOUT_V2 },
+  },
 ];
 
 const CONFIG_TEXT = `risky:
@@ -84,7 +100,9 @@ let root: string;
 let repo: string;
 const head = (): string => execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
 const shaOf = (message: string): string =>
-  execFileSync('git', ['-C', repo, 'log', '--format=%H', `--grep=${message}`, '--fixed-strings'], { encoding: 'utf8' }).trim().split('\n')[0]!;
+  execFileSync('git', ['-C', repo, 'log', '--format=%H', `--grep=${message}`, '--fixed-strings'], { encoding: 'utf8' })
+    .trim()
+    .split('\n')[0]!;
 
 beforeAll(() => {
   root = mkdtempSync(path.join(tmpdir(), 'monoenv-flags-'));
@@ -115,7 +133,13 @@ describe('the flag inventory of a real repository', () => {
     // Older than the limit, but listed in flags.permanent.
     expect(kill).toMatchObject({ since: { at: iso(20) }, ageDays: 180, stale: false, permanent: true });
     // A team helper from risky.flag_calls, its key on the line after the call.
-    expect(fresh).toMatchObject({ calls: ['useUiFlag'], checks: [{ path: 'src/menu.tsx', line: 2 }], since: { at: iso(180) }, ageDays: 20, stale: false });
+    expect(fresh).toMatchObject({
+      calls: ['useUiFlag'],
+      checks: [{ path: 'src/menu.tsx', line: 2 }],
+      since: { at: iso(180) },
+      ageDays: 20,
+      stale: false,
+    });
     expect(result.stale).toBe(1);
     expect(result.staleAfterDays).toBe(90);
   });
@@ -127,8 +151,12 @@ describe('the flag inventory of a real repository', () => {
 
   it('lists apart the keys only tests check, and the flags whose last check left the code', async () => {
     const result = await inventory();
-    expect(result.testOnly).toEqual([{ key: 'beta_only', checks: [{ path: 'spec/controllers/checkout_controller_spec.rb', line: 4, call: 'Flipper.enabled?' }] }]);
-    expect(result.removed).toEqual([{ key: 'dark-mode', from: { sha: shaOf('Dark mode (#2)'), at: iso(10) }, to: { sha: shaOf('Dark mode for everyone'), at: iso(150) } }]);
+    expect(result.testOnly).toEqual([
+      { key: 'beta_only', checks: [{ path: 'spec/controllers/checkout_controller_spec.rb', line: 4, call: 'Flipper.enabled?' }] },
+    ]);
+    expect(result.removed).toEqual([
+      { key: 'dark-mode', from: { sha: shaOf('Dark mode (#2)'), at: iso(10) }, to: { sha: shaOf('Dark mode for everyone'), at: iso(150) } },
+    ]);
     // A renamed file keeps its checks' age: the rename is no new appearance.
     expect(result.lives['new_checkout']).toEqual([{ from: { sha: shaOf('Initial import'), at: iso(0) } }]);
     expect(result.history).toMatchObject({ commits: 7, read: 7, shallow: false, first: { at: iso(0) } });
@@ -166,7 +194,8 @@ describe('the ledger kept between runs', () => {
       const config = configOf(CONFIG_TEXT);
       const cache = ledgerCache(path.join(dir, 'cache'), config);
       const tip = (): string => execFileSync('git', ['-C', work, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
-      const run = (withCache: boolean) => buildInventory({ git: gitIn(work), ref: 'main', commit: tip(), config, now: NOW, ...(withCache ? { cache } : {}) });
+      const run = (withCache: boolean) =>
+        buildInventory({ git: gitIn(work), ref: 'main', commit: tip(), config, now: NOW, ...(withCache ? { cache } : {}) });
       expect((await run(true)).history).toMatchObject({ commits: 4, read: 4 });
       // Nothing new: nothing read.
       expect((await run(true)).history).toMatchObject({ commits: 4, read: 0 });
@@ -193,7 +222,10 @@ describe('the ledger kept between runs', () => {
       await buildInventory({ git: gitIn(work), ref: 'main', commit: tip(), config, now: NOW, cache });
       // Another history of the same length: the saved tip is no ancestor of the new one.
       rmSync(work, { recursive: true, force: true });
-      generateRepository(work, HISTORY.map((c) => ({ ...c, message: `${c.message} (rewritten)` })));
+      generateRepository(
+        work,
+        HISTORY.map((c) => ({ ...c, message: `${c.message} (rewritten)` })),
+      );
       const again = await buildInventory({ git: gitIn(work), ref: 'main', commit: tip(), config, now: NOW, cache });
       expect(again.history).toMatchObject({ commits: 7, read: 7 });
     } finally {

@@ -6,11 +6,33 @@ import type { ChangeRecord } from '../../../src/cli/history/model.js';
 const since = new Date('2024-01-01T00:00:00Z');
 const until = new Date('2024-01-28T23:59:59Z');
 const change = (sha: string, committedAt: string, over: Partial<ChangeRecord> = {}): ChangeRecord => ({
-  sha, committedAt, authoredAt: committedAt, subject: sha, author: 'dev', arrival: 'squash', kind: 'feature', sizeClass: 'S', lines: 20, files: 1,
-  excludedLines: 0, needsTests: false, hasTests: false, riskyTouched: false, riskyUnflagged: false, config: 'file', hotfix: false,
-  verdict: { conclusion: 'success', rules: {} }, ...over,
+  sha,
+  committedAt,
+  authoredAt: committedAt,
+  subject: sha,
+  author: 'dev',
+  arrival: 'squash',
+  kind: 'feature',
+  sizeClass: 'S',
+  lines: 20,
+  files: 1,
+  excludedLines: 0,
+  needsTests: false,
+  hasTests: false,
+  riskyTouched: false,
+  riskyUnflagged: false,
+  config: 'file',
+  hotfix: false,
+  verdict: { conclusion: 'success', rules: {} },
+  ...over,
 });
-const base = { since, until, weeks: weeksBetween(since, until), source: 'deployments' as const, sourceNote: 'GitHub deployments to production' };
+const base = {
+  since,
+  until,
+  weeks: weeksBetween(since, until),
+  source: 'deployments' as const,
+  sourceNote: 'GitHub deployments to production',
+};
 
 describe('computeDora', () => {
   it('ships each change with the first deployment of a commit that contains it, and measures lead time from its first commit', () => {
@@ -20,9 +42,27 @@ describe('computeDora', () => {
       change('a3', '2024-01-03T09:00:00Z'),
     ];
     const dora = computeDora({
-      ...base, records,
-      events: [{ at: '2024-01-02T14:00:00Z', sha: 'a2', failedStatus: false }, { at: '2024-01-04T09:00:00Z', sha: 'a3', failedStatus: false }],
-      pulls: [{ number: 1, title: 't', author: 'dev', createdAt: '2024-01-01T00:00:00Z', mergedAt: '2024-01-02T12:00:00Z', mergeCommitSha: 'a2', firstCommitAt: '2023-12-31T14:00:00Z', approvedBy: [], reviewers: [], exempt: false, reviewed: true }],
+      ...base,
+      records,
+      events: [
+        { at: '2024-01-02T14:00:00Z', sha: 'a2', failedStatus: false },
+        { at: '2024-01-04T09:00:00Z', sha: 'a3', failedStatus: false },
+      ],
+      pulls: [
+        {
+          number: 1,
+          title: 't',
+          author: 'dev',
+          createdAt: '2024-01-01T00:00:00Z',
+          mergedAt: '2024-01-02T12:00:00Z',
+          mergeCommitSha: 'a2',
+          firstCommitAt: '2023-12-31T14:00:00Z',
+          approvedBy: [],
+          reviewers: [],
+          exempt: false,
+          reviewed: true,
+        },
+      ],
     });
     // a1: 28 h (author date), a2: 48 h (its pull request's first commit), a3: 24 h.
     expect(dora.leadTime).toEqual({ medianHours: 28, p90Hours: 48, changes: 3, notDeployed: 0 });
@@ -40,7 +80,8 @@ describe('computeDora', () => {
       change('b5', '2024-01-22T09:00:00Z'),
     ];
     const dora = computeDora({
-      ...base, records,
+      ...base,
+      records,
       events: [
         { at: '2024-01-08T10:00:00Z', sha: 'b1', failedStatus: false }, // reverted next day → failed
         { at: '2024-01-09T12:00:00Z', sha: 'b2', failedStatus: false }, // restores: 26 h
@@ -51,7 +92,11 @@ describe('computeDora', () => {
     });
     expect(dora.changeFailure).toEqual({ failed: 3, total: 5, rate: 0.6, byCause: { status: 1, revert: 1, hotfix: 1 } });
     expect(dora.restore).toEqual({ medianHours: 16, restored: 2, open: 1 });
-    expect(dora.failures.map((f) => [f.sha, f.cause, f.by ?? null])).toEqual([['b1', 'revert', 'b2'], ['b3', 'hotfix', 'b4'], ['b5', 'status', null]]);
+    expect(dora.failures.map((f) => [f.sha, f.cause, f.by ?? null])).toEqual([
+      ['b1', 'revert', 'b2'],
+      ['b3', 'hotfix', 'b4'],
+      ['b5', 'status', null],
+    ]);
     expect(dora.leadTime.notDeployed).toBe(1); // b5's only deployment failed
     expect(dora.band.changeFailure).toBe('low');
     expect(dora.band.overall).toBe('low');
@@ -59,7 +104,13 @@ describe('computeDora', () => {
 
   it('ignores a revert that came after the failure window', () => {
     const records = [change('c1', '2024-01-02T09:00:00Z'), change('c2', '2024-01-20T09:00:00Z', { reverts: 'c1', kind: 'revert' })];
-    const dora = computeDora({ ...base, records, events: records.map((r) => ({ at: r.committedAt, sha: r.sha, failedStatus: false })), source: 'merges', sourceNote: 'merges' });
+    const dora = computeDora({
+      ...base,
+      records,
+      events: records.map((r) => ({ at: r.committedAt, sha: r.sha, failedStatus: false })),
+      source: 'merges',
+      sourceNote: 'merges',
+    });
     expect(dora.changeFailure.failed).toBe(0);
     expect(dora.leadTime.medianHours).toBe(0);
   });
@@ -67,7 +118,12 @@ describe('computeDora', () => {
   it('places each key in the 2023 DORA bands', () => {
     expect([frequencyBand(10), frequencyBand(2), frequencyBand(0.5), frequencyBand(0.1)]).toEqual(['elite', 'high', 'medium', 'low']);
     expect([leadTimeBand(3), leadTimeBand(50), leadTimeBand(24 * 10), leadTimeBand(24 * 60)]).toEqual(['elite', 'high', 'medium', 'low']);
-    expect([changeFailureBand(0.05), changeFailureBand(0.08), changeFailureBand(0.15), changeFailureBand(0.3)]).toEqual(['elite', 'high', 'medium', 'low']);
+    expect([changeFailureBand(0.05), changeFailureBand(0.08), changeFailureBand(0.15), changeFailureBand(0.3)]).toEqual([
+      'elite',
+      'high',
+      'medium',
+      'low',
+    ]);
     expect([restoreBand(0.5), restoreBand(5), restoreBand(48), restoreBand(24 * 30)]).toEqual(['elite', 'high', 'medium', 'low']);
   });
 });

@@ -17,26 +17,62 @@ function seed(): void {
   emulator.store.addRepo({ owner: 'acme', repo: 'shop' });
   // #1: approved on the merged head by someone else → reviewed.
   emulator.store.addPullRequest({
-    owner: 'acme', repo: 'shop', number: 1, user: 'ann', title: 'Add cart', head: { sha: sha(1) }, commits: [{ sha: sha(1), message: 'cart' }],
+    owner: 'acme',
+    repo: 'shop',
+    number: 1,
+    user: 'ann',
+    title: 'Add cart',
+    head: { sha: sha(1) },
+    commits: [{ sha: sha(1), message: 'cart' }],
     reviews: [{ user: 'bob', state: 'APPROVED', commit_id: sha(1), submitted_at: '2024-01-02T09:00:00Z' }],
-    merged: true, created_at: '2024-01-02T08:00:00Z', merged_at: '2024-01-02T10:00:00Z', merge_commit_sha: sha(101),
+    merged: true,
+    created_at: '2024-01-02T08:00:00Z',
+    merged_at: '2024-01-02T10:00:00Z',
+    merge_commit_sha: sha(101),
   });
   // #2: approved, then another commit was pushed → stale approval, unreviewed merge.
   emulator.store.addPullRequest({
-    owner: 'acme', repo: 'shop', number: 2, user: 'ann', title: 'Add checkout', head: { sha: sha(3) },
-    commits: [{ sha: sha(2), message: 'checkout' }, { sha: sha(3), message: 'more checkout' }],
+    owner: 'acme',
+    repo: 'shop',
+    number: 2,
+    user: 'ann',
+    title: 'Add checkout',
+    head: { sha: sha(3) },
+    commits: [
+      { sha: sha(2), message: 'checkout' },
+      { sha: sha(3), message: 'more checkout' },
+    ],
     reviews: [{ user: 'bob', state: 'APPROVED', commit_id: sha(2), submitted_at: '2024-01-03T09:00:00Z' }],
-    merged: true, created_at: '2024-01-03T00:00:00Z', merged_at: '2024-01-04T00:00:00Z', merge_commit_sha: sha(102),
+    merged: true,
+    created_at: '2024-01-03T00:00:00Z',
+    merged_at: '2024-01-04T00:00:00Z',
+    merge_commit_sha: sha(102),
   });
   // #3: a bot's dependency bump, self-merged: exempt.
   emulator.store.addPullRequest({
-    owner: 'acme', repo: 'shop', number: 3, user: 'dependabot[bot]', title: 'Bump x', head: { sha: sha(4) }, commits: [{ sha: sha(4), message: 'bump' }],
-    merged: true, created_at: '2024-01-05T00:00:00Z', merged_at: '2024-01-05T01:00:00Z', merge_commit_sha: sha(103),
+    owner: 'acme',
+    repo: 'shop',
+    number: 3,
+    user: 'dependabot[bot]',
+    title: 'Bump x',
+    head: { sha: sha(4) },
+    commits: [{ sha: sha(4), message: 'bump' }],
+    merged: true,
+    created_at: '2024-01-05T00:00:00Z',
+    merged_at: '2024-01-05T01:00:00Z',
+    merge_commit_sha: sha(103),
   });
   // Merged before the window: not asked for.
   emulator.store.addPullRequest({
-    owner: 'acme', repo: 'shop', number: 4, user: 'ann', head: { sha: sha(5) }, commits: [{ sha: sha(5), message: 'old' }],
-    merged: true, created_at: '2023-11-01T00:00:00Z', merged_at: '2023-11-02T00:00:00Z',
+    owner: 'acme',
+    repo: 'shop',
+    number: 4,
+    user: 'ann',
+    head: { sha: sha(5) },
+    commits: [{ sha: sha(5), message: 'old' }],
+    merged: true,
+    created_at: '2023-11-01T00:00:00Z',
+    merged_at: '2023-11-02T00:00:00Z',
   });
 }
 
@@ -53,7 +89,14 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const options = () => ({ repository: 'acme/shop', token, apiUrl: emulator.url, since, cacheFile: path.join(dir, 'cache.json'), config: DEFAULT_CONFIG });
+const options = () => ({
+  repository: 'acme/shop',
+  token,
+  apiUrl: emulator.url,
+  since,
+  cacheFile: path.join(dir, 'cache.json'),
+  config: DEFAULT_CONFIG,
+});
 
 describe('fetchMergedPulls', () => {
   it('judges each merged pull request with the review rule in one GraphQL request', async () => {
@@ -79,7 +122,17 @@ describe('fetchMergedPulls', () => {
 
   it('pages through long histories', async () => {
     for (let n = 10; n < 70; n++) {
-      emulator.store.addPullRequest({ owner: 'acme', repo: 'shop', number: n, user: 'ann', head: { sha: sha(n + 1000) }, commits: [{ sha: sha(n + 1000) }], merged: true, created_at: '2024-01-10T00:00:00Z', merged_at: `2024-01-10T00:${String(n).padStart(2, '0')}:00Z` });
+      emulator.store.addPullRequest({
+        owner: 'acme',
+        repo: 'shop',
+        number: n,
+        user: 'ann',
+        head: { sha: sha(n + 1000) },
+        commits: [{ sha: sha(n + 1000) }],
+        merged: true,
+        created_at: '2024-01-10T00:00:00Z',
+        merged_at: `2024-01-10T00:${String(n).padStart(2, '0')}:00Z`,
+      });
     }
     const result = await fetchMergedPulls(options());
     expect(result.requests).toBe(2);

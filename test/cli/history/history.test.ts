@@ -20,11 +20,20 @@ const ADVISE = 'mode: advise\n';
 
 /** Oldest first. Sizes, arrivals, configuration in force and weeks are all known. */
 const HISTORY: GeneratedCommit[] = [
-  { message: 'Initial import', time: at(-12), files: { '.github/monoenv.yml': VALID, 'README.md': '# demo\n', 'src/greet.ts': linesOf(4, 'greet') } },
+  {
+    message: 'Initial import',
+    time: at(-12),
+    files: { '.github/monoenv.yml': VALID, 'README.md': '# demo\n', 'src/greet.ts': linesOf(4, 'greet') },
+  },
   { message: 'Before the window (#100)', time: at(-5), files: { 'src/old.ts': linesOf(300) } },
   // week of 2024-01-01
   { message: 'Add greeting (#1)', time: at(1), files: { 'src/hello.ts': linesOf(5, 'hello'), 'src/hello.test.ts': linesOf(3, 'test') } },
-  { message: 'Merge pull request #2 from acme/report\n\nAdd report', time: at(2), files: { 'src/report.ts': linesOf(20) }, mergeOf: { message: 'Add report' } },
+  {
+    message: 'Merge pull request #2 from acme/report\n\nAdd report',
+    time: at(2),
+    files: { 'src/report.ts': linesOf(20) },
+    mergeOf: { message: 'Add report' },
+  },
   { message: 'Write the guide', time: at(3), files: { 'docs/guide.md': linesOf(50) } },
   // week of 2024-01-08
   { message: 'Billing change (#4)', time: at(8), files: { 'src/billing/charge.ts': linesOf(40, 'charge') } },
@@ -33,7 +42,12 @@ const HISTORY: GeneratedCommit[] = [
   // week of 2024-01-15
   { message: 'Fix config', time: at(15), files: { '.github/monoenv.yml': ADVISE } },
   { message: 'Big import (#8)', time: at(16), files: { 'src/big.ts': linesOf(600), 'package-lock.json': linesOf(5000, '"x"') } },
-  { message: 'Merge pull request #9 from acme/x\n\nAdd x', time: at(17), files: { 'src/x.ts': linesOf(9), 'src/x.test.ts': linesOf(2) }, mergeOf: { message: 'Add x' } },
+  {
+    message: 'Merge pull request #9 from acme/x\n\nAdd x',
+    time: at(17),
+    files: { 'src/x.ts': linesOf(9), 'src/x.test.ts': linesOf(2) },
+    mergeOf: { message: 'Add x' },
+  },
   // week of 2024-01-22: quiet; week of 2024-01-29:
   { message: 'hotfix', time: at(29), files: { 'src/greet.ts': linesOf(3, 'greet') + 'greet 4 fixed\n' } },
 ];
@@ -53,18 +67,45 @@ describe('collectHistory on a generated repository', () => {
     const collected = await collectHistory({ cwd: repo, since, until });
     const bySubject = Object.fromEntries(collected.records.map((r) => [r.subject, r]));
     expect(collected.records.map((r) => r.subject)).toEqual([
-      'hotfix', 'Add x', 'Big import (#8)', 'Fix config', 'More billing (#6)', 'Tighten config', 'Billing change (#4)',
-      'Write the guide', 'Add report', 'Add greeting (#1)',
+      'hotfix',
+      'Add x',
+      'Big import (#8)',
+      'Fix config',
+      'More billing (#6)',
+      'Tighten config',
+      'Billing change (#4)',
+      'Write the guide',
+      'Add report',
+      'Add greeting (#1)',
     ]);
     expect(collected.records.map((r) => [r.arrival, r.pr ?? null])).toEqual([
-      ['direct', null], ['merge', 9], ['squash', 8], ['direct', null], ['squash', 6], ['direct', null], ['squash', 4],
-      ['direct', null], ['merge', 2], ['squash', 1],
+      ['direct', null],
+      ['merge', 9],
+      ['squash', 8],
+      ['direct', null],
+      ['squash', 6],
+      ['direct', null],
+      ['squash', 4],
+      ['direct', null],
+      ['merge', 2],
+      ['squash', 1],
     ]);
     expect(collected.records.map((r) => r.lines)).toEqual([2, 11, 600, 3, 120, 4, 40, 50, 20, 8]);
     expect(collected.records.map((r) => r.sizeClass)).toEqual(['XS', 'S', 'XL', 'XS', 'L', 'XS', 'M', 'M', 'S', 'XS']);
     expect(bySubject['Big import (#8)']!.excludedLines).toBe(5000);
     // "Tighten config" is judged by the valid file it replaced; the two changes after it by the defaults.
-    expect(collected.records.map((r) => r.config)).toEqual(['file', 'file', 'file', 'invalid', 'invalid', 'file', 'file', 'file', 'file', 'file']);
+    expect(collected.records.map((r) => r.config)).toEqual([
+      'file',
+      'file',
+      'file',
+      'invalid',
+      'invalid',
+      'file',
+      'file',
+      'file',
+      'file',
+      'file',
+    ]);
     expect(collected.config).toMatchObject({ fromFile: 8, defaults: 0, invalid: 2 });
     expect(collected.config.invalidVersions).toHaveLength(1);
     expect(collected.config.invalidVersions[0]!.changes).toBe(2);
@@ -72,7 +113,13 @@ describe('collectHistory on a generated repository', () => {
     // risky.paths applies only while the valid first version is in force.
     expect(collected.records.filter((r) => r.riskyTouched).map((r) => r.subject)).toEqual(['Billing change (#4)']);
     expect(collected.records.filter((r) => r.needsTests).map((r) => r.subject)).toEqual([
-      'hotfix', 'Add x', 'Big import (#8)', 'More billing (#6)', 'Billing change (#4)', 'Add report', 'Add greeting (#1)',
+      'hotfix',
+      'Add x',
+      'Big import (#8)',
+      'More billing (#6)',
+      'Billing change (#4)',
+      'Add report',
+      'Add greeting (#1)',
     ]);
     // Tests beside the source (hello.test.ts, x.test.ts) satisfy the tests rule; the unflagged billing change fires risky.
     expect(collected.records.filter((r) => r.hasTests).map((r) => r.subject)).toEqual(['Add x', 'Add greeting (#1)']);

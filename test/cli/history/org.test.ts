@@ -21,8 +21,21 @@ async function run(extra: Record<string, unknown> = {}, env: Record<string, stri
   let stdout = '';
   let stderr = '';
   const code = await runReportCommand(
-    { since: '2024-01-01', until: '2024-03-31', format: 'json', cache: true, org: 'acme', cacheDir: path.join(dir, 'cache'), ...extra } as never,
-    { cwd: dir, env: { GITHUB_TOKEN: token, GITHUB_API_URL: gh.url, ...env }, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } },
+    {
+      since: '2024-01-01',
+      until: '2024-03-31',
+      format: 'json',
+      cache: true,
+      org: 'acme',
+      cacheDir: path.join(dir, 'cache'),
+      ...extra,
+    } as never,
+    {
+      cwd: dir,
+      env: { GITHUB_TOKEN: token, GITHUB_API_URL: gh.url, ...env },
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: (t: string) => (stderr += t) },
+    },
   );
   return { code, stderr, data: code === 0 && stdout.startsWith('{') ? (JSON.parse(stdout) as OrgReportData) : undefined, stdout };
 }
@@ -30,14 +43,22 @@ async function run(extra: Record<string, unknown> = {}, env: Record<string, stri
 beforeAll(() => void loadGraphqlSchema(), 60_000);
 beforeAll(async () => {
   gh = await startEmulator({ now: () => now });
-  const installation = seedOrganisation(gh, { org: 'acme', repositories: ['shop', 'api', 'legacy'], pullsPerRepository: 12, start: Date.parse('2024-01-02T00:00:00Z') });
+  const installation = seedOrganisation(gh, {
+    org: 'acme',
+    repositories: ['shop', 'api', 'legacy'],
+    pullsPerRepository: 12,
+    start: Date.parse('2024-01-02T00:00:00Z'),
+  });
   // The organisation's default configuration, in its .github repository.
   gh.store.addRepo({ owner: 'acme', repo: '.github', installationId: installation });
   gh.store.setFile('acme', '.github', '.github/monoenv.yml', 'review:\n  approvals: 1\n');
   gh.store.setFile('acme', 'shop', '.github/monoenv.yml', 'risky:\n  paths: ["src/billing/**"]\n');
   gh.store.setFile('acme', 'legacy', '.github/monoenv.yml', 'size:\n  fail_line: 3\n');
   token = gh.store.issueToken(installation, 1).token;
-  bigToken = gh.store.issueToken(seedOrganisation(gh, { org: 'bigco', repositories: ['monolith'], pullsPerRepository: 60, start: Date.parse('2024-01-02T00:00:00Z') }), 1).token;
+  bigToken = gh.store.issueToken(
+    seedOrganisation(gh, { org: 'bigco', repositories: ['monolith'], pullsPerRepository: 60, start: Date.parse('2024-01-02T00:00:00Z') }),
+    1,
+  ).token;
   dir = mkdtempSync(path.join(tmpdir(), 'monoenv-org-'));
 });
 afterAll(async () => {
@@ -57,7 +78,14 @@ describe('monoenv report --org', () => {
     expect(byName.legacy!.config.valid).toBe(false);
     expect(byName.legacy!.config.errors[0]).toMatch(/^\.github\/monoenv\.yml:2:3: size\.fail_line/);
     // The seed: 12 pull requests (every third unreviewed), 3 direct pushes, 1 unflagged billing change in 4.
-    expect(byName.shop).toMatchObject({ pullRequests: 12, unreviewedMerges: 4, directPushes: 3, changes: 15, riskyTouched: 3, riskyUnflagged: 2 });
+    expect(byName.shop).toMatchObject({
+      pullRequests: 12,
+      unreviewedMerges: 4,
+      directPushes: 3,
+      changes: 15,
+      riskyTouched: 3,
+      riskyUnflagged: 2,
+    });
     expect(byName.api!.riskyTouched).toBe(0); // no risky.paths in the org default
     expect(data!.repositories[0]!.name).toBe('legacy'); // invalid configuration first
     expect(byName.shop!.reasons).toContain('2 risky changes without a flag');

@@ -21,7 +21,11 @@ let token: string;
 let shas: string[];
 
 const history: GeneratedCommit[] = [
-  { message: 'Initial import', time: day(1, 8), files: { '.github/monoenv.yml': 'risky:\n  paths: ["src/billing/**"]\n', 'README.md': '# shop\n' } },
+  {
+    message: 'Initial import',
+    time: day(1, 8),
+    files: { '.github/monoenv.yml': 'risky:\n  paths: ["src/billing/**"]\n', 'README.md': '# shop\n' },
+  },
   { message: 'Add cart (#1)', time: day(2), files: { 'src/cart.ts': linesOf(40, 'cart'), 'src/cart.test.ts': linesOf(10, 't') } },
   { message: 'Add checkout (#2)', time: day(3), files: { 'src/checkout.ts': linesOf(450, 'co') } },
   { message: 'Charge cards (#3)', time: day(9), files: { 'src/billing/charge.ts': linesOf(30, 'charge') } },
@@ -35,7 +39,12 @@ async function run(flags: Partial<CommandFlags>): Promise<{ code: number; data: 
   let stderr = '';
   const code = await runReportCommand(
     { since: '2024-01-01', until: '2024-01-21', format: 'json', cache: true, github: 'acme/shop', ...flags },
-    { cwd: dir, env: { GITHUB_TOKEN: token, GITHUB_API_URL: gh.url }, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } },
+    {
+      cwd: dir,
+      env: { GITHUB_TOKEN: token, GITHUB_API_URL: gh.url },
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: (t: string) => (stderr += t) },
+    },
   );
   return { code, data: code === 0 ? (JSON.parse(stdout) as ReportData) : (undefined as never), stderr };
 }
@@ -49,19 +58,43 @@ beforeAll(async () => {
   shas = execFileSync('git', ['-C', dir, 'rev-list', '--reverse', 'main'], { encoding: 'utf8' }).trim().split('\n');
   gh = await startEmulator();
   const repo = gh.store.addRepo({ owner: 'acme', repo: 'shop' });
-  for (const [n, index, reviewed] of [[1, 1, true], [2, 2, true], [3, 3, false], [4, 5, true], [5, 6, true]] as const) {
+  for (const [n, index, reviewed] of [
+    [1, 1, true],
+    [2, 2, true],
+    [3, 3, false],
+    [4, 5, true],
+    [5, 6, true],
+  ] as const) {
     gh.store.addPullRequest({
-      owner: 'acme', repo: 'shop', number: n, user: 'ann', title: history[index]!.message.replace(/ \(#\d+\)$/, ''), merged: true,
-      created_at: iso(history[index]!.time - 20 * 3600), merged_at: iso(history[index]!.time), merge_commit_sha: shas[index],
+      owner: 'acme',
+      repo: 'shop',
+      number: n,
+      user: 'ann',
+      title: history[index]!.message.replace(/ \(#\d+\)$/, ''),
+      merged: true,
+      created_at: iso(history[index]!.time - 20 * 3600),
+      merged_at: iso(history[index]!.time),
+      merge_commit_sha: shas[index],
       commits: [{ sha: `${'c'.repeat(39)}${n}`, message: 'work', date: iso(history[index]!.time - 30 * 3600) }],
-      reviews: reviewed ? [{ user: 'bob', state: 'APPROVED', commit_id: `${'c'.repeat(39)}${n}`, submitted_at: iso(history[index]!.time - 3600) }] : [],
+      reviews: reviewed
+        ? [{ user: 'bob', state: 'APPROVED', commit_id: `${'c'.repeat(39)}${n}`, submitted_at: iso(history[index]!.time - 3600) }]
+        : [],
     });
   }
   // Deployed to production two hours after each merge; the deployment of #2 failed.
   for (const index of [1, 2, 3, 4, 5, 6]) {
-    gh.store.addDeployment('acme', 'shop', { sha: shas[index]!, created_at: iso(history[index]!.time + 7200), statuses: [{ state: index === 2 ? 'FAILURE' : 'SUCCESS' }] });
+    gh.store.addDeployment('acme', 'shop', {
+      sha: shas[index]!,
+      created_at: iso(history[index]!.time + 7200),
+      statuses: [{ state: index === 2 ? 'FAILURE' : 'SUCCESS' }],
+    });
   }
-  gh.store.addDeployment('acme', 'shop', { sha: shas[6]!, environment: 'staging', created_at: iso(day(16, 11)), statuses: [{ state: 'SUCCESS' }] });
+  gh.store.addDeployment('acme', 'shop', {
+    sha: shas[6]!,
+    environment: 'staging',
+    created_at: iso(day(16, 11)),
+    statuses: [{ state: 'SUCCESS' }],
+  });
   token = gh.store.issueToken(repo.installationId, 1).token;
   writeFileSync(path.join(dir, 'proposed.yml'), 'size:\n  fail_lines: 300\nrisky:\n  paths: ["src/billing/**", "src/cart*"]\n');
 });
@@ -113,7 +146,9 @@ describe('monoenv report --config: what-if', () => {
     // it is read as a fix: a notice, as risky.applies_to: features says).
     expect(w.proposed.failedBy).toMatchObject({ size: 1, risky: 2, review: 2 });
     expect(w.proposed.byRule.risky).toEqual({ error: 2, warning: 0, notice: 1 });
-    expect(w.summary).toMatch(/^with this policy, \d+ % of the last 20 days' changes would have failed: .*risky.*size.* \(under the configuration in force: 33 %\)$/);
+    expect(w.summary).toMatch(
+      /^with this policy, \d+ % of the last 20 days' changes would have failed: .*risky.*size.* \(under the configuration in force: 33 %\)$/,
+    );
     // Links go to the web host of GITHUB_API_URL (here the emulator, as on GitHub Enterprise Server). In force,
     // #2 already had a size warning (450 > warn_lines 400): not new under the proposal.
     expect(w.worst.size).toEqual([expect.objectContaining({ pr: 2, level: 'error', url: `${gh.url}/acme/shop/pull/2` })]);

@@ -30,12 +30,13 @@ describe('learnFlagIdioms', () => {
         '    return evaluate(flag);',
         '};',
       ].join('\n'),
-      'web/src/hooks/useFeature.ts': 'export const useFeature = (projectId: string, featureId: string) => useSWR(`/api/projects/${projectId}/features/${featureId}`);\n',
+      'web/src/hooks/useFeature.ts':
+        'export const useFeature = (projectId: string, featureId: string) => useSWR(`/api/projects/${projectId}/features/${featureId}`);\n',
       'web/src/component/feature/FeatureView.tsx': [
-        "export const FeatureView = ({ projectId, featureId }: Props) => {",
-        "    const { feature } = useFeature(projectId, featureId);",
+        'export const FeatureView = ({ projectId, featureId }: Props) => {',
+        '    const { feature } = useFeature(projectId, featureId);',
         "    const tabsEnabled = useUiFlag('featureTabs');",
-        "    const sorted = rows.sort((a, b) => a.getValue(columnId) - b.getValue(columnId));",
+        '    const sorted = rows.sort((a, b) => a.getValue(columnId) - b.getValue(columnId));',
         '    return tabsEnabled ? <Tabs feature={feature} /> : <Legacy feature={feature} />;',
         '};',
       ].join('\n'),
@@ -43,7 +44,9 @@ describe('learnFlagIdioms', () => {
     });
     expect(result.flagCalls.map((c) => c.name)).toEqual(['useUiFlag']);
     expect(result.flagCalls[0]).toMatchObject({ callSites: 2 });
-    expect(result.flagCalls[0].evidence).toMatch(/^web\/src\/hooks\/useUiFlag\.ts:6 passes flag to `evaluate \(from useUiFlagEvaluator\(\)\)`/);
+    expect(result.flagCalls[0].evidence).toMatch(
+      /^web\/src\/hooks\/useUiFlag\.ts:6 passes flag to `evaluate \(from useUiFlagEvaluator\(\)\)`/,
+    );
   });
 
   it('finds a Ruby toggle module over Flipper, its negation, a view helper over it and a route constraint that keeps the key', () => {
@@ -98,15 +101,25 @@ describe('learnFlagIdioms', () => {
         '  end',
         'end',
       ].join('\n'),
-      'config/routes.rb': 'constraints FeatureToggleConstraint.new(:admin_v3) do\n  get "/admin/products", to: "admin/products_v3#index"\nend\n',
+      'config/routes.rb':
+        'constraints FeatureToggleConstraint.new(:admin_v3) do\n  get "/admin/products", to: "admin/products_v3#index"\nend\n',
       'spec/models/order_spec.rb': 'def with_feature(name)\n  Flipper.enable(name)\nend\n',
     });
-    expect(result.flagCalls.map((c) => c.name).sort()).toEqual(['FeatureToggle.disabled?', 'FeatureToggle.enabled?', 'FeatureToggleConstraint.new', 'feature?']);
+    expect(result.flagCalls.map((c) => c.name).sort()).toEqual([
+      'FeatureToggle.disabled?',
+      'FeatureToggle.enabled?',
+      'FeatureToggleConstraint.new',
+      'feature?',
+    ]);
     const constraint = result.flagCalls.find((c) => c.name === 'FeatureToggleConstraint.new')!;
     expect(constraint).toMatchObject({ callSites: 1 });
     expect(constraint.evidence).toContain('keeps its key in @feature, which enabled? passes to `Shop::FeatureToggle.enabled?`');
     // `inventory_enabled?(hub)` passes its parameter as the actor, not the key: a predicate, not a wrapper.
-    expect(names({ 'app/helpers/application_helper.rb': 'module H\n  def inventory_enabled?(hub)\n    Flipper.enabled?(:inventory, hub)\n  end\nend\n' })).toEqual([]);
+    expect(
+      names({
+        'app/helpers/application_helper.rb': 'module H\n  def inventory_enabled?(hub)\n    Flipper.enabled?(:inventory, hub)\n  end\nend\n',
+      }),
+    ).toEqual([]);
   });
 
   it('finds a Go flag client method over a flag map and a server method over the configured experimentals', () => {
@@ -140,7 +153,8 @@ describe('learnFlagIdioms', () => {
         '\treturn s.v1Check(ctx, req)',
         '}',
       ].join('\n'),
-      'pkg/server/list_objects.go': 'package server\n\nfunc (s *Server) ListObjects() bool {\n\treturn s.featureFlagClient.Boolean(serverconfig.ExperimentalPipeline, storeID)\n}\n',
+      'pkg/server/list_objects.go':
+        'package server\n\nfunc (s *Server) ListObjects() bool {\n\treturn s.featureFlagClient.Boolean(serverconfig.ExperimentalPipeline, storeID)\n}\n',
     });
     expect(result.flagCalls.map((c) => [c.name, c.callSites])).toEqual([
       ['featureFlagClient.Boolean', 2],
@@ -155,7 +169,9 @@ describe('learnFlagIdioms', () => {
       'shop/flags.py': 'from waffle import switch_is_active\n\n\ndef switch_on(name):\n    return switch_is_active(name)\n',
       'shop/billing/flags.py': 'def billing_flag(key, account):\n    return flags_client.on(key, account)\n',
     };
-    for (let i = 0; i < 3; i++) files[`shop/billing/views_${i}.py`] = `def view_${i}(request):\n    if switch_on("billing-v${i}"):\n        return new_view(request)\n    return old_view(request)\n`;
+    for (let i = 0; i < 3; i++)
+      files[`shop/billing/views_${i}.py`] =
+        `def view_${i}(request):\n    if switch_on("billing-v${i}"):\n        return new_view(request)\n    return old_view(request)\n`;
     const result = learn(files, ['flags_client.on']);
     expect(result.flagCalls.map((c) => c.name)).toEqual(['switch_on', 'billing_flag']);
     expect(result.paths).toEqual([{ glob: 'shop/billing/**', checks: 4, files: 4 }]);

@@ -101,11 +101,21 @@ class Migration(migrations.Migration):
     ]
 `;
     const change = changeFromFiles({
-      base: { 'blog/models.py': 'class Post(models.Model):\n    title = models.CharField(max_length=200, null=True)\n    body = models.TextField()\n' },
-      head: { 'blog/models.py': 'class Post(models.Model):\n    title = models.CharField(max_length=100)\n    body = models.TextField(help_text="Markdown")\n', 'blog/migrations/0002_alter.py': migration },
+      base: {
+        'blog/models.py':
+          'class Post(models.Model):\n    title = models.CharField(max_length=200, null=True)\n    body = models.TextField()\n',
+      },
+      head: {
+        'blog/models.py':
+          'class Post(models.Model):\n    title = models.CharField(max_length=100)\n    body = models.TextField(help_text="Markdown")\n',
+        'blog/migrations/0002_alter.py': migration,
+      },
     });
     const findings = evaluate(change, configSchema.parse({}), facts).findings.filter((f) => f.rule === 'migrations');
-    expect(findings.map((f) => `${f.startLine} ${f.title}`)).toEqual(['5 Column type changed in place', '5 NOT NULL set on an existing column']);
+    expect(findings.map((f) => `${f.startLine} ${f.title}`)).toEqual([
+      '5 Column type changed in place',
+      '5 NOT NULL set on an existing column',
+    ]);
   });
 
   it('Alembic: op calls of upgrade() and batch operations, never downgrade()', () => {
@@ -178,7 +188,10 @@ exports.down = function (knex) { return knex.schema.dropTable('monitor'); };
   \`, cb);
 };
 `;
-    expect(judged({ 'src/migrations/1700000000000-Drop.ts': typeorm })).toEqual(['5 Column dropped while code may still use it', '6 Index created without CONCURRENTLY']);
+    expect(judged({ 'src/migrations/1700000000000-Drop.ts': typeorm })).toEqual([
+      '5 Column dropped while code may still use it',
+      '6 Index created without CONCURRENTLY',
+    ]);
     expect(judged({ 'server/migrations/20240101-x.js': sequelize })).toEqual([
       '4 Column dropped while code may still use it',
       '5 NOT NULL column added without a default',
@@ -189,6 +202,9 @@ exports.down = function (knex) { return knex.schema.dropTable('monitor'); };
       '5 Column dropped while code may still use it',
       '6 Index created without CONCURRENTLY',
     ]);
-    expect(judged({ 'migrations/20210101-x.js': dbMigrate })).toEqual(['3 Column dropped while code may still use it', '4 Index created without CONCURRENTLY']);
+    expect(judged({ 'migrations/20210101-x.js': dbMigrate })).toEqual([
+      '3 Column dropped while code may still use it',
+      '4 Index created without CONCURRENTLY',
+    ]);
   });
 });

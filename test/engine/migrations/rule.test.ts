@@ -42,7 +42,11 @@ describe('migrations rule', () => {
   it('calls a drop of a column the same pull request stops using an expand/contract violation, with both places', () => {
     const { report } = judge({
       base: { 'prisma/schema.prisma': SCHEMA_BEFORE, 'src/profile.ts': PROFILE_BEFORE },
-      head: { 'prisma/schema.prisma': SCHEMA_AFTER, 'src/profile.ts': PROFILE_AFTER, 'prisma/migrations/20240601_drop_nickname/migration.sql': DROP },
+      head: {
+        'prisma/schema.prisma': SCHEMA_AFTER,
+        'src/profile.ts': PROFILE_AFTER,
+        'prisma/migrations/20240601_drop_nickname/migration.sql': DROP,
+      },
     });
     const findings = report.findings.filter((f) => f.rule === 'migrations');
     expect(findings).toEqual([
@@ -60,7 +64,9 @@ describe('migrations rule', () => {
 
   it('calls the same drop, shipped after the code stopped using the column, a plain drop', () => {
     const { report } = judge({ base: {}, head: { 'prisma/migrations/20240601_drop_nickname/migration.sql': DROP } });
-    expect(report.findings.filter((f) => f.rule === 'migrations').map((f) => f.title)).toEqual(['Column dropped while code may still use it']);
+    expect(report.findings.filter((f) => f.rule === 'migrations').map((f) => f.title)).toEqual([
+      'Column dropped while code may still use it',
+    ]);
   });
 
   it('has no row, needs no fact and costs nothing when no migration is touched', () => {
@@ -85,9 +91,19 @@ describe('migrations rule', () => {
   });
 
   it('leaves rollbacks out: down files are not migrations a deploy runs', () => {
-    const { change, config } = judge({ base: {}, head: { 'db/migrations/001_audit.down.sql': 'DROP TABLE audit;\n', 'db/migrations/V2__x.sql': 'SELECT 1;\n', 'db/migration/U2__x.sql': 'DROP TABLE x;\n' } });
+    const { change, config } = judge({
+      base: {},
+      head: {
+        'db/migrations/001_audit.down.sql': 'DROP TABLE audit;\n',
+        'db/migrations/V2__x.sql': 'SELECT 1;\n',
+        'db/migration/U2__x.sql': 'DROP TABLE x;\n',
+      },
+    });
     expect(migrationNeeds(change, config).postgres).toBe(true);
-    const { report } = judge({ base: {}, head: { 'db/migrations/001_audit.down.sql': 'DROP TABLE audit;\n', 'db/migration/U2__x.sql': 'DROP TABLE x;\n' } });
+    const { report } = judge({
+      base: {},
+      head: { 'db/migrations/001_audit.down.sql': 'DROP TABLE audit;\n', 'db/migration/U2__x.sql': 'DROP TABLE x;\n' },
+    });
     expect(report.rules.map((r) => r.rule)).not.toContain('migrations');
   });
 
@@ -99,7 +115,9 @@ describe('migrations rule', () => {
   });
 
   it('fails the check at level error, and says nothing with level off', () => {
-    expect(judge({ base: {}, head: { 'migrations/0007.sql': DROP } }, { migrations: { level: 'error' } }).report.conclusion).toBe('failure');
+    expect(judge({ base: {}, head: { 'migrations/0007.sql': DROP } }, { migrations: { level: 'error' } }).report.conclusion).toBe(
+      'failure',
+    );
     const off = judge({ base: {}, head: { 'migrations/0007.sql': DROP } }, { migrations: { level: 'off' } });
     expect(migrationNeeds(off.change, off.config).postgres).toBe(false);
     expect(off.report.findings.filter((f) => f.rule === 'migrations')).toEqual([]);
@@ -107,13 +125,23 @@ describe('migrations rule', () => {
 
   it('says a statement it cannot parse was not judged, as a notice', () => {
     const { report } = judge({ base: {}, head: { 'migrations/0008.sql': 'ALTER TABLE `users` ADD COLUMN `x` INT AFTER `y`;\n' } });
-    expect(report.findings.filter((f) => f.rule === 'migrations')).toEqual([expect.objectContaining({ level: 'notice', title: 'Migration statement not judged', startLine: 1 })]);
+    expect(report.findings.filter((f) => f.rule === 'migrations')).toEqual([
+      expect.objectContaining({ level: 'notice', title: 'Migration statement not judged', startLine: 1 }),
+    ]);
     expect(report.rules.find((r) => r.rule === 'migrations')?.status).toBe('notice');
   });
 
   it('follows migrations.paths and migrations.database', () => {
     const config = { migrations: { database: 'mysql', paths: { sql: ['schema/changes/*.sql'] } } };
-    const { report } = judge({ base: {}, head: { 'schema/changes/12.sql': 'ALTER TABLE `users` MODIFY `bio` TEXT NOT NULL;\n', 'migrations/0008.sql': 'DROP TABLE x;\n' } }, config);
-    expect(report.findings.filter((f) => f.rule === 'migrations').map((f) => [f.path, f.title])).toEqual([['schema/changes/12.sql', 'Column type changed in place']]);
+    const { report } = judge(
+      {
+        base: {},
+        head: { 'schema/changes/12.sql': 'ALTER TABLE `users` MODIFY `bio` TEXT NOT NULL;\n', 'migrations/0008.sql': 'DROP TABLE x;\n' },
+      },
+      config,
+    );
+    expect(report.findings.filter((f) => f.rule === 'migrations').map((f) => [f.path, f.title])).toEqual([
+      ['schema/changes/12.sql', 'Column type changed in place'],
+    ]);
   });
 });

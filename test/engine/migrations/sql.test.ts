@@ -8,7 +8,11 @@ beforeAll(async () => {
 });
 
 const hazards = (sql: string, database: Database = 'postgres') =>
-  analyseSql(sql, { parser, database, state: emptyState() }).ops.map((op) => [op.hazard, op.line, [op.table, op.column].filter(Boolean).join('.')]);
+  analyseSql(sql, { parser, database, state: emptyState() }).ops.map((op) => [
+    op.hazard,
+    op.line,
+    [op.table, op.column].filter(Boolean).join('.'),
+  ]);
 
 describe('SQL migrations (PostgreSQL parser)', () => {
   it('finds drops, renames and type changes on the line of the column', () => {
@@ -33,7 +37,7 @@ describe('SQL migrations (PostgreSQL parser)', () => {
   it('finds columns that old code cannot insert into, and defaults that rewrite the table', () => {
     const sql = [
       'ALTER TABLE orders ADD COLUMN tenant_id bigint NOT NULL;',
-      'ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT \'new\';',
+      "ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'new';",
       'ALTER TABLE orders ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();',
       'ALTER TABLE orders ADD COLUMN public_id uuid DEFAULT gen_random_uuid();',
       'ALTER TABLE orders ADD COLUMN seq bigserial;',
@@ -83,7 +87,8 @@ describe('SQL migrations (PostgreSQL parser)', () => {
   });
 
   it('says when a constraint is validated in the migration that added it NOT VALID', () => {
-    const sql = 'ALTER TABLE a ADD CONSTRAINT a_b_fk FOREIGN KEY (b) REFERENCES b (id) NOT VALID;\nALTER TABLE a VALIDATE CONSTRAINT a_b_fk;';
+    const sql =
+      'ALTER TABLE a ADD CONSTRAINT a_b_fk FOREIGN KEY (b) REFERENCES b (id) NOT VALID;\nALTER TABLE a VALIDATE CONSTRAINT a_b_fk;';
     expect(hazards(sql)).toEqual([['validate-same-migration', 2, 'a']]);
   });
 
@@ -95,7 +100,7 @@ describe('SQL migrations (PostgreSQL parser)', () => {
     const sql = [
       '-- ALTER TABLE users DROP COLUMN email;',
       "INSERT INTO audit (note) VALUES ('DROP TABLE users');",
-      'CREATE FUNCTION f() RETURNS trigger AS $$ BEGIN EXECUTE \'DROP TABLE x\'; RETURN NEW; END $$ LANGUAGE plpgsql;',
+      "CREATE FUNCTION f() RETURNS trigger AS $$ BEGIN EXECUTE 'DROP TABLE x'; RETURN NEW; END $$ LANGUAGE plpgsql;",
       '/* CREATE INDEX i ON t (c); */',
     ].join('\n');
     expect(hazards(sql)).toEqual([]);
@@ -103,11 +108,17 @@ describe('SQL migrations (PostgreSQL parser)', () => {
 
   it('judges only the up part of a goose or dbmate file', () => {
     expect(hazards('-- +goose Up\nCREATE TABLE t (id int);\n-- +goose Down\nDROP TABLE t;\nDROP TABLE other;')).toEqual([]);
-    expect(hazards('-- migrate:up\nALTER TABLE t DROP COLUMN c;\n-- migrate:down\nALTER TABLE t ADD COLUMN c int;')).toEqual([['drop-column', 2, 't.c']]);
+    expect(hazards('-- migrate:up\nALTER TABLE t DROP COLUMN c;\n-- migrate:down\nALTER TABLE t ADD COLUMN c int;')).toEqual([
+      ['drop-column', 2, 't.c'],
+    ]);
   });
 
   it('reports MySQL text the Postgres grammar rejects as not judged, and still judges the rest', () => {
-    const result = analyseSql('ALTER TABLE `users` ADD COLUMN `nick` VARCHAR(20) AFTER `name`;\nDROP TABLE legacy;', { parser, database: 'postgres', state: emptyState() });
+    const result = analyseSql('ALTER TABLE `users` ADD COLUMN `nick` VARCHAR(20) AFTER `name`;\nDROP TABLE legacy;', {
+      parser,
+      database: 'postgres',
+      state: emptyState(),
+    });
     expect(result.ops.map((o) => [o.hazard, o.line])).toEqual([['drop-table', 2]]);
     expect(result.notes).toEqual([{ line: 1, message: expect.stringContaining('not PostgreSQL syntax') }]);
   });
@@ -122,7 +133,7 @@ describe('SQL migrations (PostgreSQL parser)', () => {
       'ALTER TABLE `users` ADD INDEX `idx_nick` (`nick`);',
       'CREATE INDEX idx_bio ON users (bio);',
       'ALTER TABLE `users` ADD INDEX `idx_x` (`x`), LOCK=EXCLUSIVE;',
-      'INSERT INTO `users` (`nick`) VALUES (\'a\');',
+      "INSERT INTO `users` (`nick`) VALUES ('a');",
     ].join('\n');
     expect(hazards(sql, 'mysql')).toEqual([
       ['add-required-column', 1, 'users.nick'],
@@ -135,7 +146,12 @@ describe('SQL migrations (PostgreSQL parser)', () => {
   });
 
   it('places statements inside another file at the lines they start on', () => {
-    const result = analyseSql('\n      ALTER TABLE t\n        DROP COLUMN c', { parser, database: 'postgres', state: emptyState(), firstLine: 10 });
+    const result = analyseSql('\n      ALTER TABLE t\n        DROP COLUMN c', {
+      parser,
+      database: 'postgres',
+      state: emptyState(),
+      firstLine: 10,
+    });
     expect(result.ops.map((o) => o.line)).toEqual([12]);
   });
 });

@@ -3,14 +3,42 @@ import { loadSyntax } from '../../../src/engine/syntax/load.js';
 import { field, GRAMMARS, grammarOf, textOf, walk, type Grammar, type SyntaxNode } from '../../../src/engine/syntax/index.js';
 
 const SAMPLES: Record<Grammar, { path: string; text: string; ifType: string }> = {
-  typescript: { path: 'src/billing/charge.ts', text: 'export function charge(o: Order): void {\n  if (ld.variation("k", c, false)) { intent(o); }\n}\n', ifType: 'if_statement' },
-  tsx: { path: 'src/Page.tsx', text: 'export const Page = () => {\n  if (useFlag("k")) { return <New />; }\n  return <Old />;\n};\n', ifType: 'if_statement' },
+  typescript: {
+    path: 'src/billing/charge.ts',
+    text: 'export function charge(o: Order): void {\n  if (ld.variation("k", c, false)) { intent(o); }\n}\n',
+    ifType: 'if_statement',
+  },
+  tsx: {
+    path: 'src/Page.tsx',
+    text: 'export const Page = () => {\n  if (useFlag("k")) { return <New />; }\n  return <Old />;\n};\n',
+    ifType: 'if_statement',
+  },
   javascript: { path: 'lib/pay.js', text: 'function pay(o) {\n  if (client.isEnabled("k")) { intent(o); }\n}\n', ifType: 'if_statement' },
-  python: { path: 'app/views.py', text: 'def view(request):\n    if switch_is_active("k"):\n        return new(request)\n    return old(request)\n', ifType: 'if_statement' },
-  ruby: { path: 'app/models/order.rb', text: 'class Order\n  def total\n    if Flipper.enabled?(:k)\n      new_total\n    end\n  end\nend\n', ifType: 'if' },
-  go: { path: 'pkg/server/check.go', text: 'package server\n\nfunc (s *Server) Check() {\n\tif s.ff.Boolean(ExperimentalX, id) {\n\t\tv2()\n\t}\n}\n', ifType: 'if_statement' },
-  java: { path: 'src/main/java/Pay.java', text: 'class Pay {\n  void pay() {\n    if (client.getBooleanValue("k", false)) { intent(); }\n  }\n}\n', ifType: 'if_statement' },
-  kotlin: { path: 'src/main/kotlin/Pay.kt', text: 'class Pay {\n  fun pay() {\n    if (client.getBooleanValue("k", false)) { intent() }\n  }\n}\n', ifType: 'if_expression' },
+  python: {
+    path: 'app/views.py',
+    text: 'def view(request):\n    if switch_is_active("k"):\n        return new(request)\n    return old(request)\n',
+    ifType: 'if_statement',
+  },
+  ruby: {
+    path: 'app/models/order.rb',
+    text: 'class Order\n  def total\n    if Flipper.enabled?(:k)\n      new_total\n    end\n  end\nend\n',
+    ifType: 'if',
+  },
+  go: {
+    path: 'pkg/server/check.go',
+    text: 'package server\n\nfunc (s *Server) Check() {\n\tif s.ff.Boolean(ExperimentalX, id) {\n\t\tv2()\n\t}\n}\n',
+    ifType: 'if_statement',
+  },
+  java: {
+    path: 'src/main/java/Pay.java',
+    text: 'class Pay {\n  void pay() {\n    if (client.getBooleanValue("k", false)) { intent(); }\n  }\n}\n',
+    ifType: 'if_statement',
+  },
+  kotlin: {
+    path: 'src/main/kotlin/Pay.kt',
+    text: 'class Pay {\n  fun pay() {\n    if (client.getBooleanValue("k", false)) { intent() }\n  }\n}\n',
+    ifType: 'if_expression',
+  },
   php: { path: 'app/Pay.php', text: '<?php\nfunction pay() {\n  if (Feature::active("k")) { intent(); }\n}\n', ifType: 'if_statement' },
 };
 

@@ -59,7 +59,10 @@ async function loadCached(options: OrgCollectOptions, name: string): Promise<Rep
   try {
     const cached = JSON.parse(await readFile(cachePath(options.cacheDir, options.org, name), 'utf8')) as CachedRepository;
     const now = (options.now ?? new Date()).getTime();
-    const fresh = cached.version === CACHE_VERSION && cached.coveredSince <= options.since.toISOString() && now - Date.parse(cached.fetchedAt) < CACHE_MAX_AGE_MS;
+    const fresh =
+      cached.version === CACHE_VERSION &&
+      cached.coveredSince <= options.since.toISOString() &&
+      now - Date.parse(cached.fetchedAt) < CACHE_MAX_AGE_MS;
     return fresh ? cached : undefined;
   } catch {
     return undefined;
@@ -70,7 +73,12 @@ async function saveCached(options: OrgCollectOptions, result: RepositoryResult):
   if (!options.cacheDir) return;
   const file = cachePath(options.cacheDir, options.org, result.name);
   await mkdir(path.dirname(file), { recursive: true });
-  const entry: CachedRepository = { ...result, version: CACHE_VERSION, coveredSince: options.since.toISOString(), fetchedAt: (options.now ?? new Date()).toISOString() };
+  const entry: CachedRepository = {
+    ...result,
+    version: CACHE_VERSION,
+    coveredSince: options.since.toISOString(),
+    fetchedAt: (options.now ?? new Date()).toISOString(),
+  };
   // Written aside and renamed: an interrupted run never leaves a half-written entry.
   const temporary = `${file}.${process.pid}.tmp`;
   await writeFile(temporary, JSON.stringify(entry));
@@ -81,7 +89,14 @@ async function listRepositories(options: OrgCollectOptions, spend: Spend): Promi
   const names: string[] = [];
   let after: string | null = null;
   for (;;) {
-    type Answer = { organization: { repositories: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: { name: string; isArchived: boolean; isFork: boolean }[] } } | null };
+    type Answer = {
+      organization: {
+        repositories: {
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+          nodes: { name: string; isArchived: boolean; isFork: boolean }[];
+        };
+      } | null;
+    };
     const data: Answer = await graphqlRequest(options, ORG_REPOSITORIES_QUERY, { login: options.org, after }, spend);
     if (!data.organization) throw new GitHubError(`organisation ${options.org} not found or not readable with this token`);
     const page = data.organization.repositories;
@@ -97,11 +112,21 @@ async function fetchPatches(options: OrgCollectOptions, name: string, number: nu
   const files = [];
   for (let page = 1; page <= 30; page++) {
     rest.requests++;
-    const response = await (options.fetch ?? fetch)(`${base}/repos/${options.org}/${name}/pulls/${number}/files?per_page=100&page=${page}`, {
-      headers: { authorization: `bearer ${options.token}`, accept: 'application/vnd.github+json', 'user-agent': 'monoenv-report' },
-    });
+    const response = await (options.fetch ?? fetch)(
+      `${base}/repos/${options.org}/${name}/pulls/${number}/files?per_page=100&page=${page}`,
+      {
+        headers: { authorization: `bearer ${options.token}`, accept: 'application/vnd.github+json', 'user-agent': 'monoenv-report' },
+      },
+    );
     if (!response.ok) throw new GitHubError(`HTTP ${response.status} reading the files of ${name}#${number}`);
-    const entries = (await response.json()) as { filename: string; status: string; additions: number; deletions: number; patch?: string; previous_filename?: string }[];
+    const entries = (await response.json()) as {
+      filename: string;
+      status: string;
+      additions: number;
+      deletions: number;
+      patch?: string;
+      previous_filename?: string;
+    }[];
     files.push(...entries.map((e) => changedFileFromGitHub(e)));
     if (!/rel="next"/.test(response.headers.get('link') ?? '')) break;
   }
@@ -109,7 +134,13 @@ async function fetchPatches(options: OrgCollectOptions, name: string, number: nu
 }
 
 /** Reads the rest of a repository's pages (pull requests and history) and judges it. */
-async function finishRepository(options: OrgCollectOptions, node: RepositoryNode, orgDefault: string | undefined, spend: Spend, rest: { requests: number }): Promise<RepositoryResult> {
+async function finishRepository(
+  options: OrgCollectOptions,
+  node: RepositoryNode,
+  orgDefault: string | undefined,
+  spend: Spend,
+  rest: { requests: number },
+): Promise<RepositoryResult> {
   const sinceIso = options.since.toISOString();
   const untilIso = options.until.toISOString();
   const missing: string[] = [];
@@ -142,11 +173,20 @@ async function finishRepository(options: OrgCollectOptions, node: RepositoryNode
     const moreHistory = history?.pageInfo.hasNextPage === true;
     if (!morePulls && !moreHistory) break;
     type Answer = { repository: RepositoryNode | null };
-    const data: Answer = await graphqlRequest(options, CONTINUE_QUERY, {
-      owner: options.org, name: node.name, since: sinceIso,
-      pullsAfter: pulls?.pageInfo.endCursor ?? null, historyAfter: history?.pageInfo.endCursor ?? null,
-      withPulls: morePulls, withHistory: moreHistory,
-    }, spend);
+    const data: Answer = await graphqlRequest(
+      options,
+      CONTINUE_QUERY,
+      {
+        owner: options.org,
+        name: node.name,
+        since: sinceIso,
+        pullsAfter: pulls?.pageInfo.endCursor ?? null,
+        historyAfter: history?.pageInfo.endCursor ?? null,
+        withPulls: morePulls,
+        withHistory: moreHistory,
+      },
+      spend,
+    );
     pulls = morePulls ? data.repository?.pullRequests : undefined;
     history = moreHistory ? data.repository?.defaultBranchRef?.target?.history : undefined;
   }
@@ -177,7 +217,13 @@ export async function collectOrganisation(options: OrgCollectOptions): Promise<O
     const notFound = (e: { type?: string }) => e.type === 'NOT_FOUND';
     for (let i = 0; i < pending.length; i += REPOSITORIES_PER_BATCH) {
       const batch = pending.slice(i, i + REPOSITORIES_PER_BATCH);
-      const data = await graphqlRequest<Record<string, unknown>>(options, batchQuery(options.org, batch, !orgDefaultRead), { since: options.since.toISOString() }, spend, notFound);
+      const data = await graphqlRequest<Record<string, unknown>>(
+        options,
+        batchQuery(options.org, batch, !orgDefaultRead),
+        { since: options.since.toISOString() },
+        spend,
+        notFound,
+      );
       if (!orgDefaultRead) {
         orgDefault = (data.orgDefault as { config: { text: string } | null } | null)?.config?.text;
         orgDefaultRead = true;
@@ -186,7 +232,14 @@ export async function collectOrganisation(options: OrgCollectOptions): Promise<O
         const node = data[`r${r}`] as RepositoryNode | null;
         const result = node
           ? await finishRepository(options, node, orgDefault, spend, rest)
-          : { name: batch[r]!, url: '', config: { origin: 'none' as const, valid: true, errors: [] }, changes: [], direct: [], missing: [`${batch[r]}: not found or not readable with this token`] };
+          : {
+              name: batch[r]!,
+              url: '',
+              config: { origin: 'none' as const, valid: true, errors: [] },
+              changes: [],
+              direct: [],
+              missing: [`${batch[r]}: not found or not readable with this token`],
+            };
         if (node) await saveCached(options, result).catch(() => result.missing.push('not cached (cache directory not writable)'));
         options.onProgress?.(++done, names.length);
         yield result;

@@ -16,7 +16,16 @@ export interface OrgReportData {
   generatedAt: string;
   window: { since: string; until: string; weeks: number };
   repositories: OrgRepository[];
-  totals: { repositories: number; changes: number; pullRequests: number; directPushes: number; unreviewedMerges: number; riskyUnflagged: number; withoutConfig: number; invalidConfig: number };
+  totals: {
+    repositories: number;
+    changes: number;
+    pullRequests: number;
+    directPushes: number;
+    unreviewedMerges: number;
+    riskyUnflagged: number;
+    withoutConfig: number;
+    invalidConfig: number;
+  };
   /** What the run cost: GraphQL requests and points, REST requests, repositories answered from the cache. */
   cost: { graphqlRequests: number; graphqlPoints: number; restRequests: number; fromCache: number };
   /** Figures that need a repository's history, and how the API approximates them. */
@@ -26,7 +35,7 @@ export interface OrgReportData {
 
 export const APPROXIMATIONS = [
   'Pull requests are judged on their merged diff as GitHub lists it (paths and line counts from GraphQL; patches from REST only for files under risky.paths), not on a local checkout.',
-  'The configuration in force is the one at the default branch\'s head today (the repository\'s own file, else the organisation\'s .github default), not the one at each change\'s base; `_extends` is reported but not followed.',
+  "The configuration in force is the one at the default branch's head today (the repository's own file, else the organisation's .github default), not the one at each change's base; `_extends` is reported but not followed.",
   '.gitattributes (linguist-generated, linguist-vendored) is read at the head, not at each base.',
   'Direct pushes are default-branch commits GitHub associates with no pull request; they are counted, not sized (their diffs would cost a request each).',
   'Review freshness reads the last 10 commits of each pull request; changes per week are weeks of the merge (or the push).',
@@ -46,7 +55,9 @@ export interface OrgOptions {
 
 export async function buildOrgReport(options: OrgOptions): Promise<OrgReportData> {
   const weeks = weeksBetween(options.since, options.until);
-  const cacheDir = options.noCache ? undefined : (options.cacheDir ?? path.join(options.env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'monoenv'));
+  const cacheDir = options.noCache
+    ? undefined
+    : (options.cacheDir ?? path.join(options.env.XDG_CACHE_HOME || path.join(homedir(), '.cache'), 'monoenv'));
   const collected = await collectOrganisation({
     org: options.org,
     ...(options.repos ? { repos: options.repos } : {}),
@@ -83,7 +94,12 @@ export async function buildOrgReport(options: OrgOptions): Promise<OrgReportData
       withoutConfig: repositories.filter((r) => r.config.origin === 'none').length,
       invalidConfig: repositories.filter((r) => !r.config.valid).length,
     },
-    cost: { graphqlRequests: collected.spend.requests, graphqlPoints: collected.spend.points, restRequests: collected.rest.requests, fromCache: collected.fromCache() },
+    cost: {
+      graphqlRequests: collected.spend.requests,
+      graphqlPoints: collected.spend.points,
+      restRequests: collected.rest.requests,
+      fromCache: collected.fromCache(),
+    },
     approximations: APPROXIMATIONS,
     missing,
   };
@@ -107,7 +123,10 @@ export async function runOrgReport(
     io.stderr.write('monoenv report: --org expects an organisation login\n');
     return 2;
   }
-  const repos = flags.repos?.split(',').map((r) => r.trim()).filter(Boolean);
+  const repos = flags.repos
+    ?.split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   if (repos?.some((r) => !/^[\w.-]+$/.test(r))) {
     io.stderr.write('monoenv report: --repos expects repository names separated by commas\n');
     return 2;
@@ -119,7 +138,12 @@ export async function runOrgReport(
   const bar = progressBar(io.stderr, 'Reading repositories', 'repositories');
   try {
     const data = await buildOrgReport({
-      org: flags.org, since: window.since, until: window.until, now: window.now, env: io.env, noCache: !flags.cache,
+      org: flags.org,
+      since: window.since,
+      until: window.until,
+      now: window.now,
+      env: io.env,
+      noCache: !flags.cache,
       ...(repos ? { repos } : {}),
       ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
       progress: (done, total) => bar.update(done, total),
@@ -129,7 +153,11 @@ export async function runOrgReport(
       const { renderOrgHtml } = await import('./render-html.js');
       await writeFile(flags.html, await renderOrgHtml(data));
     }
-    io.stdout.write(flags.format === 'json' ? `${JSON.stringify(data, null, 2)}\n` : renderOrgText(data, { color: io.stdout.isTTY === true && !io.env.NO_COLOR }));
+    io.stdout.write(
+      flags.format === 'json'
+        ? `${JSON.stringify(data, null, 2)}\n`
+        : renderOrgText(data, { color: io.stdout.isTTY === true && !io.env.NO_COLOR }),
+    );
     return 0;
   } catch (error) {
     bar.done();

@@ -55,7 +55,11 @@ export function repositoryFigures(result: RepositoryResult, weeks: readonly stri
     return w;
   };
   const sizeClasses = Object.fromEntries(SIZE_CLASSES.map((c) => [c, 0])) as Record<SizeClass, number>;
-  let needsTests = 0, withTests = 0, riskyTouched = 0, riskyUnflagged = 0, unreviewedMerges = 0;
+  let needsTests = 0,
+    withTests = 0,
+    riskyTouched = 0,
+    riskyUnflagged = 0,
+    unreviewedMerges = 0;
   for (const change of result.changes) {
     sizeClasses[change.sizeClass]++;
     if (change.needsTests) needsTests++;
@@ -70,7 +74,8 @@ export function repositoryFigures(result: RepositoryResult, weeks: readonly stri
   const ordered = [...byWeek.values()].sort((a, b) => a.week.localeCompare(b.week));
   const changes = result.changes.length + result.direct.length;
   const half = Math.floor(ordered.length / 2);
-  const perWeek = (rows: OrgWeek[]) => (rows.length === 0 ? 0 : rows.reduce((n, w) => n + w.reviewed + w.unreviewed + w.direct, 0) / rows.length);
+  const perWeek = (rows: OrgWeek[]) =>
+    rows.length === 0 ? 0 : rows.reduce((n, w) => n + w.reviewed + w.unreviewed + w.direct, 0) / rows.length;
 
   // Attention: what the practice asks for, weighted by how much it matters to an admin.
   const reasons: string[] = [];

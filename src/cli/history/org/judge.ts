@@ -54,11 +54,22 @@ export function configInForce(own: string | undefined, orgDefault: string | unde
   if (text === undefined) return { config: DEFAULT_CONFIG, facts: { origin, valid: true, errors: [] } };
   const file = origin === 'own' ? CONFIG_PATH : `.github/${CONFIG_PATH}`;
   const parsed = parseConfigText(text, file);
-  if (!parsed.ok) return { config: DEFAULT_CONFIG, facts: { origin, valid: false, errors: parsed.errors.map((e) => formatConfigError(e, file)) } };
-  return { config: parsed.config, facts: { origin, valid: true, errors: [], ...(parsed.config._extends ? { extends: parsed.config._extends } : {}) } };
+  if (!parsed.ok)
+    return { config: DEFAULT_CONFIG, facts: { origin, valid: false, errors: parsed.errors.map((e) => formatConfigError(e, file)) } };
+  return {
+    config: parsed.config,
+    facts: { origin, valid: true, errors: [], ...(parsed.config._extends ? { extends: parsed.config._extends } : {}) },
+  };
 }
 
-const STATUS: Record<string, FileStatus> = { ADDED: 'added', DELETED: 'removed', MODIFIED: 'modified', RENAMED: 'renamed', COPIED: 'copied', CHANGED: 'changed' };
+const STATUS: Record<string, FileStatus> = {
+  ADDED: 'added',
+  DELETED: 'removed',
+  MODIFIED: 'modified',
+  RENAMED: 'renamed',
+  COPIED: 'copied',
+  CHANGED: 'changed',
+};
 
 /** Files as GraphQL lists them: paths and counts, no patch (line-level rules say they could not look inside). */
 export function filesFromGraphql(node: PullNode): ChangedFile[] {
@@ -86,9 +97,18 @@ const person = (actor: PullNode['author']) => {
   return { login: bot && !actor.login.endsWith('[bot]') ? `${actor.login}[bot]` : actor.login, bot };
 };
 
-export function judgePullRequest(node: PullNode, config: MonoenvConfig, gitattributes: string | undefined, patched?: ChangedFile[]): OrgChange {
+export function judgePullRequest(
+  node: PullNode,
+  config: MonoenvConfig,
+  gitattributes: string | undefined,
+  patched?: ChangedFile[],
+): OrgChange {
   const author = person(node.author);
-  const commits: Commit[] = node.commits.nodes.map(({ commit }) => ({ sha: commit.oid, parents: commit.parents.nodes.map((p) => p.oid), message: commit.message }));
+  const commits: Commit[] = node.commits.nodes.map(({ commit }) => ({
+    sha: commit.oid,
+    parents: commit.parents.nodes.map((p) => p.oid),
+    message: commit.message,
+  }));
   const files = patched ?? filesFromGraphql(node);
   const change = makeChange({
     files,
@@ -99,7 +119,12 @@ export function judgePullRequest(node: PullNode, config: MonoenvConfig, gitattri
     head: { ref: node.headRefName, sha: node.headRefOid },
     filesComplete: node.files.totalCount <= node.files.nodes.length || patched !== undefined,
     ...(gitattributes === undefined ? {} : { gitattributes }),
-    reviews: node.reviews.nodes.map((r) => ({ reviewer: person(r.author), state: r.state as 'APPROVED', commitId: r.commit?.oid ?? null, ...(r.submittedAt ? { submittedAt: r.submittedAt } : {}) })),
+    reviews: node.reviews.nodes.map((r) => ({
+      reviewer: person(r.author),
+      state: r.state as 'APPROVED',
+      commitId: r.commit?.oid ?? null,
+      ...(r.submittedAt ? { submittedAt: r.submittedAt } : {}),
+    })),
     commits,
     merged: { by: author, sha: node.mergeCommit?.oid ?? '' },
   });

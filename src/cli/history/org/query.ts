@@ -21,7 +21,9 @@ const PULL_FIELDS = `number title createdAt mergedAt updatedAt headRefOid headRe
 /** A repository's fields; `$since` bounds the history, the cursors continue a repository alone. */
 function repositoryFields(continued: boolean): string {
   const pullsArgs = continued ? `first: ${PULLS_PER_PAGE}, after: $pullsAfter` : `first: ${PULLS_PER_PAGE}`;
-  const historyArgs = continued ? `first: ${HISTORY_PER_PAGE}, since: $since, after: $historyAfter` : `first: ${HISTORY_PER_PAGE}, since: $since`;
+  const historyArgs = continued
+    ? `first: ${HISTORY_PER_PAGE}, since: $since, after: $historyAfter`
+    : `first: ${HISTORY_PER_PAGE}, since: $since`;
   return `name url isArchived
     config: object(expression: "HEAD:.github/monoenv.yml") { ... on Blob { text byteSize } }
     attributes: object(expression: "HEAD:.gitattributes") { ... on Blob { text } }
@@ -41,7 +43,9 @@ function repositoryFields(continued: boolean): string {
 const literal = (name: string): string => JSON.stringify(name);
 
 export function batchQuery(owner: string, names: readonly string[], withOrgDefault: boolean): string {
-  const aliases = names.map((name, i) => `r${i}: repository(owner: ${literal(owner)}, name: ${literal(name)}) { ${repositoryFields(false)} }`);
+  const aliases = names.map(
+    (name, i) => `r${i}: repository(owner: ${literal(owner)}, name: ${literal(name)}) { ${repositoryFields(false)} }`,
+  );
   const orgDefault = withOrgDefault
     ? `orgDefault: repository(owner: ${literal(owner)}, name: ".github") { config: object(expression: "HEAD:.github/monoenv.yml") { ... on Blob { text byteSize } } }`
     : '';
@@ -81,7 +85,10 @@ export interface PullNode {
   labels: { nodes: { name: string }[] };
   files: { totalCount: number; nodes: { path: string; additions: number; deletions: number; changeType: string }[] };
   reviews: { nodes: { state: string; submittedAt: string | null; author: Actor; commit: { oid: string } | null }[] };
-  commits: { totalCount: number; nodes: { commit: { oid: string; message: string; authoredDate: string; parents: { nodes: { oid: string }[] } } }[] };
+  commits: {
+    totalCount: number;
+    nodes: { commit: { oid: string; message: string; authoredDate: string; parents: { nodes: { oid: string }[] } } }[];
+  };
 }
 export interface HistoryNode {
   oid: string;

@@ -30,7 +30,13 @@ export function smallMultiples(data: OrgReportData): TopLevelSpec {
       encoding: {
         x: { field: 'week', type: 'ordinal', title: null, axis: null },
         y: { field: 'changes', type: 'quantitative', title: null, axis: { tickCount: 2, grid: false } },
-        color: { field: 'how', type: 'nominal', title: null, scale: { domain: ['reviewed', 'unreviewed', 'direct push'], range: ['#4c78a8', '#f58518', '#e45756'] }, legend: { orient: 'top' } },
+        color: {
+          field: 'how',
+          type: 'nominal',
+          title: null,
+          scale: { domain: ['reviewed', 'unreviewed', 'direct push'], range: ['#4c78a8', '#f58518', '#e45756'] },
+          legend: { orient: 'top' },
+        },
       },
     },
     resolve: { scale: { y: 'independent' } },
@@ -70,15 +76,39 @@ export async function renderOrgHtml(data: OrgReportData): Promise<string> {
       const config = `${r.config.origin}${r.config.valid ? '' : ' (invalid)'}${r.config.extends ? ` (extends ${r.config.extends})` : ''}`;
       const name = r.url ? `<a href="${escapeHtml(r.url)}">${escapeHtml(r.name)}</a>` : escapeHtml(r.name);
       const cells = [
-        decimal(r.changesPerWeek), lines(r.medianLines), SIZE_CLASSES.map((k) => r.sizeClasses[k]).join('·'),
-        r.needsTests === 0 ? '–' : percent(r.withTests / r.needsTests), count(r.riskyUnflagged), count(r.unreviewedMerges), count(r.directPushes),
+        decimal(r.changesPerWeek),
+        lines(r.medianLines),
+        SIZE_CLASSES.map((k) => r.sizeClasses[k]).join('·'),
+        r.needsTests === 0 ? '–' : percent(r.withTests / r.needsTests),
+        count(r.riskyUnflagged),
+        count(r.unreviewedMerges),
+        count(r.directPushes),
         hours(r.medianHoursToMerge),
       ];
       return `<tr${r.attention >= 1 ? ' class="attention"' : ''}><td>${name}</td>${cells.map((v) => `<td>${escapeHtml(v)}</td>`).join('')}<td class="text${r.config.valid ? '' : ' bad'}" title="${escapeHtml(r.config.errors.join('\n'))}">${escapeHtml(config)}</td><td>${trend} ${decimal(r.trend.recent)}/wk</td><td class="text">${escapeHtml(r.reasons.join(', '))}</td></tr>`;
     })
     .join('\n');
-  const headers = ['repository', 'changes / week', 'median lines', 'XS·S·M·L·XL·XXL', 'with tests', 'risky unflagged', 'unreviewed merges', 'direct pushes', 'time to merge', 'configuration', 'trend', 'needs attention'];
-  const missing = data.missing.length > 0 ? `<div class="missing"><b>Missing or partial</b><ul>${data.missing.slice(0, 50).map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul></div>` : '';
+  const headers = [
+    'repository',
+    'changes / week',
+    'median lines',
+    'XS·S·M·L·XL·XXL',
+    'with tests',
+    'risky unflagged',
+    'unreviewed merges',
+    'direct pushes',
+    'time to merge',
+    'configuration',
+    'trend',
+    'needs attention',
+  ];
+  const missing =
+    data.missing.length > 0
+      ? `<div class="missing"><b>Missing or partial</b><ul>${data.missing
+          .slice(0, 50)
+          .map((m) => `<li>${escapeHtml(m)}</li>`)
+          .join('')}</ul></div>`
+      : '';
   return `<!doctype html>
 <html lang="en">
 <head>

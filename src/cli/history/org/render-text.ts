@@ -10,9 +10,25 @@ export function renderOrgText(data: OrgReportData, options: { color: boolean }):
   const t = data.totals;
   const out = [
     c.bold(`monoenv report · organisation ${data.org}`),
-    c.dim(`${day(data.window.since)} → ${day(data.window.until)} (${data.window.weeks} weeks) · ${count(t.repositories)} repositories · ${count(t.changes)} changes · ${count(t.unreviewedMerges)} unreviewed merges · ${count(t.directPushes)} direct pushes · ${count(t.riskyUnflagged)} risky without a flag`),
+    c.dim(
+      `${day(data.window.since)} → ${day(data.window.until)} (${data.window.weeks} weeks) · ${count(t.repositories)} repositories · ${count(t.changes)} changes · ${count(t.unreviewedMerges)} unreviewed merges · ${count(t.directPushes)} direct pushes · ${count(t.riskyUnflagged)} risky without a flag`,
+    ),
     '',
-    c.bold(['repository'.padEnd(28), 'chg/wk', 'median', '  tests', ' risky', ' unrev', ' direct', '  merge', 'config'.padEnd(9), 'trend', ' needs attention'].join(' ')),
+    c.bold(
+      [
+        'repository'.padEnd(28),
+        'chg/wk',
+        'median',
+        '  tests',
+        ' risky',
+        ' unrev',
+        ' direct',
+        '  merge',
+        'config'.padEnd(9),
+        'trend',
+        ' needs attention',
+      ].join(' '),
+    ),
   ];
   for (const r of data.repositories) {
     const config = `${CONFIG_WORDS[r.config.origin]}${r.config.valid ? '' : ' ✗'}`;
@@ -32,7 +48,12 @@ export function renderOrgText(data: OrgReportData, options: { color: boolean }):
     ];
     out.push(r.attention >= 1 ? c.yellow(cells.join(' ')) : cells.join(' '));
   }
-  out.push('', c.dim(`GitHub: ${count(data.cost.graphqlRequests)} GraphQL requests (${count(data.cost.graphqlPoints)} points), ${count(data.cost.restRequests)} REST requests; ${count(data.cost.fromCache)} repositories from the cache.`));
+  out.push(
+    '',
+    c.dim(
+      `GitHub: ${count(data.cost.graphqlRequests)} GraphQL requests (${count(data.cost.graphqlPoints)} points), ${count(data.cost.restRequests)} REST requests; ${count(data.cost.fromCache)} repositories from the cache.`,
+    ),
+  );
   if (data.missing.length > 0) {
     out.push('', c.yellow(c.bold('Missing or partial')));
     for (const m of data.missing.slice(0, 20)) out.push(c.yellow(`- ${m}`));

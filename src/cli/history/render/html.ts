@@ -14,7 +14,6 @@ const SIZE_COLOURS = ['#1a9850', '#91cf60', '#d9ef8b', '#fee08b', '#fc8d59', '#d
 const WIDTH = 470;
 const HEIGHT = 200;
 
-
 const weekAxis = { field: 'week', type: 'temporal', title: null, axis: { format: '%b %d', labelAngle: 0, tickCount: 8 } } as const;
 /** Bars need a band per week: an ordinal axis on the week's Monday, labelled like the temporal ones. */
 const weekBands = {
@@ -42,7 +41,13 @@ export function chartSpecs(data: ReportData): { title: string; spec: TopLevelSpe
         encoding: {
           x: weekBands,
           y: { field: 'changes', type: 'quantitative', title: 'changes', stack: 'zero' },
-          color: { field: 'how', type: 'nominal', title: null, scale: { domain: ['pull request', 'direct push'], range: ['#4c78a8', '#e45756'] }, legend: { orient: 'top', labelLimit: 320 } },
+          color: {
+            field: 'how',
+            type: 'nominal',
+            title: null,
+            scale: { domain: ['pull request', 'direct push'], range: ['#4c78a8', '#e45756'] },
+            legend: { orient: 'top', labelLimit: 320 },
+          },
         },
       },
     },
@@ -55,7 +60,13 @@ export function chartSpecs(data: ReportData): { title: string; spec: TopLevelSpe
         encoding: {
           x: weekBands,
           y: { field: 'changes', type: 'quantitative', stack: 'normalize', title: 'share', axis: { format: '%' } },
-          color: { field: 'class', type: 'ordinal', title: null, scale: { domain: [...SIZE_CLASSES], range: SIZE_COLOURS }, legend: { orient: 'top', direction: 'horizontal' } },
+          color: {
+            field: 'class',
+            type: 'ordinal',
+            title: null,
+            scale: { domain: [...SIZE_CLASSES], range: SIZE_COLOURS },
+            legend: { orient: 'top', direction: 'horizontal' },
+          },
           order: { field: 'order', type: 'quantitative' },
         },
       },
@@ -76,7 +87,11 @@ export function chartSpecs(data: ReportData): { title: string; spec: TopLevelSpe
   const shares = data.weeks.flatMap((w) => {
     const rows: { week: string; measure: string; share: number }[] = [];
     if (w.review && w.review.reviewed + w.review.unreviewed + w.direct > 0) {
-      rows.push({ week: w.week, measure: 'reviewed (valid approval)', share: w.review.reviewed / (w.review.reviewed + w.review.unreviewed + w.direct) });
+      rows.push({
+        week: w.week,
+        measure: 'reviewed (valid approval)',
+        share: w.review.reviewed / (w.review.reviewed + w.review.unreviewed + w.direct),
+      });
     }
     if (w.needsTests > 0) rows.push({ week: w.week, measure: 'changes to source with tests', share: w.withTests / w.needsTests });
     return rows;
@@ -104,7 +119,6 @@ export function chartSpecs(data: ReportData): { title: string; spec: TopLevelSpe
   });
   return specs;
 }
-
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;margin:0;background:#f6f8fa}
@@ -136,7 +150,10 @@ export async function renderHtml(data: ReportData): Promise<string> {
   const tiles: [string, string][] = [
     [`${decimal(t.changesPerWeek)}`, `changes per week (${count(t.changes)} in ${data.window.weeks} weeks)`],
     [lines(t.medianLines), 'median counted lines per change'],
-    [percent(t.changes === 0 ? null : (t.sizeClasses.XS + t.sizeClasses.S + t.sizeClasses.M) / t.changes), 'changes under 100 lines (XS–M)'],
+    [
+      percent(t.changes === 0 ? null : (t.sizeClasses.XS + t.sizeClasses.S + t.sizeClasses.M) / t.changes),
+      'changes under 100 lines (XS–M)',
+    ],
     [percent(t.testsShare), `changes to source with tests (of ${count(t.needsTests)})`],
     [percent(t.riskyUnflaggedShare), `risky changes without a flag (of ${count(t.riskyTouched)})`],
     [percent(t.changes === 0 ? null : t.direct / t.changes), `direct pushes (${count(t.direct)})`],
@@ -149,7 +166,9 @@ export async function renderHtml(data: ReportData): Promise<string> {
     );
   }
   const charts = await Promise.all(
-    chartSpecs(data).map(async ({ title, spec }) => `<figure><figcaption>${escapeHtml(title)}</figcaption>${await renderSvg(spec)}</figure>`),
+    chartSpecs(data).map(
+      async ({ title, spec }) => `<figure><figcaption>${escapeHtml(title)}</figcaption>${await renderSvg(spec)}</figure>`,
+    ),
   );
   const r = data.review;
   const weekRows = data.weeks
@@ -162,21 +181,37 @@ export async function renderHtml(data: ReportData): Promise<string> {
         ...SIZE_CLASSES.map((k) => count(w.sizeClasses[k])),
         w.needsTests === 0 ? '–' : percent(w.withTests / w.needsTests),
         w.riskyTouched === 0 ? '–' : `${w.riskyUnflagged}/${w.riskyTouched}`,
-        ...(w.review ? [w.review.reviewed + w.review.unreviewed === 0 ? '–' : percent(w.review.reviewed / (w.review.reviewed + w.review.unreviewed)), hours(w.review.medianHoursToMerge)] : []),
+        ...(w.review
+          ? [
+              w.review.reviewed + w.review.unreviewed === 0 ? '–' : percent(w.review.reviewed / (w.review.reviewed + w.review.unreviewed)),
+              hours(w.review.medianHoursToMerge),
+            ]
+          : []),
       ];
       return `<tr>${cells.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`;
     })
     .join('\n');
-  const headers = ['week', 'changes', 'direct', 'median lines', ...SIZE_CLASSES, 'with tests', 'risky unflagged', ...(r ? ['reviewed', 'time to merge'] : [])];
-  const reviewers = r && r.reviewers.length > 0
-    ? `<table><tr><th>reviewer</th><th>pull requests reviewed</th><th>approvals that counted</th></tr>${r.reviewers
-        .slice(0, 15)
-        .map((l) => `<tr><td>${escapeHtml(l.login)}</td><td>${count(l.reviewed)}</td><td>${count(l.approved)}</td></tr>`)
-        .join('')}</table>`
-    : '';
-  const missing = data.missing.length > 0
-    ? `<div class="missing"><b>Missing or partial</b><ul>${data.missing.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul></div>`
-    : '';
+  const headers = [
+    'week',
+    'changes',
+    'direct',
+    'median lines',
+    ...SIZE_CLASSES,
+    'with tests',
+    'risky unflagged',
+    ...(r ? ['reviewed', 'time to merge'] : []),
+  ];
+  const reviewers =
+    r && r.reviewers.length > 0
+      ? `<table><tr><th>reviewer</th><th>pull requests reviewed</th><th>approvals that counted</th></tr>${r.reviewers
+          .slice(0, 15)
+          .map((l) => `<tr><td>${escapeHtml(l.login)}</td><td>${count(l.reviewed)}</td><td>${count(l.approved)}</td></tr>`)
+          .join('')}</table>`
+      : '';
+  const missing =
+    data.missing.length > 0
+      ? `<div class="missing"><b>Missing or partial</b><ul>${data.missing.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul></div>`
+      : '';
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -11,17 +11,39 @@ export function renderHistoryText(data: ReportData, options: { color: boolean; w
     out.push(`${c.bold(name.padEnd(14))}${value}`);
   };
   out.push(c.bold(`monoenv report · ${data.repository}`), c.dim(heading(data)), '');
-  row('Changes', `${count(t.changes)} (${decimal(t.changesPerWeek)}/week) · ${count(t.viaPullRequest)} via pull requests · ${count(t.direct)} direct pushes`);
+  row(
+    'Changes',
+    `${count(t.changes)} (${decimal(t.changesPerWeek)}/week) · ${count(t.viaPullRequest)} via pull requests · ${count(t.direct)} direct pushes`,
+  );
   const dist = SIZE_CLASSES.map((k) => `${k} ${percent(t.changes === 0 ? null : t.sizeClasses[k] / t.changes)}`).join('  ');
   row('Size', `median ${lines(t.medianLines)} lines · ${dist}`);
-  row('Tests', t.needsTests === 0 ? 'no change touched source files' : `${percent(t.testsShare)} of ${count(t.needsTests)} changes to source came with tests`);
-  row('Risky', t.riskyTouched === 0 ? 'no change touched risky.paths' : `${count(t.riskyUnflagged)} of ${count(t.riskyTouched)} risky changes without a feature flag (${percent(t.riskyUnflaggedShare)})`);
+  row(
+    'Tests',
+    t.needsTests === 0
+      ? 'no change touched source files'
+      : `${percent(t.testsShare)} of ${count(t.needsTests)} changes to source came with tests`,
+  );
+  row(
+    'Risky',
+    t.riskyTouched === 0
+      ? 'no change touched risky.paths'
+      : `${count(t.riskyUnflagged)} of ${count(t.riskyTouched)} risky changes without a feature flag (${percent(t.riskyUnflaggedShare)})`,
+  );
   const r = data.review;
   if (r) {
-    row('Review', `coverage ${percent(r.coverage)} · unreviewed merges ${percent(r.unreviewedMergeRate)} (${count(r.unreviewed)} of ${count(r.reviewed + r.unreviewed)}) · ${count(r.exempt)} exempt`);
+    row(
+      'Review',
+      `coverage ${percent(r.coverage)} · unreviewed merges ${percent(r.unreviewedMergeRate)} (${count(r.unreviewed)} of ${count(r.reviewed + r.unreviewed)}) · ${count(r.exempt)} exempt`,
+    );
     row('Time to merge', `median ${hours(r.medianHoursToMerge)} · p90 ${hours(r.p90HoursToMerge)}`);
     if (r.reviewers.length > 0) {
-      row('Reviewers', r.reviewers.slice(0, 5).map((l) => `${l.login} ${count(l.reviewed)} (${count(l.approved)} approved)`).join(' · '));
+      row(
+        'Reviewers',
+        r.reviewers
+          .slice(0, 5)
+          .map((l) => `${l.login} ${count(l.reviewed)} (${count(l.approved)} approved)`)
+          .join(' · '),
+      );
     }
   }
   const d = data.dora;
@@ -30,9 +52,18 @@ export function renderHistoryText(data: ReportData, options: { color: boolean; w
     const word = (x: typeof b.overall) => (x === null ? 'n/a' : x);
     row('DORA', `band ${c.bold(word(b.overall))} (${b.reference}) · deployments from ${d.sourceNote}`);
     row('  Frequency', `${decimal(d.deploymentsPerWeek)} deployments/week (${count(d.deployments)}) · ${word(b.frequency)}`);
-    row('  Lead time', `median ${hours(d.leadTime.medianHours)} · p90 ${hours(d.leadTime.p90Hours)} over ${count(d.leadTime.changes)} changes · ${word(b.leadTime)}`);
-    row('  Failures', `${percent(d.changeFailure.rate)} of ${count(d.changeFailure.total)} deployments (${d.changeFailure.byCause.status} by status, ${d.changeFailure.byCause.revert} reverted, ${d.changeFailure.byCause.hotfix} hotfixed) · ${word(b.changeFailure)}`);
-    row('  Restore', `median ${hours(d.restore.medianHours)} over ${count(d.restore.restored)} failures${d.restore.open > 0 ? ` (${d.restore.open} not restored yet)` : ''} · ${word(b.restore)}`);
+    row(
+      '  Lead time',
+      `median ${hours(d.leadTime.medianHours)} · p90 ${hours(d.leadTime.p90Hours)} over ${count(d.leadTime.changes)} changes · ${word(b.leadTime)}`,
+    );
+    row(
+      '  Failures',
+      `${percent(d.changeFailure.rate)} of ${count(d.changeFailure.total)} deployments (${d.changeFailure.byCause.status} by status, ${d.changeFailure.byCause.revert} reverted, ${d.changeFailure.byCause.hotfix} hotfixed) · ${word(b.changeFailure)}`,
+    );
+    row(
+      '  Restore',
+      `median ${hours(d.restore.medianHours)} over ${count(d.restore.restored)} failures${d.restore.open > 0 ? ` (${d.restore.open} not restored yet)` : ''} · ${word(b.restore)}`,
+    );
   }
   const w = data.whatIf;
   if (w) {
@@ -42,7 +73,10 @@ export function renderHistoryText(data: ReportData, options: { color: boolean; w
       const now = w.current.byRule[rule];
       const then = w.proposed.byRule[rule];
       const worst = w.worst[rule].slice(0, 3).map((o) => o.url ?? (o.pr !== undefined ? `#${o.pr}` : o.sha.slice(0, 7)));
-      row(`  ${rule}`, `errors ${count(now.error)} → ${count(then.error)} · warnings ${count(now.warning)} → ${count(then.warning)}${worst.length ? ` · worst: ${worst.join(' ')}` : ''}`);
+      row(
+        `  ${rule}`,
+        `errors ${count(now.error)} → ${count(then.error)} · warnings ${count(now.warning)} → ${count(then.warning)}${worst.length ? ` · worst: ${worst.join(' ')}` : ''}`,
+      );
     }
   }
   row('Config', configLine(data));
@@ -51,7 +85,20 @@ export function renderHistoryText(data: ReportData, options: { color: boolean; w
   }
 
   const weeks = data.weeks.slice(-(options.weeks ?? data.weeks.length));
-  out.push('', c.bold(['week'.padEnd(11), 'changes', ' direct', ' median', ...SIZE_CLASSES.map((k) => k.padStart(4)), '  tests', ...(r ? [' reviewed'] : [])].join(' ')));
+  out.push(
+    '',
+    c.bold(
+      [
+        'week'.padEnd(11),
+        'changes',
+        ' direct',
+        ' median',
+        ...SIZE_CLASSES.map((k) => k.padStart(4)),
+        '  tests',
+        ...(r ? [' reviewed'] : []),
+      ].join(' '),
+    ),
+  );
   for (const w of weeks) {
     const cells = [
       w.week.padEnd(11),
@@ -60,7 +107,14 @@ export function renderHistoryText(data: ReportData, options: { color: boolean; w
       lines(w.medianLines).padStart(7),
       ...SIZE_CLASSES.map((k) => count(w.sizeClasses[k]).padStart(4)),
       (w.needsTests === 0 ? '–' : percent(w.withTests / w.needsTests)).padStart(7),
-      ...(w.review ? [(w.review.reviewed + w.review.unreviewed === 0 ? '–' : percent(w.review.reviewed / (w.review.reviewed + w.review.unreviewed))).padStart(9)] : []),
+      ...(w.review
+        ? [
+            (w.review.reviewed + w.review.unreviewed === 0
+              ? '–'
+              : percent(w.review.reviewed / (w.review.reviewed + w.review.unreviewed))
+            ).padStart(9),
+          ]
+        : []),
     ];
     out.push(w.changes === 0 ? c.dim(cells.join(' ')) : cells.join(' '));
   }

@@ -15,10 +15,21 @@ function weeklySpec(whatIf: WhatIf): TopLevelSpec {
     data: { values },
     mark: { type: 'bar' },
     encoding: {
-      x: { field: 'week', type: 'ordinal', title: null, axis: { labelExpr: "timeFormat(toDate(datum.value + 'T00:00:00'), '%b %d')", labelAngle: 0, labelOverlap: true } },
+      x: {
+        field: 'week',
+        type: 'ordinal',
+        title: null,
+        axis: { labelExpr: "timeFormat(toDate(datum.value + 'T00:00:00'), '%b %d')", labelAngle: 0, labelOverlap: true },
+      },
       xOffset: { field: 'policy' },
       y: { field: 'failed', type: 'quantitative', title: 'changes that would have failed', axis: { format: '%' } },
-      color: { field: 'policy', type: 'nominal', title: null, scale: { domain: ['in force', 'proposed'], range: ['#8c959f', '#cf222e'] }, legend: { orient: 'top' } },
+      color: {
+        field: 'policy',
+        type: 'nominal',
+        title: null,
+        scale: { domain: ['in force', 'proposed'], range: ['#8c959f', '#cf222e'] },
+        legend: { orient: 'top' },
+      },
     },
   } as TopLevelSpec;
 }
@@ -32,15 +43,26 @@ export async function renderWhatIfSection(whatIf: WhatIf, window: { since: strin
   const rules = WHAT_IF_RULES.filter((r) => r !== 'review' || whatIf.reviewJudged);
   const rows = rules
     .map((rule) => {
-      const cells = (['error', 'warning'] as const).flatMap((level) => [whatIf.current.byRule[rule][level], whatIf.proposed.byRule[rule][level]]);
+      const cells = (['error', 'warning'] as const).flatMap((level) => [
+        whatIf.current.byRule[rule][level],
+        whatIf.proposed.byRule[rule][level],
+      ]);
       return `<tr><td>${rule}</td>${cells.map((n) => `<td>${count(n)}</td>`).join('')}</tr>`;
     })
     .join('');
   const worst = rules
     .filter((rule) => whatIf.worst[rule].length > 0)
-    .map((rule) => `<h3>${rule}: the ${whatIf.worst[rule].length} worst under the proposal</h3><table><tr><th>change</th><th>level</th><th>lines</th><th>landed</th><th>subject</th></tr>${whatIf.worst[rule]
-      .map((o) => `<tr><td>${link(o)}</td><td>${o.level}${o.newUnderProposal ? ' (new)' : ''}</td><td>${count(o.lines)}</td><td>${day(o.committedAt)}</td><td class="subject">${escapeHtml(o.subject)}</td></tr>`)
-      .join('')}</table>`)
+    .map(
+      (rule) =>
+        `<h3>${rule}: the ${whatIf.worst[rule].length} worst under the proposal</h3><table><tr><th>change</th><th>level</th><th>lines</th><th>landed</th><th>subject</th></tr>${whatIf.worst[
+          rule
+        ]
+          .map(
+            (o) =>
+              `<tr><td>${link(o)}</td><td>${o.level}${o.newUnderProposal ? ' (new)' : ''}</td><td>${count(o.lines)}</td><td>${day(o.committedAt)}</td><td class="subject">${escapeHtml(o.subject)}</td></tr>`,
+          )
+          .join('')}</table>`,
+    )
     .join('\n');
   return `<h2>What if: ${escapeHtml(whatIf.proposedFile)}</h2>
 <p class="summary">${escapeHtml(whatIf.summary.charAt(0).toUpperCase() + whatIf.summary.slice(1))}.</p>

@@ -21,7 +21,8 @@ export interface FlagUse {
 }
 
 /** Nodes whose text is not code: a call name found inside one is not a call. */
-const NOT_CODE = /comment|^(?:string|string_fragment|string_content|template_string|interpreted_string_literal|raw_string_literal|string_literal|heredoc_body|heredoc_content|encapsed_string|quoted_content|character_literal)$/;
+const NOT_CODE =
+  /comment|^(?:string|string_fragment|string_content|template_string|interpreted_string_literal|raw_string_literal|string_literal|heredoc_body|heredoc_content|encapsed_string|quoted_content|character_literal)$/;
 /** Nodes whose `name` is what they define (a method or function of that name, not a call to it). */
 const DEFINITION = /definition|declaration|signature|^method$|^function|^singleton_method$/;
 
@@ -57,7 +58,10 @@ export function inCode(before: string, lang: Language): boolean {
     if (quote !== 0) {
       if (c === 92 /* \\ */) i++;
       else if (c === quote) quote = 0;
-      else if (before.charCodeAt(i + 1) === 123 /* { */ && ((c === 36 /* $ */ && quote === 96) || (c === 35 /* # */ && quote === 34 && lang === 'ruby'))) {
+      else if (
+        before.charCodeAt(i + 1) === 123 /* { */ &&
+        ((c === 36 /* $ */ && quote === 96) || (c === 35 /* # */ && quote === 34 && lang === 'ruby'))
+      ) {
         outer.push(quote);
         quote = 0;
         i++;
@@ -85,7 +89,11 @@ export interface CheckContext {
  * and a definition (`def feature?(name)`, a parameter's type `isEnabled(name: FlagName)`) checks nothing.
  * Constants (`Flags.NEW_CHECKOUT`, `featuremgmt.FlagNewSearch`, `NEW_CHECKOUT`) name one, as written.
  */
-export function keyOfCheck(check: FlagCheck, patterns: readonly string[], context: CheckContext): { key: string; literal: boolean } | undefined {
+export function keyOfCheck(
+  check: FlagCheck,
+  patterns: readonly string[],
+  context: CheckContext,
+): { key: string; literal: boolean } | undefined {
   const key = check.key;
   if (key === '*' || key.trim() === '') return undefined;
   if (check.sdk === 'risky.flag_patterns') {
@@ -98,7 +106,8 @@ export function keyOfCheck(check: FlagCheck, patterns: readonly string[], contex
   const last = key.split(/\.|::|->/).pop()!;
   if (!/^[A-Z]/.test(last)) return undefined;
   // `name: Key` in TypeScript, Java-like or Kotlin code is a parameter's type: the line defines the call.
-  if ((context.lang === 'js' || context.lang === 'java') && new RegExp(`[\\w$]\\??\\s*:\\s*${escapeRegExp(key)}\\b`).test(context.text)) return undefined;
+  if ((context.lang === 'js' || context.lang === 'java') && new RegExp(`[\\w$]\\??\\s*:\\s*${escapeRegExp(key)}\\b`).test(context.text))
+    return undefined;
   return { key, literal: false };
 }
 

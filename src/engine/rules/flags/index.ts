@@ -87,7 +87,10 @@ export function touchedChecks(change: Change, config: MonoenvConfig): TouchedChe
       for (let i = 0; i < rows.length; i++) {
         const checks = found[i];
         if (checks === undefined) continue;
-        const text = rows.slice(i, i + 3).map((r) => r.content).join('\n');
+        const text = rows
+          .slice(i, i + 3)
+          .map((r) => r.content)
+          .join('\n');
         for (const check of checks) {
           const key = keyOfCheck(check, patterns, { text, before: rows[i]!.content.slice(0, check.index), lang })?.key;
           if (key === undefined || permanent.has(key) || touched.has(key)) continue;
@@ -123,7 +126,11 @@ export function flagAgeRequest(change: Change, config: MonoenvConfig): FlagAgeRe
  * files the change touches it in. A source that fails leaves the flags undated (no notice), never the
  * evaluation failed.
  */
-export async function gatherFlagAges(request: FlagAgeRequest | undefined, source: FlagAgeSource, config: MonoenvConfig): Promise<Map<string, FlagAge>> {
+export async function gatherFlagAges(
+  request: FlagAgeRequest | undefined,
+  source: FlagAgeSource,
+  config: MonoenvConfig,
+): Promise<Map<string, FlagAge>> {
   const ages = new Map<string, FlagAge>();
   if (request === undefined) return ages;
   const matcher = matcherOf(config);
@@ -141,7 +148,11 @@ export async function gatherFlagAges(request: FlagAgeRequest | undefined, source
   };
   let dated: Map<string, Map<number, Stamp>>;
   try {
-    dated = await source.date(request.base, request.files.map((f) => f.path), linesOf);
+    dated = await source.date(
+      request.base,
+      request.files.map((f) => f.path),
+      linesOf,
+    );
   } catch {
     return ages;
   }
@@ -192,7 +203,8 @@ function judgeFlags(ctx: RuleContext): RuleOutcome | undefined {
       rule: 'flags',
       status: 'notice',
       summary: `${plural(findings.length, 'stale flag')} touched: ${named.join(', ')}`,
-      advice: 'Remove a flag that has rolled out (its checks and the branch no longer taken), or list it in `flags.permanent`; `monoenv flags` lists them all.',
+      advice:
+        'Remove a flag that has rolled out (its checks and the branch no longer taken), or list it in `flags.permanent`; `monoenv flags` lists them all.',
       headline: plural(findings.length, 'stale flag'),
     },
   };

@@ -58,7 +58,8 @@ export class CallReader {
 
   /** A string literal's content, with interpolations blanked to a placeholder name so SQL stays parseable. */
   stringOf(node: SyntaxNode): { value: string; start: number } | undefined {
-    if (node.type === 'simple_symbol' || node.type === 'hash_key_symbol') return { value: this.text(node).replace(/^:/, ''), start: node.start };
+    if (node.type === 'simple_symbol' || node.type === 'hash_key_symbol')
+      return { value: this.text(node).replace(/^:/, ''), start: node.start };
     if (node.type === 'heredoc_body') {
       const end = node.children.find((c) => c.type === 'heredoc_end')?.start ?? node.end;
       return { value: this.blank(node, node.start, end), start: node.start };

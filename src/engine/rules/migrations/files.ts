@@ -34,7 +34,8 @@ function patchText(file: ChangedFile): string {
 
 function addedLines(file: ChangedFile): Set<number> {
   const lines = new Set<number>();
-  for (const hunk of file.hunks) for (const line of hunk.lines) if (line.type === 'add' && line.newLine !== undefined) lines.add(line.newLine);
+  for (const hunk of file.hunks)
+    for (const line of hunk.lines) if (line.type === 'add' && line.newLine !== undefined) lines.add(line.newLine);
   return lines;
 }
 
@@ -65,7 +66,13 @@ export function migrationFiles(change: Change, config: MonoenvConfig, texts: Rea
     const text = whole ? patchText(file) : (fetched ?? hunkText(file));
     const framework = frameworkOf(kind, text);
     if (framework === undefined) continue;
-    files.push({ path: file.path, framework, text, changedLines: whole ? undefined : addedLines(file), fromHunks: !whole && fetched === undefined });
+    files.push({
+      path: file.path,
+      framework,
+      text,
+      changedLines: whole ? undefined : addedLines(file),
+      fromHunks: !whole && fetched === undefined,
+    });
   }
   return files;
 }

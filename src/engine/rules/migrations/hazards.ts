@@ -72,7 +72,8 @@ export const HAZARDS: Record<HazardKind, HazardText> = {
     fix: {
       sql: 'stop using the column in one deploy, and drop it in a later one',
       rails: 'add the column to `self.ignored_columns` in the model and deploy that first; drop the column in a later pull request',
-      django: 'remove the field from the model and keep the column (`SeparateDatabaseAndState`, or make it nullable) in one deploy; drop the column in a later one',
+      django:
+        'remove the field from the model and keep the column (`SeparateDatabaseAndState`, or make it nullable) in one deploy; drop the column in a later one',
       alembic: 'remove the column from the model in one deploy and drop it in a later migration',
     },
   },
@@ -89,7 +90,10 @@ export const HAZARDS: Record<HazardKind, HazardText> = {
   'rename-table': {
     title: 'Table renamed under running code',
     why: 'the code still running during the deploy uses the old name, and its queries fail',
-    fix: { sql: `${EXPAND_CONTRACT} (or leave a view under the old name until the old code is gone)`, django: 'keep the table name with `Meta.db_table` when renaming a model' },
+    fix: {
+      sql: `${EXPAND_CONTRACT} (or leave a view under the old name until the old code is gone)`,
+      django: 'keep the table name with `Meta.db_table` when renaming a model',
+    },
   },
   'change-type': {
     title: 'Column type changed in place',

@@ -53,7 +53,14 @@ export function migrationNeeds(change: Change, config: MonoenvConfig): Migration
   const candidates = migrationCandidates(change, config);
   if (candidates.length === 0) return NOTHING;
   const grammars = [...new Set(candidates.map((f) => grammarOf(f.path)).filter((g): g is Grammar => g !== undefined))];
-  return { postgres: true, texts: candidates.filter((f) => !wholeInPatch(f)).map((f) => f.path).slice(0, MAX_TEXTS), grammars };
+  return {
+    postgres: true,
+    texts: candidates
+      .filter((f) => !wholeInPatch(f))
+      .map((f) => f.path)
+      .slice(0, MAX_TEXTS),
+    grammars,
+  };
 }
 
 const LANGUAGE: Partial<Record<Grammar, Language>> = { ruby: 'ruby', python: 'python', javascript: 'js', typescript: 'js', tsx: 'js' };
@@ -81,7 +88,11 @@ function hostAnalysis(file: MigrationFile, facts: MigrationFacts, config: Monoen
   const tree = grammar && facts.syntax?.has(grammar) ? facts.syntax.parse(grammar, file.text) : undefined;
   if (!language || !tree) {
     const why = grammar && facts.syntax?.unavailable.get(grammar);
-    return { framework: file.framework, ops: [], notes: [{ line: 1, message: `not judged: the ${grammar ?? 'language'} grammar could not be loaded${why ? ` (${why})` : ''}` }] };
+    return {
+      framework: file.framework,
+      ops: [],
+      notes: [{ line: 1, message: `not judged: the ${grammar ?? 'language'} grammar could not be loaded${why ? ` (${why})` : ''}` }],
+    };
   }
   const reader = new CallReader(tree, language);
   const { database } = config.migrations;
@@ -106,7 +117,8 @@ function hostAnalysis(file: MigrationFile, facts: MigrationFacts, config: Monoen
 
 function analyse(file: MigrationFile, facts: MigrationFacts, config: MonoenvConfig, change: Change): MigrationAnalysis | undefined {
   if (file.framework !== 'sql') return hostAnalysis(file, facts, config, change);
-  if (facts.postgres === undefined) return { framework: 'sql', ops: [], notes: [{ line: 1, message: 'not judged: the SQL parser could not be loaded' }] };
+  if (facts.postgres === undefined)
+    return { framework: 'sql', ops: [], notes: [{ line: 1, message: 'not judged: the SQL parser could not be loaded' }] };
   const fresh = (line: number) => file.changedLines === undefined || file.changedLines.has(line);
   const result = analyseSql(file.text, { parser: facts.postgres, database: config.migrations.database, state: emptyState(), fresh });
   return { framework: 'sql', ...result };
@@ -165,7 +177,15 @@ export function judgeMigrations(ctx: RuleContext, facts: MigrationFacts = {}): R
     for (const op of analysis.ops) if (touched(op.line)) findings.push(findingOf(op, file, change, ctx));
     for (const note of analysis.notes) {
       if (!touched(note.line)) continue;
-      findings.push({ rule: 'migrations', level: 'notice', title: 'Migration statement not judged', message: note.message, path: file.path, startLine: note.line, endLine: note.line });
+      findings.push({
+        rule: 'migrations',
+        level: 'notice',
+        title: 'Migration statement not judged',
+        message: note.message,
+        path: file.path,
+        startLine: note.line,
+        endLine: note.line,
+      });
     }
   }
   const hazards = findings.filter((f) => f.level !== 'notice');

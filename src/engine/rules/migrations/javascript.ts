@@ -10,7 +10,14 @@ import type { EmbeddedSql, HostResult } from './rails.js';
 import type { Database } from './sql.js';
 
 const SQL_CALLS = new Set(['query', 'raw', 'runSql', 'execute', 'executeQuery']);
-const FUNCTIONS = new Set(['function_expression', 'arrow_function', 'function_declaration', 'function', 'method_definition', 'generator_function']);
+const FUNCTIONS = new Set([
+  'function_expression',
+  'arrow_function',
+  'function_declaration',
+  'function',
+  'method_definition',
+  'generator_function',
+]);
 
 /** The bodies of `up`: `exports.up = …`, `export async function up`, `{ up: … }`, `async up(…) {…}`. */
 function upFunctions(reader: CallReader): SyntaxNode[] {
@@ -18,9 +25,12 @@ function upFunctions(reader: CallReader): SyntaxNode[] {
   const named = (node: SyntaxNode | undefined) => node !== undefined && /^(?:exports\.|module\.exports\.)?up$/.test(reader.text(node));
   const visit = (node: SyntaxNode): void => {
     if ((node.type === 'method_definition' || node.type === 'function_declaration') && named(field(node, 'name'))) found.push(node);
-    else if (node.type === 'pair' && named(field(node, 'key')) && FUNCTIONS.has(field(node, 'value')?.type ?? '')) found.push(field(node, 'value')!);
-    else if (node.type === 'assignment_expression' && named(field(node, 'left')) && FUNCTIONS.has(field(node, 'right')?.type ?? '')) found.push(field(node, 'right')!);
-    else if (node.type === 'variable_declarator' && named(field(node, 'name')) && FUNCTIONS.has(field(node, 'value')?.type ?? '')) found.push(field(node, 'value')!);
+    else if (node.type === 'pair' && named(field(node, 'key')) && FUNCTIONS.has(field(node, 'value')?.type ?? ''))
+      found.push(field(node, 'value')!);
+    else if (node.type === 'assignment_expression' && named(field(node, 'left')) && FUNCTIONS.has(field(node, 'right')?.type ?? ''))
+      found.push(field(node, 'right')!);
+    else if (node.type === 'variable_declarator' && named(field(node, 'name')) && FUNCTIONS.has(field(node, 'value')?.type ?? ''))
+      found.push(field(node, 'value')!);
     else for (const child of node.children) visit(child);
   };
   visit(reader.tree.root);
@@ -58,7 +68,12 @@ export function javascriptOps(reader: CallReader, database: Database): HostResul
       const table = strArg(call, 0, 'tableName');
       if (['createTable', 'createTableIfNotExists'].includes(call.name) && table) created.add(table);
       const callback = call.args.find((a) => a.node.type === 'arrow_function' || a.node.type === 'function_expression');
-      const param = callback ? reader.text(field(callback.node, 'parameters') ?? field(callback.node, 'parameter') ?? callback.node).replace(/[()\s]/g, '').split(/[,:]/)[0] : undefined;
+      const param = callback
+        ? reader
+            .text(field(callback.node, 'parameters') ?? field(callback.node, 'parameter') ?? callback.node)
+            .replace(/[()\s]/g, '')
+            .split(/[,:]/)[0]
+        : undefined;
       if (table && param && ['alterTable', 'table', 'createTable', 'createTableIfNotExists'].includes(call.name)) {
         tableOf.set(param, { table, isNew: call.name.startsWith('createTable') });
       }
@@ -93,7 +108,12 @@ export function javascriptOps(reader: CallReader, database: Database): HostResul
           ops.push({ ...base, hazard: 'drop-column', ...(column ? { column } : {}) });
           break;
         case 'renameColumn':
-          ops.push({ ...base, hazard: 'rename-column', ...(column ? { column } : {}), ...(strArg(call, 2) ? { newName: strArg(call, 2) } : {}) });
+          ops.push({
+            ...base,
+            hazard: 'rename-column',
+            ...(column ? { column } : {}),
+            ...(strArg(call, 2) ? { newName: strArg(call, 2) } : {}),
+          });
           break;
         case 'changeColumn':
           ops.push({ ...base, hazard: 'change-type', ...(column ? { column } : {}) });
@@ -131,8 +151,29 @@ export function javascriptOps(reader: CallReader, database: Database): HostResul
 }
 
 const COLUMN_TYPES = new Set([
-  'string', 'text', 'integer', 'bigInteger', 'bigint', 'boolean', 'date', 'datetime', 'timestamp', 'decimal', 'float', 'double',
-  'uuid', 'json', 'jsonb', 'enum', 'enu', 'binary', 'specificType', 'tinyint', 'smallint', 'mediumint', 'time',
+  'string',
+  'text',
+  'integer',
+  'bigInteger',
+  'bigint',
+  'boolean',
+  'date',
+  'datetime',
+  'timestamp',
+  'decimal',
+  'float',
+  'double',
+  'uuid',
+  'json',
+  'jsonb',
+  'enum',
+  'enu',
+  'binary',
+  'specificType',
+  'tinyint',
+  'smallint',
+  'mediumint',
+  'time',
 ]);
 
 /** Calls on a Knex table builder of an existing table. */

@@ -9,8 +9,35 @@ import type { ScanToken } from './sql-parser.js';
 import { identifierOf, isComment, type SqlText } from './sql-text.js';
 import type { SchemaState } from './sql.js';
 
-const DML = new Set(['INSERT', 'UPDATE', 'DELETE', 'SELECT', 'SET', 'REPLACE', 'CALL', 'USE', 'START', 'BEGIN', 'COMMIT', 'LOCK', 'UNLOCK', 'DELIMITER']);
-const NOT_A_COLUMN = new Set(['INDEX', 'KEY', 'PRIMARY', 'FOREIGN', 'CONSTRAINT', 'CHECK', 'PARTITION', 'UNIQUE', 'FULLTEXT', 'SPATIAL', 'DEFAULT']);
+const DML = new Set([
+  'INSERT',
+  'UPDATE',
+  'DELETE',
+  'SELECT',
+  'SET',
+  'REPLACE',
+  'CALL',
+  'USE',
+  'START',
+  'BEGIN',
+  'COMMIT',
+  'LOCK',
+  'UNLOCK',
+  'DELIMITER',
+]);
+const NOT_A_COLUMN = new Set([
+  'INDEX',
+  'KEY',
+  'PRIMARY',
+  'FOREIGN',
+  'CONSTRAINT',
+  'CHECK',
+  'PARTITION',
+  'UNIQUE',
+  'FULLTEXT',
+  'SPATIAL',
+  'DEFAULT',
+]);
 
 class Cursor {
   i = 0;
@@ -100,7 +127,8 @@ function clauseOps(sql: SqlText, clause: ScanToken[], table: string, isNew: bool
   if (c.accept('ADD')) {
     if (words.includes('FOREIGN')) return [{ hazard: 'foreign-key-validated', line, table }];
     if (words.includes('CHECK')) return [{ hazard: 'check-validated', line, table }];
-    if (c.peek() === 'UNIQUE' || (c.peek() === 'CONSTRAINT' && words.includes('UNIQUE'))) return [{ hazard: 'unique-constraint', line, table }];
+    if (c.peek() === 'UNIQUE' || (c.peek() === 'CONSTRAINT' && words.includes('UNIQUE')))
+      return [{ hazard: 'unique-constraint', line, table }];
     if (NOT_A_COLUMN.has(c.peek())) return [];
     c.accept('COLUMN');
     const column = c.name()?.name;
@@ -138,7 +166,9 @@ export function mysqlOps(
     // CREATE [UNIQUE|FULLTEXT|SPATIAL] INDEX: online in InnoDB unless a lock or the copy algorithm is asked for.
     const words = tokens.map((t) => t.text.toUpperCase());
     if (words.includes('INDEX')) {
-      const at = words.findIndex((w, i) => (w === 'LOCK' || w === 'ALGORITHM') && words[i + 1] === '=' && ['SHARED', 'EXCLUSIVE', 'COPY'].includes(words[i + 2]));
+      const at = words.findIndex(
+        (w, i) => (w === 'LOCK' || w === 'ALGORITHM') && words[i + 1] === '=' && ['SHARED', 'EXCLUSIVE', 'COPY'].includes(words[i + 2]),
+      );
       return at >= 0 ? [{ hazard: 'table-lock', line, detail: `${words[at]}=${words[at + 2]}` }] : [];
     }
     return undefined;
@@ -150,7 +180,8 @@ export function mysqlOps(
       const from = p.name();
       p.accept('TO');
       const to = p.name();
-      if (from && !state.createdTables.has(from.name)) ops.push({ hazard: 'rename-table', line: sql.lineAt(from.token.start), table: from.name, ...(to ? { newName: to.name } : {}) });
+      if (from && !state.createdTables.has(from.name))
+        ops.push({ hazard: 'rename-table', line: sql.lineAt(from.token.start), table: from.name, ...(to ? { newName: to.name } : {}) });
     }
     return ops;
   }
@@ -162,7 +193,8 @@ export function mysqlOps(
     const ops: MigrationOp[] = [];
     for (const part of clauses(tokens.slice(c.i))) {
       const table = new Cursor(part).name();
-      if (table && !state.createdTables.has(table.name)) ops.push({ hazard: 'drop-table', line: sql.lineAt(table.token.start), table: table.name });
+      if (table && !state.createdTables.has(table.name))
+        ops.push({ hazard: 'drop-table', line: sql.lineAt(table.token.start), table: table.name });
     }
     return ops;
   }

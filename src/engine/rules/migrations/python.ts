@@ -24,7 +24,14 @@ const FK_FIELDS = new Set(['ForeignKey', 'OneToOneField', 'ParentalKey']);
 /** The previous definition of a model field, as the change's own edit of the model shows it (deleted line). */
 export type PreviousField = (model: string, name: string) => string | undefined;
 
-function fieldHazards(call: Call, model: string, name: string, fieldCall: Call | undefined, postgres: boolean, adding: boolean): MigrationOp[] {
+function fieldHazards(
+  call: Call,
+  model: string,
+  name: string,
+  fieldCall: Call | undefined,
+  postgres: boolean,
+  adding: boolean,
+): MigrationOp[] {
   if (fieldCall === undefined || NON_COLUMN_FIELDS.has(fieldCall.name)) return [];
   const base = { line: call.line, table: model, column: name };
   const nullable = fieldCall.kwargs.get('null')?.bool === true;
@@ -39,22 +46,36 @@ function fieldHazards(call: Call, model: string, name: string, fieldCall: Call |
 }
 
 /** AlterField: judged against the field's previous definition where the change shows it. */
-function alterFieldOps(reader: CallReader, call: Call, model: string, name: string, fieldCall: Call | undefined, previous: PreviousField, notes: MigrationNote[]): MigrationOp[] {
+function alterFieldOps(
+  reader: CallReader,
+  call: Call,
+  model: string,
+  name: string,
+  fieldCall: Call | undefined,
+  previous: PreviousField,
+  notes: MigrationNote[],
+): MigrationOp[] {
   if (fieldCall === undefined || NON_COLUMN_FIELDS.has(fieldCall.name)) return [];
   const before = previous(model, name);
   const base = { line: call.line, table: model, column: name };
   if (before === undefined) {
-    notes.push({ line: call.line, message: `not judged: \`${model}.${name}\` is altered, and its previous definition is not in this change (a new type or NOT NULL would break the running code)` });
+    notes.push({
+      line: call.line,
+      message: `not judged: \`${model}.${name}\` is altered, and its previous definition is not in this change (a new type or NOT NULL would break the running code)`,
+    });
     return [];
   }
   const oldClass = before.match(/(\w+)\s*\(/)?.[1];
   const ops: MigrationOp[] = [];
-  if (oldClass !== undefined && oldClass !== fieldCall.name) ops.push({ ...base, hazard: 'change-type', detail: `${oldClass} → ${fieldCall.name}` });
+  if (oldClass !== undefined && oldClass !== fieldCall.name)
+    ops.push({ ...base, hazard: 'change-type', detail: `${oldClass} → ${fieldCall.name}` });
   const maxLength = (text: string) => Number(text.match(/max_length\s*=\s*(\d+)/)?.[1] ?? NaN);
   const newLength = maxLength(reader.text(fieldCall.node));
-  if (ops.length === 0 && maxLength(before) > newLength) ops.push({ ...base, hazard: 'change-type', detail: `max_length ${maxLength(before)} → ${newLength}` });
+  if (ops.length === 0 && maxLength(before) > newLength)
+    ops.push({ ...base, hazard: 'change-type', detail: `max_length ${maxLength(before)} → ${newLength}` });
   if (/\bnull\s*=\s*True\b/.test(before) && fieldCall.kwargs.get('null')?.bool !== true) ops.push({ ...base, hazard: 'set-not-null' });
-  if (!/\bunique\s*=\s*True\b/.test(before) && fieldCall.kwargs.get('unique')?.bool === true) ops.push({ ...base, hazard: 'unique-constraint' });
+  if (!/\bunique\s*=\s*True\b/.test(before) && fieldCall.kwargs.get('unique')?.bool === true)
+    ops.push({ ...base, hazard: 'unique-constraint' });
   return ops;
 }
 
@@ -91,13 +112,23 @@ export function djangoOps(reader: CallReader, database: Database, previous: Prev
             ops.push({ ...base, hazard: 'drop-column', ...(name ? { column: name } : {}) });
             break;
           case 'RenameField':
-            ops.push({ ...base, hazard: 'rename-column', ...(strArg(call, 1, 'old_name') ? { column: strArg(call, 1, 'old_name') } : {}), ...(strArg(call, 2, 'new_name') ? { newName: strArg(call, 2, 'new_name') } : {}) });
+            ops.push({
+              ...base,
+              hazard: 'rename-column',
+              ...(strArg(call, 1, 'old_name') ? { column: strArg(call, 1, 'old_name') } : {}),
+              ...(strArg(call, 2, 'new_name') ? { newName: strArg(call, 2, 'new_name') } : {}),
+            });
             break;
           case 'DeleteModel':
             ops.push({ line: call.line, hazard: 'drop-table', table: strArg(call, 0, 'name') ?? '' });
             break;
           case 'RenameModel':
-            ops.push({ line: call.line, hazard: 'rename-table', table: strArg(call, 0, 'old_name') ?? '', ...(strArg(call, 1, 'new_name') ? { newName: strArg(call, 1, 'new_name') } : {}) });
+            ops.push({
+              line: call.line,
+              hazard: 'rename-table',
+              table: strArg(call, 0, 'old_name') ?? '',
+              ...(strArg(call, 1, 'new_name') ? { newName: strArg(call, 1, 'new_name') } : {}),
+            });
             break;
           case 'AlterModelTable':
             ops.push({ line: call.line, hazard: 'rename-table', table: strArg(call, 0, 'name') ?? '' });
@@ -146,7 +177,10 @@ export function alembicOps(reader: CallReader, database: Database): HostResult {
     const batches = new Map<string, string>();
     for (const call of calls) {
       if (call.name === 'batch_alter_table') {
-        const alias = call.node.parent?.parent?.type === 'with_item' ? reader.text(field(call.node.parent.parent, 'alias') ?? call.node).trim() : undefined;
+        const alias =
+          call.node.parent?.parent?.type === 'with_item'
+            ? reader.text(field(call.node.parent.parent, 'alias') ?? call.node).trim()
+            : undefined;
         const item = call.node.parent;
         const asName = item && item.type === 'as_pattern' ? reader.text(field(item, 'alias') ?? item).trim() : alias;
         if (asName && strArg(call, 0, 'table_name')) batches.set(asName, strArg(call, 0, 'table_name')!);
@@ -157,8 +191,11 @@ export function alembicOps(reader: CallReader, database: Database): HostResult {
       if (call.receiver !== 'op' && batchTable === undefined) continue;
       const shift = batchTable === undefined ? 0 : -1;
       // Constraints are named first: create_foreign_key(name, source_table, …).
-      const constraint = ['create_foreign_key', 'create_check_constraint', 'create_unique_constraint', 'create_primary_key'].includes(call.name);
-      const table = batchTable ?? (constraint ? strArg(call, 1, 'source_table') ?? strArg(call, 1, 'table_name') : strArg(call, 0, 'table_name'));
+      const constraint = ['create_foreign_key', 'create_check_constraint', 'create_unique_constraint', 'create_primary_key'].includes(
+        call.name,
+      );
+      const table =
+        batchTable ?? (constraint ? (strArg(call, 1, 'source_table') ?? strArg(call, 1, 'table_name')) : strArg(call, 0, 'table_name'));
       const column = strArg(call, 1 + shift, 'column_name');
       const kw = (key: string) => call.kwargs.get(key);
       if (call.name === 'execute') {
@@ -173,7 +210,11 @@ export function alembicOps(reader: CallReader, database: Database): HostResult {
         // create_index(name, table, columns); the table is the second argument.
         const indexTable = strArg(call, 1 + shift, 'table_name') ?? batchTable;
         if (!postgres || (indexTable && created.has(indexTable)) || kw('postgresql_concurrently')?.bool === true) continue;
-        ops.push({ line: call.line, hazard: call.name === 'create_index' ? 'index-not-concurrent' : 'drop-index-not-concurrent', ...(indexTable ? { table: indexTable } : {}) });
+        ops.push({
+          line: call.line,
+          hazard: call.name === 'create_index' ? 'index-not-concurrent' : 'drop-index-not-concurrent',
+          ...(indexTable ? { table: indexTable } : {}),
+        });
         continue;
       }
       if (table === undefined || created.has(table)) continue;
@@ -186,7 +227,11 @@ export function alembicOps(reader: CallReader, database: Database): HostResult {
           ops.push({ ...base, hazard: 'drop-table' });
           break;
         case 'rename_table':
-          ops.push({ ...base, hazard: 'rename-table', ...(strArg(call, 1, 'new_table_name') ? { newName: strArg(call, 1, 'new_table_name') } : {}) });
+          ops.push({
+            ...base,
+            hazard: 'rename-table',
+            ...(strArg(call, 1, 'new_table_name') ? { newName: strArg(call, 1, 'new_table_name') } : {}),
+          });
           break;
         case 'alter_column': {
           const col = column ? { column } : {};
@@ -204,7 +249,8 @@ export function alembicOps(reader: CallReader, database: Database): HostResult {
           if (required && !columnCall.kwargs.has('server_default')) ops.push({ ...colBase, hazard: 'add-required-column' });
           if (columnCall.args.some((a) => a.call?.name === 'ForeignKey')) ops.push({ ...colBase, hazard: 'foreign-key-validated' });
           // sa.Column(…, index=True) makes Alembic emit a plain CREATE INDEX.
-          if (postgres && (columnCall.kwargs.get('index')?.bool === true || columnCall.kwargs.get('unique')?.bool === true)) ops.push({ ...colBase, hazard: 'index-not-concurrent' });
+          if (postgres && (columnCall.kwargs.get('index')?.bool === true || columnCall.kwargs.get('unique')?.bool === true))
+            ops.push({ ...colBase, hazard: 'index-not-concurrent' });
           break;
         }
         case 'create_foreign_key':

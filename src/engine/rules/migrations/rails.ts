@@ -22,12 +22,15 @@ export interface HostResult {
   created: Set<string>;
 }
 
-const isDown = (reader: CallReader) => (node: SyntaxNode): boolean => {
-  if (node.type === 'method' || node.type === 'singleton_method') return /^(?:self\.)?down$/.test(reader.text(field(node, 'name') ?? node));
-  // reversible do |dir| dir.down { … } end
-  if (node.type === 'call') return reader.text(field(node, 'method') ?? node) === 'down' && field(node, 'receiver') !== undefined;
-  return false;
-};
+const isDown =
+  (reader: CallReader) =>
+  (node: SyntaxNode): boolean => {
+    if (node.type === 'method' || node.type === 'singleton_method')
+      return /^(?:self\.)?down$/.test(reader.text(field(node, 'name') ?? node));
+    // reversible do |dir| dir.down { … } end
+    if (node.type === 'call') return reader.text(field(node, 'method') ?? node) === 'down' && field(node, 'receiver') !== undefined;
+    return false;
+  };
 
 const truthy = (arg: Arg | undefined): boolean => arg !== undefined && arg.bool !== false && arg.node.type !== 'nil';
 const concurrently = (call: Call, key = 'algorithm'): boolean => call.kwargs.get(key)?.str === 'concurrently';
@@ -62,8 +65,10 @@ export function railsOps(reader: CallReader, database: Database): HostResult {
     const block = field(call.node, 'block');
     const variable = block ? reader.text(block).match(/\|\s*(\w+)/)?.[1] : undefined;
     if (table === undefined) continue;
-    if (call.name === 'create_table' || call.name === 'create_join_table') created.add(call.name === 'create_table' ? table : `${table}_${strArg(call, 1) ?? ''}`);
-    if ((call.name === 'change_table' || call.name === 'create_table') && block && variable) blockTables.set(block, { table, variable, isNew: call.name === 'create_table' });
+    if (call.name === 'create_table' || call.name === 'create_join_table')
+      created.add(call.name === 'create_table' ? table : `${table}_${strArg(call, 1) ?? ''}`);
+    if ((call.name === 'change_table' || call.name === 'create_table') && block && variable)
+      blockTables.set(block, { table, variable, isNew: call.name === 'create_table' });
   }
   const blockOf = (call: Call) => {
     for (let node = call.node.parent; node; node = node.parent) {
@@ -101,7 +106,12 @@ export function railsOps(reader: CallReader, database: Database): HostResult {
         ops.push({ ...base, hazard: 'drop-column', column: `${col ?? ''}_id` });
         break;
       case 'rename_column':
-        ops.push({ ...base, hazard: 'rename-column', ...(col ? { column: col } : {}), ...(strArg(call, 2) ? { newName: strArg(call, 2) } : {}) });
+        ops.push({
+          ...base,
+          hazard: 'rename-column',
+          ...(col ? { column: col } : {}),
+          ...(strArg(call, 2) ? { newName: strArg(call, 2) } : {}),
+        });
         break;
       case 'rename_table':
         ops.push({ ...base, hazard: 'rename-table', ...(col ? { newName: col } : {}) });
@@ -111,7 +121,12 @@ export function railsOps(reader: CallReader, database: Database): HostResult {
         ops.push({ ...base, hazard: 'drop-table' });
         break;
       case 'change_column':
-        ops.push({ ...base, hazard: 'change-type', ...(col ? { column: col } : {}), ...(strArg(call, 2) ? { detail: strArg(call, 2) } : {}) });
+        ops.push({
+          ...base,
+          hazard: 'change-type',
+          ...(col ? { column: col } : {}),
+          ...(strArg(call, 2) ? { detail: strArg(call, 2) } : {}),
+        });
         break;
       case 'change_column_null':
         if (call.args[2]?.bool === false) ops.push({ ...base, hazard: 'set-not-null', ...(col ? { column: col } : {}) });
@@ -130,7 +145,8 @@ export function railsOps(reader: CallReader, database: Database): HostResult {
         ops.push(...referenceOps(reader, call, table, col, postgres));
         break;
       case 'add_foreign_key':
-        if (call.kwargs.get('validate')?.bool !== false) ops.push({ ...base, hazard: 'foreign-key-validated', ...(col ? { detail: col } : {}) });
+        if (call.kwargs.get('validate')?.bool !== false)
+          ops.push({ ...base, hazard: 'foreign-key-validated', ...(col ? { detail: col } : {}) });
         break;
       case 'add_check_constraint':
         if (call.kwargs.get('validate')?.bool !== false) ops.push({ ...base, hazard: 'check-validated' });
@@ -154,7 +170,8 @@ function referenceOps(reader: CallReader, call: Call, table: string, ref: string
   const concurrentIndex = index !== undefined && /algorithm:\s*:concurrently/.test(reader.text(index.node));
   if (postgres && (index === undefined || truthy(index)) && !concurrentIndex) ops.push({ ...base, hazard: 'index-not-concurrent' });
   const fk = call.kwargs.get('foreign_key');
-  if (fk !== undefined && truthy(fk) && !/validate:\s*false/.test(reader.text(fk.node))) ops.push({ ...base, hazard: 'foreign-key-validated' });
+  if (fk !== undefined && truthy(fk) && !/validate:\s*false/.test(reader.text(fk.node)))
+    ops.push({ ...base, hazard: 'foreign-key-validated' });
   if (call.kwargs.get('null')?.bool === false) ops.push({ ...base, hazard: 'add-required-column' });
   return ops;
 }
@@ -167,7 +184,9 @@ function blockCallOps(reader: CallReader, call: Call, table: string, postgres: b
     case 'remove':
       return call.args.filter((a) => a.str).map((a) => ({ ...base, hazard: 'drop-column' as const, column: a.str! }));
     case 'rename':
-      return [{ ...base, hazard: 'rename-column', ...(col ? { column: col } : {}), ...(strArg(call, 1) ? { newName: strArg(call, 1) } : {}) }];
+      return [
+        { ...base, hazard: 'rename-column', ...(col ? { column: col } : {}), ...(strArg(call, 1) ? { newName: strArg(call, 1) } : {}) },
+      ];
     case 'change':
       return [{ ...base, hazard: 'change-type', ...(col ? { column: col } : {}) }];
     case 'change_null':
@@ -181,8 +200,20 @@ function blockCallOps(reader: CallReader, call: Call, table: string, postgres: b
       return referenceOps(reader, call, table, col, postgres);
     case 'column':
       return addColumnOps(reader, call, table, col, strArg(call, 1));
-    case 'string': case 'text': case 'integer': case 'bigint': case 'boolean': case 'datetime': case 'date': case 'decimal':
-    case 'float': case 'uuid': case 'json': case 'jsonb': case 'timestamp': case 'binary':
+    case 'string':
+    case 'text':
+    case 'integer':
+    case 'bigint':
+    case 'boolean':
+    case 'datetime':
+    case 'date':
+    case 'decimal':
+    case 'float':
+    case 'uuid':
+    case 'json':
+    case 'jsonb':
+    case 'timestamp':
+    case 'binary':
       return addColumnOps(reader, call, table, col, call.name);
     default:
       return [];

@@ -30,7 +30,8 @@ export interface SqlResult {
 
 type Node = Record<string, unknown>;
 
-const asNode = (value: unknown): Node | undefined => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Node) : undefined);
+const asNode = (value: unknown): Node | undefined =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Node) : undefined;
 const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
@@ -62,8 +63,20 @@ const typeNameOf = (typeName: unknown): string => {
  * rewrite the table. Stable ones such as now() are evaluated once and are fine from Postgres 11 on.
  */
 const VOLATILE_FUNCTIONS = new Set([
-  'random', 'gen_random_uuid', 'uuid_generate_v1', 'uuid_generate_v1mc', 'uuid_generate_v4', 'uuidv4', 'uuidv7',
-  'clock_timestamp', 'timeofday', 'nextval', 'txid_current', 'pg_current_xact_id', 'gen_random_bytes', 'random_normal',
+  'random',
+  'gen_random_uuid',
+  'uuid_generate_v1',
+  'uuid_generate_v1mc',
+  'uuid_generate_v4',
+  'uuidv4',
+  'uuidv7',
+  'clock_timestamp',
+  'timeofday',
+  'nextval',
+  'txid_current',
+  'pg_current_xact_id',
+  'gen_random_bytes',
+  'random_normal',
 ]);
 
 const SERIAL_TYPES = new Set(['serial', 'bigserial', 'smallserial', 'serial2', 'serial4', 'serial8']);
@@ -131,13 +144,16 @@ function constraintOps(ctx: StatementContext, table: string, constraint: Node, l
 function addColumnOps(ctx: StatementContext, table: string, column: Node, line: number): void {
   const colname = str(column.colname);
   const type = typeNameOf(column.typeName).toLowerCase();
-  const constraints = asList(column.constraints).map((c) => asNode(asNode(c)?.Constraint)).filter((c): c is Node => c !== undefined);
+  const constraints = asList(column.constraints)
+    .map((c) => asNode(asNode(c)?.Constraint))
+    .filter((c): c is Node => c !== undefined);
   const kinds = new Set(constraints.map((c) => str(c.contype)));
   const base = { line, table, ...(colname ? { column: colname } : {}) };
   const defaultExpr = constraints.find((c) => c.contype === 'CONSTR_DEFAULT')?.raw_expr;
   if (SERIAL_TYPES.has(type)) ctx.ops.push({ ...base, hazard: 'add-auto-increment', detail: type });
   else if (kinds.has('CONSTR_IDENTITY')) ctx.ops.push({ ...base, hazard: 'add-auto-increment', detail: 'identity' });
-  else if (constraints.some((c) => c.contype === 'CONSTR_GENERATED' && c.generated_kind === 's')) ctx.ops.push({ ...base, hazard: 'add-stored-generated' });
+  else if (constraints.some((c) => c.contype === 'CONSTR_GENERATED' && c.generated_kind === 's'))
+    ctx.ops.push({ ...base, hazard: 'add-stored-generated' });
   else if (defaultExpr !== undefined) {
     const volatile = volatileCall(defaultExpr);
     if (volatile) ctx.ops.push({ ...base, hazard: 'add-volatile-default', detail: volatile });
@@ -221,7 +237,9 @@ function statementOps(ctx: StatementContext, stmt: Node): void {
       return;
     }
     case 'DropStmt': {
-      const objects = asList(node.objects).map((o) => names(asNode(asNode(o)?.List)?.items).at(-1)).filter((n): n is string => n !== undefined);
+      const objects = asList(node.objects)
+        .map((o) => names(asNode(asNode(o)?.List)?.items).at(-1))
+        .filter((n): n is string => n !== undefined);
       if (node.removeType === 'OBJECT_TABLE') {
         let cursor = ctx.start;
         for (const table of objects) {
@@ -238,7 +256,8 @@ function statementOps(ctx: StatementContext, stmt: Node): void {
       const table = relname(node.relation);
       if (table === undefined || state.createdTables.has(table) || node.concurrent === true) return;
       // MySQL builds secondary indexes online by default; only Postgres blocks writes without CONCURRENTLY.
-      if (ctx.database === 'postgres') push({ hazard: 'index-not-concurrent', table, ...(str(node.idxname) ? { detail: str(node.idxname) } : {}) });
+      if (ctx.database === 'postgres')
+        push({ hazard: 'index-not-concurrent', table, ...(str(node.idxname) ? { detail: str(node.idxname) } : {}) });
       return;
     }
     case 'ReindexStmt': {
@@ -247,7 +266,9 @@ function statementOps(ctx: StatementContext, stmt: Node): void {
       return;
     }
     case 'LockStmt': {
-      const tables = asList(node.relations).map((r) => relname(asNode(r)?.RangeVar)).filter((t): t is string => t !== undefined && !state.createdTables.has(t));
+      const tables = asList(node.relations)
+        .map((r) => relname(asNode(r)?.RangeVar))
+        .filter((t): t is string => t !== undefined && !state.createdTables.has(t));
       if (tables.length > 0) push({ hazard: 'table-lock', table: tables.join(', ') });
       return;
     }
@@ -291,7 +312,16 @@ export function analyseSql(text: string, options: SqlOptions): SqlResult {
       if (location >= end) break;
       const first = sql.firstTokenFrom(location, stmtEnd);
       const start = first?.start ?? location;
-      const context = { sql, start, end: stmtEnd, line: sql.lineAt(start), state: options.state, database: options.database, ops, fresh: options.fresh ?? (() => true) };
+      const context = {
+        sql,
+        start,
+        end: stmtEnd,
+        line: sql.lineAt(start),
+        state: options.state,
+        database: options.database,
+        ops,
+        fresh: options.fresh ?? (() => true),
+      };
       statementOps(context, raw.stmt);
     }
   };
@@ -313,7 +343,10 @@ export function analyseSql(text: string, options: SqlOptions): SqlResult {
       if (mysql !== undefined) ops.push(...mysql);
       else {
         const reason = error instanceof Error ? error.message : String(error);
-        notes.push({ line, message: `not judged: this statement is not PostgreSQL syntax (${reason})${options.database === 'postgres' ? '; for MySQL set `migrations.database: mysql`' : ''}` });
+        notes.push({
+          line,
+          message: `not judged: this statement is not PostgreSQL syntax (${reason})${options.database === 'postgres' ? '; for MySQL set `migrations.database: mysql`' : ''}`,
+        });
       }
     }
     if (parsed) judge(parsed, range.start);

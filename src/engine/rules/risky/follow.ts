@@ -41,7 +41,10 @@ export function followGuards(
         const word = new RegExp(`(?<![\\w$])${escapeRegExp(def.name)}(?![\\w$])`);
         let rewritten = false;
         for (let i = view.hunkStarts[h]; i < view.hunkStarts[h + 1] && !rewritten; i++) {
-          rewritten = view.rows[i].type === 'del' && word.test(view.rows[i].content) && /\b(?:def|func|fun|function|class|const|let|var|type)\b/.test(view.rows[i].content);
+          rewritten =
+            view.rows[i].type === 'del' &&
+            word.test(view.rows[i].content) &&
+            /\b(?:def|func|fun|function|class|const|let|var|type)\b/.test(view.rows[i].content);
         }
         if (rewritten) continue;
         defs.push({ ...def, view, rowStart: indexes[def.start], rowEnd: indexes[def.end], refs: [], guarded: false });
@@ -52,7 +55,13 @@ export function followGuards(
 
   const byName = new Map<string, Def[]>();
   for (const def of defs) byName.set(def.name, [...(byName.get(def.name) ?? []), def]);
-  const namesRe = new RegExp(`(?<![\\w$])(${[...byName.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|')})(?![\\w$?!])`, 'g');
+  const namesRe = new RegExp(
+    `(?<![\\w$])(${[...byName.keys()]
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp)
+      .join('|')})(?![\\w$?!])`,
+    'g',
+  );
   const prefilter = new RegExp(namesRe.source.replace('(?<![\\w$])', '\\b').replace('(?![\\w$?!])', ''));
   for (const file of productionFiles) {
     const view = viewOf(file);
@@ -75,7 +84,7 @@ export function followGuards(
     ref.view.guarded[ref.row] || (isRisky(ref.view.file.path) && evidenceAt(ref.view, ref.row));
   const insideGuardedDef = (ref: { view: FileView; row: number }, self: Def): boolean =>
     defs.some((d) => d !== self && d.guarded && d.view === ref.view && ref.row >= d.rowStart && ref.row <= d.rowEnd);
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const def of defs) {
       if (def.guarded || def.refs.length === 0) continue;
@@ -94,7 +103,11 @@ export function followGuards(
     let why: DefinitionVerdict;
     if (def.guarded) why = null;
     else if (def.refs.length === 0) {
-      why = { name: def.name, kind: def.kind, why: `is not referenced from any line this change adds, and its own lines have no flag check (${missingEvidenceShort(def.view, evidenceAt, def.rowStart)}).` };
+      why = {
+        name: def.name,
+        kind: def.kind,
+        why: `is not referenced from any line this change adds, and its own lines have no flag check (${missingEvidenceShort(def.view, evidenceAt, def.rowStart)}).`,
+      };
     } else {
       const open = def.refs.find((ref) => !siteGuarded(ref) && !insideGuardedDef(ref, def))!;
       why = {
@@ -113,4 +126,3 @@ export function followGuards(
 function missingEvidenceShort(view: FileView, evidenceAt: (view: FileView, row: number) => boolean, row: number): string {
   return evidenceAt(view, row) ? 'found' : 'none found at the configured evidence level';
 }
-

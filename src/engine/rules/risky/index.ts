@@ -35,7 +35,6 @@ function testPathMatcher(config: MonoenvConfig): PathMatcher {
 
 const DECLARATION = /^\s*Feature[- ]Flag\s*:\s*`?([^\s`]+)`?/gim;
 
-
 /** Risky findings and the summary row. */
 export function judgeRisky(ctx: RuleContext): RuleOutcome {
   const { change, config, kind } = ctx;
@@ -43,7 +42,10 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
   const kindText = describeKind(kind);
   if (risky.level === 'off') return { findings: [], summary: { rule: 'risky', status: 'off', summary: 'off' } };
   if (risky.paths.length === 0) {
-    return { findings: [], summary: { rule: 'risky', status: 'pass', summary: `no risky paths configured (risky.paths) · read as ${kindText}` } };
+    return {
+      findings: [],
+      summary: { rule: 'risky', status: 'pass', summary: `no risky paths configured (risky.paths) · read as ${kindText}` },
+    };
   }
 
   const isRisky = pathMatcher(risky.paths);
@@ -100,7 +102,13 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
   const stillNamed = (keys: Set<string>): Set<string> => {
     const named = new Set<string>();
     if (keys.size === 0) return named;
-    const re = new RegExp(`(?<![\\w$-])(${[...keys].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|')})(?![\\w$-])`, 'g');
+    const re = new RegExp(
+      `(?<![\\w$-])(${[...keys]
+        .sort((a, b) => b.length - a.length)
+        .map(escapeRegExp)
+        .join('|')})(?![\\w$-])`,
+      'g',
+    );
     for (const file of productionFiles) {
       const added: string[] = [];
       for (const hunk of file.hunks) for (const line of hunk.lines) if (line.type === 'add') added.push(line.content);
@@ -129,7 +137,9 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
   // Whole files, where the adapter read them and a grammar is loaded: each changed line gets a verdict from
   // the guard analysis. Other files are read from the patch alone.
   const riskyFiles = riskyViews.map((v) => v.file);
-  const reading = riskyFiles.some((f) => f.text?.head !== undefined) ? readWholeFiles(productionFiles, riskyFiles, ctx.syntax ?? Syntax.none(), matcher) : undefined;
+  const reading = riskyFiles.some((f) => f.text?.head !== undefined)
+    ? readWholeFiles(productionFiles, riskyFiles, ctx.syntax ?? Syntax.none(), matcher)
+    : undefined;
   // Lines this change deletes anywhere, trimmed: an added line equal to one of them is moved code (re-indented
   // under a new check, or carried to another file), judged where it now sits only through the lines around it.
   // Code moved out of a conditional loses a level of indentation, so only lines moved to another file, or
@@ -226,7 +236,12 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
     let defs = definitionOf.get(view);
     if (!defs) definitionOf.set(view, (defs = new Map()));
     for (const [row, verdict] of perView) {
-      if (verdict.definition) defs.set(row, { name: verdict.definition.name, kind: verdict.definition.kind === 'value' ? 'function' : verdict.definition.kind, why: verdict.why });
+      if (verdict.definition)
+        defs.set(row, {
+          name: verdict.definition.name,
+          kind: verdict.definition.kind === 'value' ? 'function' : verdict.definition.kind,
+          why: verdict.why,
+        });
     }
   }
 
@@ -306,7 +321,9 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
       const where = range.startLine === range.endLine ? `Line ${range.startLine}` : `Lines ${range.startLine}–${range.endLine}`;
       const verdict = whole ? firstVerdict(view, whole, range) : undefined;
       const subject = range.definition ? `New ${range.definition.kind} \`${range.definition.name}\`` : where;
-      const why = verdict?.why ?? 'lines are only removed here, and monoenv cannot tell removed behaviour from the clean-up of code that no longer runs';
+      const why =
+        verdict?.why ??
+        'lines are only removed here, and monoenv cannot tell removed behaviour from the clean-up of code that no longer runs';
       findings.push({
         rule: 'risky',
         level: unseenLevel!,
@@ -362,12 +379,25 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
     }
   }
 
-  const summary = summarize(findings, { unflaggedCount, removedCount, riskyFilesChanged, kindText, level, softened, evidence: risky.evidence, overrideLabel: config.overrides.risky });
+  const summary = summarize(findings, {
+    unflaggedCount,
+    removedCount,
+    riskyFilesChanged,
+    kindText,
+    level,
+    softened,
+    evidence: risky.evidence,
+    overrideLabel: config.overrides.risky,
+  });
   return { findings, summary: riskyFilesChanged > 0 ? { ...summary, judged: riskyFilesChanged } : summary };
 }
 
 /** The whole-file verdict of the first judged row of a range. */
-function firstVerdict(view: FileView, verdicts: Map<number, LineVerdict>, range: { startLine: number; endLine: number }): LineVerdict | undefined {
+function firstVerdict(
+  view: FileView,
+  verdicts: Map<number, LineVerdict>,
+  range: { startLine: number; endLine: number },
+): LineVerdict | undefined {
   for (const [row, verdict] of verdicts) {
     const line = view.anchorLine(row);
     if (line >= range.startLine && line <= range.endLine) return verdict;

@@ -27,7 +27,9 @@ export function missingEvidence(evidence: 'hunk' | 'file' | 'pr'): string {
 
 function describeCheck(view: FileView, row: number): string {
   const check = view.checks[row]?.[0];
-  const text = check ? `${check.call}` + (check.key !== '*' ? ` \`${check.key}\`` : '') : `\`${view.rows[row].content.trim().slice(0, 60)}\``;
+  const text = check
+    ? `${check.call}` + (check.key !== '*' ? ` \`${check.key}\`` : '')
+    : `\`${view.rows[row].content.trim().slice(0, 60)}\``;
   return `${check ? `\`${check.call}\`${check.key !== '*' ? ` of \`${check.key}\`` : ''}` : text} at \`${view.file.path}:${view.anchorLine(row)}\``;
 }
 
@@ -35,7 +37,11 @@ function describeCheck(view: FileView, row: number): string {
  * What evidence exists beyond the level that was asked for, so the reviewer knows what is missing. Only
  * what was read anyway: a change-wide search just for a message would cost a big change dearly.
  */
-export function foundElsewhere(view: FileView, evidence: 'hunk' | 'file' | 'pr', prEvidence: () => { view: FileView; row: number } | null): string {
+export function foundElsewhere(
+  view: FileView,
+  evidence: 'hunk' | 'file' | 'pr',
+  prEvidence: () => { view: FileView; row: number } | null,
+): string {
   if (evidence === 'pr') return prEvidence() ? '' : ' No flag check was found anywhere in this change.';
   const inFile = view.firstCheck();
   if (evidence === 'hunk' && inFile) {
@@ -87,7 +93,6 @@ function contiguous(view: FileView, from: number, to: number): boolean {
   return true;
 }
 
-
 export function summarize(
   findings: readonly Finding[],
   facts: {
@@ -103,7 +108,13 @@ export function summarize(
 ): RuleSummary {
   const { unflaggedCount, removedCount, riskyFilesChanged, kindText } = facts;
   const levels = findings.map((f) => f.level);
-  const status = levels.includes('error') ? 'error' : levels.includes('warning') ? 'warning' : levels.includes('notice') ? 'notice' : 'pass';
+  const status = levels.includes('error')
+    ? 'error'
+    : levels.includes('warning')
+      ? 'warning'
+      : levels.includes('notice')
+        ? 'notice'
+        : 'pass';
   if (riskyFilesChanged === 0) {
     return { rule: 'risky', status: 'pass', summary: `no risky path changed · read as ${kindText}` };
   }

@@ -63,7 +63,8 @@ export class FileView {
       const rows = this.rows;
       // A call's key may sit on the next line of the same side (and the same hunk).
       const sameSide = (from: number, to: number): boolean =>
-        this.hunkOf(from) === this.hunkOf(to) && (rows[to].type === 'context' || rows[to].type === rows[from].type || rows[from].type === 'context');
+        this.hunkOf(from) === this.hunkOf(to) &&
+        (rows[to].type === 'context' || rows[to].type === rows[from].type || rows[from].type === 'context');
       this.checksCache = this.matcher.scan(rows, sameSide);
     }
     return this.checksCache;
@@ -116,7 +117,7 @@ export class FileView {
     const namesIn = (side: typeof newSide, text: string): string[] | undefined => {
       // A substring test first: most lines name no alias, and `includes` allocates nothing.
       let any = false;
-      for (const name of side.names) if (text.includes(name)) (any = true);
+      for (const name of side.names) if (text.includes(name)) any = true;
       if (!any) return undefined;
       const re = side.re!;
       let names: string[] | undefined;
@@ -252,7 +253,10 @@ export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|
 const aliasRegExps = new Map<string, RegExp>();
 
 function aliasRegExp(names: Iterable<string>): RegExp {
-  const alternation = [...names].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|');
+  const alternation = [...names]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp)
+    .join('|');
   let re = aliasRegExps.get(alternation);
   if (re === undefined) {
     if (aliasRegExps.size >= 1000) aliasRegExps.clear();

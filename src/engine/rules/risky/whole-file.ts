@@ -18,7 +18,12 @@ export interface WholeFileReading {
   patchOnly: Map<string, string>;
 }
 
-export function readWholeFiles(files: readonly ChangedFile[], riskyFiles: readonly ChangedFile[], syntax: Syntax, matcher: FlagMatcher): WholeFileReading {
+export function readWholeFiles(
+  files: readonly ChangedFile[],
+  riskyFiles: readonly ChangedFile[],
+  syntax: Syntax,
+  matcher: FlagMatcher,
+): WholeFileReading {
   const parsedFiles: ParsedFile[] = [];
   const parsed = new Set<string>();
   const patchOnly = new Map<string, string>();
@@ -35,13 +40,24 @@ export function readWholeFiles(files: readonly ChangedFile[], riskyFiles: readon
       if (languageOf(file.path) === 'template') {
         const lines = head.split('\n');
         const checks = matcher.scan(lines);
-        templates.push({ path: file.path, lines, guarded: guardedLines('template', lines.map((content, i) => ({ content, checksFlag: checks[i] !== undefined }))) });
+        templates.push({
+          path: file.path,
+          lines,
+          guarded: guardedLines(
+            'template',
+            lines.map((content, i) => ({ content, checksFlag: checks[i] !== undefined })),
+          ),
+        });
       }
       if (riskySet.has(file)) patchOnly.set(file.path, 'no grammar reads its language');
       continue;
     }
     if (!syntax.has(grammar)) {
-      if (riskySet.has(file)) patchOnly.set(file.path, syntax.unavailable.get(grammar) ? `the ${grammar} grammar could not be loaded` : `the ${grammar} grammar was not loaded`);
+      if (riskySet.has(file))
+        patchOnly.set(
+          file.path,
+          syntax.unavailable.get(grammar) ? `the ${grammar} grammar could not be loaded` : `the ${grammar} grammar was not loaded`,
+        );
       continue;
     }
     const tree = syntax.parse(grammar, head);
@@ -69,7 +85,8 @@ export function readWholeFiles(files: readonly ChangedFile[], riskyFiles: readon
   const textReferences = (name: string): TextReference[] => {
     const out: TextReference[] = [];
     const word = new RegExp(`(?<![\\w$@.])${escapeRegExp(name)}(?![\\w$])`);
-    for (const t of templates) t.lines.forEach((line, i) => word.test(line) && out.push({ path: t.path, line: i + 1, guarded: t.guarded[i] }));
+    for (const t of templates)
+      t.lines.forEach((line, i) => word.test(line) && out.push({ path: t.path, line: i + 1, guarded: t.guarded[i] }));
     return out;
   };
   const analysis = parsedFiles.length > 0 ? new ChangeAnalysis(parsedFiles, matcher, textReferences) : undefined;
