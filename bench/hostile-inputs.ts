@@ -20,5 +20,11 @@ export const HOSTILE_LINES = [
   '\0'.repeat(100_000),
 ];
 
+/**
+ * A pull request body of 65,536 empty lines (GitHub's body limit in characters) and no declaration: a
+ * whitespace run allowed to cross lines makes a line-anchored scan quadratic in its lines.
+ */
+export const HOSTILE_BODY = `${'\n'.repeat(65_536)}no declaration here`;
+
 /** Speed targets, in ms of one evaluation. */
-export const TARGETS = { backtrackingPatternMs: 250, hostileLineMs: 10 };
+export const TARGETS = { backtrackingPatternMs: 250, hostileLineMs: 10, hostileBodyMs: 50 };

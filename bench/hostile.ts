@@ -1,6 +1,7 @@
 /**
- * Hostile input, timed: evaluations with each backtracking flag pattern on its 2,000-character line, and of
- * each hostile 100,000-character line, against their targets. Each figure is the median CPU time of 5
+ * Hostile input, timed: evaluations with each backtracking flag pattern on its 2,000-character line, of
+ * each hostile 100,000-character line, and of a risky change whose body is 65,536 empty lines, against
+ * their targets. Each figure is the median CPU time of 5
  * evaluations after a warm-up (CPU time, unlike wall time, does not grow when other processes share the
  * cores); the worst input is reported. The fuzz tests (test/reliability/fuzz.test.ts) evaluate the same
  * inputs without timing them.
@@ -13,7 +14,7 @@ import { parseConfigText } from '../src/config/load.js';
 import { changedFileFromGitHub } from '../src/facts/github-files.js';
 import { evaluate } from '../src/engine/evaluate.js';
 import { makeChange } from '../src/engine/change.js';
-import { BACKTRACKING_LINE, BACKTRACKING_PATTERNS, HOSTILE_LINES, HOSTILE_LINE_PATTERNS, TARGETS } from './hostile-inputs.js';
+import { BACKTRACKING_LINE, BACKTRACKING_PATTERNS, HOSTILE_BODY, HOSTILE_LINES, HOSTILE_LINE_PATTERNS, TARGETS } from './hostile-inputs.js';
 
 export interface HostileResult {
   /** Slowest input with one backtracking pattern (patterns the schema refuses are not timed). */
@@ -21,6 +22,8 @@ export interface HostileResult {
   backtrackingPatternsTimed: number;
   /** Slowest of the hostile lines. */
   hostileLineWorstMs: number;
+  /** A risky change whose PR body is 65,536 empty lines. */
+  hostileBodyMs: number;
   targets: typeof TARGETS;
   met: boolean;
 }
@@ -30,8 +33,9 @@ function configWith(patterns: string[]) {
   return parsed.ok ? parsed.config : undefined;
 }
 
-const changeOf = (line: string) =>
+const changeOf = (line: string, body = '') =>
   makeChange({
+    body,
     files: [
       changedFileFromGitHub({ filename: 'src/a.ts', status: 'modified', additions: 1, deletions: 0, patch: `@@ -1 +1,2 @@\n x\n${line}` }),
     ],
@@ -73,8 +77,13 @@ export function measureHostile(): HostileResult {
       timed(() => evaluate(change, config)),
     );
   }
-  const met = backtrackingWorstMs < TARGETS.backtrackingPatternMs && hostileLineWorstMs < TARGETS.hostileLineMs;
-  return { backtrackingWorstMs, backtrackingPatternsTimed, hostileLineWorstMs, targets: TARGETS, met };
+  const bodyChange = changeOf('+applyDiscount(cart);', HOSTILE_BODY);
+  const hostileBodyMs = timed(() => evaluate(bodyChange, config));
+  const met =
+    backtrackingWorstMs < TARGETS.backtrackingPatternMs &&
+    hostileLineWorstMs < TARGETS.hostileLineMs &&
+    hostileBodyMs < TARGETS.hostileBodyMs;
+  return { backtrackingWorstMs, backtrackingPatternsTimed, hostileLineWorstMs, hostileBodyMs, targets: TARGETS, met };
 }
 
 export function hostileLines(result: HostileResult): string[] {
@@ -84,6 +93,7 @@ export function hostileLines(result: HostileResult): string[] {
     '| :-- | --: | --: |',
     `| one of ${result.backtrackingPatternsTimed} backtracking flag patterns on a 2,000-character line | ${ms(result.backtrackingWorstMs)} | ${result.targets.backtrackingPatternMs} |`,
     `| one hostile 100,000-character line (${HOSTILE_LINES.length} kinds) | ${ms(result.hostileLineWorstMs)} | ${result.targets.hostileLineMs} |`,
+    `| a risky change whose PR body is 65,536 empty lines | ${ms(result.hostileBodyMs)} | ${result.targets.hostileBodyMs} |`,
   ];
 }
 

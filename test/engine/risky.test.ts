@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { judgeRisky } from '../../src/engine/rules/risky/index.js';
+import { declaredFlags, judgeRisky } from '../../src/engine/rules/risky/index.js';
 import { readKind } from '../../src/engine/kind.js';
 import { configSchema, type MonoenvConfigInput } from '../../src/config/schema.js';
 import type { Change } from '../../src/engine/change.js';
@@ -251,6 +251,20 @@ describe('risky: flag removal, kind of change and declarations', () => {
     ]);
     const accepted = judge(spec, { paths: ['src/billing/**'], accept_declared: true });
     expect(accepted.findings.map((f) => [f.title, f.level])).toEqual([['flag declared, not detected', 'notice']]);
+  });
+  it('reads a declaration on its own line only: a key on the next line or after blank lines is not declared', () => {
+    const b = 'export const tax = (a: number, r: number) => a * r;\n';
+    const h = 'export const tax = (a: number, r: number) => a * r * 1.01;\n';
+    const across = 'Feature-Flag:\ntax-surcharge\n\n\n  Feature Flag :   \n`other`';
+    const spec = { base: { 'src/billing/tax.ts': b }, head: { 'src/billing/tax.ts': h }, body: across };
+    const accepted = judge(spec, { paths: ['src/billing/**'], accept_declared: true });
+    expect(accepted.findings.map((f) => [f.title, f.level])).toEqual([['risky change unflagged', 'error']]);
+    expect(declaredFlags(' \tfeature-flag:\t`a-b`\r\nFeature-Flag: c\n  Feature Flag: d  trailing')).toEqual(['a-b', 'c', 'd']);
+  });
+  it('reads a body of 65,536 empty lines (the body limit) without declarations', () => {
+    const body = `${'\n'.repeat(65_536)}Feature-Flag: late-key`;
+    expect(declaredFlags(body)).toEqual(['late-key']);
+    expect(declaredFlags('\n'.repeat(65_536))).toEqual([]);
   });
   it('ignores deleted files and pure renames', () => {
     const result = judge(

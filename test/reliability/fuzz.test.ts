@@ -14,7 +14,13 @@ import { DEFAULT_CONFIG, type MonoenvConfig } from '../../src/config/schema.js';
 import { changedFileFromGitHub } from '../../src/facts/github-files.js';
 import { evaluate } from '../../src/engine/evaluate.js';
 import type { Change } from '../../src/engine/change.js';
-import { BACKTRACKING_LINE, BACKTRACKING_PATTERNS, HOSTILE_LINES, HOSTILE_LINE_PATTERNS } from '../../bench/hostile-inputs.js';
+import {
+  BACKTRACKING_LINE,
+  BACKTRACKING_PATTERNS,
+  HOSTILE_BODY,
+  HOSTILE_LINES,
+  HOSTILE_LINE_PATTERNS,
+} from '../../bench/hostile-inputs.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 
@@ -187,4 +193,19 @@ describe('patches and paths', () => {
     // the comment changes nothing; the parentheses and the NULs are unflagged changes.
     expect(unflagged).toEqual([0, 1, 0, 0, 1]);
   }, 60_000);
+
+  it('a risky change whose PR body is 65,536 empty lines is judged, with or without a declaration after them', () => {
+    const file = changedFileFromGitHub({
+      filename: 'src/a.ts',
+      status: 'modified',
+      additions: 1,
+      deletions: 0,
+      patch: '@@ -1 +1,2 @@\n x\n+applyDiscount(cart);',
+    });
+    for (const body of [HOSTILE_BODY, `${HOSTILE_BODY}\nFeature-Flag: late-key`]) {
+      const report = evaluate({ ...change([file]), body }, riskyConfig());
+      const declared = report.findings.filter((f) => f.title === 'flag declared, not detected');
+      expect(declared).toHaveLength(body === HOSTILE_BODY ? 0 : 1);
+    }
+  });
 });

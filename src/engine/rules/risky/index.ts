@@ -33,7 +33,21 @@ function testPathMatcher(config: MonoenvConfig): PathMatcher {
   return (path) => isTestPath(path, config);
 }
 
-const DECLARATION = /^\s*Feature[- ]Flag\s*:\s*`?([^\s`]+)`?/gim;
+/**
+ * One `Feature-Flag: <key>` line of a PR body. Read line by line with `[ \t]*`: a declaration never spans
+ * lines, and a whitespace run that could cross newlines would make the scan quadratic in the body's lines.
+ */
+const DECLARATION_LINE = /^[ \t]*Feature[- ]Flag[ \t]*:[ \t]*`?([^\s`]+)`?/i;
+
+/** The flag keys a PR body declares, one per `Feature-Flag:` line. */
+export function declaredFlags(body: string): string[] {
+  const keys: string[] = [];
+  for (const line of body.split('\n')) {
+    const match = DECLARATION_LINE.exec(line);
+    if (match !== null) keys.push(match[1]);
+  }
+  return keys;
+}
 
 /** Risky findings and the summary row. */
 export function judgeRisky(ctx: RuleContext): RuleOutcome {
@@ -120,7 +134,8 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
     return named;
   };
 
-  const declared = [...change.body.matchAll(DECLARATION)].map((m) => m[1]);
+  // Declarations only matter to a change that touches risky files.
+  const declared = riskyFilesChanged > 0 ? declaredFlags(change.body) : [];
   const declaredAccepted = risky.accept_declared && declared.length > 0;
 
   const evidenceAt = (view: FileView, i: number): boolean => {
