@@ -8,6 +8,7 @@ import { CheckRunPublisher, type CheckPublisher } from './checks.js';
 import { CoalescingQueue } from './coalesce.js';
 import { evaluatePullRequest } from './pull-request.js';
 import { auditMergedPullRequest } from './merge-audit.js';
+import { checkMergeGroup, type MergeGroupPayload } from './merge-queue.js';
 import { auditPushToDefaultBranch, type PushPayload } from './push-audit.js';
 import { rerunCheckRun, rerunCheckSuite, type RerequestedRun, type RerequestedSuite } from './rerequest.js';
 import type { PullRequestPayload } from './facts.js';
@@ -146,6 +147,13 @@ export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction
         const pr = context.payload.pull_request as unknown as PullRequestPayload;
         if (pr.state !== 'open') return;
         await evaluatePullRequest(scope, pr);
+      }),
+    );
+
+    app.on(
+      'merge_group.checks_requested',
+      withScope(async (scope, context) => {
+        await checkMergeGroup(scope, context.payload.merge_group as unknown as MergeGroupPayload);
       }),
     );
 

@@ -14,10 +14,24 @@ import { describeFailure } from './failure.js';
 
 /** Evaluates the pull request's head commit, one evaluation per commit at a time (racing events coalesce). */
 export function evaluatePullRequest(scope: EventScope, pr: PullRequestPayload): Promise<void> {
-  return scope.state.queue.run(queueKey(scope, pr.head.sha), () => publishEvaluation(scope, pr));
+  return scope.state.queue.run(queueKey(scope, pr.head.sha), async () => {
+    await publishEvaluation(scope, pr);
+  });
 }
 
-async function publishEvaluation(scope: EventScope, pr: PullRequestPayload): Promise<void> {
+/**
+ * Evaluates and publishes as `evaluatePullRequest` does, and returns the output. When a racing event for the
+ * same commit took this evaluation's turn, that event published; its verdict is computed here again, unpublished.
+ */
+export async function evaluatePullRequestNow(scope: EventScope, pr: PullRequestPayload): Promise<CheckOutput> {
+  let published: CheckOutput | undefined;
+  await scope.state.queue.run(queueKey(scope, pr.head.sha), async () => {
+    published = await publishEvaluation(scope, pr);
+  });
+  return published ?? (await outputFor(scope, pr));
+}
+
+async function publishEvaluation(scope: EventScope, pr: PullRequestPayload): Promise<CheckOutput> {
   const target = targetOf(scope, pr.head.sha, pr.number);
   let output: CheckOutput;
   try {
@@ -40,6 +54,7 @@ async function publishEvaluation(scope: EventScope, pr: PullRequestPayload): Pro
     },
     `monoenv: ${output.title}`,
   );
+  return output;
 }
 
 async function outputFor(scope: EventScope, pr: PullRequestPayload): Promise<CheckOutput> {

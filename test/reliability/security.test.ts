@@ -141,12 +141,19 @@ describe('secrets in the log', () => {
 });
 
 describe('app.yml', () => {
-  it('asks for exactly the permissions and events SPEC.md lists', () => {
+  it('asks for exactly the permissions and events SPEC.md lists (merge_group: SPEC.md, merging as teams do)', () => {
     const manifest = parse(readFileSync(new URL('../../app.yml', import.meta.url), 'utf8')) as {
       default_permissions: Record<string, string>;
       default_events: string[];
     };
     expect(manifest.default_permissions).toEqual({ checks: 'write', contents: 'read', pull_requests: 'write', metadata: 'read' });
-    expect([...manifest.default_events].sort()).toEqual(['check_run', 'check_suite', 'pull_request', 'pull_request_review', 'push']);
+    expect([...manifest.default_events].sort()).toEqual([
+      'check_run',
+      'check_suite',
+      'merge_group',
+      'pull_request',
+      'pull_request_review',
+      'push',
+    ]);
   });
 });
