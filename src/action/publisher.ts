@@ -69,6 +69,10 @@ export class RecordingPublisher implements CheckPublisher {
     return this.inner.find(target);
   }
 
+  knows(target: CheckRunTarget): boolean {
+    return this.inner.knows(target);
+  }
+
   #record(id: number, target: CheckRunTarget, output: CheckOutput, htmlUrl: string | undefined, published: boolean): void {
     this.#runs.set(id, {
       id,

@@ -51,6 +51,7 @@ export const KEY_EXAMPLES: Readonly<Record<string, unknown>> = {
   'review.before_merge': true,
   'review.label': 'needs-post-merge-review',
   'review.exempt_authors': ['dependabot[bot]', 'release-bot[bot]'],
+  'review.approver_associations': ['OWNER', 'MEMBER', 'COLLABORATOR', 'CONTRIBUTOR'],
   'overrides.size': 'big-change-approved',
   'overrides.tests': 'tests-not-applicable',
   'overrides.risky': 'flag-not-needed',
@@ -85,7 +86,10 @@ const KEY_NOTES: Readonly<Record<string, string>> = {
     "file's added or context lines; `pr`: anywhere in the change.",
   'risky.flag_patterns':
     'Patterns run on a linear-time engine, so none can hang the app; lines over 2,000 characters are cut before matching.',
-  'review.exempt_authors': 'Replacing this list replaces the defaults: keep the bots you still want skipped.',
+  'review.exempt_authors':
+    'Replacing this list replaces the defaults: keep the bots you still want skipped. GitHub links a commit to an account by its author email, so list only bots whose commits you would accept unreviewed; an exempt merger or pusher exempts whatever it is made to merge or push.',
+  'review.approver_associations':
+    'OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, FIRST_TIME_CONTRIBUTOR, FIRST_TIMER, MANNEQUIN or NONE. An approval from any other association is listed as not counted, with the reason.',
   'overrides.size': 'The label that waives the size rule for one pull request.',
   'overrides.tests': 'The label that waives the tests rule for one pull request.',
   'overrides.risky': 'The label that waives the risky rule for one pull request.',

@@ -87,6 +87,19 @@ export const DEFAULT_EXEMPT_GLOBS = [
 
 export const DEFAULT_EXEMPT_AUTHORS = ['dependabot[bot]', 'renovate[bot]', 'github-actions[bot]'];
 
+/** GitHub's `author_association` values. */
+export const AUTHOR_ASSOCIATIONS = [
+  'OWNER',
+  'MEMBER',
+  'COLLABORATOR',
+  'CONTRIBUTOR',
+  'FIRST_TIME_CONTRIBUTOR',
+  'FIRST_TIMER',
+  'MANNEQUIN',
+  'NONE',
+] as const;
+export const DEFAULT_APPROVER_ASSOCIATIONS: (typeof AUTHOR_ASSOCIATIONS)[number][] = ['OWNER', 'MEMBER', 'COLLABORATOR'];
+
 const sizeSchema = z
   .strictObject({
     level: level.default('error'),
@@ -156,7 +169,19 @@ const reviewSchema = z
       .describe('An approval counts only when given on the merged head commit (or only base-branch merges came after it).'),
     before_merge: z.boolean().default(false).describe('Fire on open pull requests that lack approvals, not only after merge.'),
     label: z.string().min(1).max(50).default('unreviewed-merge').describe('Label added to pull requests merged without review.'),
-    exempt_authors: z.array(z.string().min(1)).default(DEFAULT_EXEMPT_AUTHORS).describe('Authors whose pushes and merges are not audited.'),
+    exempt_authors: z
+      .array(z.string().min(1))
+      .default(DEFAULT_EXEMPT_AUTHORS)
+      .describe(
+        "Accounts whose merges and pushes are not audited. Matched only on identities GitHub authenticated: the push's sender, the pull request's merger, or its opener when every commit's GitHub author is an exempt bot, never a commit's git author name.",
+      ),
+    approver_associations: z
+      .array(z.enum(AUTHOR_ASSOCIATIONS))
+      .min(1)
+      .default(DEFAULT_APPROVER_ASSOCIATIONS)
+      .describe(
+        "Whose approvals count, by GitHub's author_association of the reviewer: by default accounts with write access to the repository (its owner, members of its organization, collaborators).",
+      ),
   })
   .describe('review: unreviewed merges.');
 

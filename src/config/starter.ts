@@ -52,7 +52,8 @@ review:
   fresh: true           # an approval counts only for the commit that was merged
   before_merge: false   # also fire on open pull requests that lack approvals
   label: unreviewed-merge
-  # exempt_authors: ["dependabot[bot]", "renovate[bot]", "github-actions[bot]"]
+  # exempt_authors: ["dependabot[bot]", "renovate[bot]", "github-actions[bot]"]   # a merger, pusher, or bot author as GitHub authenticated it
+  # approver_associations: [OWNER, MEMBER, COLLABORATOR]   # whose approvals count (write access)
 
 # Schema changes that break a running deployment (drops, renames, locking index builds, …).
 migrations:

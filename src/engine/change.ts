@@ -71,15 +71,27 @@ export interface Review {
   /** The head commit the review was given on. */
   commitId: string | null;
   submittedAt?: string;
+  /** The reviewer's relation to the repository, GitHub's `author_association` (OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR …). */
+  association?: string;
+}
+
+/** Whether a merge commit's tree is the clean merge of its parents (nothing of its own), as the adapter could tell. */
+export interface MergeContent {
+  clean: boolean;
+  /** What the merge holds beyond a clean merge, or why that could not be told (one short clause). */
+  detail?: string;
 }
 
 export interface Commit {
   sha: string;
   parents: string[];
   message: string;
+  /** The GitHub account the commit is linked to (never its git author name); undefined when GitHub linked none. */
   author?: Person;
   /** Numbers of merged pull requests this commit belongs to (push audit); undefined when unknown. */
   pullRequests?: number[];
+  /** For a merge commit: whether it adds anything beyond the clean merge of its parents; undefined when not checked. */
+  mergeContent?: MergeContent;
 }
 
 export interface Change {
@@ -105,7 +117,7 @@ export interface Change {
   reviews?: Review[];
   /** The PR's commits, oldest first; used for review freshness. */
   commits?: Commit[];
-  /** Set when the change was merged: who merged it and the merge commit. */
+  /** Set when the change was merged: who merged it (GitHub's `merged_by`) and the merge commit. */
   merged?: { by: Person; sha: string };
 }
 
@@ -113,9 +125,12 @@ export interface Change {
 export interface Push {
   ref: string;
   headSha: string;
+  /** The account that pushed, as GitHub authenticated it (the event's `sender`). */
   pusher: Person;
-  /** The push's own commits, oldest first, each with the merged PRs it belongs to. */
+  /** The push's own commits (the newest, when there were more), oldest first, each with the merged PRs it belongs to. */
   commits: Commit[];
+  /** Older commits of the push that were not looked up (a history import, most likely). */
+  omitted?: number;
 }
 
 /** Builds a Change with neutral defaults; adapters and tests fill in what they know. */

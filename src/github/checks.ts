@@ -56,6 +56,8 @@ export interface CheckPublisher {
   remember(target: CheckRunTarget, id: number, annotationsCount?: number): void;
   /** This app's latest `monoenv` run on the commit, from GitHub. */
   find(target: CheckRunTarget): Promise<ListedRun | undefined>;
+  /** Whether this process published, or was told of, a run on the commit (no request). */
+  knows(target: CheckRunTarget): boolean;
 }
 
 interface KnownRun {
@@ -142,6 +144,10 @@ export class CheckRunPublisher implements CheckPublisher {
   /** Records a run this app already has on the commit (a re-requested run names itself in the payload). */
   remember(target: CheckRunTarget, id: number, annotationsCount?: number): void {
     this.#known.set(this.#key(target), { id, ...(annotationsCount === undefined ? {} : { annotationsCount }) });
+  }
+
+  knows(target: CheckRunTarget): boolean {
+    return this.#known.has(this.#key(target));
   }
 
   /** This app's latest `monoenv` run on the commit, from GitHub. */

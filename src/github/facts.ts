@@ -10,7 +10,7 @@ import type { Api } from '@octokit/plugin-rest-endpoint-methods';
 import type { Change, ChangedFile, Commit, Person, Review, ReviewState } from '../engine/change.js';
 import type { MonoenvConfig } from '../config/schema.js';
 import type { FactNeeds } from '../engine/facts.js';
-import { freshnessNeedsCommits } from '../engine/rules/review.js';
+import { exemptionNeedsCommits, freshnessNeedsCommits } from '../engine/rules/review/index.js';
 import { GITATTRIBUTES_PATH } from '../engine/gitattributes.js';
 import { changedFileFromGitHub } from '../facts/github-files.js';
 
@@ -83,6 +83,7 @@ export function commitOfFileEntry(file: PullRequestFile): string | undefined {
 interface ApiReview {
   user: { login: string; type?: string } | null;
   state: string;
+  author_association?: string;
   commit_id: string | null;
   submitted_at?: string;
 }
@@ -232,6 +233,8 @@ function reviewOf(review: ApiReview): Review {
     state: review.state as ReviewState,
     commitId: review.commit_id,
     ...(review.submitted_at === undefined ? {} : { submittedAt: review.submitted_at }),
+    // GitHub always sends it; a review without one is taken as from no one with write access.
+    association: review.author_association ?? 'NONE',
   };
 }
 
@@ -246,9 +249,15 @@ function commitOf(commit: ApiCommit): Commit {
 
 /**
  * The engine's Change for a pull request. `headSha` is the commit judged: the PR's head, or the merge
- * commit's PR head for the merge audit.
+ * commit's PR head for the merge audit. The commits are read when review freshness or an exemption needs
+ * them (`needs.commits` asks for them outright).
  */
-export async function buildChange(data: GitHubData, pr: PullRequestPayload, config: MonoenvConfig, needs: FactNeeds): Promise<Change> {
+export async function buildChange(
+  data: GitHubData,
+  pr: PullRequestPayload,
+  config: MonoenvConfig,
+  needs: FactNeeds & { commits?: boolean },
+): Promise<Change> {
   const labels = (pr.labels ?? []).map((l) => l.name);
   const [listed, gitattributes, rawReviews] = await Promise.all([
     needs.files ? data.filesAt(pr) : Promise.resolve(undefined),
@@ -256,8 +265,9 @@ export async function buildChange(data: GitHubData, pr: PullRequestPayload, conf
     needs.reviews ? data.reviews(pr.number) : Promise.resolve(undefined),
   ]);
   const reviews = rawReviews?.map(reviewOf);
+  const exemption = needs.reviews && exemptionNeedsCommits(config, pr.user?.login ?? '', pr.merged_by?.login);
   const commits =
-    reviews !== undefined && freshnessNeedsCommits(config, reviews, pr.head.sha)
+    needs.commits === true || exemption || (reviews !== undefined && freshnessNeedsCommits(config, reviews, pr.head.sha))
       ? (await data.commits(pr.number)).map(commitOf)
       : undefined;
 

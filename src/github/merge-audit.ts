@@ -4,13 +4,19 @@
  * is delivered. Every step looks for its own result first, and the steps run in this order, so a crash
  * between two of them followed by a redelivery still ends with each done once. The check run comes first:
  * it is the record that matters, and a token that may not comment or label must not prevent it.
+ *
+ * A merge that needs nothing written (reviewed, exempt, off) writes nothing, unless this process already has
+ * a run on the merge commit (a re-run, or an audit that failed before): that run then gets the verdict.
+ * An audit that fails leaves a completed run saying so, never nothing.
  */
-import { auditMerge, mergeAuditNeeds, MERGED_WITHOUT_REVIEW } from '../engine/rules/review.js';
+import { auditMerge, mergeAuditNeeds, type MergeAudit } from '../engine/rules/review/index.js';
+import type { Change } from '../engine/change.js';
 import { UNREVIEWED_MERGE_MARKER, unreviewedMergeComment } from '../present/comments.js';
 import { loadConfig } from './config.js';
 import { buildChange, type PullRequestPayload } from './facts.js';
-import { invalidConfigOutput, reportOutput } from '../present/check-run.js';
+import { auditFailedOutput, invalidConfigOutput, reportOutput, type CheckOutput } from '../present/check-run.js';
 import { queueKey, targetOf, type EventScope } from './scope.js';
+import { describeFailure } from './failure.js';
 
 export function auditMergedPullRequest(scope: EventScope, pr: PullRequestPayload): Promise<void> {
   const mergeSha = pr.merge_commit_sha;
@@ -18,31 +24,52 @@ export function auditMergedPullRequest(scope: EventScope, pr: PullRequestPayload
   return scope.state.queue.run(queueKey(scope, mergeSha), () => audit(scope, pr, mergeSha));
 }
 
+type Judged = { output: CheckOutput; audit?: MergeAudit; change?: Change; label?: string };
+
 async function audit(scope: EventScope, pr: PullRequestPayload, mergeSha: string): Promise<void> {
   const target = targetOf(scope, mergeSha, pr.number);
-  const loaded = await loadConfig(scope.config, scope.data);
-  if (!loaded.ok) {
-    await scope.state.checkRuns.publish(target, invalidConfigOutput(loaded.errors, loaded.file, loaded.inRepository));
+  let judged: Judged;
+  try {
+    judged = await judge(scope, pr);
+  } catch (error) {
+    // GitHub does not redeliver a failed delivery by itself: without this run the gap would go unseen.
+    scope.log.error({ err: error, pull: pr.number, sha: mergeSha }, `merge audit failed: ${describeFailure(error)}`);
+    scope.outcome.incomplete = true;
+    await scope.state.checkRuns.publish(target, auditFailedOutput('merge', error));
     return;
   }
-  const config = loaded.config;
-  const author = pr.user?.login ?? '';
-  if (config.review.level === 'off' || config.review.exempt_authors.includes(author)) {
-    scope.log.info({ pull: pr.number }, 'merge audit: not required');
-    return;
-  }
-  const change = await buildChange(scope.data, pr, config, mergeAuditNeeds(config));
-  const report = auditMerge(change, config);
-  if (!report.findings.some((f) => f.title === MERGED_WITHOUT_REVIEW)) {
+  const { output, audit, change } = judged;
+  if (audit !== undefined && audit.verdict.verdict !== 'unreviewed') {
+    scope.log.info({ pull: pr.number, verdict: audit.verdict.verdict }, `merge audit: ${audit.report.title}`);
     // Reviewed merges fail nothing, and cost nothing more.
-    scope.log.info({ pull: pr.number }, `merge audit: ${report.title}`);
-    return;
+    if (!scope.state.checkRuns.knows(target)) return;
   }
-
-  await scope.state.checkRuns.publish(target, reportOutput(report));
-  await commentOnce(scope, pr, unreviewedMergeComment(report, change));
-  await labelOnce(scope, pr, config.review.label);
+  await scope.state.checkRuns.publish(target, output);
+  if (audit?.verdict.verdict !== 'unreviewed' || change === undefined) return;
+  await commentOnce(scope, pr, unreviewedMergeComment(audit.verdict, change));
+  await labelOnce(scope, pr, judged.label!);
   scope.log.info({ pull: pr.number, mergedBy: change.merged?.by.login }, 'merge audit: merged without review');
+}
+
+async function judge(scope: EventScope, pr: PullRequestPayload): Promise<Judged> {
+  const loaded = await loadConfig(scope.config, scope.data);
+  if (!loaded.ok) return { output: invalidConfigOutput(loaded.errors, loaded.file, loaded.inRepository) };
+  const config = loaded.config;
+  const none = { files: false, gitattributes: false, reviews: false, commits: false };
+  // What the engine needs is read in at most two steps: an exempt opener's commits decide whether reviews matter.
+  let change = await buildChange(scope.data, pr, config, none);
+  for (let step = 0; step < 2; step++) {
+    const needs = mergeAuditNeeds(change, config);
+    const missing = (needs.reviews && change.reviews === undefined) || (needs.commits && change.commits === undefined);
+    if (!missing) break;
+    change = await buildChange(scope.data, pr, config, {
+      ...none,
+      reviews: needs.reviews || change.reviews !== undefined,
+      commits: needs.commits || change.commits !== undefined,
+    });
+  }
+  const audit = auditMerge(change, config);
+  return { output: reportOutput(audit.report), audit, change, label: config.review.label };
 }
 
 async function commentOnce(scope: EventScope, pr: PullRequestPayload, body: string): Promise<void> {

@@ -3,11 +3,12 @@
  * request. One `GET /commits/{sha}/pulls` per commit of the push (bounded); commits of exempt authors are
  * skipped without a call. A push that touches the configuration refreshes the cached configuration.
  */
-import { auditPush, PUSHED_WITHOUT_REVIEW } from '../engine/rules/review.js';
+import { auditPush, pushAuditLookups } from '../engine/rules/review/index.js';
 import type { Commit, Push } from '../engine/change.js';
 import { CONFIG_PATH, loadConfig } from './config.js';
 import { personOf } from './facts.js';
-import { invalidConfigOutput, reportOutput } from '../present/check-run.js';
+import { auditFailedOutput, invalidConfigOutput, reportOutput, type CheckOutput } from '../present/check-run.js';
+import { describeFailure } from './failure.js';
 import { queueKey, targetOf, type EventScope } from './scope.js';
 
 /** The most commits of one push looked up (the newest); a larger push is most likely a history import. */
@@ -51,45 +52,56 @@ function touchesConfig(payload: PushPayload): boolean {
 
 async function audit(scope: EventScope, payload: PushPayload): Promise<void> {
   const target = targetOf(scope, payload.after);
-  const loaded = await loadConfig(scope.config, scope.data);
-  if (!loaded.ok) {
-    // The push that broke the configuration is where to say so.
-    await scope.state.checkRuns.publish(target, invalidConfigOutput(loaded.errors, loaded.file, loaded.inRepository));
-    return;
+  let output: CheckOutput;
+  try {
+    const judged = await judge(scope, payload);
+    if (judged === undefined) return;
+    output = judged;
+  } catch (error) {
+    // GitHub does not redeliver a failed delivery by itself: without this run the gap would go unseen.
+    scope.log.error({ err: error, sha: payload.after }, `push audit failed: ${describeFailure(error)}`);
+    scope.outcome.incomplete = true;
+    output = auditFailedOutput('push', error);
   }
-  const config = loaded.config;
-  if (config.review.level === 'off') return;
+  await scope.state.checkRuns.publish(target, output);
+}
 
-  const pusherIsBot = payload.sender?.type === 'Bot';
+/** The run to publish, or undefined when there is nothing to say (and no earlier run of this process to replace). */
+async function judge(scope: EventScope, payload: PushPayload): Promise<CheckOutput | undefined> {
+  const loaded = await loadConfig(scope.config, scope.data);
+  // The push that broke the configuration is where to say so.
+  if (!loaded.ok) return invalidConfigOutput(loaded.errors, loaded.file, loaded.inRepository);
+  const config = loaded.config;
+  // The sender is who GitHub authenticated for the push; a pusher without one (never seen) is nobody.
+  const pusher = payload.sender === undefined || payload.sender === null ? personOf(null) : personOf(payload.sender);
   const pushed = payload.commits.slice(-MAX_AUDITED_COMMITS);
-  const commits: Commit[] = [];
-  for (const commit of pushed) {
-    const login = commit.author.username ?? commit.author.name;
-    const author = personOf({ login, ...(login === payload.sender?.login && pusherIsBot ? { type: 'Bot' } : {}) });
-    const entry: Commit = { sha: commit.id, parents: [], message: commit.message, author };
-    if (!config.review.exempt_authors.includes(login)) {
-      const { data } = await scope.octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...scope.repository, commit_sha: commit.id });
-      entry.pullRequests = data.filter((pr) => pr.merged_at !== null).map((pr) => pr.number);
-    }
-    commits.push(entry);
-  }
   const push: Push = {
     ref: payload.ref,
     headSha: payload.after,
-    pusher: personOf({ login: payload.sender?.login ?? payload.pusher.name, ...(pusherIsBot ? { type: 'Bot' } : {}) }),
-    commits,
+    pusher,
+    commits: pushed.map(commitOfPush),
+    omitted: payload.commits.length - pushed.length,
   };
-  const report = auditPush(push, config);
-  if (!report.findings.some((f) => f.title.startsWith(PUSHED_WITHOUT_REVIEW))) {
-    scope.log.info({ sha: payload.after }, `push audit: ${report.title}`);
-    return;
+  // Only commits the audit will judge are looked up: an exempt pusher or an exempt bot's commit needs no call.
+  for (const commit of pushAuditLookups(push, config)) {
+    const { data } = await scope.octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...scope.repository, commit_sha: commit.sha });
+    commit.pullRequests = data.filter((pr) => pr.merged_at !== null).map((pr) => pr.number);
   }
-  if (payload.commits.length > pushed.length) {
-    report.rules = report.rules.map((r) =>
-      r.rule === 'review'
-        ? { ...r, summary: `${r.summary} Only the newest ${MAX_AUDITED_COMMITS} of ${payload.commits.length} commits were looked up.` }
-        : r,
-    );
+  const audit = auditPush(push, config);
+  if (audit.verdict.verdict !== 'unreviewed') {
+    scope.log.info({ sha: payload.after, verdict: audit.verdict.verdict }, `push audit: ${audit.report.title}`);
+    if (!scope.state.checkRuns.knows(targetOf(scope, payload.after))) return undefined;
   }
-  await scope.state.checkRuns.publish(target, reportOutput(report));
+  return reportOutput(audit.report);
+}
+
+/** A commit as the push event gives it: its author is the account GitHub linked (`username`), never the git name. */
+function commitOfPush(commit: PushPayload['commits'][number]): Commit {
+  const login = commit.author.username;
+  return {
+    sha: commit.id,
+    parents: [],
+    message: commit.message,
+    ...(login === undefined || login === '' ? {} : { author: personOf({ login }) }),
+  };
 }

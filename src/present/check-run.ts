@@ -17,6 +17,7 @@ export interface CheckOutput {
 
 export const INVALID_CONFIG_TITLE = 'Invalid monoenv configuration';
 export const EVALUATION_FAILED_TITLE = 'monoenv could not evaluate this change';
+export const AUDIT_FAILED_TITLES = { merge: 'monoenv could not audit this merge', push: 'monoenv could not audit this push' } as const;
 
 export function reportOutput(report: Report): CheckOutput {
   const { annotations, cut } = toAnnotations(report.findings);
@@ -80,18 +81,41 @@ export function proposedFixOutput(output: CheckOutput, errors: readonly ConfigEr
   };
 }
 
-/** What is published when evaluation itself fails: a completed run that says so, never nothing. */
-export function evaluationFailedOutput(error: unknown): CheckOutput {
+/** The error in a fenced block (no Markdown of its own can render): GitHub's status first when it answered one. */
+function failureReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const status = (error as { status?: number }).status;
+  const reason = truncateUtf8(`${status === undefined ? '' : `GitHub API ${status}: `}${message}`, 4_000).replaceAll('```', "'''");
+  return ['```', reason, '```'].join('\n');
+}
+
+/** What is published when evaluation itself fails: a completed run that says so, never nothing. */
+export function evaluationFailedOutput(error: unknown): CheckOutput {
   const summary = [
     'monoenv hit an error while evaluating this change, so it was not judged.',
     '',
-    '```',
-    truncateUtf8(`${status === undefined ? '' : `GitHub API ${status}: `}${message}`, 4_000),
-    '```',
+    failureReason(error),
     '',
     'Re-run this check to try again. If it keeps failing, report it with the delivery id from the app logs.',
   ].join('\n');
   return { conclusion: 'failure', title: EVALUATION_FAILED_TITLE, summary, annotations: [] };
+}
+
+/**
+ * What is published when a merge or push audit fails: a completed run on the audited commit, so the gap in
+ * the audit trail is visible (GitHub does not redeliver a failed delivery by itself).
+ */
+export function auditFailedOutput(audit: 'merge' | 'push', error: unknown): CheckOutput {
+  const retry =
+    audit === 'merge'
+      ? 'Re-run this check to audit the merge again: its verdict then replaces this run.'
+      : "Redeliver the push event (the app's settings, Advanced, Recent deliveries) to audit the push again.";
+  const summary = [
+    `monoenv hit an error while auditing this ${audit}, so whether it went in without review is not known.`,
+    '',
+    failureReason(error),
+    '',
+    retry,
+  ].join('\n');
+  return { conclusion: 'failure', title: AUDIT_FAILED_TITLES[audit], summary, annotations: [] };
 }

@@ -3,8 +3,7 @@
  * decides to post them.
  */
 import type { Change } from '../engine/change.js';
-import type { Report } from '../engine/report.js';
-import { MERGED_WITHOUT_REVIEW, REVIEW_DOCS_URL } from '../engine/rules/review.js';
+import { MERGED_WITHOUT_REVIEW, REVIEW_DOCS_URL, type MergeVerdict } from '../engine/rules/review/index.js';
 
 const mention = (login: string): string => `@${login}`;
 
@@ -12,12 +11,11 @@ const mention = (login: string): string => `@${login}`;
 export const UNREVIEWED_MERGE_MARKER = '<!-- monoenv:unreviewed-merge -->';
 
 /** The pull-request comment for an unreviewed merge (Markdown). */
-export function unreviewedMergeComment(report: Report, change: Change): string {
-  const finding = report.findings.find((f) => f.rule === 'review' && f.title === MERGED_WITHOUT_REVIEW);
+export function unreviewedMergeComment(verdict: MergeVerdict, change: Change): string {
   const merger = change.merged?.by.login;
-  // The finding already names the merger, the approvals counted and, one per line, why others did not count.
+  // The verdict's message already names the merger, the approvals counted and, one per line, why others did not count.
   const what =
-    finding?.message ??
+    (verdict.verdict === 'unreviewed' ? verdict.message : undefined) ??
     (merger === undefined
       ? 'This pull request was merged without the approvals it needed.'
       : `${mention(merger)} merged this pull request without the approvals it needed.`);

@@ -40,6 +40,7 @@ function inner(refuseWith?: number): CheckPublisher & { published: CheckOutput[]
     },
     remember: (_target, id) => void remembered.push(id),
     find: async (): Promise<ListedRun | undefined> => undefined,
+    knows: () => false,
   };
 }
 

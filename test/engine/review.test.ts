@@ -1,16 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { approvalState, auditMerge, auditPush, judgeReview } from '../../src/engine/rules/review.js';
+import { approvalState, auditMerge as mergeAudit, auditPush as pushAudit, judgeReview } from '../../src/engine/rules/review/index.js';
 import { unreviewedMergeComment, UNREVIEWED_MERGE_MARKER } from '../../src/present/comments.js';
 import { evaluate } from '../../src/engine/evaluate.js';
 import { makeChange, type Change, type Commit, type Person, type Push, type Review, type ReviewState } from '../../src/engine/change.js';
-import { configSchema, DEFAULT_CONFIG, type MonoenvConfigInput } from '../../src/config/schema.js';
+import { configSchema, DEFAULT_CONFIG, type MonoenvConfig, type MonoenvConfigInput } from '../../src/config/schema.js';
 import type { RuleContext } from '../../src/engine/rules/rule.js';
 
 const sha = (name: string): string => createHash('sha1').update(name).digest('hex');
 const human = (login: string): Person => ({ login, bot: false });
 const bot = (login: string): Person => ({ login, bot: true });
 const config = (input: MonoenvConfigInput = {}) => configSchema.parse(input);
+/** The reports the audits publish (their verdicts are checked apart). */
+const auditMerge = (change: Change, cfg: MonoenvConfig) => mergeAudit(change, cfg).report;
+const auditPush = (push: Push, cfg: MonoenvConfig) => pushAudit(push, cfg).report;
 
 const alice = human('alice');
 const bob = human('bob');
@@ -160,6 +163,26 @@ describe('approvalState', () => {
     expect(state.notCounted.map((v) => v.reason)).toEqual(['self-approval']);
   });
 
+  it('does not count an approval from an account without write access, and says why', () => {
+    const outsider: Review = { ...review(bob, 'APPROVED', c1.sha), association: 'CONTRIBUTOR' };
+    const member: Review = { ...review(carol, 'APPROVED', c1.sha), association: 'MEMBER' };
+    const state = approvalState(pr([outsider, member]), DEFAULT_CONFIG);
+    expect(state.approvedBy).toEqual(['carol']);
+    expect(state.notCounted).toEqual([
+      {
+        login: 'bob',
+        reason: 'no-write-access',
+        detail: 'is not allowed to approve (author_association CONTRIBUTOR; review.approver_associations: OWNER, MEMBER, COLLABORATOR)',
+      },
+    ]);
+  });
+
+  it('counts the associations review.approver_associations lists', () => {
+    const outsider: Review = { ...review(bob, 'APPROVED', c1.sha), association: 'CONTRIBUTOR' };
+    const cfg = config({ review: { approver_associations: ['OWNER', 'MEMBER', 'COLLABORATOR', 'CONTRIBUTOR'] } });
+    expect(approvalState(pr([outsider]), cfg).approvedBy).toEqual(['bob']);
+  });
+
   it('counts two reviewers in the order they first reviewed', () => {
     const state = approvalState(
       pr([review(carol, 'COMMENTED', c1.sha, 1), review(bob, 'APPROVED', c1.sha, 2), review(carol, 'APPROVED', c1.sha, 3)]),
@@ -220,10 +243,22 @@ describe('judgeReview (before merge)', () => {
     expect(outcome).toEqual({ findings: [], summary: { rule: 'review', status: 'off', summary: 'Off (review.level: off).' } });
   });
 
-  it('does not ask exempt authors for approvals', () => {
-    const outcome = judgeReview(ctx(pr([], [c1], { author: bot('dependabot[bot]') }), config({ review: { before_merge: true } })));
+  it('does not ask an exempt bot for approvals when every commit is its own', () => {
+    const bump: Commit = { ...c1, author: bot('dependabot[bot]') };
+    const outcome = judgeReview(ctx(pr([], [bump], { author: bot('dependabot[bot]') }), config({ review: { before_merge: true } })));
     expect(outcome.findings).toEqual([]);
-    expect(outcome.summary.summary).toContain('@dependabot[bot] is in review.exempt_authors');
+    expect(outcome.summary.summary).toBe(
+      'Not required: opened by @dependabot[bot] and its commit authored by exempt bots (review.exempt_authors).',
+    );
+  });
+
+  it("asks for approvals when a person's commit joined an exempt bot's pull request, and says why", () => {
+    const bump: Commit = { ...c1, author: bot('dependabot[bot]') };
+    const outcome = judgeReview(ctx(pr([], [bump, c2], { author: bot('dependabot[bot]') }), config({ review: { before_merge: true } })));
+    expect(outcome.findings).toHaveLength(1);
+    expect(outcome.summary.summary).toContain(
+      `Not exempt: @dependabot[bot] opened it, but 1 commit is not by an exempt bot (${c2.sha.slice(0, 7)} by @alice).`,
+    );
   });
 });
 
@@ -267,11 +302,35 @@ describe('auditMerge', () => {
     expect(report.title).toBe('Merged without review');
   });
 
-  it('succeeds for an exempt author and says why', () => {
-    const report = auditMerge(merged(pr([], [c1], { author: bot('renovate[bot]') })), DEFAULT_CONFIG);
-    expect(report.conclusion).toBe('success');
-    expect(report.findings).toEqual([]);
-    expect(report.title).toBe('Review not required: @renovate[bot] is in review.exempt_authors');
+  it('succeeds for an exempt bot whose commits are all its own, and says which identity exempted it', () => {
+    const bump: Commit = { ...c1, author: bot('renovate[bot]') };
+    const audit = mergeAudit(merged(pr([], [bump], { author: bot('renovate[bot]') })), DEFAULT_CONFIG);
+    expect(audit.verdict).toEqual({ verdict: 'exempt', exemption: { by: 'author', login: 'renovate[bot]', commits: 1 } });
+    expect(audit.report.conclusion).toBe('success');
+    expect(audit.report.findings).toEqual([]);
+    expect(audit.report.title).toBe(
+      'Review not required: opened by @renovate[bot] and its commit authored by exempt bots (review.exempt_authors)',
+    );
+  });
+
+  it('succeeds for a merge by an exempt account, named as the merger', () => {
+    const audit = mergeAudit(merged(pr([]), bot('github-actions[bot]')), DEFAULT_CONFIG);
+    expect(audit.verdict).toEqual({ verdict: 'exempt', exemption: { by: 'merger', login: 'github-actions[bot]' } });
+    expect(audit.report.title).toBe('Review not required: merged by @github-actions[bot], who is in review.exempt_authors');
+  });
+
+  it("fails a bot's pull request that a person pushed a commit to, merged without approval", () => {
+    const bump: Commit = { ...c1, author: bot('dependabot[bot]') };
+    const audit = mergeAudit(merged(pr([], [bump, c2], { author: bot('dependabot[bot]') })), DEFAULT_CONFIG);
+    expect(audit.verdict.verdict).toBe('unreviewed');
+    expect(audit.report.findings[0]!.message).toContain(
+      `Not exempt: @dependabot[bot] opened it, but 1 commit is not by an exempt bot (${c2.sha.slice(0, 7)} by @alice).`,
+    );
+  });
+
+  it("does not exempt a bot's pull request whose commits were not read", () => {
+    const audit = mergeAudit(merged(pr([], undefined, { author: bot('dependabot[bot]') })), DEFAULT_CONFIG);
+    expect(audit.verdict.verdict).toBe('unreviewed');
   });
 
   it('succeeds with level off', () => {
@@ -301,7 +360,7 @@ describe('auditMerge', () => {
 describe('unreviewedMergeComment', () => {
   it('names the merger, gives the reasons, what to do and the docs', () => {
     const change = merged(pr([review(alice, 'APPROVED', c1.sha)]), human('dave'));
-    const body = unreviewedMergeComment(auditMerge(change, DEFAULT_CONFIG), change);
+    const body = unreviewedMergeComment(mergeAudit(change, DEFAULT_CONFIG).verdict, change);
     expect(body.startsWith(UNREVIEWED_MERGE_MARKER)).toBe(true);
     expect(body).toContain(
       '### Merged without review\n\n@dave merged #42 with 0 of 1 valid approval.\n- @alice is the author (self-approval)\n',
@@ -315,7 +374,7 @@ describe('unreviewedMergeComment', () => {
 describe('unreviewedMergeComment without the audit finding', () => {
   it('still names the merger', () => {
     const change = merged(pr([]), human('dave'));
-    const body = unreviewedMergeComment(auditMerge(change, config({ review: { level: 'off' } })), change);
+    const body = unreviewedMergeComment(mergeAudit(change, config({ review: { level: 'off' } })).verdict, change);
     expect(body).toContain('@dave merged this pull request without the approvals it needed.');
   });
 });
@@ -362,9 +421,29 @@ describe('auditPush', () => {
       author: bot('github-actions[bot]'),
       pullRequests: [],
     };
-    const report = auditPush(push([bump], bot('github-actions[bot]')), DEFAULT_CONFIG);
+    const report = auditPush(push([bump]), DEFAULT_CONFIG);
     expect(report.conclusion).toBe('success');
-    expect(report.rules[0]!.summary).toContain('1 commit by exempt authors skipped');
+    expect(report.rules[0]!.summary).toContain('1 commit authored by exempt bots skipped (@github-actions[bot], as GitHub linked them)');
+  });
+
+  it('exempts a push whose authenticated sender is exempt, and names it', () => {
+    const audit = pushAudit(push([direct], bot('release-bot[bot]')), config({ review: { exempt_authors: ['release-bot[bot]'] } }));
+    expect(audit.verdict).toEqual({ verdict: 'exempt', exemption: { by: 'pusher', login: 'release-bot[bot]' } });
+  });
+
+  it('does not exempt a commit whose git author name is a bot but that GitHub linked to no bot account', () => {
+    // `git -c user.name='github-actions[bot]' commit`: the payload gives the name, not a linked account.
+    const forged: Commit = { ...direct, sha: sha('forged'), author: undefined };
+    const audit = pushAudit(push([forged]), DEFAULT_CONFIG);
+    expect(audit.verdict.verdict).toBe('unreviewed');
+    expect(audit.report.findings[0]!.message).toContain('by an author GitHub linked to no account');
+  });
+
+  it('does not exempt a person listed in exempt_authors by their commits: only as the pusher', () => {
+    const listed = config({ review: { exempt_authors: ['erin'] } });
+    const byErin: Commit = { ...direct, author: human('erin') };
+    expect(pushAudit(push([byErin], human('frank')), listed).verdict.verdict).toBe('unreviewed');
+    expect(pushAudit(push([byErin], human('erin')), listed).verdict.verdict).toBe('exempt');
   });
 
   it('does not flag commits whose pull requests are unknown', () => {

@@ -42,7 +42,9 @@ describe('merge audit', () => {
     const labels: Body[] = [];
     const scope = mockNoConfig(mockToken(github(network.log)))
       .get(REVIEWS)
-      .reply(200, [{ id: 1, user: { login: 'octo-author', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA }])
+      .reply(200, [
+        { id: 1, user: { login: 'octo-author', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA, author_association: 'MEMBER' },
+      ])
       .get(MERGE_LOOKUP)
       .reply(200, NO_RUNS)
       .post(`${REPO_PATH}/check-runs`, captureBody(runs))
@@ -73,7 +75,9 @@ describe('merge audit', () => {
     const again = await loadApp();
     const second = mockNoConfig(mockToken(github(network.log)))
       .get(REVIEWS)
-      .reply(200, [{ id: 1, user: { login: 'octo-author', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA }])
+      .reply(200, [
+        { id: 1, user: { login: 'octo-author', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA, author_association: 'MEMBER' },
+      ])
       .get(MERGE_LOOKUP)
       .reply(200, {
         total_count: 1,
@@ -122,20 +126,24 @@ describe('merge audit', () => {
     const probot = await loadApp();
     const scope = mockNoConfig(mockToken(github(network.log)))
       .get(REVIEWS)
-      .reply(200, [{ id: 1, user: { login: 'octo-reviewer', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA }]);
+      .reply(200, [
+        { id: 1, user: { login: 'octo-reviewer', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA, author_association: 'MEMBER' },
+      ]);
     await deliver(probot, 'pull_request', fixture('pull_request.closed.merged'));
     expect(scope.isDone()).toBe(true);
     expect(network.log.limited).toHaveLength(3);
   });
 
-  it('exempt authors cost only the configuration', async () => {
+  it('exempt authors cost only the configuration and their commit list', async () => {
     const probot = await loadApp();
     const payload = fixture<{ pull_request: { user: { login: string; type: string } } }>('pull_request.closed.merged');
     payload.pull_request.user = { ...payload.pull_request.user, login: 'dependabot[bot]', type: 'Bot' };
-    const scope = mockNoConfig(mockToken(github(network.log)));
+    const scope = mockNoConfig(mockToken(github(network.log)))
+      .get(`${REPO_PATH}/pulls/7/commits?per_page=100`)
+      .reply(200, [{ sha: HEAD_SHA, parents: [], commit: { message: 'bump' }, author: { login: 'dependabot[bot]', type: 'Bot' } }]);
     await deliver(probot, 'pull_request', payload);
     expect(scope.isDone()).toBe(true);
-    expect(network.log.limited).toHaveLength(2);
+    expect(network.log.limited).toHaveLength(3);
   });
 });
 

@@ -263,6 +263,7 @@ describe('pull_request events', () => {
           state: 'APPROVED',
           commit_id: HEAD_SHA,
           submitted_at: '2024-05-01T10:00:00Z',
+          author_association: 'MEMBER',
         },
       ])
       .get(LOOKUP_PATH)

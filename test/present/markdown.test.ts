@@ -10,7 +10,7 @@ import {
   utf8Length,
 } from '../../src/present/markdown.js';
 import type { Finding, Report } from '../../src/engine/report.js';
-import { auditMerge } from '../../src/engine/rules/review.js';
+import { auditMerge } from '../../src/engine/rules/review/index.js';
 import { makeChange } from '../../src/engine/change.js';
 import { DEFAULT_CONFIG } from '../../src/config/schema.js';
 
@@ -172,7 +172,7 @@ describe('renderSummary', () => {
 
   it('leaves size and kind out of an audit report', () => {
     const change = makeChange({ files: [], number: 7, reviews: [], merged: { by: { login: 'carol', bot: false }, sha: 'f'.repeat(40) } });
-    const summary = renderSummary(auditMerge(change, DEFAULT_CONFIG));
+    const summary = renderSummary(auditMerge(change, DEFAULT_CONFIG).report);
     expect(summary).not.toContain('**Size:**');
     expect(summary).not.toContain('**Kind of change:**');
     expect(summary).toContain('Merged without review');

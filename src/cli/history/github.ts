@@ -14,7 +14,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { makeChange, type Commit, type Review, type ReviewState } from '../../engine/change.js';
-import { approvalState } from '../../engine/rules/review.js';
+import { approvalState } from '../../engine/rules/review/index.js';
 import type { MonoenvConfig } from '../../config/schema.js';
 import type { PullFacts } from './model.js';
 import { GitHubError, graphqlRequest } from './graphql.js';

@@ -7,7 +7,7 @@ import type { Rule } from './rule.js';
 import { sizeRule } from './size.js';
 import { testsRule } from './tests.js';
 import { riskyRule } from './risky/rule.js';
-import { reviewRule } from './review.js';
+import { reviewRule } from './review/index.js';
 import { migrationsRule } from './migrations/index.js';
 import { flagsRule } from './flags/index.js';
 

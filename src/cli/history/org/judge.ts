@@ -6,7 +6,7 @@
  */
 import { makeChange, type ChangedFile, type Commit, type FileStatus } from '../../../engine/change.js';
 import { evaluate } from '../../../engine/evaluate.js';
-import { approvalState } from '../../../engine/rules/review.js';
+import { approvalState } from '../../../engine/rules/review/index.js';
 import { pathMatcher } from '../../../engine/glob.js';
 import { DEFAULT_CONFIG, type MonoenvConfig } from '../../../config/schema.js';
 import { formatConfigError, parseConfigText } from '../../../config/load.js';

@@ -1,0 +1,132 @@
+/** Which approvals of a pull request count, and why the others do not. */
+import type { Change, Commit, Review } from '../../change.js';
+import type { MonoenvConfig } from '../../../config/schema.js';
+import { plural } from '../../conclusion.js';
+import { isBot, mention, shortSha, subjectOf } from './policy.js';
+
+/** Why a reviewer's latest review does not count as a valid approval. */
+export type NotCountedReason = 'stale' | 'self-approval' | 'bot' | 'changes-requested' | 'dismissed' | 'no-write-access';
+
+export interface ReviewerVerdict {
+  login: string;
+  reason: NotCountedReason;
+  /** One short clause saying why, e.g. "approved 1a2b3c4, then 2 commits were pushed". */
+  detail: string;
+}
+
+export interface ApprovalState {
+  /** Reviewers whose approval counts, in the order they first reviewed. */
+  approvedBy: string[];
+  /** Reviewers who reviewed but whose latest review is no valid approval. */
+  notCounted: ReviewerVerdict[];
+  required: number;
+  /** An approval was judged stale from the head alone, without the PR's commit list. */
+  commitsUnknown: boolean;
+}
+
+const sameLogin = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/** A later commit that brings no unreviewed work: a merge of other branches that adds nothing of its own. */
+function harmlessMerge(commit: Commit, own: ReadonlySet<string>): boolean {
+  if (commit.parents.length < 2 || commit.parents.slice(1).some((p) => own.has(p))) return false;
+  return commit.mergeContent?.clean !== false;
+}
+
+/**
+ * Whether an approval given on `commitId` still covers what was merged: it was given on the head, or
+ * every later commit is a clean merge whose other parents are not the PR's own commits (a merge of the base
+ * branch brings in code that was reviewed elsewhere, and nothing else).
+ */
+function staleness(commitId: string | null, change: Change): string | undefined {
+  const head = change.head.sha;
+  if (commitId === null) return 'approved a commit that is no longer in the pull request';
+  if (commitId === head) return undefined;
+  const commits = change.commits;
+  if (commits === undefined) {
+    return `approved ${shortSha(commitId)}, not the merged head ${shortSha(head)} (the commit list was not available to check whether only base-branch merges came after)`;
+  }
+  const at = commits.findIndex((c) => c.sha === commitId);
+  if (at < 0) return `approved ${shortSha(commitId)}, which is no longer in the pull request`;
+  const own = new Set(commits.map((c) => c.sha));
+  const unreviewed = commits.slice(at + 1).filter((c) => !harmlessMerge(c, own));
+  if (unreviewed.length === 0) return undefined;
+  const first = unreviewed[0]!;
+  const beyond = first.mergeContent?.clean === false && first.mergeContent.detail !== undefined ? `: ${first.mergeContent.detail}` : '';
+  return `approved ${shortSha(commitId)}, then ${plural(unreviewed.length, 'commit')} ${unreviewed.length === 1 ? 'was' : 'were'} pushed (${shortSha(first.sha)} "${subjectOf(first)}"${beyond}${unreviewed.length > 1 ? ', …' : ''})`;
+}
+
+/** The latest review of each reviewer that decides their stance: comments and pending drafts do not. */
+function decisiveReviews(reviews: readonly Review[]): Review[] {
+  const latest = new Map<string, Review>();
+  const order: string[] = [];
+  for (const review of reviews) {
+    const key = review.reviewer.login.toLowerCase();
+    if (!order.includes(key)) order.push(key);
+    if (review.state === 'COMMENTED' || review.state === 'PENDING') continue;
+    latest.set(key, review);
+  }
+  return order.flatMap((key) => latest.get(key) ?? []);
+}
+
+/** The reviewer's relation to the repository does not allow approving (GitHub's `author_association`). */
+function withoutWriteAccess(review: Review, config: MonoenvConfig): string | undefined {
+  const association = review.association;
+  // Adapters that read reviews from GitHub always give it; the history's older caches may not.
+  if (association === undefined) return undefined;
+  const allowed = config.review.approver_associations;
+  if (allowed.includes(association as (typeof allowed)[number])) return undefined;
+  return `is not allowed to approve (author_association ${association}; review.approver_associations: ${allowed.join(', ')})`;
+}
+
+/** Which approvals count, and why the others do not. */
+export function approvalState(change: Change, config: MonoenvConfig): ApprovalState {
+  const approvedBy: string[] = [];
+  const notCounted: ReviewerVerdict[] = [];
+  let commitsUnknown = false;
+  for (const review of decisiveReviews(change.reviews ?? [])) {
+    const login = review.reviewer.login;
+    const outsider = review.state === 'APPROVED' ? withoutWriteAccess(review, config) : undefined;
+    if (review.state === 'DISMISSED') {
+      notCounted.push({ login, reason: 'dismissed', detail: 'review was dismissed' });
+    } else if (review.state === 'CHANGES_REQUESTED') {
+      notCounted.push({ login, reason: 'changes-requested', detail: 'requested changes' });
+    } else if (sameLogin(login, change.author.login)) {
+      notCounted.push({ login, reason: 'self-approval', detail: 'is the author (self-approval)' });
+    } else if (isBot(review.reviewer)) {
+      notCounted.push({ login, reason: 'bot', detail: 'is a bot' });
+    } else if (outsider !== undefined) {
+      notCounted.push({ login, reason: 'no-write-access', detail: outsider });
+    } else {
+      const stale = config.review.fresh ? staleness(review.commitId, change) : undefined;
+      if (stale === undefined) {
+        approvedBy.push(login);
+      } else {
+        if (change.commits === undefined && review.commitId !== null) commitsUnknown = true;
+        notCounted.push({ login, reason: 'stale', detail: `${stale} (stale)` });
+      }
+    }
+  }
+  return { approvedBy, notCounted, required: config.review.approvals, commitsUnknown };
+}
+
+const mentions = (logins: readonly string[]): string => logins.map(mention).join(', ');
+
+export function describeApprovals(state: ApprovalState): string {
+  const approvals = `${state.approvedBy.length} of ${plural(state.required, 'valid approval')}`;
+  const by = state.approvedBy.length > 0 ? ` (by ${mentions(state.approvedBy)})` : '';
+  const others =
+    state.notCounted.length > 0 ? `; not counted: ${state.notCounted.map((v) => `${mention(v.login)} ${v.detail}`).join('; ')}` : '';
+  return `${approvals}${by}${others}`;
+}
+
+export const approvalsMet = (state: ApprovalState): boolean => state.approvedBy.length >= state.required;
+
+export const approversOf = (state: ApprovalState): string => mentions(state.approvedBy);
+
+/**
+ * Review freshness needs the pull request's commits only when an approval was given on an older commit (to see
+ * whether only merges of the base branch came after it).
+ */
+export function freshnessNeedsCommits(config: MonoenvConfig, reviews: readonly Review[], headSha: string): boolean {
+  return config.review.fresh && reviews.some((r) => r.state === 'APPROVED' && r.commitId !== null && r.commitId !== headSha);
+}
