@@ -12,7 +12,7 @@
 import { auditMerge, mergeAuditNeeds, type MergeAudit } from '../engine/rules/review/index.js';
 import type { Change } from '../engine/change.js';
 import { UNREVIEWED_MERGE_MARKER, unreviewedMergeComment } from '../present/comments.js';
-import { loadConfig } from './config.js';
+import { loadConfigBefore } from './config.js';
 import { buildChange, type PullRequestPayload } from './facts.js';
 import { auditFailedOutput, invalidConfigOutput, reportOutput, type CheckOutput } from '../present/check-run.js';
 import { queueKey, targetOf, type EventScope } from './scope.js';
@@ -52,7 +52,8 @@ async function audit(scope: EventScope, pr: PullRequestPayload, mergeSha: string
 }
 
 async function judge(scope: EventScope, pr: PullRequestPayload): Promise<Judged> {
-  const loaded = await loadConfig(scope.config, scope.data);
+  // The configuration the pull request was merged into, not the one it may have brought.
+  const loaded = await loadConfigBefore(scope.octokit, scope.repository, scope.data, pr.base.sha);
   if (!loaded.ok) return { output: invalidConfigOutput(loaded.errors, loaded.file, loaded.inRepository) };
   const config = loaded.config;
   const none = { files: false, gitattributes: false, reviews: false, commits: false };

@@ -1,11 +1,12 @@
 /**
  * The pushed-without-review audit: commits pushed to the default branch that belong to no merged pull
  * request. One `GET /commits/{sha}/pulls` per commit of the push (bounded); commits of exempt authors are
- * skipped without a call. A push that touches the configuration refreshes the cached configuration.
+ * skipped without a call. The push is judged by the configuration at `before`; a push that touches the
+ * configuration refreshes the cached default-branch version for the evaluations that follow.
  */
 import { auditPush, pushAuditLookups } from '../engine/rules/review/index.js';
 import type { Commit, Push } from '../engine/change.js';
-import { CONFIG_PATH, loadConfig } from './config.js';
+import { CONFIG_PATH, commitBefore, loadConfigBefore } from './config.js';
 import { personOf } from './facts.js';
 import { auditFailedOutput, invalidConfigOutput, reportOutput, type CheckOutput } from '../present/check-run.js';
 import { describeFailure } from './failure.js';
@@ -16,6 +17,8 @@ export const MAX_AUDITED_COMMITS = 100;
 
 export interface PushPayload {
   ref: string;
+  /** The branch's commit before the push; all zeros when the push created it. */
+  before?: string;
   after: string;
   deleted?: boolean;
   repository: { name: string; default_branch?: string; owner: { login: string } };
@@ -33,7 +36,8 @@ export interface PushPayload {
 
 export async function auditPushToDefaultBranch(scope: EventScope, payload: PushPayload): Promise<void> {
   if (touchesConfig(payload)) {
-    // The org-wide configuration lives in the `.github` repository: a push there refreshes it for every
+    // For the evaluations that follow (this push's own audit reads the configuration at `before`). The
+    // org-wide configuration lives in the `.github` repository: a push there refreshes it for every
     // repository of the installation. (Contents URLs carry the path encoded: `.github%2Fmonoenv.yml`.)
     const file = `/contents/${encodeURIComponent(CONFIG_PATH)}`;
     const repoPart = payload.repository.name === '.github' ? '' : `/repos/${scope.repository.owner}/${scope.repository.repo}`;
@@ -68,7 +72,8 @@ async function audit(scope: EventScope, payload: PushPayload): Promise<void> {
 
 /** The run to publish, or undefined when there is nothing to say (and no earlier run of this process to replace). */
 async function judge(scope: EventScope, payload: PushPayload): Promise<CheckOutput | undefined> {
-  const loaded = await loadConfig(scope.config, scope.data);
+  // The configuration before the push: a push that edits it cannot waive its own audit.
+  const loaded = await loadConfigBefore(scope.octokit, scope.repository, scope.data, commitBefore(payload.before));
   // The push that broke the configuration is where to say so.
   if (!loaded.ok) return invalidConfigOutput(loaded.errors, loaded.file, loaded.inRepository);
   const config = loaded.config;

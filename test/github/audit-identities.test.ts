@@ -13,7 +13,7 @@ import {
   fixture,
   github,
   loadApp,
-  mockNoConfig,
+  mockNoConfigAt,
   mockToken,
 } from './harness.js';
 
@@ -63,7 +63,7 @@ describe('merge audit: exemptions rest on authenticated identities', () => {
     const probot = await loadApp();
     const runs: Body[] = [];
     const human = '5555555555555555555555555555555555555555';
-    const scope = mockNoConfig(mockToken(github(network.log)))
+    const scope = mockNoConfigAt(mockToken(github(network.log)))
       .get(COMMITS)
       .reply(200, [apiCommit('4444444444444444444444444444444444444444', 'dependabot[bot]', 'Bot'), apiCommit(human, 'octo-author')])
       .get(REVIEWS)
@@ -86,13 +86,13 @@ describe('merge audit: exemptions rest on authenticated identities', () => {
 
   it("an exempt bot's pull request whose commits are all its own costs the configuration and the commit list, and writes nothing", async () => {
     const probot = await loadApp();
-    const scope = mockNoConfig(mockToken(github(network.log)))
+    const scope = mockNoConfigAt(mockToken(github(network.log)))
       .get(COMMITS)
       .reply(200, [apiCommit('4444444444444444444444444444444444444444', 'dependabot[bot]', 'Bot')]);
     await deliver(probot, 'pull_request', dependabotMerge());
     expect(scope.isDone()).toBe(true);
     expect(network.log.routes).toEqual([
-      `GET ${REPO_PATH}/contents/.github%2Fmonoenv.yml`,
+      `GET ${REPO_PATH}/contents/.github%2Fmonoenv.yml?ref=f95f852bd8fca8fcc58a9a2d6c842781e32a215e`,
       `GET /repos/monoenv-demo/.github/contents/.github%2Fmonoenv.yml`,
       `GET ${COMMITS}`,
     ]);
@@ -102,7 +102,7 @@ describe('merge audit: exemptions rest on authenticated identities', () => {
     const probot = await loadApp();
     const payload = fixture<MergedPayload>('pull_request.closed.merged');
     payload.pull_request.merged_by = { ...payload.pull_request.merged_by, login: 'github-actions[bot]', type: 'Bot' };
-    const scope = mockNoConfig(mockToken(github(network.log)));
+    const scope = mockNoConfigAt(mockToken(github(network.log)));
     await deliver(probot, 'pull_request', payload);
     expect(scope.isDone()).toBe(true);
     expect(network.log.limited).toHaveLength(2);
@@ -115,7 +115,7 @@ describe('merge audit: only approvals from accounts with write access count', ()
   it('an approval from a CONTRIBUTOR does not count, and the run says why', async () => {
     const probot = await loadApp();
     const runs: Body[] = [];
-    const scope = mockNoConfig(mockToken(github(network.log)))
+    const scope = mockNoConfigAt(mockToken(github(network.log)))
       .get(REVIEWS)
       .reply(200, [
         { id: 1, user: { login: 'drive-by', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA, author_association: 'CONTRIBUTOR' },
@@ -154,7 +154,7 @@ describe('push audit: exemptions rest on authenticated identities', () => {
         author: { name: 'github-actions[bot]', email: 'github-actions[bot]@users.noreply.github.com' },
       },
     ];
-    const scope = mockNoConfig(mockToken(github(network.log)))
+    const scope = mockNoConfigAt(mockToken(github(network.log)))
       .get(`${REPO_PATH}/commits/${PUSH_HEAD}/pulls`)
       .reply(200, [])
       .get(PUSH_LOOKUP)
@@ -171,7 +171,7 @@ describe('push audit: exemptions rest on authenticated identities', () => {
     const probot = await loadApp();
     const payload = fixture<PushPayload>('push');
     payload.sender = { ...payload.sender, login: 'github-actions[bot]', type: 'Bot' };
-    const scope = mockNoConfig(mockToken(github(network.log)));
+    const scope = mockNoConfigAt(mockToken(github(network.log)));
     await deliver(probot, 'push', payload);
     expect(scope.isDone()).toBe(true);
     expect(network.log.limited).toHaveLength(2);
@@ -184,7 +184,7 @@ describe('a failed audit leaves a completed run that says so', () => {
   it('merge: the reviews answer 500 on every attempt', async () => {
     const probot = await loadApp();
     const runs: Body[] = [];
-    const scope = mockNoConfig(mockToken(github(network.log)))
+    const scope = mockNoConfigAt(mockToken(github(network.log)))
       .get(REVIEWS)
       .times(4)
       .reply(500, { message: 'Server Error' })
@@ -207,7 +207,7 @@ describe('a failed audit leaves a completed run that says so', () => {
   it('push: the pull-request look-up answers 500 on every attempt', async () => {
     const probot = await loadApp();
     const runs: Body[] = [];
-    const scope = mockNoConfig(mockToken(github(network.log)))
+    const scope = mockNoConfigAt(mockToken(github(network.log)))
       .get(`${REPO_PATH}/commits/2222222222222222222222222222222222222222/pulls`)
       .times(4)
       .reply(500, { message: 'Server Error' })
@@ -231,7 +231,7 @@ describe('a failed audit leaves a completed run that says so', () => {
     const runs: Body[] = [];
     const updated: Body[] = [];
     const payload = fixture('pull_request.closed.merged');
-    const scope = mockNoConfig(mockToken(github(network.log)))
+    const scope = mockNoConfigAt(mockToken(github(network.log)))
       .get(REVIEWS)
       .times(4)
       .reply(500, { message: 'Server Error' })

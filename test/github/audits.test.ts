@@ -13,6 +13,8 @@ import {
   github,
   loadApp,
   mockNoConfig,
+  mockNoConfigAt,
+  BASE_SHA,
   mockToken,
 } from './harness.js';
 import { PR_FILES } from './pull-files.js';
@@ -40,7 +42,7 @@ describe('merge audit', () => {
     const runs: Body[] = [];
     const comments: Body[] = [];
     const labels: Body[] = [];
-    const scope = mockNoConfig(mockToken(github(network.log)))
+    const scope = mockNoConfigAt(mockToken(github(network.log)))
       .get(REVIEWS)
       .reply(200, [
         { id: 1, user: { login: 'octo-author', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA, author_association: 'MEMBER' },
@@ -73,7 +75,7 @@ describe('merge audit', () => {
     // Redelivered (another replica, nothing remembered): everything is found done.
     network.log.clear();
     const again = await loadApp();
-    const second = mockNoConfig(mockToken(github(network.log)))
+    const second = mockNoConfigAt(mockToken(github(network.log)))
       .get(REVIEWS)
       .reply(200, [
         { id: 1, user: { login: 'octo-author', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA, author_association: 'MEMBER' },
@@ -104,7 +106,7 @@ describe('merge audit', () => {
   it('a 403 on the comment and the label is logged; the check run is still posted', async () => {
     const probot = await loadApp();
     const runs: Body[] = [];
-    const scope = mockNoConfig(mockToken(github(network.log)))
+    const scope = mockNoConfigAt(mockToken(github(network.log)))
       .get(REVIEWS)
       .reply(200, [])
       .get(MERGE_LOOKUP)
@@ -124,7 +126,7 @@ describe('merge audit', () => {
 
   it('reviewed: nothing fails, nothing is written', async () => {
     const probot = await loadApp();
-    const scope = mockNoConfig(mockToken(github(network.log)))
+    const scope = mockNoConfigAt(mockToken(github(network.log)))
       .get(REVIEWS)
       .reply(200, [
         { id: 1, user: { login: 'octo-reviewer', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA, author_association: 'MEMBER' },
@@ -138,7 +140,7 @@ describe('merge audit', () => {
     const probot = await loadApp();
     const payload = fixture<{ pull_request: { user: { login: string; type: string } } }>('pull_request.closed.merged');
     payload.pull_request.user = { ...payload.pull_request.user, login: 'dependabot[bot]', type: 'Bot' };
-    const scope = mockNoConfig(mockToken(github(network.log)))
+    const scope = mockNoConfigAt(mockToken(github(network.log)))
       .get(`${REPO_PATH}/pulls/7/commits?per_page=100`)
       .reply(200, [{ sha: HEAD_SHA, parents: [], commit: { message: 'bump' }, author: { login: 'dependabot[bot]', type: 'Bot' } }]);
     await deliver(probot, 'pull_request', payload);
@@ -154,7 +156,7 @@ describe('push audit', () => {
     const probot = await loadApp();
     const runs: Body[] = [];
     const head = '3333333333333333333333333333333333333333';
-    const scope = mockNoConfig(mockToken(github(network.log)))
+    const scope = mockNoConfigAt(mockToken(github(network.log)))
       .get(`${REPO_PATH}/commits/2222222222222222222222222222222222222222/pulls`)
       .reply(200, [{ number: 7, merged_at: '2024-05-01T10:00:00Z' }])
       .get(`${REPO_PATH}/commits/${head}/pulls`)
@@ -173,7 +175,7 @@ describe('push audit', () => {
     expect(runs[0].external_id).toBeUndefined();
   });
 
-  it('a push that updates the configuration refreshes the cached one', async () => {
+  it('a push that updates the configuration is audited by the one before it, and refreshes the cached one for what follows', async () => {
     const probot = await loadApp();
     // A PR event first: the missing configuration is remembered.
     const first = mockNoConfig(mockToken(github(network.log)))
@@ -189,14 +191,26 @@ describe('push audit', () => {
     expect(first.isDone()).toBe(true);
     network.log.clear();
 
-    const config = 'review:\n  level: "off"\n';
+    // Review was off before the push: its audit asks nothing more.
     const second = github(network.log)
-      .get(`${REPO_PATH}/contents/.github%2Fmonoenv.yml`)
-      .reply(200, config, { ...RAW, etag: '"new"' });
+      .get(`${REPO_PATH}/contents/.github%2Fmonoenv.yml?ref=${BASE_SHA}`)
+      .reply(200, 'review:\n  level: "off"\n', RAW);
     await deliver(probot, 'push', fixture('push.config'));
-    // Without the refresh the remembered 404 would have answered and the audit would have looked up commits.
     expect(second.isDone()).toBe(true);
-    expect(network.log.routes).toEqual([`GET ${REPO_PATH}/contents/.github%2Fmonoenv.yml`]);
+    expect(network.log.routes).toEqual([`GET ${REPO_PATH}/contents/.github%2Fmonoenv.yml?ref=${BASE_SHA}`]);
+    network.log.clear();
+
+    // The next evaluation reads the new default-branch version: without the refresh the remembered 404 would answer.
+    const third = github(network.log)
+      .get(`${REPO_PATH}/contents/.github%2Fmonoenv.yml`)
+      .reply(200, 'mode: advise\n', { ...RAW, etag: '"new"' })
+      .get(`${REPO_PATH}/pulls/7/files?per_page=100`)
+      .reply(200, PR_FILES)
+      .patch(`${REPO_PATH}/check-runs/1`)
+      .reply(200, { id: 1 });
+    await deliver(probot, 'pull_request', fixture('pull_request.synchronize'));
+    expect(third.isDone()).toBe(true);
+    expect(network.log.routes[0]).toBe(`GET ${REPO_PATH}/contents/.github%2Fmonoenv.yml`);
   });
 
   it('ignores pushes to other branches', async () => {

@@ -101,6 +101,18 @@ export function mockNoConfig(scope: nock.Scope): nock.Scope {
   return scope.get(CONFIG_URL_PATH).reply(404, { message: 'Not Found' }).get(ORG_CONFIG_PATH).reply(404, { message: 'Not Found' });
 }
 
+/**
+ * No configuration before the audited change: the repository's file at `commit` (a merged pull request's base,
+ * a push's `before`; both BASE_SHA in the fixtures) and the org's `.github` one are both missing.
+ */
+export function mockNoConfigAt(scope: nock.Scope, commit: string = BASE_SHA): nock.Scope {
+  return scope
+    .get(`${CONFIG_URL_PATH}?ref=${commit}`)
+    .reply(404, { message: 'Not Found' })
+    .get(ORG_CONFIG_PATH)
+    .reply(404, { message: 'Not Found' });
+}
+
 export const RAW = { 'content-type': 'application/vnd.github.raw; charset=utf-8' };
 
 export function captureBody(into: unknown[]): (body: unknown) => boolean {

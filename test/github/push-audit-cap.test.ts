@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { MAX_AUDITED_COMMITS } from '../../src/github/push-audit.js';
-import { withoutNetwork, REPO_PATH, captureBody, deliver, fixture, github, loadApp, mockNoConfig, mockToken } from './harness.js';
+import { withoutNetwork, REPO_PATH, captureBody, deliver, fixture, github, loadApp, mockNoConfigAt, mockToken } from './harness.js';
 
 type PushPayload = { after: string; commits: Array<{ id: string; message: string; author: { name: string; username?: string } }> };
 
@@ -21,7 +21,7 @@ describe('push audit of a long push', () => {
     payload.commits = Array.from({ length: total }, (_, i) => ({ ...template, id: sha(i + 1), message: `change ${i + 1}` }));
     payload.after = sha(total);
     const runs: Array<{ head_sha: string; conclusion: string; output: { title: string; summary: string } }> = [];
-    const scope = mockNoConfig(mockToken(github(network.log)));
+    const scope = mockNoConfigAt(mockToken(github(network.log)));
     // The newest commits, each pushed without a pull request.
     for (let i = total - MAX_AUDITED_COMMITS + 1; i <= total; i++) scope.get(`${REPO_PATH}/commits/${sha(i)}/pulls`).reply(200, []);
     scope
@@ -46,7 +46,7 @@ describe('push audit of a long push', () => {
   it('says nothing of a cap when the push is within it', async () => {
     const probot = await loadApp();
     const runs: Array<{ output: { summary: string } }> = [];
-    const scope = mockNoConfig(mockToken(github(network.log)))
+    const scope = mockNoConfigAt(mockToken(github(network.log)))
       .get(`${REPO_PATH}/commits/2222222222222222222222222222222222222222/pulls`)
       .reply(200, [])
       .get(`${REPO_PATH}/commits/3333333333333333333333333333333333333333/pulls`)

@@ -16,6 +16,7 @@ import {
   github,
   loadApp,
   mockNoConfig,
+  mockNoConfigAt,
   mockToken,
 } from './harness.js';
 import { PR_FILES } from './pull-files.js';
@@ -97,7 +98,7 @@ describe('re-runs of what is not an open pull request at its head', () => {
     const updated: Body[] = [];
     const comments: Body[] = [];
     const merged = fixture<{ pull_request: Record<string, unknown> }>('pull_request.closed.merged').pull_request;
-    const scope = mockNoConfig(mockToken(github(network.log)).get(PULL).reply(200, merged))
+    const scope = mockNoConfigAt(mockToken(github(network.log)).get(PULL).reply(200, merged))
       .get(REVIEWS)
       .reply(200, [])
       .patch(`${REPO_PATH}/check-runs/4242`, captureBody(updated))
