@@ -11,6 +11,15 @@ import path from 'node:path';
 import { startEmulator } from '../tools/emulator/index.js';
 import { seedOrganisation } from '../tools/org-seed.js';
 
+/** What the child prints on its last line. */
+interface ChildFigures {
+  seconds: number;
+  cost: { graphqlRequests: number; graphqlPoints: number; restRequests: number };
+  repositories: number;
+  changes: number;
+  maxRssMiB: number;
+}
+
 if (process.argv[2] === '--child') {
   const { buildOrgReport } = await import('../src/cli/history/org/command.js');
   const t = performance.now();
@@ -46,18 +55,17 @@ if (process.argv[2] === '--child') {
     const token = gh.store.issueToken(installation, 1).token;
     const dir = mkdtempSync(path.join(tmpdir(), 'monoenv-bench-org-'));
     // The emulator answers from this process, so the child runs asynchronously while it serves.
+    const { spawn } = await import('node:child_process');
     const child = await new Promise<string>((resolve) => {
-      import('node:child_process').then(({ spawn }) => {
-        const proc = spawn(process.execPath, ['--import', 'tsx', 'bench/report-org.ts', '--child'], {
-          env: { ...process.env, GITHUB_TOKEN: token, GITHUB_API_URL: gh.url },
-          stdio: ['ignore', 'pipe', 'inherit'],
-        });
-        let out = '';
-        proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
-        proc.on('close', () => resolve(out));
+      const proc = spawn(process.execPath, ['--import', 'tsx', 'bench/report-org.ts', '--child'], {
+        env: { ...process.env, GITHUB_TOKEN: token, GITHUB_API_URL: gh.url },
+        stdio: ['ignore', 'pipe', 'inherit'],
       });
+      let out = '';
+      proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      proc.on('close', () => resolve(out));
     });
-    const r = JSON.parse(child.trim().split('\n').at(-1)!);
+    const r = JSON.parse(child.trim().split('\n').at(-1)!) as ChildFigures;
     console.log(
       `${n} repositories: ${r.changes} changes in ${r.seconds.toFixed(1)} s · GraphQL ${r.cost.graphqlRequests} requests / ${r.cost.graphqlPoints} points (emulator: ${gh.counters.graphql} / ${gh.counters.graphqlPoints}) · REST ${r.cost.restRequests} · peak RSS ${r.maxRssMiB.toFixed(0)} MiB`,
     );

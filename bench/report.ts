@@ -23,7 +23,7 @@ function* history(): Generator<GeneratedCommit> {
     files: { '.github/monoenv.yml': 'risky:\n  paths: ["pkg0/billing/**"]\n', 'README.md': '# bench\n' },
   };
   for (let i = 1; i <= commits; i++) {
-    const size = [3, 12, 40, 150, 400][i % 5]!;
+    const size = [3, 12, 40, 150, 400][i % 5];
     const pkg = `pkg${i % 20}`;
     const files: Record<string, string> = {
       [`${pkg}/src/module${i % 50}.ts`]: linesOf(size, `v${i}`),

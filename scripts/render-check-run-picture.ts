@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { marked } from 'marked';
-import { Probot, type ProbotOctokit } from 'probot';
+import { Probot } from 'probot';
 import app from '../src/github/index.js';
 import { MonoenvOctokit } from '../src/github/octokit.js';
 import { generatePrivateKey, pullRequestEvent, startEmulator } from '../tools/emulator/index.js';
@@ -34,7 +34,7 @@ async function checkRunFromTheApp(): Promise<StoredCheckRun> {
       appId: APP_ID,
       privateKey,
       baseUrl: gh.url,
-      Octokit: MonoenvOctokit as typeof ProbotOctokit,
+      Octokit: MonoenvOctokit,
       logLevel: 'warn',
     });
     await probot.load(app);
@@ -64,7 +64,7 @@ const LEVEL_WORD = { failure: 'Check failure', warning: 'Check warning', notice:
 
 /** GitHub's check-run page, reduced to what the picture shows: header, summary, annotations. */
 function checkRunPage(run: StoredCheckRun): string {
-  const summary = marked.parse(run.output.summary ?? '', { gfm: true, async: false }) as string;
+  const summary = marked.parse(run.output.summary ?? '', { gfm: true, async: false });
   const counts = { failure: 0, warning: 0, notice: 0 };
   for (const a of run.annotations) counts[a.annotation_level]++;
   const countText = (['failure', 'warning', 'notice'] as const)

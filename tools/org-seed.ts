@@ -44,7 +44,7 @@ export function seedOrganisation(gh: Emulator, seed: OrgSeed): number {
       const at = (h: number) => new Date(seed.start + day * 86_400_000 + h * 3_600_000).toISOString();
       const risky = n % 4 === 0;
       const flagged = risky && n % 8 === 0;
-      const size = [12, 40, 150, 600][n % 4]!;
+      const size = [12, 40, 150, 600][n % 4];
       const files = risky
         ? [
             {

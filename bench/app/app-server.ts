@@ -58,7 +58,7 @@ const probot = new Probot({
   secret: process.env.WEBHOOK_SECRET!,
   baseUrl: process.env.GITHUB_API_URL!,
   logLevel: (process.env.LOG_LEVEL ?? 'info') as 'info',
-  Octokit: Octokit as never,
+  Octokit: Octokit,
 });
 const appFn: ApplicationFunction = which === 'monoenv' ? monoenvApp() : bareApp;
 const middleware = await createNodeMiddleware(appFn, { probot });

@@ -10,6 +10,6 @@ import { runAction } from './run.js';
 // Flag ages come from the workflow's checkout when it holds the history, else from GitHub.
 const flagAgeSource = checkoutFlagAgeSource(process.env.GITHUB_WORKSPACE);
 const result = await runAction((publisher) => monoenvApp({ publisher, ...(flagAgeSource ? { flagAgeSource } : {}) }), process.env, {
-  Octokit: MonoenvOctokit as typeof import('probot').ProbotOctokit,
+  Octokit: MonoenvOctokit,
 });
 process.exitCode = result.failed ? 1 : 0;

@@ -113,7 +113,7 @@ export async function runAction(
       payload,
     } as Parameters<Probot['receive']>[0]);
   } catch (error) {
-    const first = error instanceof AggregateError && error.errors.length > 0 ? error.errors[0] : error;
+    const first = error instanceof AggregateError && error.errors.length > 0 ? (error.errors[0] as unknown) : error;
     return fail(`monoenv could not finish on ${eventName}: ${first instanceof Error ? first.message : String(first)}`);
   }
 
@@ -133,7 +133,7 @@ export async function runAction(
   core.setOutput('published', String(checkRuns.length > 0 && checkRuns.every((r) => r.published)));
 
   if (checkRuns.length === 0)
-    core.info(`monoenv: nothing to report for ${eventName}${payload.action ? `.${String(payload.action)}` : ''}.`);
+    core.info(`monoenv: nothing to report for ${eventName}${typeof payload.action === 'string' ? `.${payload.action}` : ''}.`);
   else for (const r of checkRuns) core.info(`monoenv: ${r.conclusion}: ${r.title}${r.htmlUrl ? ` (${r.htmlUrl})` : ''}`);
 
   if (conclusion === 'failure') {

@@ -232,7 +232,8 @@ function describeValue(value: unknown): string {
     return `the string ${JSON.stringify(shown)}`;
   }
   if (typeof value === 'object') return 'a mapping';
-  return String(value);
+  // What YAML leaves: a number or a boolean.
+  return `${value as number | boolean}`;
 }
 
 function valueAt(input: unknown, path: KeyPath): unknown {

@@ -40,7 +40,7 @@ risky:
   evidence: hunk        # where a flag check must be: hunk | file | pr
   accept_declared: false  # a "Feature-Flag: <key>" line in the PR body satisfies the rule
   applies_to: features  # features: fixes, refactors and chores only get a notice · all
-  unseen: warning       # code whose callers could not all be read (\"not seen far enough\"): off | notice | warning | error
+  unseen: warning       # code whose callers could not all be read ("not seen far enough"): off | notice | warning | error
   # paths: ["src/billing/**", "db/migrations/**"]
   # flag_calls: ["useUiFlag", "FeatureToggle.enabled?"]   # your own flag helpers
   # flag_patterns: ['flags\\.on\\("[a-z_]+"\\)']   # regular expressions (RE2 syntax)

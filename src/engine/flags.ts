@@ -351,7 +351,7 @@ export class FlagMatcher {
     lines: readonly (string | { readonly content: string })[],
     sameSide?: (from: number, to: number) => boolean,
   ): (FlagCheck[] | undefined)[] {
-    const result: (FlagCheck[] | undefined)[] = new Array(lines.length);
+    const result = new Array<FlagCheck[] | undefined>(lines.length);
     if (lines.length === 0) return result;
     const lineText = (i: number): string => {
       const item = lines[i];

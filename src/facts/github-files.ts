@@ -9,7 +9,8 @@ import { parsePatch } from '../engine/diff.js';
 export interface GitHubFileEntry {
   filename: string;
   previous_filename?: string;
-  status: FileStatus | string;
+  /** A FileStatus, or a status GitHub adds later (read as 'modified'). */
+  status: string;
   additions: number;
   deletions: number;
   patch?: string | null;

@@ -121,7 +121,7 @@ export class GitHubData {
   pull(number: number): Promise<PullRequestPayload> {
     return this.#once(`pull ${number}`, async () => {
       const { data } = await this.octokit.rest.pulls.get({ ...this.repository, pull_number: number });
-      return data as PullRequestPayload;
+      return data;
     });
   }
 
@@ -133,7 +133,7 @@ export class GitHubData {
         pull_number: number,
         per_page: 100,
       });
-      return files as PullRequestFile[];
+      return files;
     });
   }
 
@@ -170,7 +170,7 @@ export class GitHubData {
         basehead: `${base}...${head}`,
         per_page: 1,
       });
-      return (data.files ?? []) as PullRequestFile[];
+      return data.files ?? [];
     });
   }
 
@@ -181,7 +181,7 @@ export class GitHubData {
         pull_number: number,
         per_page: 100,
       });
-      return reviews as ApiReview[];
+      return reviews;
     });
   }
 
@@ -208,14 +208,14 @@ export class GitHubData {
 
   async #raw(path: string, ref: string | undefined): Promise<string | null> {
     try {
-      const { data } = await this.octokit.request({
+      const { data } = (await this.octokit.request({
         method: 'GET',
         url: '/repos/{owner}/{repo}/contents/{path}',
         ...this.repository,
         path,
         mediaType: { format: 'raw' },
         ...(ref === undefined ? {} : { ref }),
-      });
+      })) as { data: unknown };
       if (typeof data === 'string') return data;
       // A content type without a charset makes Octokit hand over bytes.
       if (data instanceof ArrayBuffer) return new TextDecoder().decode(data);

@@ -10,7 +10,7 @@ import { evaluatePullRequest } from './pull-request.js';
 import { auditMergedPullRequest } from './merge-audit.js';
 import { checkMergeGroup, type MergeGroupPayload } from './merge-queue.js';
 import { auditPushToDefaultBranch, type PushPayload } from './push-audit.js';
-import { rerunCheckRun, rerunCheckSuite, type RerequestedRun, type RerequestedSuite } from './rerequest.js';
+import { rerunCheckRun, rerunCheckSuite, type RerequestedSuite } from './rerequest.js';
 import type { PullRequestPayload } from './facts.js';
 import { scopeOf, type AppState, type EventScope } from './scope.js';
 import { githubFlagAgeSource } from './flag-ages.js';
@@ -167,7 +167,7 @@ export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction
     app.on(
       'check_run.rerequested',
       withScope(async (scope, context) => {
-        await rerunCheckRun(scope, context.payload.check_run as unknown as RerequestedRun);
+        await rerunCheckRun(scope, context.payload.check_run);
       }),
     );
 

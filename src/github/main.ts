@@ -6,4 +6,4 @@ import { run } from 'probot';
 import app from './index.js';
 import { MonoenvOctokit } from './octokit.js';
 
-await run(app, { Octokit: MonoenvOctokit as never });
+await run(app, { Octokit: MonoenvOctokit });

@@ -5,7 +5,6 @@
 import { auditMergedPullRequest } from './merge-audit.js';
 import { evaluatePullRequest } from './pull-request.js';
 import { CHECK_NAME } from './checks.js';
-import type { PullRequestPayload } from './facts.js';
 import { targetOf, type EventScope } from './scope.js';
 
 export interface RerequestedRun {
@@ -75,5 +74,5 @@ async function rerunPullRequest(scope: EventScope, number: number, headSha: stri
   }
   if (pr.head.sha !== headSha)
     scope.log.info({ pull: number, requested: headSha, head: pr.head.sha }, 're-run: the pull request moved on; evaluating its head');
-  await evaluatePullRequest(scope, pr as PullRequestPayload);
+  await evaluatePullRequest(scope, pr);
 }

@@ -55,7 +55,7 @@ export function scopeOf(context: Context, state: AppState): EventScope | undefin
     installationId: payload.installation.id,
     repository,
     log: context.log,
-    config: context as unknown as ConfigSource,
+    config: context,
     data: new GitHubData(octokit, repository),
     stats,
     outcome: { incomplete: false },

@@ -59,7 +59,7 @@ const reply = (statusCode: number, body: unknown): LambdaHttpResult => ({
 
 /** The status an error from verifyAndReceive asks for: 400 for a bad signature or body, 500 for a failed handler. */
 function statusOf(error: unknown): { status: number; message: string } {
-  const first = error instanceof AggregateError && error.errors.length > 0 ? error.errors[0] : error;
+  const first = error instanceof AggregateError && error.errors.length > 0 ? (error.errors[0] as unknown) : error;
   const status = typeof (first as { status?: unknown })?.status === 'number' ? (first as { status: number }).status : 500;
   const message = first instanceof Error ? first.message : String(first);
   // A handler's own GitHub API error carries the API's status (403, 404 …); to GitHub's webhook delivery it is
@@ -109,10 +109,10 @@ export function createLambdaHandler(appFn: ApplicationFunction, options: LambdaH
     const probot = await probotReady();
     try {
       await probot.webhooks.verifyAndReceive({
-        id: id!,
-        name: name! as Parameters<Probot['webhooks']['verifyAndReceive']>[0]['name'],
+        id: id,
+        name: name,
         payload: rawBody(event),
-        signature: signature!,
+        signature: signature,
       });
     } catch (error) {
       const { status, message } = statusOf(error);

@@ -130,7 +130,7 @@ interface Section {
 }
 
 function section<T>(header: string[], list: readonly T[], render: (item: T) => string, omitted: (count: number) => string): Section {
-  return { header, count: list.length, item: (index) => render(list[index]!), omitted };
+  return { header, count: list.length, item: (index) => render(list[index]), omitted };
 }
 
 /**

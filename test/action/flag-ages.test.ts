@@ -16,7 +16,7 @@ function fakeGitHub(): FlagAgeSource & { calls: number } {
     calls: 0,
     async date(_base: string, paths: readonly string[]) {
       source.calls++;
-      return new Map([[paths[0]!, new Map([[3, { sha: 'f'.repeat(40), at: '2020-01-01T00:00:00.000Z' }]])]]);
+      return new Map([[paths[0], new Map([[3, { sha: 'f'.repeat(40), at: '2020-01-01T00:00:00.000Z' }]])]]);
     },
   };
   return source;

@@ -141,8 +141,8 @@ describe('monoenv init', () => {
     expect((await run(repo.dir, ['validate'])).code).toBe(0);
 
     // Accepting the proposals is uncommenting them: the result is a valid configuration that lists them.
-    const learned = /^  # Learned from this repository.*\n((?:  # .*\n)+)/m.exec(written)!;
-    const block = learned[1].replace(/^  # (flag_calls:|paths:)/gm, '  $1').replace(/^  #   - /gm, '    - ');
+    const learned = /^ {2}# Learned from this repository.*\n((?: {2}# .*\n)+)/m.exec(written)!;
+    const block = learned[1].replace(/^ {2}# (flag_calls:|paths:)/gm, '  $1').replace(/^ {2}# {3}- /gm, '    - ');
     const accepted = written.replace(learned[1], block);
     writeFileSync(join(repo.dir, '.github', 'monoenv.yml'), accepted);
     expect((await run(repo.dir, ['validate'])).code).toBe(0);

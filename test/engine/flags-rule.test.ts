@@ -157,11 +157,11 @@ describe('gathering flag ages from a source', () => {
     const source: FlagAgeSource = {
       async date(base, paths, linesOf) {
         expect(base).toBe('b'.repeat(40));
-        const lines = linesOf(paths[0]!, BASE_TEXT);
+        const lines = linesOf(paths[0], BASE_TEXT);
         asked.push(lines);
         return new Map([
           [
-            paths[0]!,
+            paths[0],
             new Map([
               [3, { sha: 'a'.repeat(40), at: '2024-03-01T00:00:00.000Z' }],
               [6, { sha: 'd'.repeat(40), at: '2023-01-01T00:00:00.000Z' }],

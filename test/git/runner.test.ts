@@ -61,12 +61,12 @@ describe('streamGit', () => {
     const repo = TempRepo.create({ 'big.txt': linesOf(200_000) });
     const git = gitIn(repo.dir, { env: repo.env });
     const children: ReturnType<typeof git.spawn>[] = [];
-    const watched = { ...git, spawn: (args: readonly string[]) => children[children.push(git.spawn(args)) - 1]! };
+    const watched = { ...git, spawn: (args: readonly string[]) => children[children.push(git.spawn(args)) - 1] };
     for await (const chunk of streamGit(watched, ['show', 'HEAD:big.txt'])) {
       expect(chunk.length).toBeGreaterThan(0);
       break;
     }
-    const child = children[0]!;
+    const child = children[0];
     if (child.exitCode === null && child.signalCode === null) await new Promise((resolve) => child.once('close', resolve));
     expect(child.signalCode ?? child.exitCode).not.toBe(0);
   });

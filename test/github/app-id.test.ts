@@ -34,7 +34,7 @@ describe('the app id', () => {
     const warnings: string[] = [];
     await probot.load(monoenvApp());
     // Probot makes its logger while loading; the app logs through it when the id cannot be read.
-    probot.log.warn = ((...args: unknown[]) => void warnings.push(String(args.find((a) => typeof a === 'string')))) as never;
+    probot.log.warn = (...args: unknown[]) => void warnings.push(String(args.find((a) => typeof a === 'string')));
     return { probot, warnings };
   }
 

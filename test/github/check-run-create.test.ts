@@ -43,7 +43,7 @@ const storedRun = (id: number, appId = APP_ID) => ({
 });
 
 function setUp(options: { createRetries?: number } = {}) {
-  const octokit = new TestOctokit({ auth: { token: 'ghs_test' } } as never) as unknown as GitHubClient;
+  const octokit = new TestOctokit({ auth: { token: 'ghs_test' } }) as unknown as GitHubClient;
   const target: CheckRunTarget = {
     octokit,
     installationId: 2,

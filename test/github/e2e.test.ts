@@ -32,7 +32,7 @@ describe('the app over HTTP against the emulator', () => {
       secret: SECRET,
       baseUrl: gh.url,
       logLevel: 'fatal',
-      Octokit: TestOctokit as never,
+      Octokit: TestOctokit,
     });
     const middleware = await createNodeMiddleware(monoenvApp({ appId: APP_ID }), { probot });
     server = createServer((req, res) => void middleware(req, res));

@@ -44,7 +44,7 @@ const FLAG_FILES = [
   },
 ];
 const PLAIN_FILES = [
-  { ...FLAG_FILES[0]!, filename: 'app/models/cart.rb', patch: '@@ -1,2 +1,2 @@\n class Cart\n-  def size = 0\n+  def size = 1' },
+  { ...FLAG_FILES[0], filename: 'app/models/cart.rb', patch: '@@ -1,2 +1,2 @@\n class Cart\n-  def size = 0\n+  def size = 1' },
 ];
 
 interface CheckRunBody {
@@ -101,7 +101,7 @@ describe('stale flags on a pull request in the App', () => {
     ]);
     // One call more than a pull request that touches no flag check.
     expect(network.log.routes.filter((r) => r === 'POST /graphql')).toHaveLength(1);
-    const run = created[0]!;
+    const run = created[0];
     expect(run.conclusion).toBe('success');
     // The check line's own commit dates it, not the older lines around it.
     const notice = run.output.annotations.find((a) => a.title === 'flags: stale flag');
@@ -127,7 +127,7 @@ describe('stale flags on a pull request in the App', () => {
     await deliver(probot, 'pull_request', fixture('pull_request.opened'));
     expect(scope.isDone()).toBe(true);
     expect(network.log.routes).not.toContain('POST /graphql');
-    expect(created[0]!.output.annotations.some((a) => a.title === 'flags: stale flag')).toBe(false);
+    expect(created[0].output.annotations.some((a) => a.title === 'flags: stale flag')).toBe(false);
   });
 
   it('evaluates the rest when GitHub cannot blame: the flag stays undated, no notice, no failure', async () => {
@@ -147,6 +147,6 @@ describe('stale flags on a pull request in the App', () => {
     await deliver(probot, 'pull_request', fixture('pull_request.opened'));
     expect(scope.isDone()).toBe(true);
     expect(created[0]).toMatchObject({ conclusion: 'success' });
-    expect(created[0]!.output.annotations.some((a) => a.title === 'flags: stale flag')).toBe(false);
+    expect(created[0].output.annotations.some((a) => a.title === 'flags: stale flag')).toBe(false);
   });
 });

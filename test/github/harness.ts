@@ -38,7 +38,7 @@ export const TestOctokit = MonoenvOctokit.defaults((options: Record<string, unkn
 }));
 
 export function createProbot(Octokit: typeof MonoenvOctokit = TestOctokit): Probot {
-  const probot = new Probot({ appId: APP_ID, privateKey: testPrivateKey(), Octokit: Octokit as never, logLevel: 'fatal' });
+  const probot = new Probot({ appId: APP_ID, privateKey: testPrivateKey(), Octokit: Octokit, logLevel: 'fatal' });
   return probot;
 }
 

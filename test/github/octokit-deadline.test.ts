@@ -127,7 +127,7 @@ describe('rate-limit handlers', () => {
       new Fast({
         auth: { token: 'ghs_test' },
         log: { debug: () => undefined, info: () => undefined, warn: (line: string) => void warnings.push(line), error: () => undefined },
-      } as never);
+      });
 
     beforeAll(() => nock.disableNetConnect());
     afterAll(() => {

@@ -109,7 +109,7 @@ describe('re-runs of what is not an open pull request at its head', () => {
       .reply(201, { id: 6 })
       .post(`${REPO_PATH}/issues/7/labels`)
       .reply(200, [{ name: 'unreviewed-merge' }]);
-    await deliver(probot, 'check_run', rerequested({ head_sha: MERGE_SHA, check_suite: { head_sha: MERGE_SHA } as never }));
+    await deliver(probot, 'check_run', rerequested({ head_sha: MERGE_SHA, check_suite: { head_sha: MERGE_SHA } }));
     expect(scope.isDone()).toBe(true);
     expect(updated).toEqual([
       expect.objectContaining({

@@ -3,7 +3,7 @@
  * GitHub's files list has no `ref` and shows the current head, so the event's own commit is judged from
  * the comparison of the PR's base with it. With nock (every request pinned), then over HTTP against the emulator.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
@@ -277,7 +277,7 @@ describe('out-of-order synchronize events over HTTP against the emulator', () =>
     gh.store.addApp({ id: appId, slug: 'monoenv' });
     gh.store.addRepo({ owner, repo, installationId: 41, defaultBranch: 'main' });
     gh.store.setFile(owner, repo, '.github/monoenv.yml', CONFIG);
-    const probot = new Probot({ appId, privateKey, secret, baseUrl: gh.url, logLevel: 'fatal', Octokit: TestOctokit as never });
+    const probot = new Probot({ appId, privateKey, secret, baseUrl: gh.url, logLevel: 'fatal', Octokit: TestOctokit });
     const middleware = await createNodeMiddleware(monoenvApp({ appId }), { probot });
     server = createServer((req, res) => void middleware(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -52,7 +52,7 @@ describe('write throttling of webhook handlers', () => {
           finished.push(context.id);
         });
       };
-      const probot = new Probot({ appId: APP_ID, privateKey: testPrivateKey(), Octokit: SpacedOctokit as never, logLevel: 'fatal' });
+      const probot = new Probot({ appId: APP_ID, privateKey: testPrivateKey(), Octokit: SpacedOctokit, logLevel: 'fatal' });
       await probot.load(app);
       const event = (id: string, owner: string, installation: number) =>
         probot.receive({

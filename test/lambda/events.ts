@@ -42,8 +42,8 @@ export function lambdaEvent(shape: EventShape, delivery: Delivery): LambdaHttpEv
       headers![name] = Array.isArray(value) ? value.map((v) => fill(String(v))) : fill(String(value));
     }
   };
-  fillAll(event.headers as Record<string, unknown>);
-  if ('multiValueHeaders' in event) fillAll(event.multiValueHeaders as Record<string, unknown>);
+  fillAll(event.headers);
+  if ('multiValueHeaders' in event) fillAll(event.multiValueHeaders);
   const base64 = delivery.base64 ?? event.isBase64Encoded;
   event.isBase64Encoded = base64;
   event.body = base64 ? Buffer.from(delivery.body, 'utf8').toString('base64') : delivery.body;

@@ -73,10 +73,10 @@ describe('toAnnotations', () => {
 
   it('keeps titles within 255 characters and messages within 64 KB, multi-byte included', () => {
     const [annotation] = toAnnotations([finding({ title: '日本語'.repeat(200), message: '🚀'.repeat(20_000) })]).annotations;
-    expect(Array.from(annotation!.title)).toHaveLength(255);
-    expect(annotation!.title.endsWith('…')).toBe(true);
-    expect(utf8Length(annotation!.message)).toBeLessThanOrEqual(65_535);
-    expect(annotation!.message.endsWith('🚀…')).toBe(true);
+    expect(Array.from(annotation.title)).toHaveLength(255);
+    expect(annotation.title.endsWith('…')).toBe(true);
+    expect(utf8Length(annotation.message)).toBeLessThanOrEqual(65_535);
+    expect(annotation.message.endsWith('🚀…')).toBe(true);
   });
 
   it('caps the total, keeping the most severe, and says how many were cut', () => {

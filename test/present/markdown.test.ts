@@ -123,7 +123,7 @@ describe('escaping user-controlled text', () => {
     );
     const rows = tableRows(text).filter((row) => row.includes('a\\|b'));
     expect(rows).toHaveLength(1);
-    expect(cellSeparators(rows[0]!)).toBe(4);
+    expect(cellSeparators(rows[0])).toBe(4);
   });
 
   it('a rule summary with pipes and newlines stays one row of four cells', () => {

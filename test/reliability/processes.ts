@@ -51,7 +51,7 @@ export async function startAppProcess(
         LOG_LEVEL: levelForListening(level),
         LOG_FORMAT: 'json',
         ...(options.redisUrl === undefined ? {} : { REDIS_URL: options.redisUrl }),
-      } as Record<string, string | undefined> as NodeJS.ProcessEnv,
+      } as Record<string, string | undefined>,
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );

@@ -57,18 +57,18 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       // With `--port 0` the socket is its only listener: Redis 6–7.0 say "…ready to accept connections at PATH",
       // 7.2 and later "Ready to accept connections unix".
       if (/ready to accept connections/i.test(output)) {
-        child.stdout!.off('data', onData);
+        child.stdout.off('data', onData);
         resolve();
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`redis-server exited (${code}) before accepting connections:\n${output}`)));
   });
   // Keep draining its output, so a full pipe never stalls it.
-  child.stdout!.resume();
-  child.stderr!.resume();
+  child.stdout.resume();
+  child.stderr.resume();
   return {
     url: socket,
     stop: () =>

@@ -8,7 +8,7 @@
  * answered 202 is still being handled), so no event is judged on a later push's files and no late second
  * run can appear after the counts are taken.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { deliverWebhook, pullRequestEvent, startEmulator, type Emulator } from '../../tools/emulator/index.js';
 import { startAppProcess, type AppProcess } from './processes.js';

@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deliverWebhook, pullRequestEvent, startEmulator, type Emulator, type Fault, type FaultSpec } from '../../tools/emulator/index.js';
-import { appKey, records, startWorld, type World } from './world.js';
+import { appKey, records, startWorld } from './world.js';
 import { expectedConclusion, headOf, seedPull, verdict, type PullSpec } from './scenario.js';
 import { startAppProcess, type AppProcess } from './processes.js';
 import { hasRedisServer, inCI, REDIS_MISSING, startRedisServer, type RedisServer } from './redis-server.js';

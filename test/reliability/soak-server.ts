@@ -13,4 +13,4 @@ const WithoutThrottling = MonoenvOctokit.defaults((options: Record<string, unkno
   throttle: { ...(options.throttle as object), enabled: false },
 }));
 
-await run(app, { Octokit: WithoutThrottling as never });
+await run(app, { Octokit: WithoutThrottling });

@@ -51,7 +51,7 @@ export function reliabilityOctokit(options: { retryBaseMs: number; requestTimeou
     request: { ...(instance.request as object), fetch: fetchWithDeadline(options.requestTimeoutMs) },
     retry: { ...(instance.retry as object), retryAfterBaseValue: options.retryBaseMs },
     throttle: options.throttle ? { ...(instance.throttle as object) } : { ...(instance.throttle as object), enabled: false },
-  })) as typeof MonoenvOctokit;
+  }));
 }
 
 export async function startWorld(options: WorldOptions = {}): Promise<World> {
@@ -74,7 +74,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     requestTimeoutMs: options.requestTimeoutMs ?? 1_000,
     throttle: options.throttle ?? false,
   });
-  const probot = new Probot({ appId, privateKey, secret, baseUrl: gh.url, log: log as never, Octokit: Octokit as never });
+  const probot = new Probot({ appId, privateKey, secret, baseUrl: gh.url, log: log, Octokit: Octokit });
   const middleware = await createNodeMiddleware(
     monoenvApp({ appId, retryBaseMs: options.retryBaseMs ?? 10, settleMs: options.requestTimeoutMs ?? 1_000, ...options.app }),
     { probot },

@@ -115,7 +115,7 @@ class Models {
       repositories: (args: Args) => {
         const sorted = [...repos].sort((a, b) => a.name.localeCompare(b.name) * (args.orderBy?.direction === 'DESC' ? -1 : 1));
         return connection(
-          sorted.filter((r) => args.isArchived !== true),
+          sorted.filter(() => args.isArchived !== true),
           args,
           'repositories',
           (r) => this.repo(r),

@@ -133,7 +133,7 @@ export function findOperation(method: string, template: string): Operation | und
   for (const parameter of parameters) {
     if (parameter.in !== 'path' && parameter.in !== 'query') continue;
     const name = parameter.name as string;
-    paramProperties[name] = (parameter.schema ?? {}) as Json;
+    paramProperties[name] = parameter.schema ?? {};
     if (parameter.required === true) requiredParams.push(name);
   }
   let paramValidator: ValidateFunction | undefined;
@@ -158,7 +158,7 @@ export function findOperation(method: string, template: string): Operation | und
   const operation: Operation = {
     method,
     template,
-    operationId: String(raw.operationId ?? key),
+    operationId: String((raw.operationId as string | undefined) ?? key),
     validateParams,
     validateBody,
   };

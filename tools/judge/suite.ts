@@ -71,19 +71,19 @@ export function loadCases(dir = FIXTURES_DIR): JudgeCase[] {
       }
       cases.push({
         name: String(raw.name),
-        reason: String(raw.reason ?? ''),
+        reason: String((raw.reason as string | undefined) ?? ''),
         file,
-        title: String(raw.title ?? ''),
-        body: String(raw.body ?? ''),
+        title: String((raw.title as string | undefined) ?? ''),
+        body: String((raw.body as string | undefined) ?? ''),
         labels: (raw.labels as string[]) ?? [],
-        ...(raw.branch === undefined ? {} : { branch: String(raw.branch) }),
+        ...(raw.branch === undefined ? {} : { branch: `${raw.branch as string}` }),
         config: raw.config ?? {},
         base: (raw.base as FileSet) ?? {},
         head: (raw.head as FileSet) ?? {},
         renames: raw.renames as Record<string, string> | undefined,
         expect,
         ...(raw.source ? { source: raw.source as CaseSource } : {}),
-        ...(raw.known ? { known: String(raw.known) } : {}),
+        ...(raw.known ? { known: `${raw.known as string}` } : {}),
       });
     }
   }

@@ -61,7 +61,7 @@ export async function inventoryOf(
 }
 
 export async function runFlagsCommand(io: CliIO, flags: FlagsFlags): Promise<number> {
-  const bar = progressBar(io.stderr as { write(text: string): unknown; isTTY?: boolean });
+  const bar = progressBar(io.stderr);
   let inventory: FlagInventory;
   try {
     inventory = await inventoryOf(io, flags, (done, total) => bar.update(done, total));

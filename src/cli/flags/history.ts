@@ -65,12 +65,12 @@ export function unquotePath(raw: string): string {
   const bytes: number[] = [];
   const simple: Record<string, number> = { n: 10, t: 9, r: 13, '"': 34, '\\': 92, a: 7, b: 8, f: 12, v: 11 };
   for (let i = 1; i < raw.length - 1; i++) {
-    const ch = raw[i]!;
+    const ch = raw[i];
     if (ch !== '\\') {
       bytes.push(...Buffer.from(ch, 'utf8'));
       continue;
     }
-    const next = raw[++i]!;
+    const next = raw[++i];
     if (/[0-7]/.test(next)) {
       bytes.push(parseInt(raw.slice(i, i + 3), 8));
       i += 2;
@@ -130,10 +130,10 @@ class CommitReader {
     for (let i = 0; i < found.length; i++) {
       const checks = found[i];
       if (checks === undefined) continue;
-      if (classifyLine(lang, lines[i]!, newClassifierState()) === 'comment') continue;
-      const text = i + 1 < lines.length ? `${lines[i]}\n${lines[i + 1]}\n${lines[i + 2] ?? ''}` : lines[i]!;
+      if (classifyLine(lang, lines[i], newClassifierState()) === 'comment') continue;
+      const text = i + 1 < lines.length ? `${lines[i]}\n${lines[i + 1]}\n${lines[i + 2] ?? ''}` : lines[i];
       for (const check of checks) {
-        const key = keyOfCheck(check, this.patterns, { text, before: lines[i]!.slice(0, check.index), lang })?.key;
+        const key = keyOfCheck(check, this.patterns, { text, before: lines[i].slice(0, check.index), lang })?.key;
         if (key === undefined) continue;
         let delta = this.deltas.get(key);
         if (delta === undefined) this.deltas.set(key, (delta = { code: 0, test: 0 }));
@@ -218,7 +218,7 @@ async function rangesOf(options: WalkOptions): Promise<string[]> {
   const ranges: string[] = [];
   let from = options.after;
   for (let i = 1; i <= parts; i++) {
-    const to = line[Math.round((i * line.length) / parts) - 1]!;
+    const to = line[Math.round((i * line.length) / parts) - 1];
     ranges.push(from === undefined ? to : `${from}..${to}`);
     from = to;
   }

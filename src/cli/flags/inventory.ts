@@ -235,7 +235,7 @@ export async function buildInventory(options: InventoryOptions): Promise<FlagInv
   for (const [key, record] of ledger.keys) {
     if (record.lives.length === 0) continue;
     lives[key] = record.lives;
-    const last = record.lives[record.lives.length - 1]!;
+    const last = record.lives[record.lives.length - 1];
     if (last.to !== undefined && !byKey.get(key)?.code.length) removed.push({ key, from: last.from, to: last.to });
   }
   removed.sort((a, b) => b.to.at.localeCompare(a.to.at) || a.key.localeCompare(b.key));

@@ -67,7 +67,7 @@ export class FlagLedger {
       record.test = Math.max(0, record.test + delta.test);
       if (delta.test > 0 && record.firstInTest === undefined) record.firstInTest = stamp;
       if (before === 0 && record.code > 0) record.lives.push({ from: stamp });
-      else if (before > 0 && record.code === 0) record.lives[record.lives.length - 1]!.to = stamp;
+      else if (before > 0 && record.code === 0) record.lives[record.lives.length - 1].to = stamp;
     }
   }
 

@@ -7,7 +7,7 @@ import type { FlagsFlags } from './command.js';
 export function parseDays(value: string): number {
   const match = /^(\d+)\s*([dwm]?)$/i.exec(value.trim());
   if (!match) throw new InvalidArgumentError('expected a duration: 90d, 12w, 6m or a number of days');
-  const days = Number(match[1]) * ({ '': 1, d: 1, w: 7, m: 30 } as const)[match[2]!.toLowerCase() as '' | 'd' | 'w' | 'm'];
+  const days = Number(match[1]) * ({ '': 1, d: 1, w: 7, m: 30 } as const)[match[2].toLowerCase() as '' | 'd' | 'w' | 'm'];
   if (days < 1) throw new InvalidArgumentError('expected at least one day');
   return days;
 }

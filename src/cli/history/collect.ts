@@ -157,7 +157,7 @@ export async function collectHistory(options: CollectOptions): Promise<Collected
         title: arrived.title,
         body,
         author: personFromAuthor(commit.authorName, commit.authorEmail),
-        base: { ref: branch, sha: commit.parents[0]! },
+        base: { ref: branch, sha: commit.parents[0] },
         head: { ref: branch, sha: commit.sha },
         gitattributes: await readAttributes(state.get(GITATTRIBUTES_PATH)),
         ...(arrived.pr === undefined ? {} : { number: arrived.pr }),

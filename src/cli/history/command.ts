@@ -140,7 +140,7 @@ const DAY_MS = 86_400_000;
 export function parseSince(value: string, now: Date = new Date()): Date {
   const relative = /^(\d+)\s*([dwm])$/i.exec(value.trim());
   if (relative) {
-    const days = Number(relative[1]) * ({ d: 1, w: 7, m: 30 } as const)[relative[2]!.toLowerCase() as 'd' | 'w' | 'm'];
+    const days = Number(relative[1]) * ({ d: 1, w: 7, m: 30 } as const)[relative[2].toLowerCase() as 'd' | 'w' | 'm'];
     return new Date(now.getTime() - days * DAY_MS);
   }
   const parsed = Date.parse(value);

@@ -193,14 +193,14 @@ export async function readDeployments(options: DeploymentOptions): Promise<Deplo
   if (options.token) {
     const cache = await loadCache(options.cacheFile, options.repository, environments);
     const incremental = cache !== undefined && cache.coveredSince <= sinceIso;
-    const stopAt = incremental ? new Date(Date.parse(cache!.fetchedAt) - SETTLE_MS).toISOString() : sinceIso;
+    const stopAt = incremental ? new Date(Date.parse(cache.fetchedAt) - SETTLE_MS).toISOString() : sinceIso;
     try {
       const fresh = await fetchFromGitHub(options, stopAt < sinceIso ? sinceIso : stopAt, spend);
       const key = (d: CachedDeployment) => `${d.createdAt}\0${d.sha}`;
-      const byKey = new Map((incremental ? cache!.deployments : []).map((d) => [key(d), d]));
+      const byKey = new Map((incremental ? cache.deployments : []).map((d) => [key(d), d]));
       for (const d of fresh.deployments) byKey.set(key(d), d);
       deployments = [...byKey.values()];
-      const byTag = new Map((incremental ? cache!.releases : []).map((r) => [r.tag, r]));
+      const byTag = new Map((incremental ? cache.releases : []).map((r) => [r.tag, r]));
       for (const r of fresh.releases) byTag.set(r.tag, r);
       releases = [...byTag.values()];
       if (options.cacheFile !== undefined) {
@@ -208,7 +208,7 @@ export async function readDeployments(options: DeploymentOptions): Promise<Deplo
           version: CACHE_VERSION,
           repository: options.repository,
           environments,
-          coveredSince: incremental ? cache!.coveredSince : sinceIso,
+          coveredSince: incremental ? cache.coveredSince : sinceIso,
           fetchedAt: (options.now ?? new Date()).toISOString(),
           deployments,
           releases,

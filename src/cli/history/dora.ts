@@ -91,7 +91,7 @@ export function computeDora(input: DoraInput): DoraFigures {
   }
   const startOf = (change: ChangeRecord): string => {
     const pull = pullBySha.get(change.sha) ?? (change.pr === undefined ? undefined : pullByNumber.get(change.pr));
-    return [pull?.firstCommitAt, change.authoredAt, change.committedAt].filter((d): d is string => !!d).sort()[0]!;
+    return [pull?.firstCommitAt, change.authoredAt, change.committedAt].filter((d): d is string => !!d).sort()[0];
   };
 
   // Which deployment shipped each change: the first one at or after it, by commit when the deployed commit is
@@ -103,9 +103,9 @@ export function computeDora(input: DoraInput): DoraFigures {
   events.forEach(({ event }, e) => {
     if (event.failedStatus) return;
     const cutoff = event.sha === null ? undefined : indexBySha.get(event.sha);
-    while (next < changes.length && (cutoff !== undefined ? next <= cutoff : changes[next]!.committedAt <= event.at)) {
+    while (next < changes.length && (cutoff !== undefined ? next <= cutoff : changes[next].committedAt <= event.at)) {
       shippedBy[next] = e;
-      const hours = hoursBetween(startOf(changes[next]!), event.at);
+      const hours = hoursBetween(startOf(changes[next]), event.at);
       leadHours.push(hours);
       leadByEvent.set(e, [...(leadByEvent.get(e) ?? []), hours]);
       next++;
@@ -124,7 +124,7 @@ export function computeDora(input: DoraInput): DoraFigures {
     }
     if (target === undefined) {
       for (let e = events.length - 1; e >= 0; e--) {
-        if (!events[e]!.event.failedStatus && events[e]!.event.at <= change.committedAt && shippedBy[i] !== e) {
+        if (!events[e].event.failedStatus && events[e].event.at <= change.committedAt && shippedBy[i] !== e) {
           target = e;
           break;
         }
@@ -141,9 +141,9 @@ export function computeDora(input: DoraInput): DoraFigures {
     if (!shipped.failure) return;
     const fixed = events.findIndex((later, l) => l > e && !later.failure);
     if (fixed < 0) return;
-    const hours = hoursBetween(shipped.event.at, events[fixed]!.event.at);
+    const hours = hoursBetween(shipped.event.at, events[fixed].event.at);
     restoreByEvent.set(e, hours);
-    shipped.failure.restoredAt = events[fixed]!.event.at;
+    shipped.failure.restoredAt = events[fixed].event.at;
   });
 
   const weekly = new Map<string, { deployments: number; total: number; failed: number; lead: number[]; restore: number[] }>(

@@ -118,7 +118,7 @@ export function pullFromNode(node: PullNode): CachedPull {
     updatedAt: node.updatedAt,
     headSha: node.headRefOid,
     mergeCommitSha: node.mergeCommit?.oid ?? null,
-    firstCommitAt: [node.createdAt, ...node.commits.nodes.map((c) => c.commit.authoredDate)].sort()[0]!,
+    firstCommitAt: [node.createdAt, ...node.commits.nodes.map((c) => c.commit.authoredDate)].sort()[0],
     reviews: node.reviews.nodes.map((r) => ({
       reviewer: person(r.author),
       state: r.state,
@@ -212,7 +212,7 @@ export async function fetchMergedPulls(options: GitHubOptions): Promise<GitHubRe
         requests++;
         const page = await requestPage(options, after);
         for (const node of page.nodes) {
-          if (node.updatedAt < sinceIso || (incremental && node.updatedAt < cache!.watermark)) break walk;
+          if (node.updatedAt < sinceIso || (incremental && node.updatedAt < cache.watermark)) break walk;
           const pull = pullFromNode(node);
           pulls.set(pull.number, pull);
           if (pull.updatedAt > watermark) watermark = pull.updatedAt;
@@ -233,7 +233,7 @@ export async function fetchMergedPulls(options: GitHubOptions): Promise<GitHubRe
     await saveCache(options.cacheFile, {
       version: CACHE_VERSION,
       repository: options.repository,
-      coveredSince: incremental ? cache!.coveredSince : sinceIso,
+      coveredSince: incremental ? cache.coveredSince : sinceIso,
       watermark,
       pulls: Object.fromEntries([...pulls].map(([n, p]) => [String(n), p])),
     }).catch((error: Error) => missing.push(`GitHub cache not written (${error.message})`));

@@ -68,7 +68,7 @@ export async function graphqlRequest<T>(
     }
     let body: { data?: T & { rateLimit?: { cost?: number } }; errors?: GraphqlError[]; message?: string };
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(text) as typeof body;
     } catch {
       throw new GitHubError(`HTTP ${response.status}: not JSON`);
     }

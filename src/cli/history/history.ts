@@ -72,7 +72,7 @@ function trackedChanges(raw: string): TrackedChange[] {
       if (letter === 'R' && TRACKED_PATHS.has(from)) changes.push({ path: from, status: letter, before });
       if (TRACKED_PATHS.has(to)) changes.push({ path: to, status: 'A', before: undefined });
     } else if (TRACKED_PATHS.has(paths[0] ?? '')) {
-      changes.push({ path: paths[0]!, status: letter, before: letter === 'A' ? undefined : before });
+      changes.push({ path: paths[0], status: letter, before: letter === 'A' ? undefined : before });
     }
   }
   return changes;

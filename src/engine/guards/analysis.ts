@@ -130,7 +130,7 @@ export class ChangeAnalysis {
     return this.verdictAt(
       file,
       anchor,
-      nodes.filter((n) => n.start >= anchor!.start),
+      nodes.filter((n) => n.start >= anchor.start),
       0,
     );
   }

@@ -104,7 +104,7 @@ export class FlagFlow {
 
   private setAlias(map: Map<SyntaxNode, Map<string, Alias>>, scope: SyntaxNode, name: string, alias: Alias): boolean {
     let names = map.get(scope);
-    if (!names) map.set(scope, (names = new Map()));
+    if (!names) map.set(scope, (names = new Map<string, Alias>()));
     if (names.has(name)) return false;
     names.set(name, alias);
     return true;
@@ -112,7 +112,7 @@ export class FlagFlow {
 
   private setDerived(scope: SyntaxNode, name: string, via: string): boolean {
     let names = this.derived.get(scope);
-    if (!names) this.derived.set(scope, (names = new Map()));
+    if (!names) this.derived.set(scope, (names = new Map<string, string>()));
     if (names.has(name)) return false;
     names.set(name, via);
     return true;

@@ -27,7 +27,7 @@ let runtime: Promise<void> | undefined;
 const languages = new Map<Grammar, Promise<Language | string>>();
 
 function initRuntime(): Promise<void> {
-  runtime ??= Parser.init({ wasmBinary: readFileSync(locateWasm(RUNTIME_FILE)) } as object);
+  runtime ??= Parser.init({ wasmBinary: readFileSync(locateWasm(RUNTIME_FILE)) });
   return runtime;
 }
 

@@ -102,7 +102,7 @@ const head = (): string => execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD']
 const shaOf = (message: string): string =>
   execFileSync('git', ['-C', repo, 'log', '--format=%H', `--grep=${message}`, '--fixed-strings'], { encoding: 'utf8' })
     .trim()
-    .split('\n')[0]!;
+    .split('\n')[0];
 
 beforeAll(() => {
   root = mkdtempSync(path.join(tmpdir(), 'monoenv-flags-'));

@@ -92,7 +92,7 @@ describe('collectHistory on a generated repository', () => {
     ]);
     expect(collected.records.map((r) => r.lines)).toEqual([2, 11, 600, 3, 120, 4, 40, 50, 20, 8]);
     expect(collected.records.map((r) => r.sizeClass)).toEqual(['XS', 'S', 'XL', 'XS', 'L', 'XS', 'M', 'M', 'S', 'XS']);
-    expect(bySubject['Big import (#8)']!.excludedLines).toBe(5000);
+    expect(bySubject['Big import (#8)'].excludedLines).toBe(5000);
     // "Tighten config" is judged by the valid file it replaced; the two changes after it by the defaults.
     expect(collected.records.map((r) => r.config)).toEqual([
       'file',
@@ -108,8 +108,8 @@ describe('collectHistory on a generated repository', () => {
     ]);
     expect(collected.config).toMatchObject({ fromFile: 8, defaults: 0, invalid: 2 });
     expect(collected.config.invalidVersions).toHaveLength(1);
-    expect(collected.config.invalidVersions[0]!.changes).toBe(2);
-    expect(collected.config.invalidVersions[0]!.errors.join('\n')).toMatch(/size\.warn_lines/);
+    expect(collected.config.invalidVersions[0].changes).toBe(2);
+    expect(collected.config.invalidVersions[0].errors.join('\n')).toMatch(/size\.warn_lines/);
     // risky.paths applies only while the valid first version is in force.
     expect(collected.records.filter((r) => r.riskyTouched).map((r) => r.subject)).toEqual(['Billing change (#4)']);
     expect(collected.records.filter((r) => r.needsTests).map((r) => r.subject)).toEqual([

@@ -73,10 +73,10 @@ describe('monoenv report --org', () => {
     expect(code).toBe(0);
     const byName = Object.fromEntries(data!.repositories.map((r) => [r.name, r]));
     expect(Object.keys(byName).sort()).toEqual(['api', 'legacy', 'shop']);
-    expect(byName.shop!.config).toEqual({ origin: 'own', valid: true, errors: [] });
-    expect(byName.api!.config).toEqual({ origin: 'org default', valid: true, errors: [] });
-    expect(byName.legacy!.config.valid).toBe(false);
-    expect(byName.legacy!.config.errors[0]).toMatch(/^\.github\/monoenv\.yml:2:3: size\.fail_line/);
+    expect(byName.shop.config).toEqual({ origin: 'own', valid: true, errors: [] });
+    expect(byName.api.config).toEqual({ origin: 'org default', valid: true, errors: [] });
+    expect(byName.legacy.config.valid).toBe(false);
+    expect(byName.legacy.config.errors[0]).toMatch(/^\.github\/monoenv\.yml:2:3: size\.fail_line/);
     // The seed: 12 pull requests (every third unreviewed), 3 direct pushes, 1 unflagged billing change in 4.
     expect(byName.shop).toMatchObject({
       pullRequests: 12,
@@ -86,10 +86,10 @@ describe('monoenv report --org', () => {
       riskyTouched: 3,
       riskyUnflagged: 2,
     });
-    expect(byName.api!.riskyTouched).toBe(0); // no risky.paths in the org default
-    expect(data!.repositories[0]!.name).toBe('legacy'); // invalid configuration first
-    expect(byName.shop!.reasons).toContain('2 risky changes without a flag');
-    expect(byName.shop!.weeks).toHaveLength(13);
+    expect(byName.api.riskyTouched).toBe(0); // no risky.paths in the org default
+    expect(data!.repositories[0].name).toBe('legacy'); // invalid configuration first
+    expect(byName.shop.reasons).toContain('2 risky changes without a flag');
+    expect(byName.shop.weeks).toHaveLength(13);
     // One batch for the three repositories (plus the listing), REST only for the billing pull requests' patches.
     expect(data!.cost).toMatchObject({ graphqlRequests: 2, restRequests: 3, fromCache: 0 });
     expect(gh.counters.graphql).toBe(2);

@@ -70,7 +70,7 @@ describe('renderers', () => {
 
   it('prints the terminal summary without colour when asked', () => {
     const text = renderHistoryText(data, { color: false });
-    expect(text).not.toMatch(/\x1b\[/);
+    expect(text).not.toContain('\x1b[');
     expect(text).toContain('Changes       2 (1/week) · 1 via pull requests · 1 direct pushes');
     expect(text).toContain('Tests         50% of 2 changes to source came with tests');
     expect(text).toContain('Risky         1 of 1 risky changes without a feature flag (100%)');

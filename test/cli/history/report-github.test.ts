@@ -70,27 +70,27 @@ beforeAll(async () => {
       repo: 'shop',
       number: n,
       user: 'ann',
-      title: history[index]!.message.replace(/ \(#\d+\)$/, ''),
+      title: history[index].message.replace(/ \(#\d+\)$/, ''),
       merged: true,
-      created_at: iso(history[index]!.time - 20 * 3600),
-      merged_at: iso(history[index]!.time),
+      created_at: iso(history[index].time - 20 * 3600),
+      merged_at: iso(history[index].time),
       merge_commit_sha: shas[index],
-      commits: [{ sha: `${'c'.repeat(39)}${n}`, message: 'work', date: iso(history[index]!.time - 30 * 3600) }],
+      commits: [{ sha: `${'c'.repeat(39)}${n}`, message: 'work', date: iso(history[index].time - 30 * 3600) }],
       reviews: reviewed
-        ? [{ user: 'bob', state: 'APPROVED', commit_id: `${'c'.repeat(39)}${n}`, submitted_at: iso(history[index]!.time - 3600) }]
+        ? [{ user: 'bob', state: 'APPROVED', commit_id: `${'c'.repeat(39)}${n}`, submitted_at: iso(history[index].time - 3600) }]
         : [],
     });
   }
   // Deployed to production two hours after each merge; the deployment of #2 failed.
   for (const index of [1, 2, 3, 4, 5, 6]) {
     gh.store.addDeployment('acme', 'shop', {
-      sha: shas[index]!,
-      created_at: iso(history[index]!.time + 7200),
+      sha: shas[index],
+      created_at: iso(history[index].time + 7200),
       statuses: [{ state: index === 2 ? 'FAILURE' : 'SUCCESS' }],
     });
   }
   gh.store.addDeployment('acme', 'shop', {
-    sha: shas[6]!,
+    sha: shas[6],
     environment: 'staging',
     created_at: iso(day(16, 11)),
     statuses: [{ state: 'SUCCESS' }],
@@ -152,7 +152,7 @@ describe('monoenv report --config: what-if', () => {
     // Links go to the web host of GITHUB_API_URL (here the emulator, as on GitHub Enterprise Server). In force,
     // #2 already had a size warning (450 > warn_lines 400): not new under the proposal.
     expect(w.worst.size).toEqual([expect.objectContaining({ pr: 2, level: 'error', url: `${gh.url}/acme/shop/pull/2` })]);
-    expect(w.worst.size[0]!.newUnderProposal).toBeUndefined();
+    expect(w.worst.size[0].newUnderProposal).toBeUndefined();
     const page = readFileSync(html, 'utf8');
     expect(page).toContain('What if: proposed.yml');
     expect(page).toContain('The four DORA keys');

@@ -233,7 +233,7 @@ export async function collectOrganisation(options: OrgCollectOptions): Promise<O
         const result = node
           ? await finishRepository(options, node, orgDefault, spend, rest)
           : {
-              name: batch[r]!,
+              name: batch[r],
               url: '',
               config: { origin: 'none' as const, valid: true, errors: [] },
               changes: [],

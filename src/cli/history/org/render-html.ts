@@ -40,7 +40,7 @@ export function smallMultiples(data: OrgReportData): TopLevelSpec {
       },
     },
     resolve: { scale: { y: 'independent' } },
-  } as TopLevelSpec;
+  };
 }
 
 const STYLE = `

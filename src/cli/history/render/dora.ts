@@ -23,7 +23,7 @@ function lineChart(values: { week: string; value: number }[], title: string, for
     data: { values },
     mark: { type: 'line', point: true, color: '#4c78a8' },
     encoding: { x: weekAxis, y: { field: 'value', type: 'quantitative', title, ...(format ? { axis: { format } } : {}) } },
-  } as TopLevelSpec;
+  };
 }
 
 export function doraSpecs(dora: DoraFigures): { key: keyof ReturnType<typeof definitions>; title: string; spec: TopLevelSpec }[] {
@@ -44,7 +44,7 @@ export function doraSpecs(dora: DoraFigures): { key: keyof ReturnType<typeof def
           },
           y: { field: 'value', type: 'quantitative', title: 'deployments' },
         },
-      } as TopLevelSpec,
+      },
     },
     {
       key: 'leadTime',

@@ -31,7 +31,7 @@ function weeklySpec(whatIf: WhatIf): TopLevelSpec {
         legend: { orient: 'top' },
       },
     },
-  } as TopLevelSpec;
+  };
 }
 
 const link = (o: Offender): string => {

@@ -128,14 +128,14 @@ export function checksInText(path: string, text: string, matcher: FlagMatcher, p
   // Without a tree, comment lines are told by the risky rule's line reading, carried through the file.
   const state = newClassifierState();
   for (let i = 0; i < found.length; i++) {
-    const comment = !tree && classifyLine(lang, lines[i]!, state) === 'comment';
+    const comment = !tree && classifyLine(lang, lines[i], state) === 'comment';
     const checks = found[i];
     if (checks === undefined || comment) continue;
     const text = lines.slice(i, i + 3).join('\n');
     for (const check of checks) {
-      const named = keyOfCheck(check, patterns, { text, before: lines[i]!.slice(0, check.index), lang });
+      const named = keyOfCheck(check, patterns, { text, before: lines[i].slice(0, check.index), lang });
       if (named === undefined) continue;
-      if (tree && !isCall(tree.root, starts[i]! + check.index)) continue;
+      if (tree && !isCall(tree.root, starts[i] + check.index)) continue;
       uses.push({ key: named.key, line: i + 1, call: check.call, sdk: check.sdk, literal: named.literal });
     }
   }

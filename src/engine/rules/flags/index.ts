@@ -92,9 +92,9 @@ export function touchedChecks(change: Change, config: MonoenvConfig): TouchedChe
           .map((r) => r.content)
           .join('\n');
         for (const check of checks) {
-          const key = keyOfCheck(check, patterns, { text, before: rows[i]!.content.slice(0, check.index), lang })?.key;
+          const key = keyOfCheck(check, patterns, { text, before: rows[i].content.slice(0, check.index), lang })?.key;
           if (key === undefined || permanent.has(key) || touched.has(key)) continue;
-          touched.set(key, { key, file, line: rows[i]!.newLine ?? hunk.newStart });
+          touched.set(key, { key, file, line: rows[i].newLine ?? hunk.newStart });
         }
       }
     }

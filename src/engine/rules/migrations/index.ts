@@ -189,7 +189,7 @@ export function judgeMigrations(ctx: RuleContext, facts: MigrationFacts = {}): R
     }
   }
   const hazards = findings.filter((f) => f.level !== 'notice');
-  const status: RuleStatus = hazards.length > 0 ? (settings.level as RuleStatus) : findings.length > 0 ? 'notice' : 'pass';
+  const status: RuleStatus = hazards.length > 0 ? settings.level : findings.length > 0 ? 'notice' : 'pass';
   const judged = plural(files.length, 'migration');
   return {
     findings,

@@ -158,7 +158,7 @@ export function mysqlOps(
   if (c.accept('CREATE')) {
     c.accept('TEMPORARY');
     if (c.accept('TABLE')) {
-      if (c.accept('IF')) c.accept('NOT') && c.accept('EXISTS');
+      if (c.accept('IF') && c.accept('NOT')) c.accept('EXISTS');
       const table = c.name();
       if (table && fresh(line)) state.createdTables.add(table.name);
       return [];

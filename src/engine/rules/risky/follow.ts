@@ -99,7 +99,7 @@ export function followGuards(
   defs.sort((a, b) => b.rowEnd - b.rowStart - (a.rowEnd - a.rowStart));
   for (const def of defs) {
     let perView = result.get(def.view);
-    if (!perView) result.set(def.view, (perView = new Map()));
+    if (!perView) result.set(def.view, (perView = new Map<number, DefinitionVerdict>()));
     let why: DefinitionVerdict;
     if (def.guarded) why = null;
     else if (def.refs.length === 0) {

@@ -17,7 +17,7 @@ import { NEW_BEHAVIOUR, describeKind } from '../../kind.js';
 import { isTestPath } from '../tests.js';
 import { FileView, escapeRegExp } from './view.js';
 import { followGuards } from './follow.js';
-import { EXAMPLE_CHECK, foundElsewhere, missingEvidence, ranges, summarize } from './messages.js';
+import { EXAMPLE_CHECK, foundElsewhere, missingEvidence, ranges, summarize, type DefinitionVerdict } from './messages.js';
 import { readWholeFiles } from './whole-file.js';
 import { Syntax } from '../../syntax/index.js';
 import type { LineVerdict } from '../../guards/analysis.js';
@@ -222,7 +222,7 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
         const verdict = reading!.verdict(view.file, row.newLine!);
         if (!verdict || verdict.evidence === 'guarded') continue;
         let perView = verdicts.get(view);
-        if (!perView) verdicts.set(view, (perView = new Map()));
+        if (!perView) verdicts.set(view, (perView = new Map<number, LineVerdict>()));
         perView.set(i, verdict);
         if (verdict.evidence === 'unguarded') (rows ??= []).push(i);
         else (unsure ??= []).push(i);
@@ -249,7 +249,7 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
   const definitionOf = followGuards(patchOnlyUnguarded, riskyViews, productionFiles, viewOf, isRisky, evidenceAt);
   for (const [view, perView] of verdicts) {
     let defs = definitionOf.get(view);
-    if (!defs) definitionOf.set(view, (defs = new Map()));
+    if (!defs) definitionOf.set(view, (defs = new Map<number, DefinitionVerdict>()));
     for (const [row, verdict] of perView) {
       if (verdict.definition)
         defs.set(row, {
@@ -262,7 +262,7 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
 
   // 3. Findings.
   const softened = risky.applies_to === 'features' && !NEW_BEHAVIOUR.has(kind.kind);
-  const level: Level = softened ? 'notice' : (risky.level as Level);
+  const level: Level = softened ? 'notice' : risky.level;
   const kindPrefix = softened ? `Read as a ${kind.kind} from ${kind.source}, so this is a notice. ` : '';
   const declaredNote =
     declared.length > 0 && !risky.accept_declared
@@ -274,12 +274,12 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
   const removalHunks = new Map<FileView, Map<number, { rows: number[]; keys: Set<string>; calls: Set<string> }>>();
   for (const removal of removals) {
     let perView = removalHunks.get(removal.view);
-    if (!perView) removalHunks.set(removal.view, (perView = new Map()));
+    if (!perView) removalHunks.set(removal.view, (perView = new Map<number, { rows: number[]; keys: Set<string>; calls: Set<string> }>()));
     const hunk = removal.view.hunkOf(removal.row);
     let entry = perView.get(hunk);
     if (!entry) perView.set(hunk, (entry = { rows: [], keys: new Set(), calls: new Set() }));
     entry.rows.push(removal.row);
-    removal.keys.forEach((k) => entry!.keys.add(k));
+    removal.keys.forEach((k) => entry.keys.add(k));
     entry.calls.add(removal.call);
   }
   let unflaggedCount = 0;
@@ -325,13 +325,11 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
     }
   }
   // Not seen far enough: the code's callers lie outside what could be read, or lines are only removed.
-  let unseenCount = 0;
-  const unseenLevel = risky.unseen === 'off' ? undefined : softened ? 'notice' : (risky.unseen as Level);
+  const unseenLevel = risky.unseen === 'off' ? undefined : softened ? 'notice' : risky.unseen;
   for (const [view, rows] of unseenLevel ? uncertain : []) {
     const defs = definitionOf.get(view);
     const whole = verdicts.get(view);
     for (const range of ranges(view, rows, defs)) {
-      unseenCount++;
       const glob = firstMatchingGlob(risky.paths, view.file.path);
       const where = range.startLine === range.endLine ? `Line ${range.startLine}` : `Lines ${range.startLine}–${range.endLine}`;
       const verdict = whole ? firstVerdict(view, whole, range) : undefined;

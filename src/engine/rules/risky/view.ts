@@ -111,7 +111,11 @@ export class FileView {
     const oldSide = { names: new Set<string>(), re: undefined as RegExp | undefined };
     const assign = (side: typeof newSide, names: string[]): void => {
       let grew = false;
-      for (const name of names) if (!side.names.has(name)) (side.names.add(name), (grew = true));
+      for (const name of names)
+        if (!side.names.has(name)) {
+          side.names.add(name);
+          grew = true;
+        }
       if (grew) side.re = aliasRegExp(side.names);
     };
     const namesIn = (side: typeof newSide, text: string): string[] | undefined => {
