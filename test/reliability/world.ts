@@ -2,6 +2,7 @@
  * A reliability world: the local GitHub API emulator and the monoenv app served over real HTTP on
  * 127.0.0.1 (Probot's node middleware, signed webhooks), with the app's log captured line by line.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
@@ -35,6 +36,11 @@ export interface World {
   privateKey: string;
   /** Every log line the app wrote (pino JSON). */
   logs: string[];
+  /**
+   * Delivers a signed webhook and resolves once the app has finished with it, with the status GitHub would
+   * have seen had it waited: Probot answers 202 when a handler outlasts 9 s (a loaded machine) and goes on, so a
+   * 202 is followed to the handler's end and reported as 200, or 500 when it failed.
+   */
   send(event: { name: string; payload: unknown }, id?: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -79,6 +85,15 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     monoenvApp({ appId, retryBaseMs: options.retryBaseMs ?? 10, settleMs: options.requestTimeoutMs ?? 1_000, ...options.app }),
     { probot },
   );
+  // Each delivery's handling, by delivery id, so a delivery answered 202 can be followed to its end.
+  const handling = new Map<string, Promise<void>>();
+  const webhooks = probot.webhooks;
+  const verifyAndReceive = webhooks.verifyAndReceive.bind(webhooks);
+  webhooks.verifyAndReceive = (delivery) => {
+    const done = verifyAndReceive(delivery);
+    handling.set(delivery.id, done);
+    return done;
+  };
   const server: Server = createServer((req, res) => void middleware(req, res));
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -90,7 +105,16 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     secret,
     privateKey,
     logs,
-    send: (event, id) => deliverWebhook(appUrl, { ...event, secret, ...(id === undefined ? {} : { id }) }),
+    send: async (event, id = randomUUID()) => {
+      const status = await deliverWebhook(appUrl, { ...event, secret, id });
+      const done = handling.get(id);
+      handling.delete(id);
+      if (status !== 202 || done === undefined) return status;
+      return done.then(
+        () => 200,
+        () => 500,
+      );
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
