@@ -8,7 +8,7 @@ import { CheckRunPublisher, type CheckPublisher } from './checks.js';
 import { CoalescingQueue } from './coalesce.js';
 import { evaluatePullRequest } from './pull-request.js';
 import { auditMergedPullRequest } from './merge-audit.js';
-import { checkMergeGroup, type MergeGroupPayload } from './merge-queue.js';
+import { checkMergeGroup } from './merge-queue.js';
 import { auditPushToDefaultBranch, type PushPayload } from './push-audit.js';
 import { rerunCheckRun, rerunCheckSuite, type RerequestedSuite } from './rerequest.js';
 import type { PullRequestPayload } from './facts.js';
@@ -153,7 +153,7 @@ export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction
     app.on(
       'merge_group.checks_requested',
       withScope(async (scope, context) => {
-        await checkMergeGroup(scope, context.payload.merge_group as unknown as MergeGroupPayload);
+        await checkMergeGroup(scope, context.payload.merge_group);
       }),
     );
 

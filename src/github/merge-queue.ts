@@ -72,7 +72,7 @@ export const MERGE_QUEUE_QUERY = `query MergeQueueEntries($owner: String!, $name
 /** The pull request GitHub names in the group's branch, `gh-readonly-queue/<base>/pr-<number>-<sha>`. */
 export function pullNumberOfQueueRef(headRef: string): number | undefined {
   const match = /\/pr-(\d+)-[0-9a-f]{40}$/i.exec(headRef);
-  return match === null ? undefined : Number.parseInt(match[1]!, 10);
+  return match === null ? undefined : Number.parseInt(match[1], 10);
 }
 
 function payloadOf(pr: NonNullable<QueueEntry['pullRequest']>): PullRequestPayload {

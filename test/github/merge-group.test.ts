@@ -101,14 +101,14 @@ describe('merge_group.checks_requested', () => {
     await deliver(probot, 'merge_group', fixture('merge_group.checks_requested'));
 
     expect(scope.isDone()).toBe(true);
-    expect(queries[0]!.variables).toEqual({ owner: 'monoenv-demo', name: 'shop', branch: 'main' });
+    expect(queries[0].variables).toEqual({ owner: 'monoenv-demo', name: 'shop', branch: 'main' });
     expect(network.log.limited).toHaveLength(5);
     expect(created).toHaveLength(1);
     expect(created[0]).toMatchObject({ head_sha: GROUP_HEAD, conclusion: 'neutral' });
-    expect(created[0]!.external_id).toBeUndefined();
-    expect(created[0]!.output.title).toBe('Merge group of 2 pull requests: every pull request passes');
-    expect(created[0]!.output.summary).toContain('| #6 fix(cart): round totals | ✅ success | XS change (2 lines) |');
-    expect(created[0]!.output.summary).toContain('[its check run](https://github.com/monoenv-demo/shop/runs/71)');
+    expect(created[0].external_id).toBeUndefined();
+    expect(created[0].output.title).toBe('Merge group of 2 pull requests: every pull request passes');
+    expect(created[0].output.summary).toContain('| #6 fix(cart): round totals | ✅ success | XS change (2 lines) |');
+    expect(created[0].output.summary).toContain('[its check run](https://github.com/monoenv-demo/shop/runs/71)');
   });
 
   it('one pull request failed its check: the group fails and names it', async () => {
@@ -130,8 +130,8 @@ describe('merge_group.checks_requested', () => {
 
     expect(scope.isDone()).toBe(true);
     expect(created[0]).toMatchObject({ head_sha: GROUP_HEAD, conclusion: 'failure' });
-    expect(created[0]!.output.title).toBe('Merge group of 2 pull requests: #6 fails');
-    expect(created[0]!.output.summary).toContain(
+    expect(created[0].output.title).toBe('Merge group of 2 pull requests: #6 fails');
+    expect(created[0].output.summary).toContain(
       '| #6 fix(cart): round totals | ❌ failure | XL change (2,400 lines) · 1 risky change unflagged |',
     );
   });
@@ -166,7 +166,7 @@ describe('merge_group.checks_requested', () => {
     expect(updated[0]).toMatchObject({ conclusion: 'success', external_id: '7' });
     expect(created).toHaveLength(1);
     expect(created[0]).toMatchObject({ head_sha: GROUP_HEAD, conclusion: 'success' });
-    expect(created[0]!.output.summary).toMatch(
+    expect(created[0].output.summary).toMatch(
       /\| #7 feat\(checkout\): apply discount codes at checkout \| ✅ success \| XS change \(5 lines\).* \| re-evaluated now at `a1b2c3d` \|/,
     );
     // 1 GraphQL, 2 look-ups, the 2 configuration reads, files, .gitattributes, the PR run's update, the group's look-up and creation.
@@ -227,8 +227,8 @@ describe('merge_group.checks_requested', () => {
 
     expect(scope.isDone()).toBe(true);
     expect(created[0]).toMatchObject({ head_sha: GROUP_HEAD, conclusion: 'success' });
-    expect(created[0]!.output.title).toBe('Merge group of 1 pull request: every pull request passes');
-    expect(created[0]!.output.summary).toContain('The merge queue could not be read: judged #7');
+    expect(created[0].output.title).toBe('Merge group of 1 pull request: every pull request passes');
+    expect(created[0].output.summary).toContain('The merge queue could not be read: judged #7');
   });
 });
 
