@@ -45,7 +45,13 @@ describe('.github', () => {
     const result = parseConfigText(read('.github/monoenv.yml'), '.github/monoenv.yml');
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
     const paths = result.config.risky.paths;
-    for (const file of ['src/engine/evaluate.ts', 'src/engine/rules/review.ts', 'src/github/merge-audit.ts', 'src/github/push-audit.ts']) {
+    for (const file of [
+      'src/engine/evaluate.ts',
+      'src/engine/rules/review.ts',
+      'src/github/merge-audit.ts',
+      'src/github/push-audit.ts',
+      'src/github/merge-queue.ts',
+    ]) {
       expect(existsSync(join(ROOT, file))).toBe(true);
       expect(paths.some((glob) => minimatch(file, glob))).toBe(true);
     }
