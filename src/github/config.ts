@@ -84,6 +84,8 @@ export function loadConfigBefore(
   if (commit === undefined && repository.repo === ORG_CONFIG_REPO) return Promise.resolve({ ok: true, config: DEFAULT_CONFIG });
   const where = commit === undefined ? { owner: repository.owner, repo: ORG_CONFIG_REPO } : { ...repository, branch: commit };
   const context = { octokit, repo: <T extends object>(extra: T) => ({ ...where, ...extra }) };
+  // Probot's own reading (org fallback, _extends), called below with `this` set to a context of our own.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const readConfig = Context.prototype.config as (this: unknown, ...args: Parameters<ConfigSource['config']>) => Promise<unknown>;
   const source: ConfigSource = {
     config: <T>(...args: Parameters<ConfigSource['config']>) => readConfig.call(context, ...args) as Promise<T | null>,

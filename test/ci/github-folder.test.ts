@@ -47,7 +47,7 @@ describe('.github', () => {
     const paths = result.config.risky.paths;
     for (const file of [
       'src/engine/evaluate.ts',
-      'src/engine/rules/review.ts',
+      'src/engine/rules/review/audits.ts',
       'src/github/merge-audit.ts',
       'src/github/push-audit.ts',
       'src/github/merge-queue.ts',

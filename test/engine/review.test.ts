@@ -78,8 +78,8 @@ describe('approvalState', () => {
     const state = approvalState(pr([review(bob, 'APPROVED', c1.sha)], [c1, c2]), DEFAULT_CONFIG);
     expect(state.approvedBy).toEqual([]);
     expect(state.notCounted).toHaveLength(1);
-    expect(state.notCounted[0]!.reason).toBe('stale');
-    expect(state.notCounted[0]!.detail).toContain(
+    expect(state.notCounted[0].reason).toBe('stale');
+    expect(state.notCounted[0].detail).toContain(
       `approved ${c1.sha.slice(0, 7)}, then 1 commit was pushed (${c2.sha.slice(0, 7)} "fix coupon rounding")`,
     );
   });
@@ -96,7 +96,7 @@ describe('approvalState', () => {
     const mergeSide: Commit = { sha: sha('merge-side'), parents: [c1.sha, s1.sha], message: "Merge branch 'side'", author: alice };
     const state = approvalState(pr([review(bob, 'APPROVED', c1.sha)], [c1, s1, mergeSide]), DEFAULT_CONFIG);
     expect(state.approvedBy).toEqual([]);
-    expect(state.notCounted[0]!.detail).toContain('then 2 commits were pushed');
+    expect(state.notCounted[0].detail).toContain('then 2 commits were pushed');
   });
 
   it('counts a stale approval when review.fresh is false', () => {
@@ -112,7 +112,7 @@ describe('approvalState', () => {
     const state = approvalState(change, DEFAULT_CONFIG);
     expect(state.approvedBy).toEqual(['carol']);
     expect(state.commitsUnknown).toBe(true);
-    expect(state.notCounted[0]!.detail).toContain('commit list was not available');
+    expect(state.notCounted[0].detail).toContain('commit list was not available');
   });
 
   it('treats an approval of a commit that was force-pushed away as stale', () => {
@@ -222,7 +222,7 @@ describe('judgeReview (before merge)', () => {
     );
     expect(outcome.findings).toHaveLength(1);
     expect(outcome.findings[0]).toMatchObject({ rule: 'review', level: 'warning', title: 'needs 1 approval' });
-    expect(outcome.findings[0]!.message).toContain('@bob approved');
+    expect(outcome.findings[0].message).toContain('@bob approved');
     expect(outcome.summary).toMatchObject({ status: 'warning', headline: 'needs 1 approval' });
   });
 
@@ -271,9 +271,9 @@ describe('auditMerge', () => {
     expect(report.findings).toHaveLength(1);
     const [finding] = report.findings;
     expect(finding).toMatchObject({ rule: 'review', level: 'error', title: 'Merged without review' });
-    expect(finding!.message.split('\n')[0]).toBe('@carol merged #42 with 0 of 1 valid approval.');
-    expect(finding!.message).toContain('- @bob approved');
-    expect(finding!.message).toContain('(stale)');
+    expect(finding.message.split('\n')[0]).toBe('@carol merged #42 with 0 of 1 valid approval.');
+    expect(finding.message).toContain('- @bob approved');
+    expect(finding.message).toContain('(stale)');
   });
 
   it('names self-approval, bot approval and requested changes as reasons', () => {
@@ -282,7 +282,7 @@ describe('auditMerge', () => {
       review(bot('ci-bot'), 'APPROVED', c1.sha),
       review(bob, 'CHANGES_REQUESTED', c1.sha),
     ];
-    const message = auditMerge(merged(pr(reviews), alice), DEFAULT_CONFIG).findings[0]!.message;
+    const message = auditMerge(merged(pr(reviews), alice), DEFAULT_CONFIG).findings[0].message;
     expect(message.split('\n')).toEqual([
       '@alice merged #42 with 0 of 1 valid approval.',
       '- @alice is the author (self-approval)',
@@ -292,7 +292,7 @@ describe('auditMerge', () => {
   });
 
   it('says no one approved when there were no reviews', () => {
-    const message = auditMerge(merged(pr([])), DEFAULT_CONFIG).findings[0]!.message;
+    const message = auditMerge(merged(pr([])), DEFAULT_CONFIG).findings[0].message;
     expect(message).toBe('@carol merged #42 with 0 of 1 valid approval.\nNo one approved it.');
   });
 
@@ -323,7 +323,7 @@ describe('auditMerge', () => {
     const bump: Commit = { ...c1, author: bot('dependabot[bot]') };
     const audit = mergeAudit(merged(pr([], [bump, c2], { author: bot('dependabot[bot]') })), DEFAULT_CONFIG);
     expect(audit.verdict.verdict).toBe('unreviewed');
-    expect(audit.report.findings[0]!.message).toContain(
+    expect(audit.report.findings[0].message).toContain(
       `Not exempt: @dependabot[bot] opened it, but 1 commit is not by an exempt bot (${c2.sha.slice(0, 7)} by @alice).`,
     );
   });
@@ -337,7 +337,7 @@ describe('auditMerge', () => {
     const report = auditMerge(merged(pr([])), config({ review: { level: 'off' } }));
     expect(report.conclusion).toBe('success');
     expect(report.findings).toEqual([]);
-    expect(report.rules[0]!.status).toBe('off');
+    expect(report.rules[0].status).toBe('off');
   });
 
   it('names the approvers when the merge had its approvals', () => {
@@ -353,7 +353,7 @@ describe('auditMerge', () => {
   it('fails one short of two required approvals', () => {
     const report = auditMerge(merged(pr([review(bob, 'APPROVED', c1.sha)])), config({ review: { approvals: 2 } }));
     expect(report.conclusion).toBe('failure');
-    expect(report.findings[0]!.message.split('\n')[0]).toBe('@carol merged #42 with 1 of 2 valid approvals (by @bob).');
+    expect(report.findings[0].message.split('\n')[0]).toBe('@carol merged #42 with 1 of 2 valid approvals (by @bob).');
   });
 });
 
@@ -408,7 +408,7 @@ describe('auditPush', () => {
         message: `${direct.sha.slice(0, 7)} "hotfix: raise timeout" by @erin was pushed to main by @erin without a pull request.`,
       }),
     ]);
-    expect(report.rules[0]!.summary).toContain(
+    expect(report.rules[0].summary).toContain(
       `1 commit pushed to main without a pull request: ${direct.sha.slice(0, 7)} "hotfix: raise timeout" by @erin`,
     );
   });
@@ -423,7 +423,7 @@ describe('auditPush', () => {
     };
     const report = auditPush(push([bump]), DEFAULT_CONFIG);
     expect(report.conclusion).toBe('success');
-    expect(report.rules[0]!.summary).toContain('1 commit authored by exempt bots skipped (@github-actions[bot], as GitHub linked them)');
+    expect(report.rules[0].summary).toContain('1 commit authored by exempt bots skipped (@github-actions[bot], as GitHub linked them)');
   });
 
   it('exempts a push whose authenticated sender is exempt, and names it', () => {
@@ -436,7 +436,7 @@ describe('auditPush', () => {
     const forged: Commit = { ...direct, sha: sha('forged'), author: undefined };
     const audit = pushAudit(push([forged]), DEFAULT_CONFIG);
     expect(audit.verdict.verdict).toBe('unreviewed');
-    expect(audit.report.findings[0]!.message).toContain('by an author GitHub linked to no account');
+    expect(audit.report.findings[0].message).toContain('by an author GitHub linked to no account');
   });
 
   it('does not exempt a person listed in exempt_authors by their commits: only as the pusher', () => {
@@ -451,7 +451,7 @@ describe('auditPush', () => {
     const report = auditPush(push([unknown]), DEFAULT_CONFIG);
     expect(report.conclusion).toBe('success');
     expect(report.findings).toEqual([]);
-    expect(report.rules[0]!.summary).toContain('1 commit not matched to pull requests (not judged)');
+    expect(report.rules[0].summary).toContain('1 commit not matched to pull requests (not judged)');
   });
 
   it('accepts a PR merge commit and the branch commits it brought in', () => {
@@ -491,6 +491,6 @@ describe('auditPush', () => {
     const many = Array.from({ length: 8 }, (_, i) => ({ ...direct, sha: sha(`d${i}`), message: `change ${i}` }));
     const report = auditPush(push(many), DEFAULT_CONFIG);
     expect(report.findings).toHaveLength(8);
-    expect(report.rules[0]!.summary).toContain('and 3 more');
+    expect(report.rules[0].summary).toContain('and 3 more');
   });
 });

@@ -81,7 +81,7 @@ describe('merge audit: exemptions rest on authenticated identities', () => {
     await deliver(probot, 'pull_request', dependabotMerge());
     expect(scope.isDone()).toBe(true);
     expect(runs[0]).toMatchObject({ head_sha: MERGE_SHA, conclusion: 'failure', output: { title: 'Merged without review' } });
-    expect(runs[0]!.output!.summary).toContain('opened it, but 1 commit is not by an exempt bot (5555555 by @octo-author)');
+    expect(runs[0].output!.summary).toContain('opened it, but 1 commit is not by an exempt bot (5555555 by @octo-author)');
   });
 
   it("an exempt bot's pull request whose commits are all its own costs the configuration and the commit list, and writes nothing", async () => {
@@ -133,7 +133,7 @@ describe('merge audit: only approvals from accounts with write access count', ()
     await deliver(probot, 'pull_request', fixture('pull_request.closed.merged'));
     expect(scope.isDone()).toBe(true);
     expect(runs[0]).toMatchObject({ conclusion: 'failure', output: { title: 'Merged without review' } });
-    expect(runs[0]!.output!.summary).toContain(
+    expect(runs[0].output!.summary).toContain(
       '@drive-by is not allowed to approve (author\\_association CONTRIBUTOR; review.approver\\_associations: OWNER, MEMBER, COLLABORATOR)',
     );
   });
@@ -149,7 +149,7 @@ describe('push audit: exemptions rest on authenticated identities', () => {
     // git -c user.name='github-actions[bot]' commit, pushed by a person: the payload has the name, no username.
     payload.commits = [
       {
-        ...payload.commits[2]!,
+        ...payload.commits[2],
         message: 'chore: bump version',
         author: { name: 'github-actions[bot]', email: 'github-actions[bot]@users.noreply.github.com' },
       },
@@ -164,7 +164,7 @@ describe('push audit: exemptions rest on authenticated identities', () => {
     await deliver(probot, 'push', payload);
     expect(scope.isDone()).toBe(true);
     expect(runs[0]).toMatchObject({ head_sha: PUSH_HEAD, conclusion: 'failure', output: { title: 'Pushed without review' } });
-    expect(runs[0]!.output!.summary).toContain('"chore: bump version" by an author GitHub linked to no account');
+    expect(runs[0].output!.summary).toContain('"chore: bump version" by an author GitHub linked to no account');
   });
 
   it('a push whose sender is exempt is not audited, whatever its commits say', async () => {
@@ -201,7 +201,7 @@ describe('a failed audit leaves a completed run that says so', () => {
       conclusion: 'failure',
       output: { title: 'monoenv could not audit this merge' },
     });
-    expect(runs[0]!.output!.summary).toContain('GitHub API 500');
+    expect(runs[0].output!.summary).toContain('GitHub API 500');
   });
 
   it('push: the pull-request look-up answers 500 on every attempt', async () => {
@@ -223,7 +223,7 @@ describe('a failed audit leaves a completed run that says so', () => {
       conclusion: 'failure',
       output: { title: 'monoenv could not audit this push' },
     });
-    expect(runs[0]!.output!.summary).toContain('GitHub API 500');
+    expect(runs[0].output!.summary).toContain('GitHub API 500');
   });
 
   it('merge: a re-run after the failure replaces the failed run with the verdict', async () => {
@@ -249,7 +249,7 @@ describe('a failed audit leaves a completed run that says so', () => {
     // GitHub's "Redeliver": the same delivery, evaluated again because the first did not complete.
     await deliver(probot, 'pull_request', payload, 'merge-failed-once');
     expect(scope.isDone()).toBe(true);
-    expect(runs[0]!.output!.title).toBe('monoenv could not audit this merge');
+    expect(runs[0].output!.title).toBe('monoenv could not audit this merge');
     expect(updated[0]).toMatchObject({ conclusion: 'success', output: { title: 'Reviewed: approved by @octo-reviewer' } });
   });
 });

@@ -50,7 +50,7 @@ function staleness(commitId: string | null, change: Change): string | undefined 
   const own = new Set(commits.map((c) => c.sha));
   const unreviewed = commits.slice(at + 1).filter((c) => !harmlessMerge(c, own));
   if (unreviewed.length === 0) return undefined;
-  const first = unreviewed[0]!;
+  const first = unreviewed[0];
   const beyond = first.mergeContent?.clean === false && first.mergeContent.detail !== undefined ? `: ${first.mergeContent.detail}` : '';
   return `approved ${shortSha(commitId)}, then ${plural(unreviewed.length, 'commit')} ${unreviewed.length === 1 ? 'was' : 'were'} pushed (${shortSha(first.sha)} "${subjectOf(first)}"${beyond}${unreviewed.length > 1 ? ', …' : ''})`;
 }

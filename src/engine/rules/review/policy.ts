@@ -12,7 +12,7 @@ import { plural } from '../../conclusion.js';
 const sameLogin = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 export const mention = (login: string): string => `@${login}`;
 export const shortSha = (sha: string): string => sha.slice(0, 7);
-export const subjectOf = (commit: Commit): string => commit.message.split('\n', 1)[0]!.trim();
+export const subjectOf = (commit: Commit): string => commit.message.split('\n', 1)[0].trim();
 
 export function isBot(person: Person): boolean {
   return person.bot || /\[bot\]$/i.test(person.login);
@@ -66,7 +66,7 @@ export function changeRequirement(change: Change, config: MonoenvConfig): Requir
   const foreign = commits.filter((c) => !byExemptBot(c, config));
   if (foreign.length === 0)
     return { required: false, off: false, exemption: { by: 'author', login: change.author.login, commits: commits.length } };
-  const first = foreign[0]!;
+  const first = foreign[0];
   const by = first.author === undefined ? 'an author GitHub linked to no account' : mention(first.author.login);
   const more = foreign.length > 1 ? ', …' : '';
   return {
