@@ -193,6 +193,11 @@ export interface FlagCheck {
   sdk: string;
   /** Column of the call in the line. */
   index: number;
+  /**
+   * What a `risky.flag_patterns` entry without a key group matched (its key is then the pattern itself):
+   * the check as written, which tells two checks of one pattern apart.
+   */
+  text?: string;
 }
 
 export interface FlagMatcherOptions {
@@ -421,11 +426,12 @@ export class FlagMatcher {
       while (matcher.find()) {
         const from = lineAt(matcher.start());
         const key = matcher.groupCount() >= 1 ? matcher.group(1) : null;
-        const check = {
+        const check: FlagCheck = {
           key: key ?? this.userPatternSources[p],
           call: `risky.flag_patterns[${p}]`,
           sdk: 'risky.flag_patterns',
           index: matcher.start() - starts[from],
+          ...(key === null ? { text: matcher.group(0) ?? undefined } : {}),
         };
         (result[from] ??= []).push(check);
       }
@@ -449,6 +455,7 @@ export class FlagMatcher {
           call: `risky.flag_patterns[${i}]`,
           sdk: 'risky.flag_patterns',
           index: matcher.start(),
+          ...(key === null ? { text: matcher.group(0) ?? undefined } : {}),
         });
       }
     }

@@ -96,9 +96,9 @@ const LEADING: readonly { re: RegExp; kind: ChangeKind; needsVersion?: boolean }
   { re: /^(?:add(?:s|ed)?|introduce[sd]?|implement(?:s|ed)?|support(?:s|ed)?|allow(?:s|ed)?|enable[sd]?|new)\b/i, kind: 'feature' },
 ];
 
-/** A title that describes a failure: `Error 500 checking out…`, `…crashes when…`, `Regression in…`. */
+/** A title that describes a failure: `Error 500 checking out…`, `…crashes when…`, `Regression in…`, `… when one tries to …`. */
 const ERROR_DESCRIPTION =
-  /\b(?:error\s+\d{3}|\d{3}\s+error|(?:internal\s+server|unhandled|uncaught)\s+error|exception|crash(?:es|ed|ing)?|regression|deadlock|memory\s+leak|times?\s+out|timing\s+out|timeouts?|not\s+working|(?:does\s*n[o']t|doesn't|don't|won't|can't|cannot)\s+(?:work|load|save|open|render|show)|is\s+broken|broke\b)/i;
+  /\b(?:error\s+\d{3}|\d{3}\s+error|(?:internal\s+server|unhandled|uncaught)\s+error|exception|crash(?:es|ed|ing)?|regression|deadlock|memory\s+leak|times?\s+out|timing\s+out|timeouts?|not\s+working|(?:does\s*n[o']t|doesn't|don't|won't|can't|cannot)\s+(?:work|load|save|open|render|show)|is\s+broken|broke\b|when\s+(?:one|you|someone|somebody|a\s+user|the\s+user|users)\s+tr(?:y|ies)\s+to\b|when\s+trying\s+to\b)/i;
 
 /** An issue named in the title, not the `(#123)` a squash merge appends: `… paid orders 7603`, `#7603`, `issue 12`. */
 const ISSUE_IN_TITLE = /(?:^|[\s([])(?:#\d{2,}|(?:issue|bug|ticket)\s+#?\d+)\b|\s\d{3,6}$/i;

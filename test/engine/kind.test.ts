@@ -78,6 +78,8 @@ describe('readKind', () => {
     ['Error 500 checking out with Stripe, after navigating back to the Summary page', 'fix'],
     ['Products search times out when creating a subscription', 'fix'],
     ['Not paid order confirmations resemble paid orders 7603', 'fix'],
+    ['Order lines are deleted when one tries to capture a payment after order cycle is closed', 'fix'],
+    ['Cart empties when trying to apply a voucher twice', 'fix'],
     ['Bump rubocop to 1.86.6', 'deps'],
     ['Upgrade to python 3.14', 'deps'],
     ['[Rails upgrade] Upgrade to rails version 7.2', 'deps'],

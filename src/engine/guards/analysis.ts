@@ -12,7 +12,18 @@ import type { FlagCheck, FlagMatcher } from '../flags.js';
 import { field, walk, type SyntaxNode, type SyntaxTree } from '../syntax/index.js';
 import { FlagFlow, type SourceFile } from './flow.js';
 import { Guards, statementOf } from './guard.js';
-import { calleeName, CLASSES, isCall, isComment, isFunction, isIdentifier, nameNodeOf, nameOfFunction, text } from './nodes.js';
+import {
+  calleeName,
+  CLASSES,
+  conditionalOf,
+  isCall,
+  isComment,
+  isFunction,
+  isIdentifier,
+  nameNodeOf,
+  nameOfFunction,
+  text,
+} from './nodes.js';
 
 export type Evidence = 'guarded' | 'unguarded' | 'uncertain';
 
@@ -31,6 +42,8 @@ export interface ParsedFile {
   isAdded(row: number): boolean;
   /** The name was defined in the file before this change (from its base text, when known). */
   existedBefore(name: string): boolean;
+  /** The words (names, keys) of the lines this change deletes from the file. */
+  deletedWords?: ReadonlySet<string>;
 }
 
 /** A use in a file the syntax layer cannot read (a template): whether the line scanner saw it guarded. */
@@ -124,6 +137,10 @@ export class ChangeAnalysis {
         if (def) return this.verdictAt(file, field(def, 'body') ?? def, [], 0, def);
       }
     }
+    // A parameter list names values; what the function does with them is judged where they are used. A default
+    // value is behaviour (it applies when the argument is left out).
+    if (inParameterList(anchor) && !nodes.some((n) => DEFAULTS.has(n.type) || n.field === 'value'))
+      return { evidence: 'guarded', why: 'it only names parameters, judged where they are used' };
     const header = this.headerOf(nodes.length > 0 ? nodes : [anchor], row);
     if (header === 'header') return { evidence: 'guarded', why: "it is a definition's header, judged through its body" };
     if (header) anchor = header;
@@ -166,6 +183,8 @@ export class ChangeAnalysis {
     }
     const guard = this.guards.at(file, anchor);
     if (guard.on) return { evidence: 'guarded', why: `it runs only when ${guard.on} is on` };
+    const kept = this.keptUnderCheck(file, anchor);
+    if (kept) return { evidence: 'guarded', why: kept };
     const harmless = (call: SyntaxNode): boolean => this.harmlessCall(file, call);
     const data = this.guards.dataGuard(file, nodes, statementOf(anchor), harmless);
     if (data) return { evidence: 'guarded', why: data };
@@ -179,6 +198,31 @@ export class ChangeAnalysis {
       };
     }
     return this.beyond(file, anchor, definition ?? guard.boundary, guard.off, depth);
+  }
+
+  /**
+   * A line in a branch of a conditional that checks a flag, saying only what the deleted lines said (every word
+   * of it is one of theirs): the old behaviour, kept on the path the new check leaves to it
+   * (`if (flag && v2) { new } else { old, re-indented }`).
+   */
+  private keptUnderCheck(file: SourceFile, anchor: SyntaxNode): string | undefined {
+    const deleted = this.parsed.get(file)!.deletedWords;
+    if (!deleted || deleted.size === 0) return undefined;
+    let check: FlagCheck | undefined;
+    for (let a = anchor.parent; a && !isFunction(a); a = a.parent) {
+      const conditional = conditionalOf(a);
+      if (!conditional) continue;
+      walk(conditional.condition, (n) => {
+        if (check) return false;
+        check = file.checks.get(n);
+      });
+      if (check) break;
+    }
+    if (!check) return undefined;
+    const starts = this.lineStartsOf(file);
+    const words = wordsOf(file.tree.text.slice(starts[anchor.startRow], starts[anchor.startRow + 1] ?? file.tree.text.length));
+    if (!words.every((w) => deleted.has(w))) return undefined;
+    return `it keeps what the deleted lines did, on the path the new check of \`${check.key}\` leaves to them`;
   }
 
   /**
@@ -283,6 +327,11 @@ export class ChangeAnalysis {
 
   /** A name declared at file or class level by the statement holding `node`: a constant, a component, a class. */
   private declaredName(file: SourceFile, node: SyntaxNode): [SyntaxNode, SyntaxNode, 'function' | 'class' | 'value'] | undefined {
+    // `var x = …` / `const x = …` as a whole (the row's outermost node): its one binding is the declaration.
+    const specs = DECLARATIONS.has(node.type)
+      ? node.children.filter((c) => c.type === 'var_spec' || c.type === 'const_spec' || c.type === 'variable_declarator')
+      : [];
+    if (specs.length === 1) node = specs[0];
     for (let n: SyntaxNode | undefined = node; n && n.parent; n = n.parent) {
       if (n.type === 'type_spec' || n.type === 'type_alias' || n.type === 'type_alias_declaration') {
         const name = field(n, 'name');
@@ -624,4 +673,37 @@ function isHarmlessStatement(file: SourceFile, statement: SyntaxNode, harmless: 
     }
   });
   return calls > 0 && !bad;
+}
+
+/** Declarations whose single binding (`var_spec`, `variable_declarator`) names what they declare. */
+const DECLARATIONS = new Set(['var_declaration', 'const_declaration', 'lexical_declaration', 'variable_declaration']);
+
+const PARAMETER_LISTS = new Set(['formal_parameters', 'parameters', 'parameter_list', 'method_parameters', 'lambda_parameters']);
+const DEFAULTS = new Set([
+  'assignment_pattern',
+  'default_parameter',
+  'typed_default_parameter',
+  'optional_parameter',
+  'object_assignment_pattern',
+]);
+
+/** Inside a function's parameter list (not in a default value's own function). */
+function inParameterList(node: SyntaxNode): boolean {
+  for (let n: SyntaxNode | undefined = node; n; n = n.parent) {
+    if (PARAMETER_LISTS.has(n.type)) return true;
+    if (isFunction(n) || DEFAULTS.has(n.type)) return false;
+  }
+  return false;
+}
+
+/** Words that carry no behaviour of their own, left out when comparing a line with deleted ones. */
+const KEYWORDS = new Set(
+  'if else elif elsif unless then end do return await async let const var and or not in is of true false nil null undefined None True False this self new'.split(
+    ' ',
+  ),
+);
+
+/** The names, keys and numbers of a line. */
+export function wordsOf(line: string): string[] {
+  return (line.match(/[A-Za-z_$][\w$]*[?!]?|\d+/g) ?? []).filter((w) => !KEYWORDS.has(w));
 }

@@ -12,13 +12,14 @@ import type { ChangedFile } from '../../change.js';
 import type { Finding, Level } from '../../report.js';
 import type { MonoenvConfig } from '../../../config/schema.js';
 import { firstMatchingGlob, pathMatcher, type PathMatcher } from '../../glob.js';
-import { FlagMatcher } from '../../flags.js';
+import { FlagMatcher, type FlagCheck } from '../../flags.js';
 import { NEW_BEHAVIOUR, describeKind } from '../../kind.js';
 import { isTestPath } from '../tests.js';
 import { FileView, escapeRegExp } from './view.js';
 import { followGuards } from './follow.js';
 import { EXAMPLE_CHECK, foundElsewhere, missingEvidence, ranges, summarize, type DefinitionVerdict } from './messages.js';
 import { readWholeFiles } from './whole-file.js';
+import { ExtractedLocals } from './rewrites.js';
 import { Syntax } from '../../syntax/index.js';
 import type { LineVerdict } from '../../guards/analysis.js';
 
@@ -190,6 +191,7 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
     const kinds = view.kinds;
     const parsed = reading?.parsed.has(view.file.path) ?? false;
     const addsCode = view.rows.some((row, i) => row.type === 'add' && kinds[i] === 'code');
+    const extracted = addsCode ? new ExtractedLocals(view.file) : undefined;
     let rows: number[] | undefined;
     let unsure: number[] | undefined;
     for (let i = 0; i < view.rows.length; i++) {
@@ -201,7 +203,7 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
         if (checks || aliases) {
           // The keys named, first seen first, without '*' (useFlags()).
           const named: string[] = [];
-          if (checks) for (const c of checks) if (c.key !== '*' && !named.includes(c.key)) named.push(c.key);
+          if (checks) for (const c of checks) if (c.key !== '*' && !named.includes(checkName(c))) named.push(checkName(c));
           if (aliases && named.length === 0) for (const a of aliases) if (a !== '*' && !named.includes(a)) named.push(a);
           if (named.length > 0) removalCandidates.push({ view, row: i, keys: named, call: checks?.[0]?.call ?? named[0] });
           continue;
@@ -217,6 +219,7 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
         continue;
       }
       if (declaredAccepted) continue;
+      if (extracted?.keepsBehaviour(row.content)) continue;
       if (parsed) {
         if (isMoved(view.file.path, row.content)) continue;
         const verdict = reading!.verdict(view.file, row.newLine!);
@@ -239,7 +242,16 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
 
   const removedKeys = new Set<string>();
   for (const candidate of removalCandidates) for (const key of candidate.keys) removedKeys.add(key);
-  const rechecked = stillNamed(removedKeys);
+  const rechecked = removedKeys.size > 0 ? stillNamed(removedKeys) : new Set<string>();
+  // A pattern's check without a key group is named by what it matched: the same check on an added line is kept.
+  if (removedKeys.size > rechecked.size) {
+    for (const file of productionFiles) {
+      const view = viewOf(file);
+      view.checks.forEach((checks, i) => {
+        if (view.rows[i].type === 'add') for (const c of checks ?? []) if (removedKeys.has(checkName(c))) rechecked.add(checkName(c));
+      });
+    }
+  }
   const removals = removalCandidates
     .map((r) => ({ ...r, keys: r.keys.filter((key) => !rechecked.has(key)) }))
     .filter((r) => r.keys.length > 0);
@@ -403,6 +415,11 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
     overrideLabel: config.overrides.risky,
   });
   return { findings, summary: riskyFilesChanged > 0 ? { ...summary, judged: riskyFilesChanged } : summary };
+}
+
+/** A check's name for people and for matching a removal with a re-check: its key, or what a key-less pattern matched. */
+function checkName(check: FlagCheck): string {
+  return check.text?.replace(/\s+/g, ' ').trim() ?? check.key;
 }
 
 /** The whole-file verdict of the first judged row of a range. */

@@ -5,7 +5,7 @@
  */
 import type { ChangedFile } from '../../change.js';
 import type { FlagMatcher } from '../../flags.js';
-import { ChangeAnalysis, type LineVerdict, type ParsedFile, type TextReference } from '../../guards/analysis.js';
+import { ChangeAnalysis, wordsOf, type LineVerdict, type ParsedFile, type TextReference } from '../../guards/analysis.js';
 import { grammarOf, type Syntax } from '../../syntax/index.js';
 import { guardedLines, languageOf } from '../../symbols.js';
 import { escapeRegExp } from './view.js';
@@ -67,10 +67,12 @@ export function readWholeFiles(
     }
     const added = new Set<number>();
     const oldText: string[] = [];
+    const deletedWords = new Set<string>();
     for (const hunk of file.hunks) {
       for (const line of hunk.lines) {
         if (line.type === 'add' && line.newLine !== undefined) added.add(line.newLine - 1);
         else if (line.type !== 'add') oldText.push(line.content);
+        if (line.type === 'del') for (const word of wordsOf(line.content)) deletedWords.add(word);
       }
     }
     const base = file.status === 'added' ? '' : (file.text?.base ?? oldText.join('\n'));
@@ -78,6 +80,7 @@ export function readWholeFiles(
       path: file.path,
       tree,
       isAdded: (row) => added.has(row),
+      deletedWords,
       existedBefore: (name) => base.length > 0 && new RegExp(`(?<![\\w$@])${escapeRegExp(name)}(?![\\w$])`).test(base),
     });
     parsed.add(file.path);
