@@ -11,19 +11,9 @@
 import type { FlagCheck, FlagMatcher } from '../flags.js';
 import { field, walk, type SyntaxNode, type SyntaxTree } from '../syntax/index.js';
 import { FlagFlow, type SourceFile } from './flow.js';
+import { keptUnderCheck, passesFlagValue } from './rewrites.js';
 import { Guards, statementOf } from './guard.js';
-import {
-  calleeName,
-  CLASSES,
-  conditionalOf,
-  isCall,
-  isComment,
-  isFunction,
-  isIdentifier,
-  nameNodeOf,
-  nameOfFunction,
-  text,
-} from './nodes.js';
+import { calleeName, CLASSES, isCall, isComment, isFunction, isIdentifier, nameNodeOf, nameOfFunction, text } from './nodes.js';
 
 export type Evidence = 'guarded' | 'unguarded' | 'uncertain';
 
@@ -183,7 +173,9 @@ export class ChangeAnalysis {
     }
     const guard = this.guards.at(file, anchor);
     if (guard.on) return { evidence: 'guarded', why: `it runs only when ${guard.on} is on` };
-    const kept = this.keptUnderCheck(file, anchor);
+    const deleted = this.parsed.get(file)!.deletedWords;
+    const row = this.rowText(file, anchor.startRow);
+    const kept = deleted && (keptUnderCheck(file, anchor, row, deleted) ?? passesFlagValue(this.flow, file, anchor, row, deleted));
     if (kept) return { evidence: 'guarded', why: kept };
     const harmless = (call: SyntaxNode): boolean => this.harmlessCall(file, call);
     const data = this.guards.dataGuard(file, nodes, statementOf(anchor), harmless);
@@ -198,31 +190,6 @@ export class ChangeAnalysis {
       };
     }
     return this.beyond(file, anchor, definition ?? guard.boundary, guard.off, depth);
-  }
-
-  /**
-   * A line in a branch of a conditional that checks a flag, saying only what the deleted lines said (every word
-   * of it is one of theirs): the old behaviour, kept on the path the new check leaves to it
-   * (`if (flag && v2) { new } else { old, re-indented }`).
-   */
-  private keptUnderCheck(file: SourceFile, anchor: SyntaxNode): string | undefined {
-    const deleted = this.parsed.get(file)!.deletedWords;
-    if (!deleted || deleted.size === 0) return undefined;
-    let check: FlagCheck | undefined;
-    for (let a = anchor.parent; a && !isFunction(a); a = a.parent) {
-      const conditional = conditionalOf(a);
-      if (!conditional) continue;
-      walk(conditional.condition, (n) => {
-        if (check) return false;
-        check = file.checks.get(n);
-      });
-      if (check) break;
-    }
-    if (!check) return undefined;
-    const starts = this.lineStartsOf(file);
-    const words = wordsOf(file.tree.text.slice(starts[anchor.startRow], starts[anchor.startRow + 1] ?? file.tree.text.length));
-    if (!words.every((w) => deleted.has(w))) return undefined;
-    return `it keeps what the deleted lines did, on the path the new check of \`${check.key}\` leaves to them`;
   }
 
   /**
@@ -544,6 +511,11 @@ export class ChangeAnalysis {
     return all;
   }
 
+  private rowText(file: SourceFile, row: number): string {
+    const starts = this.lineStartsOf(file);
+    return file.tree.text.slice(starts[row], starts[row + 1] ?? file.tree.text.length);
+  }
+
   private lineStartsOf(file: SourceFile): number[] {
     let starts = this.lineStarts.get(file);
     if (!starts) {
@@ -694,16 +666,4 @@ function inParameterList(node: SyntaxNode): boolean {
     if (isFunction(n) || DEFAULTS.has(n.type)) return false;
   }
   return false;
-}
-
-/** Words that carry no behaviour of their own, left out when comparing a line with deleted ones. */
-const KEYWORDS = new Set(
-  'if else elif elsif unless then end do return await async let const var and or not in is of true false nil null undefined None True False this self new'.split(
-    ' ',
-  ),
-);
-
-/** The names, keys and numbers of a line. */
-export function wordsOf(line: string): string[] {
-  return (line.match(/[A-Za-z_$][\w$]*[?!]?|\d+/g) ?? []).filter((w) => !KEYWORDS.has(w));
 }

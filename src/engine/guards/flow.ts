@@ -42,6 +42,8 @@ interface Alias {
 const ASSIGNMENTS = new Set([
   'variable_declarator',
   'assignment',
+  // Go's `x = y` and `q.field = on`.
+  'assignment_statement',
   'assignment_expression',
   'short_var_declaration',
   'var_spec',

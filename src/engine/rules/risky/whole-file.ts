@@ -5,7 +5,8 @@
  */
 import type { ChangedFile } from '../../change.js';
 import type { FlagMatcher } from '../../flags.js';
-import { ChangeAnalysis, wordsOf, type LineVerdict, type ParsedFile, type TextReference } from '../../guards/analysis.js';
+import { ChangeAnalysis, type LineVerdict, type ParsedFile, type TextReference } from '../../guards/analysis.js';
+import { wordsOf } from '../../guards/rewrites.js';
 import { grammarOf, type Syntax } from '../../syntax/index.js';
 import { guardedLines, languageOf } from '../../symbols.js';
 import { escapeRegExp } from './view.js';
