@@ -5,9 +5,11 @@
  *   3. End to end: signed webhooks at concurrency 1, 10 and 50, monoenv beside a bare Probot app
  *   4. Cost growth with pull request size, and events per hour an installation can afford
  *   5. Hostile input against its speed targets (bench/hostile.ts)
+ *   6. Latency at a real round trip (bench/app/latency.ts): every emulator answer held `--round-trip` ms
  * Prints the tables and writes bench/results.json.
  *
- *   npm run bench [-- --events 2000] [--skip-engine] [--cpu-prof DIR]
+ *   npm run bench [-- --events 2000] [--skip-engine] [--cpu-prof DIR] [--round-trip 100] [--latency-samples 5]
+ *   npm run bench -- --only latency     (section 6 alone; results.json is then left as it is)
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -18,6 +20,7 @@ import { measureApiCalls, type ApiCallResults } from './app/api-calls.js';
 import { measureEndToEnd, type LoadResult } from './app/end-to-end.js';
 import { measureEngine, type EngineRow } from './app/engine.js';
 import { hostileLines, measureHostile } from './hostile.js';
+import { measureLatency, type LatencyResults } from './app/latency.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,6 +29,9 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '1,10,50' },
     'skip-engine': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
+    'round-trip': { type: 'string', default: '100' },
+    'latency-samples': { type: 'string', default: '5' },
+    only: { type: 'string' },
     out: { type: 'string', default: fileURLToPath(new URL('./results.json', import.meta.url)) },
   },
 });
@@ -48,14 +54,44 @@ const machine = {
 };
 const nodeFlags = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : undefined;
 
+if (values.only !== undefined && values.only !== 'latency') throw new Error('--only takes: latency');
+
+const latencyLines = (latency: LatencyResults): string[] => [
+  '',
+  `## 6. Latency: every GitHub answer ${latency.roundTripMs} ms away (median of ${latency.rows[0]?.samples ?? 0})`,
+  '',
+  table(
+    ['scenario', 'to the result ms', 'to the answer ms', 'sequential round trips', 'requests', 'rate-limited'],
+    latency.rows.map((r) => [r.scenario, fmt(r.toResultMs), fmt(r.toAnswerMs), r.sequentialRoundTrips, r.requests, r.rateLimited]),
+  ),
+  '',
+  ...latency.rows.flatMap((r) => [`Requests of "${r.scenario}", in the order sent: ${r.calls.join('; ')}.`]),
+];
+
+if (values.only === 'latency') {
+  const bench = await startBench();
+  try {
+    const latency = await measureLatency(
+      bench,
+      { roundTripMs: Number(values['round-trip']), samples: Number(values['latency-samples']), ...(nodeFlags ? { nodeFlags } : {}) },
+      log,
+    );
+    process.stdout.write(`${latencyLines(latency).join('\n')}\n`);
+  } finally {
+    await bench.close();
+  }
+  process.exit(0);
+}
+
 const bench = await startBench();
+let latency: LatencyResults;
 let apiCalls: ApiCallResults;
 let endToEnd: LoadResult[];
 let engine: { note: string; rows: EngineRow[] } | undefined;
 try {
-  log('1/5 API calls per event …');
+  log('1/6 API calls per event …');
   apiCalls = await measureApiCalls(bench, { nodeFlags });
-  log('3/5 end to end …');
+  log('3/6 end to end …');
   endToEnd = await measureEndToEnd(
     bench,
     {
@@ -68,15 +104,21 @@ try {
     },
     log,
   );
+  log('6/6 latency at a real round trip …');
+  latency = await measureLatency(
+    bench,
+    { roundTripMs: Number(values['round-trip']), samples: Number(values['latency-samples']), ...(nodeFlags ? { nodeFlags } : {}) },
+    log,
+  );
 } finally {
   await bench.close();
 }
 if (!values['skip-engine']) {
   // After the load: the engine's timings are its own, not shared with the emulator's.
-  log('2/5 engine (bench/engine.ts) …');
+  log('2/6 engine (bench/engine.ts) …');
   engine = await measureEngine();
 }
-log('5/5 hostile input (bench/hostile.ts) …');
+log('5/6 hostile input (bench/hostile.ts) …');
 const hostile = measureHostile();
 const seconds = (performance.now() - started) / 1000;
 
@@ -183,6 +225,7 @@ out.push(
 out.push('', '## 5. Hostile input (bench/hostile.ts)', '');
 out.push(...hostileLines(hostile));
 out.push('', hostile.met ? 'All targets met.' : 'TARGET MISSED: an evaluation of hostile input took longer than its target.');
+out.push(...latencyLines(latency));
 process.stdout.write(`${out.join('\n')}\n`);
 
 writeFileSync(
@@ -197,6 +240,7 @@ writeFileSync(
       engine,
       endToEnd,
       hostile,
+      latency,
     },
     null,
     2,

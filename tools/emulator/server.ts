@@ -23,6 +23,11 @@ export interface EmulatorOptions extends StoreOptions {
   apps?: Array<{ id: number; slug?: string; name?: string; privateKey?: string }>;
   /** App id used for installation tokens whose JWT names no `iss`. Default 1. */
   defaultAppId?: number;
+  /**
+   * A network round trip added to every request (default 0): half before the request is processed, half
+   * before its answer is sent, as between a client and api.github.com. Changeable later via `roundTripMs`.
+   */
+  roundTripMs?: number;
 }
 
 export interface RequestRecord {
@@ -36,6 +41,9 @@ export interface RequestRecord {
   /** Whether GitHub would count it against the installation's primary rate limit. */
   counted: boolean;
   faultId: number | null;
+  /** `performance.now()` when the request arrived, and when its answer left (round trip included). */
+  startedAt: number;
+  endedAt: number;
 }
 
 export interface Violation {
@@ -90,6 +98,8 @@ export interface Emulator {
   unmatched: UnmatchedRequest[];
   counters: Counters;
   resetCounters(): void;
+  /** The round trip added to every request, in milliseconds (0: none). */
+  roundTripMs: number;
   /** All check runs of a repository, oldest first; only those on `sha` when given. */
   checkRuns(owner: string, repo: string, sha?: string): StoredCheckRun[];
   /** Check runs as GitHub's API returns them (with `app`, `check_suite`, `output`). */
@@ -105,6 +115,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const recordRequests = options.recordRequests ?? true;
   const rateLimit = { limit: options.rateLimit?.limit ?? 5000, enforce: options.rateLimit?.enforce ?? false };
   const defaultAppId = options.defaultAppId ?? 1;
+  let roundTripMs = options.roundTripMs ?? 0;
   const appKeys = new Map<number, KeyObject>();
   for (const app of options.apps ?? []) {
     store.addApp(app);
@@ -192,6 +203,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
 
   const send = (res: ServerResponse, status: number, headers: Record<string, string>, payload: Buffer | null, reset: boolean): void => {
+    // The way back of the round trip.
+    if (roundTripMs > 0) setTimeout(() => answer(res, status, headers, payload, reset), roundTripMs / 2);
+    else answer(res, status, headers, payload, reset);
+  };
+  const answer = (res: ServerResponse, status: number, headers: Record<string, string>, payload: Buffer | null, reset: boolean): void => {
     if (res.destroyed) return;
     if (payload) headers['content-length'] = String(payload.length);
     res.writeHead(status, headers);
@@ -207,6 +223,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   const handle = async (req: IncomingMessage, res: ServerResponse, bodyBuffer: Buffer): Promise<void> => {
+    const startedAt = performance.now();
+    // The way there of the round trip: GitHub sees the request (and stores what it writes) only then.
+    if (roundTripMs > 0) await sleep(roundTripMs / 2);
     counters.total++;
     const method = req.method ?? 'GET';
     const rawUrl = req.url ?? '/';
@@ -228,7 +247,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
     const record = (): void => {
       if (recordRequests)
-        requests.push({ method, path: rawUrl, route: routeTemplate, status, installationId, counted, faultId: injected?.id ?? null });
+        requests.push({
+          method,
+          path: rawUrl,
+          route: routeTemplate,
+          status,
+          installationId,
+          counted,
+          faultId: injected?.id ?? null,
+          startedAt,
+          endedAt: performance.now() + roundTripMs / 2,
+        });
     };
     let cutResponse = false;
     /** Answers with the fault and returns true, or returns false when processing goes on (delays, cut responses). */
@@ -437,6 +466,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     unmatched,
     get counters() {
       return counters;
+    },
+    get roundTripMs() {
+      return roundTripMs;
+    },
+    set roundTripMs(ms: number) {
+      roundTripMs = Math.max(0, ms);
     },
     resetCounters() {
       counters = freshCounters();
