@@ -259,6 +259,60 @@ describe('judgeTests findings', () => {
     ]);
   });
 
+  it('reads the one small file a well-tested change leaves without a test as a notice, and two such files as lacking', () => {
+    const tested = ['internal/batch/evaluate.go', 'internal/batch/limits.go', 'internal/server/batch.go', 'internal/store/batch.go'];
+    const testFiles = ['internal/batch/evaluate_test.go', 'internal/server/batch_test.go', 'internal/store/batch_test.go'];
+    const wiring = changed('cmd/serve/serve.go', ['\tbatchv1.RegisterBatchServiceServer(grpcServer, s.server)']);
+    const one = judge([...tested, ...testFiles].map((p) => changed(p)).concat(wiring));
+    expect(one.findings).toEqual([
+      expect.objectContaining({
+        path: 'cmd/serve/serve.go',
+        level: 'notice',
+        message: expect.stringContaining(
+          'the one small edit (1 added code line) left without a test in a change whose tests cover 4 of its 5 source files',
+        ),
+      }),
+    ]);
+    const quota = changed('internal/quota/quota.go', ['\tif n > perStoreLimit(store) {', '\t\treturn false', '\t}']);
+    const two = judge([...tested, ...testFiles].map((p) => changed(p)).concat(wiring, quota));
+    expect(two.findings.map((f) => [f.path, f.level])).toEqual([
+      ['cmd/serve/serve.go', 'warning'],
+      ['internal/quota/quota.go', 'warning'],
+    ]);
+    // Three tested files out of four are not enough of a change's tests to carry the fourth.
+    const few = judge([...tested.slice(1), ...testFiles].map((p) => changed(p)).concat(wiring));
+    expect(few.findings.map((f) => f.level)).toEqual(['warning']);
+  });
+
+  it('reads an edit that only takes code away, beside its own test losing the cases of it, as a notice', () => {
+    const model = changedFileFromGitHub({
+      filename: 'app/models/coupon.rb',
+      status: 'modified',
+      additions: 1,
+      deletions: 1,
+      patch:
+        '@@ -3,2 +3,2 @@ class Coupon < ApplicationRecord\n   belongs_to :shop\n-  validates :code, presence: true, uniqueness: { scope: :shop_id }\n+  validates :code, presence: true',
+    });
+    const trimmedSpec = changedFileFromGitHub({
+      filename: 'spec/models/coupon_spec.rb',
+      status: 'modified',
+      additions: 0,
+      deletions: 1,
+      patch:
+        '@@ -2,2 +2,1 @@ RSpec.describe Coupon do\n   it { is_expected.to validate_presence_of(:code) }\n-  it { is_expected.to validate_uniqueness_of(:code).scoped_to(:shop_id) }',
+    });
+    expect(judge([model, trimmedSpec]).findings).toEqual([
+      expect.objectContaining({
+        level: 'notice',
+        message: expect.stringContaining(
+          'its edit only takes code away, and its own test spec/models/coupon_spec.rb drops the cases of what went',
+        ),
+      }),
+    ]);
+    // Without its own test trimmed, the same edit keeps the rule's level.
+    expect(judge([model]).findings.map((f) => f.level)).toEqual(['warning']);
+  });
+
   it('puts its headline in the check title', () => {
     const change = makeChange({ files: [changed('src/a.ts'), changed('src/b.ts')] });
     expect(evaluate(change, DEFAULT_CONFIG).title).toBe('XS change (2 lines) · 2 files without tests');

@@ -175,6 +175,7 @@ export function foldersRelate(source: readonly string[], test: readonly string[]
 }
 
 interface TestEntry {
+  path: string;
   family: Family;
   folders: string[];
 }
@@ -182,15 +183,15 @@ interface TestEntry {
 /** The changed tests, indexed by the names they may test. */
 export class TestIndex {
   private readonly byName = new Map<string, TestEntry[]>();
-  /** Go: any changed _test.go tests its whole package folder. */
-  private readonly goTestDirs = new Set<string>();
+  /** Go: any changed _test.go tests its whole package folder (the first one found names it). */
+  private readonly goTestDirs = new Map<string, string>();
   size = 0;
 
   add(path: string): void {
     const parts = partsOf(path);
     this.size++;
-    if (parts.family === 'go' && parts.stem.endsWith('_test')) this.goTestDirs.add(parts.dir);
-    const entry: TestEntry = { family: parts.family, folders: subjectFolders(parts.dir, TEST_ROOTS) };
+    if (parts.family === 'go' && parts.stem.endsWith('_test') && !this.goTestDirs.has(parts.dir)) this.goTestDirs.set(parts.dir, path);
+    const entry: TestEntry = { path, family: parts.family, folders: subjectFolders(parts.dir, TEST_ROOTS) };
     for (const name of testedNames(parts)) {
       const list = this.byName.get(name);
       if (list === undefined) this.byName.set(name, [entry]);
@@ -199,15 +200,20 @@ export class TestIndex {
   }
 
   covers(parts: PathParts): boolean {
-    if (parts.family === 'go') return this.goTestDirs.has(parts.dir);
+    return this.testOf(parts) !== undefined;
+  }
+
+  /** The changed test that maps to a source file, if any. */
+  testOf(parts: PathParts): string | undefined {
+    if (parts.family === 'go') return this.goTestDirs.get(parts.dir);
     const folders = subjectFolders(parts.dir, SOURCE_ROOTS);
     for (const name of sourceNames(parts)) {
       for (const test of this.byName.get(name) ?? []) {
         if ((test.family === parts.family || test.family === 'other' || parts.family === 'other') && foldersRelate(folders, test.folders))
-          return true;
+          return test.path;
       }
     }
-    return false;
+    return undefined;
   }
 }
 

@@ -17,7 +17,17 @@ import { onlyLayout } from '../kind.js';
 import { classifyLine, languageOf, newClassifierState, type LineKind } from '../symbols.js';
 import { FlagMatcher } from '../flags.js';
 import type { MonoenvConfig } from '../../config/schema.js';
-import { SOURCE_ROOTS, TEST_ROOTS, foldersRelate, partsOf, subjectFolders, testedNames } from './test-mapping.js';
+import {
+  SOURCE_ROOTS,
+  TEST_ROOTS,
+  foldersRelate,
+  partsOf,
+  subjectFolders,
+  testedNames,
+  type PathParts,
+  type TestIndex,
+} from './test-mapping.js';
+import { onlyTakesAway, regroups } from './tests-edits.js';
 
 /** A changed source file's added code lines, read once. */
 interface SourceEdit {
@@ -34,10 +44,19 @@ const CHANGE_KIND_REASONS: Partial<Record<KindReading['kind'], string>> = {
   test: 'a change of tests',
 };
 
+/** Kinds read as keeping behaviour edit by edit, so one edit that regroups an expression stands out. */
+const MECHANICAL_KINDS: ReadonlySet<KindReading['kind']> = new Set(['deps', 'refactor']);
+
 /** Files whose share of added code found among the change's removed lines makes them a move. */
 const MOVED_SHARE = 0.8;
 /** A file this small that only uses what the change's tests exercise is wiring, not new behaviour. */
 const WIRING_LINES = 10;
+/** The one file left without a test in a change whose tests cover the rest: at most this much added code… */
+const REMAINDER_LINES = 15;
+/** …in a change where at least this many source files are tested by its changed tests… */
+const REMAINDER_COVERED = 3;
+/** …and they are at least this share of its source files. */
+const REMAINDER_SHARE = 0.8;
 
 /** A line without whitespace; lines past 2,000 characters (minified, generated) are compared as they are. */
 export const squeeze = (line: string): string => (line.length > 2000 ? line : line.replace(/\s+/g, ''));
@@ -98,8 +117,12 @@ function packageNamedTest(path: string, tests: readonly string[]): string | unde
 
 export interface TestsJudgement {
   /** The reason a file's finding is a notice, or undefined when it keeps the rule's level. */
-  reasonFor(file: ChangedFile): string | undefined;
+  reasonFor(file: ChangedFile, parts: PathParts): string | undefined;
+  /** The file's reason is one of the change's tests (same package, named after it, or exercising its new names). */
+  restsOnTest(file: ChangedFile): boolean;
 }
+
+const mapDefined = <T, U>(value: T | undefined, f: (value: T) => U): U | undefined => (value === undefined ? undefined : f(value));
 
 /** Reads the change once; the tests rule asks per untested file. */
 export function judgeAsReviewer(
@@ -108,6 +131,7 @@ export function judgeAsReviewer(
   config: MonoenvConfig,
   isTest: (path: string) => boolean,
   changedTests: readonly ChangedFile[],
+  trimmedTests: TestIndex,
 ): TestsJudgement {
   let changeReason: string | undefined | null = null;
   const removed = new Map<string, string>();
@@ -132,21 +156,34 @@ export function judgeAsReviewer(
     }
   }
   const testPaths = changedTests.map((t) => t.path);
+  const exercised = new Set<ChangedFile>();
 
   return {
-    reasonFor(file) {
+    reasonFor(file, parts) {
       if (changeReason === null) changeReason = changeLevelReason(change, kind, config, isTest);
-      if (changeReason !== undefined) return changeReason;
+      // An upgrade's or a refactor's edits are read as keeping behaviour; one that regroups an expression
+      // (`a ?? 0 + b` → `(a ?? 0) + b`) evaluates differently, which is a fix hidden in it.
+      if (changeReason !== undefined) return MECHANICAL_KINDS.has(kind.kind) && regroups(file) ? undefined : changeReason;
       const edit: SourceEdit = { file, code: addedCode(file) };
       if (edit.code.length === 0) return 'its added lines hold no behaviour (comments, imports, types)';
+      const trimmed = trimmedTests.testOf(parts);
+      if (trimmed !== undefined && onlyTakesAway(file)) {
+        return `its edit only takes code away, and its own test ${trimmed} drops the cases of what went`;
+      }
       if (onlyLayout(file)) return 'its edit is layout only: the code reads the same without whitespace';
       const moved = movedFrom(edit, removed, kept);
       if (moved !== undefined) return moved;
       const sibling = samePackageTest(file.path, testPaths);
-      if (sibling !== undefined) return `the change's test ${sibling} sits in the same package`;
-      const named = packageNamedTest(file.path, testPaths);
-      if (named !== undefined) return `the change's test ${named} is named after its package`;
-      return usesTested(edit, testedIds, deletedIds);
+      const byTest =
+        sibling !== undefined
+          ? `the change's test ${sibling} sits in the same package`
+          : (mapDefined(packageNamedTest(file.path, testPaths), (named) => `the change's test ${named} is named after its package`) ??
+            usesTested(edit, testedIds, deletedIds));
+      if (byTest !== undefined) exercised.add(file);
+      return byTest;
+    },
+    restsOnTest(file) {
+      return exercised.has(file);
     },
   };
 }
@@ -247,4 +284,17 @@ function usesTested(edit: SourceEdit, testedIds: ReadonlyMap<string, string>, kn
   if (used.size === 0) return undefined;
   const [[name, test]] = [...used];
   return `its new lines use \`${name}\`${used.size > 1 ? ` and ${used.size - 1} more` : ''}, new in this change and exercised by its test ${test}`;
+}
+
+/**
+ * The one file a well-tested change leaves without a test of its own: a small edit (a registration, an
+ * option passed on, an error's status) beside files that each come with theirs. A reviewer judges a
+ * change's tests as a whole and does not ask a test of every wiring edit; two or more such files, or a
+ * larger edit, keep the rule's level.
+ */
+export function remainderOfTestedChange(file: ChangedFile, tested: number, sources: number): string | undefined {
+  if (tested < REMAINDER_COVERED || tested < sources * REMAINDER_SHARE) return undefined;
+  const code = addedCode(file).length;
+  if (code > REMAINDER_LINES) return undefined;
+  return `the one small edit (${code} added code line${code === 1 ? '' : 's'}) left without a test in a change whose tests cover ${tested} of its ${sources} source files`;
 }

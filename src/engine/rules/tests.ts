@@ -8,7 +8,7 @@ import type { Finding, RuleStatus } from '../report.js';
 import type { MonoenvConfig } from '../../config/schema.js';
 import { pathMatcher, type PathMatcher } from '../glob.js';
 import { formatCount, plural } from '../conclusion.js';
-import { judgeAsReviewer } from './tests-judgement.js';
+import { judgeAsReviewer, remainderOfTestedChange } from './tests-judgement.js';
 import { TestIndex, expectedTestNames, partsOf, type PathParts } from './test-mapping.js';
 
 export { expectedTestNames } from './test-mapping.js';
@@ -80,6 +80,8 @@ export function judgeTests(ctx: RuleContext): RuleOutcome {
   const isSource = matcherFor(settings.source);
   const isExempt = matcherFor(settings.exempt);
   const tests = new TestIndex();
+  // Tests that only lose cases test nothing new, but say the file they test lost behaviour with them.
+  const trimmedTests = new TestIndex();
   const changedTests: ChangedFile[] = [];
   const sources: { file: ChangedFile; parts: PathParts }[] = [];
   for (const file of change.files) {
@@ -87,7 +89,7 @@ export function judgeTests(ctx: RuleContext): RuleOutcome {
       if (file.status !== 'removed' && file.additions > 0) {
         tests.add(file.path);
         changedTests.push(file);
-      }
+      } else if (file.status !== 'removed' && file.deletions > 0) trimmedTests.add(file.path);
     } else if (needsTest(file) && isSource(file.path) && !isExempt(file.path)) {
       sources.push({ file, parts: partsOf(file.path) });
     }
@@ -110,8 +112,13 @@ export function judgeTests(ctx: RuleContext): RuleOutcome {
     return { findings: [], summary: { rule: 'tests', status: 'pass', summary, judged: sources.length } };
   }
 
-  const judgement = judgeAsReviewer(change, ctx.kind, config, isTest, changedTests);
-  const judged = untested.map((u) => ({ ...u, reason: judgement.reasonFor(u.file) }));
+  const judgement = judgeAsReviewer(change, ctx.kind, config, isTest, changedTests, trimmedTests);
+  const judged = untested.map((u) => ({ ...u, reason: judgement.reasonFor(u.file, u.parts) }));
+  const left = judged.filter((j) => j.reason === undefined);
+  if (settings.require === 'per-file' && left.length === 1) {
+    const tested = sources.length - untested.length + judged.filter((j) => judgement.restsOnTest(j.file)).length;
+    left[0].reason = remainderOfTestedChange(left[0].file, tested, sources.length);
+  }
   const findings: Finding[] = judged.map(({ file, reason }) => {
     const line = firstAddedLine(file) ?? 1;
     const expected = settings.require === 'any' ? 'any test' : orList(expectedTestNames(file.path));
