@@ -46,6 +46,7 @@ export const DEFAULT_TEST_GLOBS = [
   '**/__tests__/**',
   '**/test_*.py',
   '**/*_test.py',
+  '**/tests.py',
   '**/tests/**',
   '**/test/**',
   '**/*_test.go',

@@ -113,6 +113,13 @@ describe('judgeTests per-file mapping', () => {
     expect(untested(['shop/refunds.py'], ['tests/payments/test_refunds.py'])).toEqual(['shop/refunds.py']);
   });
 
+  it("Python: a Django app's tests.py tests the app's modules, in its folder and below, and nothing beside it", () => {
+    expect(isTestPath('shop/orders/tests.py', DEFAULT_CONFIG)).toBe(true);
+    expect(untested(['shop/orders/models.py', 'shop/orders/api/views.py'], ['shop/orders/tests.py'])).toEqual([]);
+    expect(untested(['shop/billing/models.py'], ['shop/orders/tests.py'])).toEqual(['shop/billing/models.py']);
+    expect(untested(['shop/orders_extra/models.py'], ['shop/orders/tests.py'])).toEqual(['shop/orders_extra/models.py']);
+  });
+
   it('Go: any _test.go in the same package folder', () => {
     expect(untested(['internal/cart/cart.go'], ['internal/cart/cart_test.go'])).toEqual([]);
     expect(untested(['internal/cart/discount.go'], ['internal/cart/cart_test.go'])).toEqual([]);
@@ -124,6 +131,21 @@ describe('judgeTests per-file mapping', () => {
     expect(untested(['app/models/order.rb'], ['test/models/order_test.rb'])).toEqual([]);
     expect(untested(['lib/parser.rb'], ['spec/parser_spec.rb'])).toEqual([]);
     expect(untested(['app/controllers/user.rb'], ['spec/models/user_spec.rb'])).toEqual(['app/controllers/user.rb']);
+  });
+
+  it("Ruby: a controller's request spec is named after its resource, in spec/requests/ mirroring the controller's folders", () => {
+    expect(untested(['app/controllers/voucher_adjustments_controller.rb'], ['spec/requests/voucher_adjustments_spec.rb'])).toEqual([]);
+    expect(untested(['app/controllers/spree/admin/payments_controller.rb'], ['spec/requests/spree/admin/payments_spec.rb'])).toEqual([]);
+    expect(
+      untested(['engines/billing/app/controllers/invoices_controller.rb'], ['engines/billing/spec/requests/invoices_spec.rb']),
+    ).toEqual([]);
+    // Another namespace's request spec, or a model spec of the same name, is not the controller's.
+    expect(untested(['app/controllers/admin/payments_controller.rb'], ['spec/requests/api/payments_spec.rb'])).toEqual([
+      'app/controllers/admin/payments_controller.rb',
+    ]);
+    expect(untested(['app/controllers/payments_controller.rb'], ['spec/models/payments_spec.rb'])).toEqual([
+      'app/controllers/payments_controller.rb',
+    ]);
   });
 
   it('Java/Kotlin: src/test mirrors src/main with Test, Tests or IT', () => {
@@ -173,7 +195,7 @@ describe('judgeTests findings', () => {
       },
       expect.objectContaining({
         path: 'shop/cart.py',
-        message: 'shop/cart.py changed, but no changed test covers it. Add or update test_cart.py or cart_test.py.',
+        message: "shop/cart.py changed, but no changed test covers it. Add or update test_cart.py, cart_test.py or the app's tests.py.",
       }),
     ]);
     expect(summary).toEqual({

@@ -185,12 +185,16 @@ export class TestIndex {
   private readonly byName = new Map<string, TestEntry[]>();
   /** Go: any changed _test.go tests its whole package folder (the first one found names it). */
   private readonly goTestDirs = new Map<string, string>();
+  /** Django: an app's `tests.py` tests the app's modules, in its folder and below. */
+  private readonly appTestDirs = new Map<string, string>();
   size = 0;
 
   add(path: string): void {
     const parts = partsOf(path);
     this.size++;
     if (parts.family === 'go' && parts.stem.endsWith('_test') && !this.goTestDirs.has(parts.dir)) this.goTestDirs.set(parts.dir, path);
+    if (parts.family === 'python' && parts.stem === 'tests' && parts.dir !== '' && !this.appTestDirs.has(parts.dir))
+      this.appTestDirs.set(parts.dir, path);
     const entry: TestEntry = { path, family: parts.family, folders: subjectFolders(parts.dir, TEST_ROOTS) };
     for (const name of testedNames(parts)) {
       const list = this.byName.get(name);
@@ -206,10 +210,24 @@ export class TestIndex {
   /** The changed test that maps to a source file, if any. */
   testOf(parts: PathParts): string | undefined {
     if (parts.family === 'go') return this.goTestDirs.get(parts.dir);
+    if (parts.family === 'python') {
+      for (const [dir, test] of this.appTestDirs) if (parts.dir === dir || parts.dir.startsWith(`${dir}/`)) return test;
+    }
     const folders = subjectFolders(parts.dir, SOURCE_ROOTS);
-    for (const name of sourceNames(parts)) {
+    const found = this.named(sourceNames(parts), parts.family, folders);
+    if (found !== undefined || parts.family !== 'ruby' || !parts.stem.endsWith('_controller')) return found;
+    // Rails: a controller is tested by the request spec of its resource, `spec/requests/admin/orders_spec.rb`
+    // for `app/controllers/admin/orders_controller.rb` (request specs replaced controller specs in RSpec 3.5).
+    const resource = parts.stem.slice(0, -'_controller'.length).toLowerCase();
+    const at = folders.indexOf('controllers');
+    if (at === -1 || resource.length === 0) return undefined;
+    return this.named([resource], 'ruby', [...folders.slice(0, at), 'requests', ...folders.slice(at + 1)]);
+  }
+
+  private named(names: readonly string[], family: Family, folders: readonly string[]): string | undefined {
+    for (const name of names) {
       for (const test of this.byName.get(name) ?? []) {
-        if ((test.family === parts.family || test.family === 'other' || parts.family === 'other') && foldersRelate(folders, test.folders))
+        if ((test.family === family || test.family === 'other' || family === 'other') && foldersRelate(folders, test.folders))
           return test.path;
       }
     }
@@ -225,11 +243,13 @@ export function expectedTestNames(path: string): string[] {
       return [`${stem}.test.${ext}`, `${stem}.spec.${ext}`, `__tests__/${stem}.${ext}`];
     }
     case 'python':
-      return [`test_${stem}.py`, `${stem}_test.py`];
+      return [`test_${stem}.py`, `${stem}_test.py`, `the app's tests.py`];
     case 'go':
       return [`${stem}_test.go (or any _test.go in ${dir || 'the root folder'})`];
     case 'ruby':
-      return [`${stem}_spec.rb`, `${stem}_test.rb`];
+      return stem.endsWith('_controller')
+        ? [`${stem}_spec.rb`, `${stem}_test.rb`, `the request spec ${stem.slice(0, -'_controller'.length)}_spec.rb`]
+        : [`${stem}_spec.rb`, `${stem}_test.rb`];
     case 'jvm':
       return [`${stem}Test.${extension}`, `${stem}Tests.${extension}`, `${stem}IT.${extension}`];
     case 'rust':

@@ -5,9 +5,12 @@
  * - the change as a whole: a dependency upgrade (its tests are the existing suite on the new version), a
  *   declared refactor, a revert, a docs- or tests-only change, a flag clean-up (the kept path already ran
  *   with the flag on);
- * - the file: its edit holds no behaviour (comments, imports, types, layout), it is code moved from
- *   elsewhere in the change, a changed test sits in its own package, or its few new lines only use what
- *   the change introduces and its changed tests exercise.
+ *   (an edit among them that regroups an expression is a fix, and keeps the level);
+ * - the file: its edit holds no behaviour (comments, imports, types, layout), only takes code away while its
+ *   own test loses the cases of it, is code moved from elsewhere in the change, a changed test sits in its
+ *   own package or exercises it under another name (imports it, uses its class, calls what the edit
+ *   changes), or its few new lines only use what the change introduces and its changed tests exercise;
+ * - the one small file a well-tested change leaves without a test (`remainderOfTestedChange`).
  * A fix, a feature or performance work with none of these keeps the rule's level: that is where a
  * reviewer wants a regression test.
  */
@@ -28,6 +31,9 @@ import {
   type TestIndex,
 } from './test-mapping.js';
 import { onlyTakesAway, regroups } from './tests-edits.js';
+import { exercisingTest } from './tests-exercised.js';
+
+const ROOTS = { source: SOURCE_ROOTS, test: TEST_ROOTS };
 
 /** A changed source file's added code lines, read once. */
 interface SourceEdit {
@@ -178,6 +184,7 @@ export function judgeAsReviewer(
         sibling !== undefined
           ? `the change's test ${sibling} sits in the same package`
           : (mapDefined(packageNamedTest(file.path, testPaths), (named) => `the change's test ${named} is named after its package`) ??
+            mapDefined(exercisingTest(file, changedTests, ROOTS), ({ test, how }) => `the change's test ${test} ${how}`) ??
             usesTested(edit, testedIds, deletedIds));
       if (byTest !== undefined) exercised.add(file);
       return byTest;
