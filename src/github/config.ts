@@ -42,6 +42,9 @@ export async function loadConfig(
   try {
     merged = await source.config<Record<string, unknown>>(CONFIG_FILE, {}, arraysReplace);
   } catch (error) {
+    // GitHub failing to answer (a 5xx after retries, a cut connection, a 403) says nothing about the file:
+    // it is the evaluation that failed, not the configuration, and a redelivery or re-run may succeed.
+    if (typeof (error as { status?: unknown }).status === 'number') throw error;
     // Probot's config plugin throws on unparsable YAML, a bad `_extends` or an `_extends` cycle; the
     // repository's own file usually says where.
     const own = await positionedErrors(ownFile);

@@ -145,3 +145,30 @@ describe('push audit under a broken configuration', () => {
     expect(runs[0]).toMatchObject({ head_sha: PUSH_HEAD, conclusion: 'failure', output: { title: 'Pushed without review' } });
   });
 });
+
+describe('an audit whose configuration GitHub cannot read', () => {
+  const network = withoutNetwork();
+
+  it('merge: the file at the base commit answers 500 on every attempt: the run says the audit failed, not that the file is invalid', async () => {
+    const probot = await loadApp();
+    const runs: CheckRunBody[] = [];
+    const scope = mockToken(github(network.log))
+      .get(AT_BASE)
+      .times(4)
+      .reply(500, { message: 'Server Error' })
+      .get(lookup(MERGE_SHA))
+      .reply(200, NO_RUNS)
+      .post(`${REPO_PATH}/check-runs`, captureBody(runs))
+      .reply(201, { id: 930 });
+    await deliver(probot, 'pull_request', fixture('pull_request.closed.merged'));
+    expect(scope.isDone()).toBe(true);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ head_sha: MERGE_SHA, conclusion: 'failure', output: { title: 'monoenv could not audit this merge' } });
+    expect(runs[0].output.summary).toContain('GitHub API 500: Server Error');
+    expect(network.log.routes).toEqual([
+      ...Array<string>(4).fill(`GET ${AT_BASE}`),
+      `GET ${lookup(MERGE_SHA)}`,
+      `POST ${REPO_PATH}/check-runs`,
+    ]);
+  });
+});

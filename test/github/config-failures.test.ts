@@ -7,6 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   withoutNetwork,
   CONFIG_URL_PATH,
+  BASE_SHA,
   HEAD_SHA,
   ORG_CONFIG_PATH,
   OWNER,
@@ -177,5 +178,55 @@ describe('configuration it extends', () => {
     expect(created[0].output.summary).toContain('- `.github/monoenv.yml (with the configuration it extends): size.warn_lines: ');
     expect(network.log.routes.filter((route) => route === `GET ${CONFIG_URL_PATH}`)).toHaveLength(1);
     expect(created[0].output.annotations).toEqual([]);
+  });
+});
+
+describe("the organisation's repository when GitHub cannot answer", () => {
+  const network = withoutNetwork();
+
+  it("a 500 on every attempt: the run says the evaluation failed with GitHub's answer, not that the file is invalid; a redelivery evaluates again", async () => {
+    const probot = await loadApp();
+    const created: CheckRunBody[] = [];
+    const updated: CheckRunBody[] = [];
+    const scope = mockToken(github(network.log))
+      .get(CONFIG_URL_PATH)
+      .reply(404, {})
+      // The first attempt and plugin-retry's three retries.
+      .get(ORG_CONFIG_PATH)
+      .times(4)
+      .reply(500, { message: 'Server Error' })
+      .get(LOOKUP_PATH)
+      .reply(200, NO_RUNS)
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 31 });
+    await deliver(probot, 'pull_request', fixture('pull_request.opened'));
+    expect(scope.isDone()).toBe(true);
+    expect(created).toHaveLength(1);
+    expect(created[0].conclusion).toBe('failure');
+    expect(created[0].output.title).toBe('monoenv could not evaluate this change');
+    expect(created[0].output.summary).toContain('GitHub API 500: Server Error');
+    expect(created[0].output.summary).not.toContain('on the default branch');
+    // Nothing else is read once the configuration cannot be had: no files, no proposed version.
+    expect(network.log.routes).toEqual([
+      `GET ${CONFIG_URL_PATH}`,
+      ...Array<string>(4).fill(`GET ${ORG_CONFIG_PATH}`),
+      `GET ${LOOKUP_PATH}`,
+      `POST ${REPO_PATH}/check-runs`,
+    ]);
+
+    // The delivery was not done: GitHub's redelivery evaluates again, and the verdict replaces that run.
+    const again = github(network.log)
+      .get(ORG_CONFIG_PATH)
+      .reply(404, {})
+      .get(FILES_PATH)
+      .reply(200, PR_FILES)
+      .get(`${REPO_PATH}/contents/.gitattributes?ref=${BASE_SHA}`)
+      .reply(404, {})
+      .patch(`${REPO_PATH}/check-runs/31`, captureBody(updated))
+      .reply(200, { id: 31 });
+    await deliver(probot, 'pull_request', fixture('pull_request.opened'));
+    expect(again.isDone()).toBe(true);
+    expect(updated).toHaveLength(1);
+    expect(updated[0].output.title).not.toBe('monoenv could not evaluate this change');
   });
 });
