@@ -180,3 +180,38 @@ describe('rate-limit handlers', () => {
     });
   });
 });
+
+describe("the app's Octokit reads each answer through fetchWithDeadline", () => {
+  // Retries without waiting; the retry plugin and the fetch wrapper are the app's own.
+  const Quick = MonoenvOctokit.defaults((options: Record<string, unknown>) => ({
+    ...options,
+    baseUrl: base,
+    throttle: { ...(options.throttle as object), enabled: false },
+    retry: { ...(options.retry as object), retryAfterBaseValue: 1 },
+  }));
+  const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+  it('a page cut mid-stream is retried, and the whole page comes back: never an empty one', async () => {
+    const page = [{ filename: 'src/a.ts' }, { filename: 'src/b.ts' }];
+    let attempts = 0;
+    handle = (_req, res) => {
+      attempts++;
+      if (attempts === 1) {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+        res.write('[{"filename":"src/a.ts"');
+        setImmediate(() => res.socket?.destroy());
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(page));
+    };
+    const octokit = new Quick({ auth: 'ghs_test', log: silent });
+    const { data } = await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
+      owner: 'o',
+      repo: 'r',
+      pull_number: 7,
+    });
+    expect(data).toEqual(page);
+    expect(attempts).toBe(2);
+  });
+});
