@@ -1,10 +1,28 @@
 /**
  * Coalescing concurrent events for one commit: one evaluation at a time per key; the events that arrive
  * while it runs collapse into one run of the latest of them, after it, and all of them share its result.
- * Each job here finishes only when the test says so, so the order is the test's, not the clock's.
+ * Each job here finishes only when the test says so, so the order is the test's, not the clock's. The App
+ * test holds the first evaluation's file list until the later events are in, every call pinned.
  */
 import { describe, expect, it } from '@jest/globals';
+import type { ReplyFnResult } from 'nock';
 import { CoalescingQueue } from '../../src/github/coalesce.js';
+import { monoenvApp } from '../../src/github/index.js';
+import {
+  withoutNetwork,
+  APP_ID,
+  BASE_SHA,
+  HEAD_SHA,
+  REPO_PATH,
+  captureBody,
+  createProbot,
+  deliver,
+  fixture,
+  github,
+  mockNoConfig,
+  mockToken,
+} from './harness.js';
+import { PR_FILES } from './pull-files.js';
 
 interface Job {
   run: () => Promise<void>;
@@ -120,5 +138,66 @@ describe('CoalescingQueue', () => {
     expect(started).toEqual(['first', 'later']);
     later.finish();
     await laterDone;
+  });
+});
+
+describe('concurrent events for one commit in the App', () => {
+  const network = withoutNetwork();
+  const FILES_PATH = `${REPO_PATH}/pulls/7/files?per_page=100`;
+
+  it('events that arrive while the commit is being evaluated cost one more evaluation, of the latest, and one update', async () => {
+    const probot = createProbot();
+    await probot.load(monoenvApp({ appId: APP_ID }));
+    type Run = { output: { annotations: { annotation_level: string }[] } };
+    const created: Run[] = [];
+    const updated: Run[] = [];
+    const levels = (run: Run): string[] => [...new Set(run.output.annotations.map((a) => a.annotation_level))];
+    // The first evaluation's file list is answered only when the test says so.
+    let answerFiles!: () => void;
+    let filesAsked!: () => void;
+    const asked = new Promise<void>((resolve) => (filesAsked = resolve));
+    const scope = mockNoConfig(mockToken(github(network.log)))
+      .get(FILES_PATH)
+      .reply((_uri: string, _body: unknown, reply: (error: null, result: ReplyFnResult) => void) => {
+        answerFiles = () => reply(null, [200, PR_FILES, { etag: '"files-v1"' }]);
+        filesAsked();
+      })
+      .get(`${REPO_PATH}/contents/.gitattributes?ref=${BASE_SHA}`)
+      .reply(404, { message: 'Not Found' })
+      .get(`${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=latest`)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1001 })
+      // The second evaluation: the unchanged file list (304), and the run it updates.
+      .get(FILES_PATH)
+      .matchHeader('if-none-match', '"files-v1"')
+      .reply(304, '')
+      .patch(`${REPO_PATH}/check-runs/1001`, captureBody(updated))
+      .reply(200, { id: 1001 });
+
+    const first = deliver(probot, 'pull_request', fixture('pull_request.synchronize'), 'delivery-a');
+    await asked;
+    // Two more events for the same commit while the first is being evaluated: a push's redelivered
+    // synchronize (no labels) and then the label that waives the tests rule.
+    const second = deliver(probot, 'pull_request', fixture('pull_request.synchronize'), 'delivery-b');
+    const third = deliver(probot, 'pull_request', fixture('pull_request.labeled'), 'delivery-c');
+    for (let turn = 0; turn < 5; turn++) await settle();
+    expect(network.log.routes.filter((route) => route.includes('/pulls/7/files'))).toEqual([]);
+    answerFiles();
+    await Promise.all([first, second, third]);
+
+    expect(scope.isDone()).toBe(true);
+    // One evaluation for the first event and one for the latest; the one in between never ran.
+    expect(network.log.routes.filter((route) => !route.includes('/contents/'))).toEqual([
+      `GET ${FILES_PATH}`,
+      `GET ${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=latest`,
+      `POST ${REPO_PATH}/check-runs`,
+      `PATCH ${REPO_PATH}/check-runs/1001`,
+    ]);
+    expect(network.log.notModified).toHaveLength(1);
+    expect(levels(created[0])).toEqual(['warning']);
+    // The update is the latest event's verdict: the label waives the tests rule's warnings into notices.
+    expect(updated).toHaveLength(1);
+    expect(levels(updated[0])).toEqual(['notice']);
   });
 });
