@@ -45,7 +45,7 @@ try {
   generateRepository(dir, [...history()]);
   console.log(`generated ${commits} first-parent commits with git fast-import in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   t = performance.now();
-  const data = await buildReport({ cwd: dir, since: new Date(now - windowDays * 86_400_000), until: new Date(now), env: {} });
+  const data = await buildReport({ cwd: dir, since: new Date(now - windowDays * 86_400_000), until: new Date(now), env: {}, flags: false });
   const seconds = (performance.now() - t) / 1000;
   t = performance.now();
   const html = await renderHtml(data);

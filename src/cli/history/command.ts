@@ -9,6 +9,7 @@ import { aggregate, weeksBetween } from './aggregate.js';
 import { computeDora } from './dora.js';
 import { readDeployments } from './deployments.js';
 import { computeWhatIf } from './whatif.js';
+import { readFlagDebt } from './flag-debt.js';
 import { originWebUrl, webUrlFromApi } from './links.js';
 import { reportGit } from './git.js';
 import { formatConfigError, parseConfigText } from '../../config/load.js';
@@ -35,6 +36,9 @@ export interface ReportOptions {
   proposed?: { file: string; config: MonoenvConfig };
   /** Deployment environments that are production (DORA). */
   environments?: string[];
+  /** The flag-debt section (default on; `--no-flags` leaves it out). */
+  flags?: boolean;
+  flagProgress?: (done: number, total: number) => void;
 }
 
 export async function buildReport(options: ReportOptions): Promise<ReportData> {
@@ -104,6 +108,27 @@ export async function buildReport(options: ReportOptions): Promise<ReportData> {
       ...(webUrl ? { webUrl } : {}),
     });
   }
+  let flagDebt;
+  if (options.flags !== false) {
+    try {
+      flagDebt = await readFlagDebt({
+        cwd: options.cwd,
+        env: options.env,
+        commit: collected.history.head,
+        ref: collected.history.branch,
+        config: collected.headConfig,
+        weeks: weeksBetween(options.since, options.until),
+        since: options.since,
+        until: options.until,
+        now: options.now ?? new Date(),
+        cache: !options.noCache,
+        ...(options.flagProgress ? { onProgress: options.flagProgress } : {}),
+      });
+      if (flagDebt.history.shallow) missing.push('flag debt: the clone is shallow, so flags as old as its boundary may be older');
+    } catch (error) {
+      missing.push(`flag debt: ${(error as Error).message}`);
+    }
+  }
   const top = (await git(options.cwd, ['rev-parse', '--show-toplevel']).catch(() => options.cwd)).trim();
   const data = aggregate({
     repository: path.basename(top),
@@ -117,7 +142,7 @@ export async function buildReport(options: ReportOptions): Promise<ReportData> {
     config: collected.config,
     missing,
   });
-  return { ...data, ...(dora ? { dora } : {}), ...(whatIf ? { whatIf } : {}) };
+  return { ...data, ...(dora ? { dora } : {}), ...(whatIf ? { whatIf } : {}), ...(flagDebt ? { flagDebt } : {}) };
 }
 
 /** Reads and validates a proposed configuration; a bad one ends the report with its errors (exit 2). */
@@ -157,6 +182,8 @@ export interface CommandFlags {
   html?: string;
   cacheDir?: string;
   cache: boolean;
+  /** `--no-flags` sets it false. */
+  flags?: boolean;
   weeks?: string;
   config?: string;
   environment?: string;
@@ -188,6 +215,7 @@ export async function runReportCommand(flags: CommandFlags, io: ReportIO): Promi
     return runOrgReport({ ...flags, org: flags.org }, { since, until, now }, io);
   }
   const bar = progressBar(io.stderr);
+  const flagBar = progressBar(io.stderr, 'Reading flag history');
   try {
     const proposed = flags.config ? await readProposedConfig(flags.config, io.cwd) : undefined;
     const data = await buildReport({
@@ -209,9 +237,15 @@ export async function runReportCommand(flags: CommandFlags, io: ReportIO): Promi
       ...(flags.github ? { github: flags.github } : {}),
       ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
       noCache: !flags.cache,
+      flags: flags.flags !== false,
       progress: (done, total) => bar.update(done, total),
+      flagProgress: (done, total) => {
+        bar.done();
+        flagBar.update(done, total);
+      },
     });
     bar.done();
+    flagBar.done();
     if (flags.html) {
       // Vega loads only when a page is asked for, so the other commands start fast.
       const { renderHtml } = await import('./render/html.js');
@@ -229,6 +263,7 @@ export async function runReportCommand(flags: CommandFlags, io: ReportIO): Promi
     return 0;
   } catch (error) {
     bar.done();
+    flagBar.done();
     if (error instanceof ReportInputError || error instanceof InvalidArgumentError) {
       io.stderr.write(`monoenv report: ${error.message}\n`);
       return 2;

@@ -255,6 +255,56 @@ export interface WhatIf {
   summary: string;
 }
 
+export interface FlagDebtWeek {
+  week: string;
+  /** Flags whose first check entered the code this week (a flag that comes back counts again). */
+  added: number;
+  /** Flags whose last check left the code this week. */
+  removed: number;
+  /** Flags in the code at the week's end (the window's end for the current week). */
+  inCode: number;
+  /** Of them, in the code for more than `staleAfterDays` then (`flags.permanent` never counts). */
+  stale: number;
+}
+
+export interface StaleFlag {
+  key: string;
+  ageDays: number;
+  files: number;
+  since?: string;
+  /** The clone is shallow and its boundary brought the flag: it may be older. */
+  atLeast?: boolean;
+  /** Its first check, path:line. */
+  where: string;
+}
+
+/** Flag debt, from the flag inventory's ledger (`monoenv flags`). */
+export interface FlagDebt {
+  /** The commit the inventory read (the branch tip). */
+  commit: string;
+  staleAfterDays: number;
+  /** Flags the code checks at the tip, and how many are stale. */
+  flags: number;
+  stale: number;
+  /** Flags added and removed in the window. */
+  added: number;
+  removed: number;
+  /** Median days in the code of the flags removed in the window. */
+  medianDaysToRemoval: number | null;
+  /** The oldest stale flags. */
+  oldest: StaleFlag[];
+  weeks: FlagDebtWeek[];
+  history: {
+    /** First-parent commits that touch the files read, over the whole history. */
+    commits: number;
+    /** Read by this run (the rest came from the ledger in .git/monoenv). */
+    read: number;
+    shallow: boolean;
+    /** The oldest of them. */
+    since?: string;
+  };
+}
+
 export interface ReportData {
   repository: string;
   github?: string;
@@ -269,6 +319,8 @@ export interface ReportData {
   dora?: DoraFigures;
   /** Judged with a proposed configuration beside the one in force (--config). */
   whatIf?: WhatIf;
+  /** Flags added and removed per week, stale flags over time (absent with --no-flags). */
+  flagDebt?: FlagDebt;
   /** What the report could not include and why (API errors, shallow history …). */
   missing: string[];
 }

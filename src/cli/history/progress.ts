@@ -30,6 +30,7 @@ export function progressBar(stream: ProgressStream = process.stderr, label = 'Re
     },
     done() {
       if (drawn) stream.write('\r\x1b[2K');
+      drawn = false;
     },
   };
 }

@@ -24,7 +24,7 @@ export function registerReportCommand(
   return program
     .command('report')
     .description(
-      'Show the trend of the default branch: changes per week, size, tests, risky changes without flags, what a proposed configuration would have done and, with --github, review coverage and the four DORA keys',
+      'Show the trend of the default branch: changes per week, size, tests, risky changes without flags, flag debt, what a proposed configuration would have done and, with --github, review coverage and the four DORA keys',
     )
     .option('--since <when>', 'start of the window: 90d, 12w, 6m or a date', '90d')
     .option('--until <when>', 'end of the window (default: now)')
@@ -37,6 +37,7 @@ export function registerReportCommand(
     .option('--repos <names>', 'with --org: only these repositories, comma-separated')
     .option('--config <file>', 'judge history with this proposed configuration beside the one in force (what-if)')
     .option('--environment <names>', 'deployment environments that are production, comma-separated (DORA keys; default: production)')
+    .option('--no-flags', 'leave out the flag-debt section (flags added and removed per week, stale flags over time)')
     .option('--cache-dir <dir>', 'where GitHub answers are cached (default: .git/monoenv)')
     .option('--no-cache', 'do not read or write the GitHub cache')
     .action(async (flags: CommandFlags) => {

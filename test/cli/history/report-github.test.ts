@@ -157,7 +157,8 @@ describe('monoenv report --config: what-if', () => {
     expect(page).toContain('What if: proposed.yml');
     expect(page).toContain('The four DORA keys');
     expect(page).toContain(`<a href="${gh.url}/acme/shop/pull/2">#2</a>`);
-    expect(page.match(/<svg\b/g)!.length).toBe(4 + 1 + 4);
+    // the report, the what-if, the flag debt, the DORA keys
+    expect(page.match(/<svg\b/g)!.length).toBe(4 + 1 + 2 + 4);
   });
 
   it('refuses an invalid proposed configuration with its errors (exit 2)', async () => {

@@ -7,6 +7,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { escapeHtml, renderSvg } from './svg.js';
 import { renderDoraSection } from './dora.js';
 import { renderWhatIfSection } from './whatif.js';
+import { renderFlagDebtSection } from './flag-debt.js';
 import { SIZE_CLASSES, type ReportData } from '../model.js';
 import { configLine, count, day, decimal, heading, hours, lines, percent } from './format.js';
 
@@ -158,6 +159,12 @@ export async function renderHtml(data: ReportData): Promise<string> {
     [percent(t.riskyUnflaggedShare), `risky changes without a flag (of ${count(t.riskyTouched)})`],
     [percent(t.changes === 0 ? null : t.direct / t.changes), `direct pushes (${count(t.direct)})`],
   ];
+  if (data.flagDebt) {
+    tiles.push([
+      count(data.flagDebt.stale),
+      `stale flags (of ${count(data.flagDebt.flags)} in the code; ${count(data.flagDebt.added)} added, ${count(data.flagDebt.removed)} removed)`,
+    ]);
+  }
   if (data.review) {
     tiles.push(
       [percent(data.review.coverage), 'review coverage (valid approval)'],
@@ -227,6 +234,7 @@ export async function renderHtml(data: ReportData): Promise<string> {
 ${missing}
 <div class="tiles">${tiles.map(([value, label]) => `<div class="tile"><b>${escapeHtml(value)}</b><span>${escapeHtml(label)}</span></div>`).join('')}</div>
 <div class="charts">${charts.join('\n')}</div>
+${data.flagDebt ? await renderFlagDebtSection(data.flagDebt) : ''}
 ${data.whatIf ? await renderWhatIfSection(data.whatIf, data.window) : ''}
 ${data.dora ? await renderDoraSection(data.dora) : ''}
 <table><tr>${headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>

@@ -1,6 +1,6 @@
 /** The terminal summary: the figures that matter first, then one row per week. */
 import { createColors } from 'picocolors';
-import { SIZE_CLASSES, type ReportData } from '../model.js';
+import { SIZE_CLASSES, type FlagDebtWeek, type ReportData } from '../model.js';
 import { configLine, count, day, decimal, heading, hours, lines, percent } from './format.js';
 
 export function renderHistoryText(data: ReportData, options: { color: boolean; weeks?: number }): string {
@@ -29,6 +29,23 @@ export function renderHistoryText(data: ReportData, options: { color: boolean; w
       ? 'no change touched risky.paths'
       : `${count(t.riskyUnflagged)} of ${count(t.riskyTouched)} risky changes without a feature flag (${percent(t.riskyUnflaggedShare)})`,
   );
+  const f = data.flagDebt;
+  if (f) {
+    row(
+      'Flags',
+      `${count(f.flags)} in the code · ${count(f.stale)} stale (in the code for more than ${count(f.staleAfterDays)} days) · ` +
+        `${count(f.added)} added, ${count(f.removed)} removed in the window` +
+        (f.medianDaysToRemoval === null ? '' : ` (removed after ${count(f.medianDaysToRemoval)} days, median)`),
+    );
+    if (f.oldest.length > 0)
+      row(
+        '  Oldest',
+        f.oldest
+          .slice(0, 5)
+          .map((o) => `${o.key} ${o.atLeast ? '≥' : ''}${count(o.ageDays)} d`)
+          .join(' · ') + c.dim(' (monoenv flags lists them all)'),
+      );
+  }
   const r = data.review;
   if (r) {
     row(
@@ -85,6 +102,11 @@ export function renderHistoryText(data: ReportData, options: { color: boolean; w
   }
 
   const weeks = data.weeks.slice(-(options.weeks ?? data.weeks.length));
+  const flagWeeks = f ? new Map(f.weeks.map((fw) => [fw.week, fw])) : undefined;
+  const flagCells = (fw: FlagDebtWeek | undefined): string[] =>
+    fw === undefined
+      ? ['–'.padStart(11), '–'.padStart(6)]
+      : [`+${count(fw.added)}/−${count(fw.removed)}`.padStart(11), count(fw.stale).padStart(6)];
   out.push(
     '',
     c.bold(
@@ -95,6 +117,7 @@ export function renderHistoryText(data: ReportData, options: { color: boolean; w
         ' median',
         ...SIZE_CLASSES.map((k) => k.padStart(4)),
         '  tests',
+        ...(f ? ['  flags +/−', ' stale'] : []),
         ...(r ? [' reviewed'] : []),
       ].join(' '),
     ),
@@ -107,6 +130,7 @@ export function renderHistoryText(data: ReportData, options: { color: boolean; w
       lines(w.medianLines).padStart(7),
       ...SIZE_CLASSES.map((k) => count(w.sizeClasses[k]).padStart(4)),
       (w.needsTests === 0 ? '–' : percent(w.withTests / w.needsTests)).padStart(7),
+      ...(flagWeeks ? flagCells(flagWeeks.get(w.week)) : []),
       ...(w.review
         ? [
             (w.review.reviewed + w.review.unreviewed === 0
