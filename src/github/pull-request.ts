@@ -11,6 +11,11 @@ import { evaluationFailedOutput, invalidConfigOutput, proposedFixOutput, reportO
 import type { CheckOutput } from '../present/check-run.js';
 import { queueKey, targetOf, type EventScope } from './scope.js';
 import { describeFailure } from './failure.js';
+import { orgConfigReach, renderConfigReach } from './org-config-reach.js';
+import { GITHUB_OUTPUT_LIMIT, truncateUtf8 } from '../present/markdown.js';
+
+/** The repository whose `.github/monoenv.yml` is the organisation's default (Probot's convention). */
+const ORG_CONFIG_REPOSITORY = '.github';
 
 /** Evaluates the pull request's head commit, one evaluation per commit at a time (racing events coalesce). */
 export function evaluatePullRequest(scope: EventScope, pr: PullRequestPayload): Promise<void> {
@@ -58,6 +63,10 @@ async function publishEvaluation(scope: EventScope, pr: PullRequestPayload): Pro
 }
 
 async function outputFor(scope: EventScope, pr: PullRequestPayload): Promise<CheckOutput> {
+  return withConfigReach(scope, pr, await judged(scope, pr));
+}
+
+async function judged(scope: EventScope, pr: PullRequestPayload): Promise<CheckOutput> {
   const loaded = await loadConfig(scope.config, scope.data);
   if (!loaded.ok) {
     const output = invalidConfigOutput(loaded.errors, loaded.file, loaded.inRepository);
@@ -66,6 +75,28 @@ async function outputFor(scope: EventScope, pr: PullRequestPayload): Promise<Che
   return reportOutput(
     await evaluateFrom(new PullRequestSource(scope.data, pr, loaded.config, scope.state.flagAgeSource?.(scope)), loaded.config),
   );
+}
+
+/**
+ * A pull request to the organisation's `.github` repository that edits its configuration edits the default of
+ * every repository without a file of its own: the check says which repositories that is. Listing them is
+ * never worth failing the check over.
+ */
+async function withConfigReach(scope: EventScope, pr: PullRequestPayload, output: CheckOutput): Promise<CheckOutput> {
+  if (scope.repository.repo !== ORG_CONFIG_REPOSITORY) return output;
+  const { files } = await scope.data.filesAt(pr);
+  if (!editsConfig({ files: files.map((f) => ({ path: f.filename, status: f.status })) })) return output;
+  let section: string;
+  try {
+    section = renderConfigReach(await orgConfigReach(scope.octokit, scope.repository.owner, scope.repository.repo));
+  } catch (error) {
+    scope.log.warn(
+      { err: error, pull: pr.number },
+      `could not list the repositories this configuration governs: ${describeFailure(error)}`,
+    );
+    section = `### Who this file governs\n\nmonoenv could not list the installation's repositories (${describeFailure(error)}).`;
+  }
+  return { ...output, summary: truncateUtf8(`${output.summary}\n\n${section}`, GITHUB_OUTPUT_LIMIT) };
 }
 
 /**
