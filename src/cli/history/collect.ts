@@ -24,6 +24,7 @@ import { CONFIG_PATH } from '../../config/path.js';
 import { GITATTRIBUTES_PATH } from '../../engine/gitattributes.js';
 import { isHotfix, readArrival, revertedCommit } from './messages.js';
 import { judgeChange } from './judge.js';
+import { HistoryMigrationFacts } from './migration-facts.js';
 import type { ChangeRecord, ConfigFacts, ConfigState, HistoryFacts } from './model.js';
 
 /** A problem with the input that ends the report with a one-line reason (exit 2). */
@@ -91,6 +92,7 @@ export async function collectHistory(options: CollectOptions): Promise<Collected
   const expected = Number((await git.run(['rev-list', '--first-parent', '--count', `--since=${since.toISOString()}`, tip])).trim());
 
   const blobs = new BlobReader(git);
+  const migrationFacts = new HistoryMigrationFacts(blobs);
   const configs = new Map<string, ConfigVersion>();
   const attributes = new Map<string, string>();
   const readConfig = async (blob: string | undefined): Promise<ConfigVersion> => {
@@ -163,6 +165,7 @@ export async function collectHistory(options: CollectOptions): Promise<Collected
         ...(arrived.pr === undefined ? {} : { number: arrived.pr }),
       });
       const reverts = revertedCommit(commit.message);
+      const facts = await migrationFacts.for(change, options.proposed ? [version.config, options.proposed] : [version.config]);
       records.push(
         judgeChange({
           change,
@@ -175,6 +178,7 @@ export async function collectHistory(options: CollectOptions): Promise<Collected
           ...(reverts === undefined ? {} : { reverts }),
           hotfix: isHotfix(commit.message),
           ...(options.proposed ? { proposed: options.proposed } : {}),
+          facts,
         }),
       );
     }

@@ -7,6 +7,7 @@ import type { Change } from '../../engine/change.js';
 import type { MonoenvConfig } from '../../config/schema.js';
 import type { Level, Report } from '../../engine/report.js';
 import { evaluate } from '../../engine/evaluate.js';
+import type { EvaluationContext } from '../../engine/rules/rule.js';
 import { conclude } from '../../engine/conclusion.js';
 import type { Arrival, ChangeRecord, ConfigState, JudgedRule, Verdict } from './model.js';
 
@@ -22,7 +23,11 @@ export interface JudgeInput {
   hotfix?: boolean;
   /** A proposed configuration to judge the same change with (`monoenv report --config`). */
   proposed?: MonoenvConfig;
+  /** What the migrations rule reads beyond the diff (parser, grammars, edited migrations' texts), for both configurations. */
+  facts?: EvaluationContext;
 }
+
+const JUDGED: ReadonlySet<string> = new Set<JudgedRule>(['size', 'tests', 'risky', 'migrations']);
 
 const RANK: Record<Level, number> = { notice: 1, warning: 2, error: 3 };
 
@@ -31,7 +36,7 @@ const RANK: Record<Level, number> = { notice: 1, warning: 2, error: 3 };
  * history without GitHub knows no reviews (with --github, `judgePull` gives the review verdict of the merge).
  */
 export function verdictOf(report: Report, mode: MonoenvConfig['mode']): Verdict {
-  const findings = report.findings.filter((f) => f.rule !== 'review' && f.rule !== 'config');
+  const findings = report.findings.filter((f) => JUDGED.has(f.rule));
   const rules: Verdict['rules'] = {};
   for (const finding of findings) {
     const rule = finding.rule as JudgedRule;
@@ -43,7 +48,7 @@ export function verdictOf(report: Report, mode: MonoenvConfig['mode']): Verdict 
 
 export function judgeChange(input: JudgeInput): ChangeRecord {
   const { change, config, configSource, committedAt, authoredAt, arrival, pr } = input;
-  const report = evaluate(change, config);
+  const report = evaluate(change, config, input.facts);
   const testsFindings = report.findings.filter((f) => f.rule === 'tests');
   const riskyFindings = report.findings.filter((f) => f.rule === 'risky');
 
@@ -74,6 +79,6 @@ export function judgeChange(input: JudgeInput): ChangeRecord {
     riskyUnflagged: riskyTouched && riskyFindings.some((f) => f.level === config.risky.level),
     config: configSource,
     verdict: verdictOf(report, config.mode),
-    ...(input.proposed ? { proposed: verdictOf(evaluate(change, input.proposed), input.proposed.mode) } : {}),
+    ...(input.proposed ? { proposed: verdictOf(evaluate(change, input.proposed, input.facts), input.proposed.mode) } : {}),
   };
 }

@@ -13,7 +13,7 @@ export type Arrival = 'merge' | 'squash' | 'direct';
 export type ConfigState = 'file' | 'default' | 'invalid';
 
 /** The rules a change's history can be judged by without GitHub (the review rule needs its reviews). */
-export type JudgedRule = 'size' | 'tests' | 'risky';
+export type JudgedRule = 'size' | 'tests' | 'risky' | 'migrations';
 
 /** What enforcement would have said: the check's conclusion and each rule's highest finding level. */
 export interface Verdict {

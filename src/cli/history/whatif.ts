@@ -8,7 +8,7 @@ import type { ChangeRecord, Offender, PolicyOutcome, PullFacts, Verdict, WhatIf,
 import type { Level } from '../../engine/report.js';
 import type { MonoenvConfig } from '../../config/schema.js';
 
-export const WHAT_IF_RULES: readonly WhatIfRule[] = ['size', 'tests', 'risky', 'review'];
+export const WHAT_IF_RULES: readonly WhatIfRule[] = ['size', 'tests', 'risky', 'migrations', 'review'];
 const RANK: Record<Level, number> = { notice: 1, warning: 2, error: 3 };
 const WORST = 10;
 

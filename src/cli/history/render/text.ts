@@ -1,6 +1,7 @@
 /** The terminal summary: the figures that matter first, then one row per week. */
 import { createColors } from 'picocolors';
 import { SIZE_CLASSES, type FlagDebtWeek, type ReportData } from '../model.js';
+import { WHAT_IF_RULES } from '../whatif.js';
 import { configLine, count, day, decimal, heading, hours, lines, percent } from './format.js';
 
 export function renderHistoryText(data: ReportData, options: { color: boolean; weeks?: number }): string {
@@ -85,7 +86,7 @@ export function renderHistoryText(data: ReportData, options: { color: boolean; w
   const w = data.whatIf;
   if (w) {
     out.push('', c.bold(`What if: ${w.proposedFile}`), w.summary.charAt(0).toUpperCase() + w.summary.slice(1));
-    const rules = (['size', 'tests', 'risky', 'review'] as const).filter((r) => r !== 'review' || w.reviewJudged);
+    const rules = WHAT_IF_RULES.filter((r) => r !== 'review' || w.reviewJudged);
     for (const rule of rules) {
       const now = w.current.byRule[rule];
       const then = w.proposed.byRule[rule];
