@@ -60,7 +60,10 @@ export function changeFailureBand(rate: number): Band {
   if (rate <= 0.15) return 'medium';
   return 'low';
 }
-/** Failed deployment recovery: elite under an hour; high under a day; medium under a week; low longer. */
+/**
+ * Failed deployment recovery: elite under an hour; high under a day; medium under a week; low longer. The 2023
+ * clusters' low range starts at a month: the week-to-month gap between medium and low is counted as low.
+ */
 export function restoreBand(hours: number): Band {
   if (hours < 1) return 'elite';
   if (hours < 24) return 'high';

@@ -94,7 +94,8 @@ export async function renderDoraSection(dora: DoraFigures): Promise<string> {
   return `<h2>The four DORA keys ${band(dora.band.overall)}</h2>
 <p class="definition">Band: the weakest of the four keys, by the software delivery performance clusters of the ${escapeHtml(dora.band.reference)}
 (elite: on demand, under a day, 5 %, under an hour; high: daily to weekly, a day to a week, 10 %, under a day; medium: weekly to monthly,
-a week to a month, 15 %, a day to a week; low: slower, 64 %, longer). Deployments read from ${escapeHtml(dora.sourceNote)}.
+a week to a month, 15 %, a day to a week; low: as medium for frequency and lead time, 64 %, a month to six months). Where the clusters
+share a range, its end separates medium from low here; a change failure rate above 15 % or a recovery of a week or more is low. Deployments read from ${escapeHtml(dora.sourceNote)}.
 ${dora.leadTime.notDeployed > 0 ? `${count(dora.leadTime.notDeployed)} changes were not deployed by the end of the window.` : ''}</p>
 <div class="charts">${figures.join('\n')}</div>`;
 }
