@@ -8,7 +8,16 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { changedFileFromGitHub } from '../../../facts/github-files.js';
 import { GitHubError, graphqlRequest, type GraphqlEndpoint, type Spend } from '../graphql.js';
-import { batchQuery, CONTINUE_QUERY, ORG_REPOSITORIES_QUERY, REPOSITORIES_PER_BATCH, type RepositoryNode } from './query.js';
+import {
+  batchQuery,
+  CONTINUE_QUERY,
+  EXTENDED_FILE_QUERY,
+  ORG_REPOSITORIES_QUERY,
+  REPOSITORIES_PER_BATCH,
+  type RepositoryNode,
+} from './query.js';
+import { CONFIG_PATH } from '../../../config/path.js';
+import { resolveExtends, type FileReader } from './extends.js';
 import { configInForce, directPush, judgePullRequest, needsPatches, type ConfigInForce, type DirectPush, type OrgChange } from './judge.js';
 
 const CACHE_VERSION = 1;
@@ -140,11 +149,16 @@ async function finishRepository(
   orgDefault: string | undefined,
   spend: Spend,
   rest: { requests: number },
+  readExtended: FileReader,
 ): Promise<RepositoryResult> {
   const sinceIso = options.since.toISOString();
   const untilIso = options.until.toISOString();
   const missing: string[] = [];
-  const { config, facts } = configInForce(node.config?.text, orgDefault);
+  const own = node.config?.text;
+  const text = own ?? orgDefault;
+  const start = { owner: options.org, repo: own !== undefined ? node.name : '.github', path: CONFIG_PATH };
+  const resolved = text === undefined ? undefined : await resolveExtends(text, start, readExtended);
+  const { config, facts } = configInForce(own, orgDefault, resolved);
   const changes: OrgChange[] = [];
   const direct: DirectPush[] = [];
   let pulls = node.pullRequests;
@@ -199,6 +213,24 @@ export async function collectOrganisation(options: OrgCollectOptions): Promise<O
   const names = options.repos ?? (await listRepositories(options, spend));
   let cachedCount = 0;
   let done = 0;
+  // Files that configurations extend, each read once for the whole organisation.
+  const extended = new Map<string, Promise<string | undefined>>();
+  const readExtended: FileReader = (file) => {
+    const key = `${file.owner}/${file.repo}:${file.path}`;
+    let text = extended.get(key);
+    if (text === undefined) {
+      type Answer = { repository: { file: { text: string | null } | null } | null };
+      text = graphqlRequest<Answer>(
+        options,
+        EXTENDED_FILE_QUERY,
+        { owner: file.owner, name: file.repo, expression: `HEAD:${file.path}` },
+        spend,
+        (e) => e.type === 'NOT_FOUND',
+      ).then((answer) => answer.repository?.file?.text ?? undefined);
+      extended.set(key, text);
+    }
+    return text;
+  };
   async function* repositories(): AsyncGenerator<RepositoryResult> {
     let orgDefault: string | undefined;
     let orgDefaultRead = false;
@@ -227,11 +259,13 @@ export async function collectOrganisation(options: OrgCollectOptions): Promise<O
       if (!orgDefaultRead) {
         orgDefault = (data.orgDefault as { config: { text: string } | null } | null)?.config?.text;
         orgDefaultRead = true;
+        // The organisation's default came with the batch: a chain that reaches it reads nothing more.
+        extended.set(`${options.org}/.github:${CONFIG_PATH}`, Promise.resolve(orgDefault));
       }
       for (let r = 0; r < batch.length; r++) {
         const node = data[`r${r}`] as RepositoryNode | null;
         const result = node
-          ? await finishRepository(options, node, orgDefault, spend, rest)
+          ? await finishRepository(options, node, orgDefault, spend, rest, readExtended)
           : {
               name: batch[r],
               url: '',

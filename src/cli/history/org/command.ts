@@ -35,7 +35,7 @@ export interface OrgReportData {
 
 export const APPROXIMATIONS = [
   'Pull requests are judged on their merged diff as GitHub lists it (paths and line counts from GraphQL; patches from REST only for files under risky.paths), not on a local checkout.',
-  "The configuration in force is the one at the default branch's head today (the repository's own file, else the organisation's .github default), not the one at each change's base; `_extends` is reported but not followed.",
+  "The configuration in force is the one at the default branch's head today (the repository's own file, else the organisation's .github default), not the one at each change's base; its `_extends` chain is followed and merged as the App does.",
   '.gitattributes (linguist-generated, linguist-vendored) is read at the head, not at each base.',
   'Direct pushes are default-branch commits GitHub associates with no pull request; they are counted, not sized (their diffs would cost a request each).',
   'Review freshness reads the last 10 commits of each pull request; changes per week are weeks of the merge (or the push).',

@@ -9,7 +9,8 @@ import { evaluate } from '../../../engine/evaluate.js';
 import { approvalState } from '../../../engine/rules/review/index.js';
 import { pathMatcher } from '../../../engine/glob.js';
 import { DEFAULT_CONFIG, type MonoenvConfig } from '../../../config/schema.js';
-import { formatConfigError, parseConfigText } from '../../../config/load.js';
+import { formatConfigError, parseConfigObject, parseConfigText } from '../../../config/load.js';
+import type { ResolvedConfig } from './extends.js';
 import type { SizeClass } from '../../../engine/report.js';
 import type { HistoryNode, PullNode } from './query.js';
 
@@ -21,8 +22,10 @@ export interface ConfigInForce {
   origin: ConfigOrigin;
   valid: boolean;
   errors: string[];
-  /** Names the file another one extends (followed by the App only; judged here as written). */
+  /** Names the file it extends (as written in `_extends`). */
   extends?: string;
+  /** The files the chain read, nearest first (`owner/repo:path`): the configuration is their merge. */
+  chain?: string[];
 }
 
 /** A merged pull request, reduced to what the organisation page counts. */
@@ -47,19 +50,38 @@ export interface DirectPush {
   author: string;
 }
 
-/** The configuration in force: the repository's own file, else the organisation's `.github` default. */
-export function configInForce(own: string | undefined, orgDefault: string | undefined): { config: MonoenvConfig; facts: ConfigInForce } {
+/**
+ * The configuration in force: the repository's own file, else the organisation's `.github` default; when it
+ * extends another file, the merged chain (`resolved`, followed by the collector as the App follows it).
+ */
+export function configInForce(
+  own: string | undefined,
+  orgDefault: string | undefined,
+  resolved?: ResolvedConfig,
+): { config: MonoenvConfig; facts: ConfigInForce } {
   const text = own ?? orgDefault;
   const origin: ConfigOrigin = own !== undefined ? 'own' : orgDefault !== undefined ? 'org default' : 'none';
   if (text === undefined) return { config: DEFAULT_CONFIG, facts: { origin, valid: true, errors: [] } };
   const file = origin === 'own' ? CONFIG_PATH : `.github/${CONFIG_PATH}`;
+  // The file itself first: its own mistakes are reported with their lines.
   const parsed = parseConfigText(text, file);
   if (!parsed.ok)
     return { config: DEFAULT_CONFIG, facts: { origin, valid: false, errors: parsed.errors.map((e) => formatConfigError(e, file)) } };
-  return {
-    config: parsed.config,
-    facts: { origin, valid: true, errors: [], ...(parsed.config._extends ? { extends: parsed.config._extends } : {}) },
-  };
+  const named = parsed.config._extends;
+  if (named === undefined || resolved === undefined)
+    return { config: parsed.config, facts: { origin, valid: true, errors: [], ...(named ? { extends: named } : {}) } };
+  const chain = { extends: named, chain: resolved.chain };
+  if (resolved.errors.length > 0 || resolved.merged === undefined)
+    return { config: DEFAULT_CONFIG, facts: { origin, valid: false, errors: resolved.errors, ...chain } };
+  const merged = parseConfigObject(resolved.merged);
+  if (!merged.ok) {
+    const where = `${file} (with the configuration it extends)`;
+    return {
+      config: DEFAULT_CONFIG,
+      facts: { origin, valid: false, errors: merged.errors.map((e) => formatConfigError(e, where)), ...chain },
+    };
+  }
+  return { config: merged.config, facts: { origin, valid: true, errors: [], ...chain } };
 }
 
 const STATUS: Record<string, FileStatus> = {

@@ -56,6 +56,11 @@ export function batchQuery(owner: string, names: readonly string[], withOrgDefau
 }`;
 }
 
+/** A file another configuration extends (`_extends`), on its repository's default branch. */
+export const EXTENDED_FILE_QUERY = `query MonoenvExtended($owner: String!, $name: String!, $expression: String!) {
+  repository(owner: $owner, name: $name) { file: object(expression: $expression) { ... on Blob { text } } }
+}`;
+
 export const CONTINUE_QUERY = `query MonoenvOrgMore($owner: String!, $name: String!, $since: GitTimestamp!, $pullsAfter: String, $historyAfter: String, $withPulls: Boolean!, $withHistory: Boolean!) {
   repository(owner: $owner, name: $name) { ${repositoryFields(true)} }
   rateLimit { cost remaining }
