@@ -97,8 +97,8 @@ describe('a pull request to the organisation’s .github repository that edits .
 
     expect(scope.isDone()).toBe(true);
     expect(queries).toHaveLength(1);
-    expect(queries[0]!.query).toBe(ownFileQuery(4));
-    expect(queries[0]!.variables).toEqual({
+    expect(queries[0].query).toBe(ownFileQuery(4));
+    expect(queries[0].variables).toEqual({
       owner: OWNER,
       expression: 'HEAD:.github/monoenv.yml',
       r0: 'shop',
@@ -106,7 +106,7 @@ describe('a pull request to the organisation’s .github repository that edits .
       r2: 'web',
       r3: 'billing',
     });
-    const summary = created[0]!.output.summary;
+    const summary = created[0].output.summary;
     expect(summary).toContain('### Who this file governs');
     expect(summary).toContain('Of the 4 active repositories monoenv is installed on, merging this changes the configuration of 2:');
     expect(summary).toContain('- **Inherit it** (no file of their own), 1: `api`');
@@ -127,7 +127,7 @@ describe('a pull request to the organisation’s .github repository that edits .
       `GET ${LOOKUP_PATH}`,
       `POST ${ORG_REPO_PATH}/check-runs`,
     ]);
-    expect(created[0]!.conclusion).toBe('success');
+    expect(created[0].conclusion).toBe('success');
   });
 
   it('an invalid version is annotated on its lines, and the repositories it would reach still listed', async () => {
@@ -175,7 +175,7 @@ describe('a pull request to the organisation’s .github repository that edits .
     expect(scope.isDone()).toBe(true);
     // 50 repositories a request: 3 requests for 120.
     expect(queries.map((q) => Object.keys(q.variables).filter((k) => k.startsWith('r')).length)).toEqual([50, 50, 20]);
-    const run = created[0]!;
+    const run = created[0];
     expect(run.conclusion).toBe('failure');
     expect(run.output.annotations).toEqual([expect.objectContaining({ path: '.github/monoenv.yml', annotation_level: 'failure' })]);
     expect(run.output.summary).toContain('merging this changes the configuration of 120:');
@@ -205,8 +205,8 @@ describe('a pull request to the organisation’s .github repository that edits .
     await deliver(probot, 'pull_request', orgPullRequest());
 
     expect(scope.isDone()).toBe(true);
-    expect(created[0]!.conclusion).toBe('success');
-    expect(created[0]!.output.summary).toContain("monoenv could not list the installation's repositories");
+    expect(created[0].conclusion).toBe('success');
+    expect(created[0].output.summary).toContain("monoenv could not list the installation's repositories");
   });
 });
 

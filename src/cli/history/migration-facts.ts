@@ -21,7 +21,7 @@ export class HistoryMigrationFacts {
   /** The facts the migrations rule needs to judge `change` under each of `configs` (in force, proposed). */
   async for(change: Change, configs: readonly MonoenvConfig[]): Promise<EvaluationContext> {
     const needs = configs.map((config) => migrationNeeds(change, config));
-    const grammars = [...new Set(needs.flatMap((n) => n.grammars))].sort() as Grammar[];
+    const grammars = [...new Set(needs.flatMap((n) => n.grammars))].sort();
     const paths = [...new Set(needs.flatMap((n) => n.texts))];
     if (!needs.some((n) => n.postgres) && grammars.length === 0 && paths.length === 0) return {};
     const [postgres, syntax, texts] = await Promise.all([

@@ -58,14 +58,14 @@ describe('monoenv report --org with _extends', () => {
     expect(code).toBe(0);
     const data = JSON.parse(stdout) as OrgReportData;
     const byName = Object.fromEntries(data.repositories.map((r) => [r.name, r]));
-    expect(byName.web!.config).toEqual({
+    expect(byName.web.config).toEqual({
       origin: 'own',
       valid: true,
       errors: [],
       extends: '.github',
       chain: ['extco/.github:.github/monoenv.yml'],
     });
-    expect(byName.svc!.config).toEqual({
+    expect(byName.svc.config).toEqual({
       origin: 'own',
       valid: true,
       errors: [],
@@ -73,11 +73,11 @@ describe('monoenv report --org with _extends', () => {
       chain: ['extco/policies:strict.yml', 'extco/.github:.github/monoenv.yml'],
     });
     // The risky paths come from the organisation's default, through the chain: 2 billing changes in 8.
-    expect(byName.web!.riskyTouched).toBe(2);
-    expect(byName.svc!.riskyTouched).toBe(2);
+    expect(byName.web.riskyTouched).toBe(2);
+    expect(byName.svc.riskyTouched).toBe(2);
     expect(byName.plain).toMatchObject({ config: { origin: 'org default', valid: true }, riskyTouched: 2 });
-    expect(byName.loop!.config.valid).toBe(false);
-    expect(byName.loop!.config.errors).toEqual([
+    expect(byName.loop.config.valid).toBe(false);
+    expect(byName.loop.config.errors).toEqual([
       '_extends cycle: extco/loop:.github/monoenv.yml was already read (from extco/loop:.github/monoenv.yml)',
     ]);
     // One batch for the four repositories, then one request per file extended (.github's came with the batch).

@@ -36,7 +36,7 @@ export function extendsTarget(value: unknown, owner: string): FileRef | undefine
   if (typeof value !== 'string') return undefined;
   const match = EXTENDS.exec(value.trim());
   if (!match) return undefined;
-  return { owner: match[1] ?? owner, repo: match[2]!, path: match[3] ?? CONFIG_PATH };
+  return { owner: match[1] ?? owner, repo: match[2], path: match[3] ?? CONFIG_PATH };
 }
 
 const named = (f: FileRef): string => `${f.owner}/${f.repo}:${f.path}`;

@@ -40,7 +40,7 @@ export function flagDebtSpecs(debt: FlagDebt): { title: string; spec: TopLevelSp
             legend: { orient: 'top' },
           },
         },
-      } as TopLevelSpec,
+      },
     },
     {
       title: `Flags in the code and stale flags (${count(debt.flags)} and ${count(debt.stale)} now)`,
@@ -59,7 +59,7 @@ export function flagDebtSpecs(debt: FlagDebt): { title: string; spec: TopLevelSp
             legend: { orient: 'top', labelLimit: 320 },
           },
         },
-      } as TopLevelSpec,
+      },
     },
   ];
 }
