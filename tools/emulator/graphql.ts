@@ -115,7 +115,7 @@ class Models {
       repositories: (args: Args) => {
         const sorted = [...repos].sort((a, b) => a.name.localeCompare(b.name) * (args.orderBy?.direction === 'DESC' ? -1 : 1));
         return connection(
-          sorted.filter(() => args.isArchived !== true),
+          sorted.filter((r) => args.isArchived === undefined || args.isArchived === null || r.archived === args.isArchived),
           args,
           'repositories',
           (r) => this.repo(r),
@@ -135,7 +135,7 @@ class Models {
       owner: { __typename: repo.ownerType === 'User' ? 'User' : 'Organization', login: repo.owner },
       url,
       isPrivate: repo.private,
-      isArchived: false,
+      isArchived: repo.archived,
       isFork: false,
       isEmpty: false,
       defaultBranchRef: {

@@ -195,6 +195,20 @@ export function routeList({ store, defaultAppId, countToken }: RouteEnv): RouteS
       },
     },
     {
+      // The repositories the token's installation can see, oldest first, in GitHub's envelope.
+      method: 'GET',
+      template: '/installation/repositories',
+      auth: 'installation',
+      handler: (ctx) => {
+        const visible = [...store.repos.values()].filter((r) => r.installationId === ctx.auth.installationId).sort((a, b) => a.id - b.id);
+        const { page, headers } = paginate(ctx, api(), visible);
+        return ok(
+          { total_count: visible.length, repository_selection: 'selected', repositories: page.map((r) => repoJson(store, r)) },
+          headers,
+        );
+      },
+    },
+    {
       method: 'GET',
       template: '/repos/{owner}/{repo}/installation',
       auth: 'app',

@@ -73,7 +73,7 @@ export function repoJson(store: Store, repo: StoredRepo): Obj {
     ssh_url: `git@github.com:${full}.git`,
     clone_url: `${WEB}/${full}.git`,
     visibility: repo.private ? 'private' : 'public',
-    archived: false,
+    archived: repo.archived,
     disabled: false,
     default_branch: repo.defaultBranch,
     permissions: { admin: false, maintain: false, push: false, triage: false, pull: true },

@@ -20,6 +20,7 @@ export interface RepoInput {
   private?: boolean;
   ownerType?: 'User' | 'Organization';
   id?: number;
+  archived?: boolean;
 }
 
 /** A changed file of a pull request or commit, in the fields of GitHub's "list pull request files". */
@@ -201,6 +202,7 @@ export interface StoredRepo {
   name: string;
   ownerType: 'User' | 'Organization';
   private: boolean;
+  archived: boolean;
   defaultBranch: string;
   installationId: number;
   created_at: string;
@@ -415,6 +417,7 @@ export class Store {
       name: input.repo,
       ownerType: input.ownerType ?? 'Organization',
       private: input.private ?? true,
+      archived: input.archived ?? false,
       defaultBranch,
       installationId,
       created_at: this.timestamp(),
