@@ -26,7 +26,8 @@ describe('migrations: the labelled set', () => {
         source: true,
       });
     const files = new Set(cases.map((c) => c.file));
-    for (const framework of ['sql', 'rails', 'django', 'alembic', 'js']) expect(files).toContain(`migrations-${framework}.yml`);
+    for (const framework of ['sql', 'rails', 'django', 'alembic', 'js', 'knex', 'typeorm'])
+      expect(files).toContain(`migrations-${framework}.yml`);
     expect(cases.some((c) => c.expect.migrations!.length === 0)).toBe(true);
     expect(cases.some((c) => c.expect.migrations!.some((e) => e.hazard === 'expand-contract'))).toBe(true);
   });

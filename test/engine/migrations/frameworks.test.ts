@@ -207,4 +207,30 @@ exports.down = function (knex) { return knex.schema.dropTable('monitor'); };
       '4 Index created without CONCURRENTLY',
     ]);
   });
+
+  it('Knex: each builder callback is its own scope, though every one names its parameter `table`', () => {
+    // An existing table altered, then a new one created with a builder of the same name: the drop is on
+    // the existing table, and what the new table's builder does is no hazard.
+    const knex = `exports.up = async function up(knex) {
+  await knex.schema.alterTable('members', table => {
+    table.dropColumn('entity_ref');
+  });
+  await knex.schema.createTable('badges', table => {
+    table.increments('id');
+    table.string('name').notNullable();
+  });
+  await knex.schema.alterTable('metadata', table => {
+    table.renameColumn('announcement', 'description');
+  });
+};
+`;
+    const findings = evaluate(changeFromFiles({ base: {}, head: { 'migrations/20211117_x.js': knex } }), configSchema.parse({}), {
+      ...facts,
+      texts: new Map([['migrations/20211117_x.js', knex]]),
+    }).findings.filter((f) => f.rule === 'migrations');
+    expect(findings.map((f) => [f.startLine, f.title, f.message.split(':')[0]])).toEqual([
+      [3, 'Column dropped while code may still use it', '`members.entity_ref`'],
+      [10, 'Column renamed under running code', '`metadata.announcement`'],
+    ]);
+  });
 });

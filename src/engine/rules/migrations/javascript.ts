@@ -62,8 +62,9 @@ export function javascriptOps(reader: CallReader, database: Database): HostResul
   const postgres = database === 'postgres';
   for (const up of upFunctions(reader)) {
     const calls = callsUnder(reader, up);
-    // knex.schema.alterTable('t', (table) => { … }): calls on `table` act on t.
-    const tableOf = new Map<string, { table: string; isNew: boolean }>();
+    // knex.schema.alterTable('t', (table) => { … }): calls on `table` inside that callback act on t. Each
+    // callback is its own scope: two builders are often both called `table`.
+    const builders: { param: string; table: string; isNew: boolean; start: number; end: number }[] = [];
     for (const call of calls) {
       const table = strArg(call, 0, 'tableName');
       if (['createTable', 'createTableIfNotExists'].includes(call.name) && table) created.add(table);
@@ -75,7 +76,7 @@ export function javascriptOps(reader: CallReader, database: Database): HostResul
             .split(/[,:]/)[0]
         : undefined;
       if (table && param && ['alterTable', 'table', 'createTable', 'createTableIfNotExists'].includes(call.name)) {
-        tableOf.set(param, { table, isNew: call.name.startsWith('createTable') });
+        builders.push({ param, table, isNew: call.name.startsWith('createTable'), start: callback!.node.start, end: callback!.node.end });
       }
     }
     for (const call of calls) {
@@ -84,7 +85,7 @@ export function javascriptOps(reader: CallReader, database: Database): HostResul
         sql.push({ text: first.str, start: first.contentStart });
         continue;
       }
-      const builder = call.receiver ? tableOf.get(call.receiver) : undefined;
+      const builder = call.receiver ? builderOf(builders, call.receiver, call.node.start) : undefined;
       if (builder) {
         if (!builder.isNew) ops.push(...knexColumnOps(call, builder.table, reader, postgres));
         continue;
@@ -175,6 +176,20 @@ const COLUMN_TYPES = new Set([
   'mediumint',
   'time',
 ]);
+
+/** The innermost builder callback around `offset` whose parameter is `receiver`. */
+function builderOf<B extends { param: string; start: number; end: number }>(
+  builders: readonly B[],
+  receiver: string,
+  offset: number,
+): B | undefined {
+  let found: B | undefined;
+  for (const b of builders) {
+    if (b.param !== receiver || offset < b.start || offset >= b.end) continue;
+    if (!found || b.start >= found.start) found = b;
+  }
+  return found;
+}
 
 /** Calls on a Knex table builder of an existing table. */
 function knexColumnOps(call: Call, table: string, reader: CallReader, postgres: boolean): MigrationOp[] {
