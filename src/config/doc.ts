@@ -49,6 +49,7 @@ export const KEY_EXAMPLES: Readonly<Record<string, unknown>> = {
   'review.approvals': 2,
   'review.fresh': false,
   'review.before_merge': true,
+  'review.codeowners': 'risky',
   'review.label': 'needs-post-merge-review',
   'review.exempt_authors': ['dependabot[bot]', 'release-bot[bot]'],
   'review.approver_associations': ['OWNER', 'MEMBER', 'COLLABORATOR', 'CONTRIBUTOR'],

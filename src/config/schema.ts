@@ -167,8 +167,16 @@ const reviewSchema = z
     fresh: z
       .boolean()
       .default(true)
-      .describe('An approval counts only when given on the merged head commit (or only base-branch merges came after it).'),
+      .describe(
+        'An approval counts only when given on the merged head commit, when only base-branch merges came after it, or when the change is the same as what was approved (per-file patch ids equal: a rebase keeps it, any edit does not).',
+      ),
     before_merge: z.boolean().default(false).describe('Fire on open pull requests that lack approvals, not only after merge.'),
+    codeowners: z
+      .enum(['off', 'risky', 'all'])
+      .default('off')
+      .describe(
+        'risky: every changed file under risky.paths that CODEOWNERS (read at the base) assigns needs a valid approval from one of its owners (the user, or a member of the owning team); all: every owned file; off: CODEOWNERS is not read.',
+      ),
     label: z.string().min(1).max(50).default('unreviewed-merge').describe('Label added to pull requests merged without review.'),
     exempt_authors: z
       .array(z.string().min(1))

@@ -49,8 +49,9 @@ risky:
 review:
   level: error
   approvals: 1
-  fresh: true           # an approval counts only for the commit that was merged
+  fresh: true           # an approval counts for the merged commit, or the same change rebased (patch ids)
   before_merge: false   # also fire on open pull requests that lack approvals
+  codeowners: off       # off | risky | all: owned files (under risky.paths with risky) need an owner's approval
   label: unreviewed-merge
   # exempt_authors: ["dependabot[bot]", "renovate[bot]", "github-actions[bot]"]   # a merger, pusher, or bot author as GitHub authenticated it
   # approver_associations: [OWNER, MEMBER, COLLABORATOR]   # whose approvals count (write access)

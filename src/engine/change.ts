@@ -2,6 +2,7 @@
  * The Change model: everything the rules may know about one change, whichever adapter gathered it
  * (a GitHub pull request, a local git range, a commit in history). The engine never fetches more.
  */
+import type { CodeownersFile } from './codeowners.js';
 
 /** GitHub's file statuses; the git adapter maps its letters (A, D, M, R, C, T) onto them. */
 export type FileStatus = 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';
@@ -117,6 +118,15 @@ export interface Change {
   reviews?: Review[];
   /** The PR's commits, oldest first; used for review freshness. */
   commits?: Commit[];
+  /** The base's CODEOWNERS (review.codeowners); null when the base has none, undefined when not read. */
+  codeowners?: CodeownersFile | null;
+  /** Members of the teams that own changed files, by `org/slug` in lower case; null for a team that could not be read. */
+  teamMembers?: Record<string, readonly string[] | null>;
+  /**
+   * The files of the change as it was when approved (`base...approved commit`), by approved commit, for
+   * approvals on an older head; a commit missing here could not be compared.
+   */
+  approvedChanges?: Record<string, ChangedFile[]>;
   /** Set when the change was merged: who merged it (GitHub's `merged_by`) and the merge commit. */
   merged?: { by: Person; sha: string };
 }

@@ -19,6 +19,7 @@ export function factNeeds(config: MonoenvConfig, labels: readonly string[]): Fac
     needs.files ||= asked.files === true;
     needs.gitattributes ||= asked.gitattributes === true;
     needs.reviews ||= asked.reviews === true;
+    if (asked.codeowners === true) needs.codeowners = true;
   }
   return needs;
 }

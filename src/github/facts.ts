@@ -7,10 +7,18 @@
 import type { Octokit } from '@octokit/core';
 import type { PaginateInterface } from '@octokit/plugin-paginate-rest';
 import type { Api } from '@octokit/plugin-rest-endpoint-methods';
-import type { Change, ChangedFile, Commit, Person, Review, ReviewState } from '../engine/change.js';
+import { makeChange, type Change, type ChangedFile, type Commit, type Person, type Review, type ReviewState } from '../engine/change.js';
 import type { MonoenvConfig } from '../config/schema.js';
 import type { FactNeeds } from '../engine/facts.js';
-import { exemptionNeedsCommits, freshnessNeedsCommits } from '../engine/rules/review/index.js';
+import {
+  approvalsToCompare,
+  approvalState,
+  exemptionNeedsCommits,
+  freshnessNeedsCommits,
+  ownerApprovers,
+  teamsToResolve,
+} from '../engine/rules/review/index.js';
+import { compareOnce, readCodeowners, readTeamMembers, ReviewFactCache } from './review-facts.js';
 import { GITATTRIBUTES_PATH } from '../engine/gitattributes.js';
 import { changedFileFromGitHub } from '../facts/github-files.js';
 
@@ -107,6 +115,12 @@ export class GitHubData {
   constructor(
     readonly octokit: GitHubClient,
     readonly repository: RepoRef,
+    /** Where review facts are remembered beyond one evaluation (the App's process), and for which installation. */
+    readonly review: { cache: ReviewFactCache; installationId: number; warn: (team: string, status: number) => void } = {
+      cache: new ReviewFactCache(),
+      installationId: 0,
+      warn: () => undefined,
+    },
   ) {}
 
   #once<T>(key: string, load: () => Promise<T>): Promise<T> {
@@ -259,10 +273,11 @@ export async function buildChange(
   needs: FactNeeds & { commits?: boolean },
 ): Promise<Change> {
   const labels = (pr.labels ?? []).map((l) => l.name);
-  const [listed, gitattributes, rawReviews] = await Promise.all([
+  const [listedFirst, gitattributes, rawReviews, codeowners] = await Promise.all([
     needs.files ? data.filesAt(pr) : Promise.resolve(undefined),
     needs.gitattributes ? data.fileAt(GITATTRIBUTES_PATH, pr.base.sha) : Promise.resolve(null),
     needs.reviews ? data.reviews(pr.number) : Promise.resolve(undefined),
+    needs.codeowners ? readCodeowners(data.octokit, data.repository, pr.base.sha, data.review.cache) : Promise.resolve(undefined),
   ]);
   const reviews = rawReviews?.map(reviewOf);
   const exemption = needs.reviews && exemptionNeedsCommits(config, pr.user?.login ?? '', pr.merged_by?.login);
@@ -270,6 +285,15 @@ export async function buildChange(
     needs.commits === true || exemption || (reviews !== undefined && freshnessNeedsCommits(config, reviews, pr.head.sha))
       ? (await data.commits(pr.number)).map(commitOf)
       : undefined;
+  const author = personOf(pr.user);
+  const head = { ref: pr.head.ref, sha: pr.head.sha };
+  // Approvals on an older head are compared with the head's change (a rebase keeps an approval), so the
+  // head's files are read for them even where no rule asked.
+  const toCompare =
+    reviews === undefined
+      ? []
+      : approvalsToCompare({ ...makeChange({ files: [] }), author, head, reviews, ...(commits === undefined ? {} : { commits }) }, config);
+  const listed = listedFirst ?? (toCompare.length > 0 ? await data.filesAt(pr) : undefined);
 
   // The payload's totals are those of the event's commit (GitHub writes them when it sends the event).
   let totals = payloadTotals(pr);
@@ -282,23 +306,52 @@ export async function buildChange(
   }
   const filesComplete = listed !== undefined && totals !== undefined && files.length >= totals.files;
 
-  return {
+  const change: Change = {
     number: pr.number,
     title: pr.title,
     body: pr.body ?? '',
-    author: personOf(pr.user),
+    author,
     labels,
     draft: pr.draft === true,
     base: { ref: pr.base.ref, sha: pr.base.sha },
-    head: { ref: pr.head.ref, sha: pr.head.sha },
+    head,
     files,
     totals: totals ?? sumTotals(files),
     filesComplete,
     ...(gitattributes === null ? {} : { gitattributes }),
     ...(reviews === undefined ? {} : { reviews }),
     ...(commits === undefined ? {} : { commits }),
+    ...(codeowners === undefined ? {} : { codeowners }),
     ...(pr.merged === true && pr.merge_commit_sha ? { merged: { by: personOf(pr.merged_by), sha: pr.merge_commit_sha } } : {}),
   };
+  if (filesComplete && toCompare.length > 0) change.approvedChanges = await approvedChanges(data, pr.base.sha, toCompare);
+  if (codeowners) {
+    const state = approvalState(change, config);
+    const teams = teamsToResolve(change, config, ownerApprovers(state.approvedBy, state.notCounted));
+    if (teams.length > 0) {
+      change.teamMembers = await readTeamMembers(data.octokit, data.review.installationId, teams, data.review.cache, data.review.warn);
+    }
+  }
+  return change;
+}
+
+/**
+ * The change each approved commit made, as the pull request showed it then (`base...approved`): one comparison
+ * per commit, remembered by SHA pair. A commit GitHub no longer has, or a comparison at GitHub's file cap, is
+ * left out (its approval stays stale).
+ */
+async function approvedChanges(data: GitHubData, base: string, commits: readonly string[]): Promise<Record<string, ChangedFile[]>> {
+  const changes: Record<string, ChangedFile[]> = {};
+  for (const commit of commits) {
+    try {
+      const files = await compareOnce(data.octokit, data.repository, base, commit, data.review.cache);
+      if (files.length < GITHUB_COMPARE_FILE_CAP) changes[commit] = files.map(changedFileFromGitHub);
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if (status !== 404 && status !== 422) throw error;
+    }
+  }
+  return changes;
 }
 
 function payloadTotals(pr: PullRequestPayload): Change['totals'] | undefined {

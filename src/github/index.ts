@@ -18,6 +18,7 @@ import type { FlagAgeSource } from '../engine/rules/flags/index.js';
 import { describeFailure } from './failure.js';
 import { publishLockFromEnv, type PublishLock } from './publish-lock.js';
 import { DeliveryLog, deliveryKey } from './deliveries.js';
+import { ReviewFactCache } from './review-facts.js';
 
 export interface MonoenvAppOptions {
   /** This app's id, to tell its check runs from other apps' (default: `APP_ID`, else asked of GitHub once). */
@@ -88,6 +89,7 @@ export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction
       queue: new CoalescingQueue(),
       deliveries: new DeliveryLog(),
       appId,
+      reviewFacts: new ReviewFactCache(),
       ...(options.flagAgeSource
         ? { flagAgeSource: (scope: EventScope) => options.flagAgeSource!(scope, githubFlagAgeSource(scope.octokit, scope.repository)) }
         : {}),

@@ -61,12 +61,17 @@ async function judge(scope: EventScope, pr: PullRequestPayload): Promise<Judged>
   let change = await buildChange(scope.data, pr, config, none);
   for (let step = 0; step < 2; step++) {
     const needs = mergeAuditNeeds(change, config);
-    const missing = (needs.reviews && change.reviews === undefined) || (needs.commits && change.commits === undefined);
+    const missing =
+      (needs.reviews && change.reviews === undefined) ||
+      (needs.commits && change.commits === undefined) ||
+      (needs.codeowners && change.codeowners === undefined);
     if (!missing) break;
+    const owners = needs.codeowners || change.codeowners !== undefined;
     change = await buildChange(scope.data, pr, config, {
       ...none,
       reviews: needs.reviews || change.reviews !== undefined,
       commits: needs.commits || change.commits !== undefined,
+      ...(owners ? { files: true, codeowners: true } : {}),
     });
   }
   const audit = auditMerge(change, config);

@@ -7,6 +7,7 @@ import type { DeliveryLog } from './deliveries.js';
 import type { ConfigSource } from './config.js';
 import type { FlagAgeSource } from '../engine/rules/flags/index.js';
 import { GitHubData, type GitHubClient, type RepoRef } from './facts.js';
+import type { ReviewFactCache } from './review-facts.js';
 
 /** Process-wide and bounded; none of it is needed for correctness (replicas share nothing). */
 export interface AppState {
@@ -17,6 +18,8 @@ export interface AppState {
   /** Deliveries handled by this process, so a replay costs no API call. */
   deliveries: DeliveryLog;
   appId: () => Promise<number | undefined>;
+  /** CODEOWNERS by commit, team members per installation, approved changes by SHA pair. */
+  reviewFacts: ReviewFactCache;
   /** Where flag ages come from instead of GitHub's blame (the Action, when the workflow checked out history). */
   flagAgeSource?: (scope: EventScope) => FlagAgeSource;
 }
@@ -56,7 +59,7 @@ export function scopeOf(context: Context, state: AppState): EventScope | undefin
     repository,
     log: context.log,
     config: context,
-    data: new GitHubData(octokit, repository),
+    data: new GitHubData(octokit, repository, reviewContext(state, payload.installation.id, context.log)),
     stats,
     outcome: { incomplete: false },
   };
@@ -66,7 +69,19 @@ export function scopeOf(context: Context, state: AppState): EventScope | undefin
 
 /** A fresh data layer for another evaluation in the same event (facts must not leak between commits). */
 export function withFreshData(scope: EventScope): EventScope {
-  return { ...scope, data: new GitHubData(scope.octokit, scope.repository) };
+  return { ...scope, data: new GitHubData(scope.octokit, scope.repository, reviewContext(scope.state, scope.installationId, scope.log)) };
+}
+
+function reviewContext(state: AppState, installationId: number, log: Logger): GitHubData['review'] {
+  return {
+    cache: state.reviewFacts,
+    installationId,
+    warn: (team, status) =>
+      log.warn(
+        { team, status },
+        `could not read the members of @${team} (${status}): CODEOWNERS teams need the organisation permission Members: read`,
+      ),
+  };
 }
 
 export function targetOf(scope: EventScope, headSha: string, pullNumber?: number): CheckRunTarget {

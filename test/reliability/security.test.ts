@@ -146,7 +146,14 @@ describe('app.yml', () => {
       default_permissions: Record<string, string>;
       default_events: string[];
     };
-    expect(manifest.default_permissions).toEqual({ checks: 'write', contents: 'read', pull_requests: 'write', metadata: 'read' });
+    // members: read for the teams CODEOWNERS names (review.codeowners; SPEC.md, merging as teams do).
+    expect(manifest.default_permissions).toEqual({
+      checks: 'write',
+      contents: 'read',
+      pull_requests: 'write',
+      metadata: 'read',
+      members: 'read',
+    });
     expect([...manifest.default_events].sort()).toEqual([
       'check_run',
       'check_suite',

@@ -56,6 +56,8 @@ export interface FactNeeds {
   files: boolean;
   gitattributes: boolean;
   reviews: boolean;
+  /** The base's CODEOWNERS and the owning teams' members (review.codeowners). */
+  codeowners?: boolean;
 }
 
 export interface TextWanted {

@@ -3,6 +3,8 @@ import type { Change, Commit, Review } from '../../change.js';
 import type { MonoenvConfig } from '../../../config/schema.js';
 import { plural } from '../../conclusion.js';
 import { isBot, mention, shortSha, subjectOf } from './policy.js';
+import { changedSince, namedFiles } from './freshness.js';
+import { describeOwners, ownersState, type OwnerApprover, type OwnersState } from './owners.js';
 
 /** Why a reviewer's latest review does not count as a valid approval. */
 export type NotCountedReason = 'stale' | 'self-approval' | 'bot' | 'changes-requested' | 'dismissed' | 'no-write-access';
@@ -12,6 +14,10 @@ export interface ReviewerVerdict {
   reason: NotCountedReason;
   /** One short clause saying why, e.g. "approved 1a2b3c4, then 2 commits were pushed". */
   detail: string;
+  /** A stale approval's commit. */
+  commitId?: string;
+  /** Files whose patch changed since a stale approval, when the approved change could be compared. */
+  changedFiles?: string[];
 }
 
 export interface ApprovalState {
@@ -22,6 +28,8 @@ export interface ApprovalState {
   required: number;
   /** An approval was judged stale from the head alone, without the PR's commit list. */
   commitsUnknown: boolean;
+  /** Code owners' approvals of the owned files (review.codeowners), undefined when off. */
+  owners?: OwnersState;
 }
 
 const sameLogin = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
@@ -98,15 +106,51 @@ export function approvalState(change: Change, config: MonoenvConfig): ApprovalSt
       notCounted.push({ login, reason: 'no-write-access', detail: outsider });
     } else {
       const stale = config.review.fresh ? staleness(review.commitId, change) : undefined;
-      if (stale === undefined) {
+      const changed = stale === undefined || review.commitId === null ? undefined : changedSince(review.commitId, change);
+      if (stale === undefined || changed?.length === 0) {
+        // Given on the head, after which only base merges came, or on the same change before a rebase.
         approvedBy.push(login);
+      } else if (changed !== undefined) {
+        notCounted.push({
+          login,
+          reason: 'stale',
+          detail: `approved ${shortSha(review.commitId!)}; changed since: ${namedFiles(changed)} (stale)`,
+          commitId: review.commitId!,
+          changedFiles: changed,
+        });
       } else {
         if (change.commits === undefined && review.commitId !== null) commitsUnknown = true;
-        notCounted.push({ login, reason: 'stale', detail: `${stale} (stale)` });
+        notCounted.push({
+          login,
+          reason: 'stale',
+          detail: `${stale} (stale)`,
+          ...(review.commitId === null ? {} : { commitId: review.commitId }),
+        });
       }
     }
   }
-  return { approvedBy, notCounted, required: config.review.approvals, commitsUnknown };
+  const owners = ownersState(change, config, ownerApprovers(approvedBy, notCounted));
+  return { approvedBy, notCounted, required: config.review.approvals, commitsUnknown, ...(owners === undefined ? {} : { owners }) };
+}
+
+/** Who may speak for owned files: valid approvers, and stale ones for the files that did not change since. */
+export function ownerApprovers(approvedBy: readonly string[], notCounted: readonly ReviewerVerdict[]): OwnerApprover[] {
+  return [
+    ...approvedBy.map((login) => ({ login })),
+    ...notCounted.flatMap((v) =>
+      v.reason === 'stale' && v.changedFiles !== undefined ? [{ login: v.login, changedFiles: v.changedFiles }] : [],
+    ),
+  ];
+}
+
+/**
+ * The approved commits of stale approvals, whose change can be compared with the head's (one comparison each);
+ * whether the head's files are read does not change the answer.
+ */
+export function approvalsToCompare(change: Change, config: MonoenvConfig): string[] {
+  if (!config.review.fresh) return [];
+  const { notCounted } = approvalState({ ...change, approvedChanges: {} }, config);
+  return [...new Set(notCounted.flatMap((v) => (v.reason === 'stale' && v.commitId !== undefined ? [v.commitId] : [])))];
 }
 
 const mentions = (logins: readonly string[]): string => logins.map(mention).join(', ');
@@ -119,7 +163,23 @@ export function describeApprovals(state: ApprovalState): string {
   return `${approvals}${by}${others}`;
 }
 
-export const approvalsMet = (state: ApprovalState): boolean => state.approvedBy.length >= state.required;
+export const enoughApprovals = (state: ApprovalState): boolean => state.approvedBy.length >= state.required;
+export const ownersApproved = (state: ApprovalState): boolean => state.owners === undefined || state.owners.missing.length === 0;
+/** Enough valid approvals, and (review.codeowners) an owner's approval for every owned file it covers. */
+export const approvalsMet = (state: ApprovalState): boolean => enoughApprovals(state) && ownersApproved(state);
+
+/** What is still missing, as a headline: approvals, owners' approvals, or both. */
+export function missingApprovals(state: ApprovalState): string {
+  const wanted = enoughApprovals(state) ? [] : [`needs ${plural(state.required - state.approvedBy.length, 'approval')}`];
+  if (!ownersApproved(state)) wanted.push(`${plural(state.owners!.missing.length, 'owned file')} without a code owner's approval`);
+  return wanted.join(' · ');
+}
+
+/** The approval state, with the code owners' sentence when review.codeowners is on. */
+export function describeWithOwners(state: ApprovalState, change: Change): string {
+  const owners = describeOwners(state.owners, change);
+  return owners === undefined ? describeApprovals(state) : `${describeApprovals(state)}. ${owners.replace(/\.$/, '')}`;
+}
 
 export const approversOf = (state: ApprovalState): string => mentions(state.approvedBy);
 

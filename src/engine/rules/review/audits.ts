@@ -7,7 +7,8 @@ import type { Change, Commit, Push } from '../../change.js';
 import type { Finding, Report, RuleSummary, SizeFacts } from '../../report.js';
 import type { MonoenvConfig } from '../../../config/schema.js';
 import { conclude, formatCount, plural } from '../../conclusion.js';
-import { approvalsMet, approvalState, approversOf, describeApprovals, type ApprovalState } from './approvals.js';
+import { approvalsMet, approvalState, approversOf, describeWithOwners, ownersApproved, type ApprovalState } from './approvals.js';
+import { describeOwners } from './owners.js';
 import { byExemptBot, changeRequirement, describeExemption, listedExempt, mention, shortSha, subjectOf, type Exemption } from './policy.js';
 
 export const MERGED_WITHOUT_REVIEW = 'Merged without review';
@@ -79,7 +80,7 @@ export function auditMerge(change: Change, config: MonoenvConfig): MergeAudit {
   }
   const refused = requirement.refused === undefined ? '' : ` Not exempt: ${requirement.refused}.`;
   const approvals = approvalState(change, config);
-  const described = describeApprovals(approvals);
+  const described = describeWithOwners(approvals, change);
   if (approvalsMet(approvals)) {
     const title =
       approvals.approvedBy.length > 0
@@ -97,6 +98,8 @@ export function auditMerge(change: Change, config: MonoenvConfig): MergeAudit {
   if (change.reviews === undefined) lines.push('No reviews were available to the audit.');
   else if (approvals.notCounted.length === 0 && approvals.approvedBy.length === 0) lines.push('No one approved it.');
   for (const verdict of approvals.notCounted) lines.push(`- ${mention(verdict.login)} ${verdict.detail}`);
+  const owners = describeOwners(approvals.owners, change);
+  if (owners !== undefined && !ownersApproved(approvals)) lines.push(owners);
   if (requirement.refused !== undefined) lines.push(`Not exempt: ${requirement.refused}.`);
   const message = lines.join('\n');
   const advice = 'Ask a teammate to review the merged change after the fact, and fix forward if needed.';
@@ -111,14 +114,25 @@ export function auditMerge(change: Change, config: MonoenvConfig): MergeAudit {
   return { verdict: { verdict: 'unreviewed', approvals, message }, report };
 }
 
+/** What the merge audit reads beyond the payload. */
+export interface MergeAuditNeeds {
+  reviews: boolean;
+  commits: boolean;
+  /** The changed files and the base's CODEOWNERS, when review.codeowners is on and review is required. */
+  codeowners: boolean;
+}
+
 /**
  * What the merge audit must read beyond the payload: the commits when the opener is exempt (every commit must
- * be an exempt bot's), and the reviews unless no review is required.
+ * be an exempt bot's), the reviews unless no review is required, and with them the files and CODEOWNERS when
+ * review.codeowners is on.
  */
-export function mergeAuditNeeds(change: Change, config: MonoenvConfig): { reviews: boolean; commits: boolean } {
-  if (config.review.level === 'off' || listedExempt(change.merged?.by.login, config)) return { reviews: false, commits: false };
-  if (listedExempt(change.author.login, config) && change.commits === undefined) return { reviews: false, commits: true };
-  return { reviews: changeRequirement(change, config).required, commits: false };
+export function mergeAuditNeeds(change: Change, config: MonoenvConfig): MergeAuditNeeds {
+  const none = { reviews: false, commits: false, codeowners: false };
+  if (config.review.level === 'off' || listedExempt(change.merged?.by.login, config)) return none;
+  if (listedExempt(change.author.login, config) && change.commits === undefined) return { ...none, commits: true };
+  const reviews = changeRequirement(change, config).required;
+  return { ...none, reviews, codeowners: reviews && config.review.codeowners !== 'off' };
 }
 
 /** The commits of the push whose pull requests must be looked up: none when no review is required of it, nor of an exempt bot's commit. */

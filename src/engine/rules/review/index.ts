@@ -5,13 +5,21 @@
  */
 import type { Rule, RuleContext, RuleOutcome } from '../rule.js';
 import type { Finding, RuleSummary } from '../../report.js';
-import { plural } from '../../conclusion.js';
-import { approvalsMet, approvalState, describeApprovals, type ApprovalState } from './approvals.js';
+import { approvalsMet, approvalState, describeWithOwners, missingApprovals, ownersApproved } from './approvals.js';
 import { changeRequirement, describeExemption } from './policy.js';
 
 export const REVIEW_DOCS_URL = 'https://github.com/monoenv/monoenv/blob/main/docs/rules.md#review';
 
-export { approvalState, freshnessNeedsCommits, type ApprovalState, type NotCountedReason, type ReviewerVerdict } from './approvals.js';
+export {
+  approvalsToCompare,
+  approvalState,
+  freshnessNeedsCommits,
+  ownerApprovers,
+  type ApprovalState,
+  type NotCountedReason,
+  type ReviewerVerdict,
+} from './approvals.js';
+export { teamsToResolve, type OwnedFile, type OwnerApprover, type OwnersState } from './owners.js';
 export { exemptionNeedsCommits, isBot, type Exemption } from './policy.js';
 export {
   auditMerge,
@@ -26,8 +34,6 @@ export {
   type PushVerdict,
 } from './audits.js';
 
-const needs = (state: ApprovalState): string => `needs ${plural(state.required - state.approvedBy.length, 'approval')}`;
-
 /** review before merge: the approval state as a notice row, or a finding with `review.before_merge`. */
 export function judgeReview(ctx: RuleContext): RuleOutcome {
   const { change, config } = ctx;
@@ -40,14 +46,16 @@ export function judgeReview(ctx: RuleContext): RuleOutcome {
   }
   const state = approvalState(change, config);
   const refused = requirement.refused === undefined ? '' : ` Not exempt: ${requirement.refused}.`;
-  const described = `${describeApprovals(state)}.${refused}`;
+  const described = `${describeWithOwners(state, change)}.${refused}`;
   if (approvalsMet(state)) return row({ status: 'notice', summary: described });
-  const advice = 'Ask a teammate who is not the author to approve the latest commit.';
+  const advice = ownersApproved(state)
+    ? 'Ask a teammate who is not the author to approve the latest commit.'
+    : 'Ask a code owner of each listed file (or a member of its owning team) to approve the latest commit.';
   if (change.draft) {
     return row({ status: 'notice', summary: `Draft: approvals are not expected yet. ${described}`, advice });
   }
   if (!config.review.before_merge) return row({ status: 'notice', summary: described, advice });
-  const headline = needs(state);
+  const headline = missingApprovals(state);
   const level = requirement.level;
   const finding: Finding = { rule: 'review', level, title: headline, message: described, suggestion: advice };
   return { findings: [finding], summary: { rule: 'review', status: level, summary: described, advice, headline } };
@@ -56,6 +64,9 @@ export function judgeReview(ctx: RuleContext): RuleOutcome {
 export const reviewRule: Rule = {
   name: 'review',
   // Reviews are read whether or not an override label waives the rule: the row still says who approved.
-  needs: (config) => (config.review.level !== 'off' && config.review.before_merge ? { reviews: true } : {}),
+  needs: (config) =>
+    config.review.level !== 'off' && config.review.before_merge
+      ? { reviews: true, ...(config.review.codeowners === 'off' ? {} : { files: true, codeowners: true }) }
+      : {},
   judge: judgeReview,
 };
