@@ -144,6 +144,7 @@ class Models {
         target: () => this.commit(repo, repo.branches.get(repo.defaultBranch)!),
       },
       object: (args: Args) => this.object(repo, args.expression as string | undefined),
+      mergeQueue: (args: Args) => this.mergeQueue(repo, (args.branch as string | undefined) ?? repo.defaultBranch),
       pullRequests: (args: Args) => {
         const states: string[] | undefined = args.states;
         const state = (p: StoredPullRequest) => (p.merged ? 'MERGED' : p.state === 'closed' ? 'CLOSED' : 'OPEN');
@@ -165,6 +166,28 @@ class Models {
         const list = [...repo.releases].sort((a, b) => a.created_at.localeCompare(b.created_at) * ORDER(args.orderBy?.direction ?? 'ASC'));
         return connection(list, args, 'releases', (r) => this.release(repo, r));
       },
+    };
+  }
+
+  /** The queue of a branch, as `Repository.mergeQueue(branch:)` shows it; a branch never queued has an empty one. */
+  private mergeQueue(repo: StoredRepo, branch: string): unknown {
+    if (!repo.branches.has(branch) && branch !== repo.defaultBranch) return null;
+    const entries = repo.mergeQueues?.get(branch) ?? [];
+    return {
+      __typename: 'MergeQueue',
+      id: Buffer.from(`MergeQueue:${repo.id}:${branch}`).toString('base64'),
+      entries: (args: Args) =>
+        connection(entries, args, 'entries', (entry) => {
+          const pull = repo.pulls.get(entry.number);
+          return {
+            __typename: 'MergeQueueEntry',
+            position: entries.indexOf(entry) + 1,
+            state: entry.state ?? 'AWAITING_CHECKS',
+            headCommit: entry.headSha === null ? null : this.commit(repo, entry.headSha),
+            baseCommit: entry.baseSha === null ? null : this.commit(repo, entry.baseSha),
+            pullRequest: pull ? this.pull(repo, pull, pull.merged ? 'MERGED' : pull.state === 'closed' ? 'CLOSED' : 'OPEN') : null,
+          };
+        }),
     };
   }
 

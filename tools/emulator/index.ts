@@ -18,6 +18,7 @@ export type {
 export {
   DEFAULT_WEBHOOK_PATH,
   checkRunEvent,
+  mergeGroupEvent,
   checkSuiteEvent,
   deliverWebhook,
   generatePrivateKey,

@@ -222,6 +222,18 @@ export interface StoredRepo {
   releases: StoredRelease[];
   /** commit sha → path → blame ranges set by a test (GraphQL `Commit.blame`); unset: every line to that commit. */
   blames?: Map<string, Map<string, StoredBlameRange[]>>;
+  /** Base branch → its merge queue's entries, first in line first (GraphQL `Repository.mergeQueue`). */
+  mergeQueues?: Map<string, StoredMergeQueueEntry[]>;
+}
+
+/** One entry of a merge queue: a pull request, and the commits of the group built for it. */
+export interface StoredMergeQueueEntry {
+  number: number;
+  /** The group's commit for this entry; null while it waits for one. */
+  headSha: string | null;
+  /** The commit the group is built on: the branch's head, or the group ahead of it. */
+  baseSha: string | null;
+  state?: 'AWAITING_CHECKS' | 'LOCKED' | 'MERGEABLE' | 'QUEUED' | 'UNMERGEABLE';
 }
 
 /** One range of a file's blame: lines `start`…`end` (one-based, inclusive) last changed by commit `sha`. */
@@ -474,6 +486,13 @@ export class Store {
 
   /** Files visible at `ref`: stored under that ref, or under a branch whose head it is / the branch it names. */
   /** What GitHub's blame of `path` at commit `sha` answers (the commits named should be added with `addCommit`). */
+  /** Sets the merge queue of `branch` (entries first in line first); an empty list empties it. */
+  setMergeQueue(owner: string, repo: string, branch: string, entries: StoredMergeQueueEntry[]): void {
+    const stored = this.repo(owner, repo);
+    stored.mergeQueues ??= new Map();
+    stored.mergeQueues.set(branch, entries);
+  }
+
   setBlame(owner: string, repo: string, sha: string, path: string, ranges: StoredBlameRange[]): void {
     const stored = this.repo(owner, repo);
     stored.blames ??= new Map();

@@ -218,6 +218,36 @@ export function pushEvent(gh: Emulator, options: PushEventOptions): { name: 'pus
   };
 }
 
+/** `merge_group.checks_requested` for a group of the queue of `baseRef` (default: the default branch). */
+export function mergeGroupEvent(
+  gh: Emulator,
+  options: { owner: string; repo: string; number: number; headSha: string; baseSha: string; baseRef?: string; sender?: string },
+): { name: 'merge_group'; payload: Obj } {
+  const stored = gh.store.repo(options.owner, options.repo);
+  const base = options.baseRef ?? stored.defaultBranch;
+  const template = example('merge_group', 'checks_requested');
+  const commit = stored.commits.get(options.headSha);
+  return {
+    name: 'merge_group',
+    payload: structuredClone({
+      action: 'checks_requested',
+      merge_group: {
+        ...template.merge_group,
+        head_sha: options.headSha,
+        head_ref: `refs/heads/gh-readonly-queue/${base}/pr-${options.number}-${options.baseSha}`,
+        base_sha: options.baseSha,
+        base_ref: `refs/heads/${base}`,
+        head_commit: {
+          ...template.merge_group.head_commit,
+          id: options.headSha,
+          message: commit?.message ?? `Merge pull request #${options.number}`,
+        },
+      },
+      ...common(gh, options.owner, options.repo, options.sender ?? 'octocat'),
+    }),
+  };
+}
+
 export function checkRunEvent(
   gh: Emulator,
   options: {
