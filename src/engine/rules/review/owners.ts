@@ -44,8 +44,7 @@ const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCas
 function ownedFiles(change: Change, config: MonoenvConfig): { path: string; owners: readonly string[] }[] {
   if (config.review.codeowners === 'off' || !change.codeowners) return [];
   const codeowners = new Codeowners(change.codeowners);
-  const covered =
-    config.review.codeowners === 'all' ? () => true : pathMatcher(config.review.codeowners === 'risky' ? config.risky.paths : []);
+  const covered = config.review.codeowners === 'all' ? () => true : pathMatcher(config.risky.paths);
   return change.files
     .filter((file) => covered(file.path) || (file.previousPath !== undefined && covered(file.previousPath)))
     .map((file) => ({ path: file.path, owners: codeowners.ownersOf(file.path) }))
