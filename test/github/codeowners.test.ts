@@ -25,7 +25,9 @@ const REVIEWS = `${REPO_PATH}/pulls/7/reviews?per_page=100`;
 const LOOKUP = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=latest`;
 const TEAM = '/orgs/monoenv-demo/teams/payments/members?per_page=100';
 const NO_RUNS = { total_count: 0, check_runs: [] };
-const APPROVED = [{ id: 1, user: { login: 'octo-reviewer', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA }];
+const APPROVED = [
+  { id: 1, user: { login: 'octo-reviewer', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA, author_association: 'MEMBER' },
+];
 
 const config = (codeowners: string, extra = '') =>
   `size: {level: "off"}\ntests: {level: "off"}\nmigrations: {level: "off"}\nflags: {level: "off"}\nreview:\n  before_merge: true\n  codeowners: ${codeowners}\n${extra}`;
@@ -74,13 +76,13 @@ describe('review.codeowners', () => {
     scope.get(LOOKUP).reply(200, NO_RUNS).post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1 });
     await deliver(probot, 'pull_request_review', fixture('pull_request_review.submitted'));
     expect(scope.isDone()).toBe(true);
-    expect(queries[0]!.variables).toMatchObject({
+    expect(queries[0].variables).toMatchObject({
       e0: `${BASE_SHA}:.github/CODEOWNERS`,
       e1: `${BASE_SHA}:CODEOWNERS`,
       e2: `${BASE_SHA}:docs/CODEOWNERS`,
     });
-    expect(created[0]!.conclusion).toBe('success');
-    expect(created[0]!.output.summary).toContain('Code owners: 2 of 2 owned files approved by an owner');
+    expect(created[0].conclusion).toBe('success');
+    expect(created[0].output.summary).toContain('Code owners: 2 of 2 owned files approved by an owner');
     // config, files, reviews, CODEOWNERS, look-up, creation.
     expect(network.log.limited).toHaveLength(6);
   });
@@ -101,9 +103,9 @@ describe('review.codeowners', () => {
       .reply(201, { id: 1 });
     await deliver(probot, 'pull_request_review', fixture('pull_request_review.submitted'));
     expect(scope.isDone()).toBe(true);
-    expect(created[0]!.conclusion).toBe('failure');
-    expect(created[0]!.output.title).toContain("1 owned file without a code owner's approval");
-    expect(created[0]!.output.summary).toContain(
+    expect(created[0].conclusion).toBe('failure');
+    expect(created[0].output.title).toContain("1 owned file without a code owner's approval");
+    expect(created[0].output.summary).toContain(
       "Code owners: 1 of 2 owned files approved by an owner; missing an owner's approval: src/checkout/cart.ts (@carol, @monoenv-demo/cart-team)",
     );
   });
@@ -120,8 +122,8 @@ describe('review.codeowners', () => {
       .reply(201, { id: 1 });
     await deliver(probot, 'pull_request_review', fixture('pull_request_review.submitted'), 'review-1');
     expect(scope.isDone()).toBe(true);
-    expect(created[0]!.conclusion).toBe('success');
-    expect(created[0]!.output.summary).toContain('Code owners: 2 of 2 owned files approved by an owner');
+    expect(created[0].conclusion).toBe('success');
+    expect(created[0].output.summary).toContain('Code owners: 2 of 2 owned files approved by an owner');
 
     // Another review event: CODEOWNERS (same base) and the team are remembered, the rest is unchanged (304s, free).
     network.log.clear();
@@ -153,8 +155,8 @@ describe('review.codeowners', () => {
       .reply(201, { id: 1 });
     await deliver(probot, 'pull_request_review', fixture('pull_request_review.submitted'));
     expect(scope.isDone()).toBe(true);
-    expect(created[0]!.conclusion).toBe('success');
-    expect(created[0]!.output.summary).toContain(
+    expect(created[0].conclusion).toBe('success');
+    expect(created[0].output.summary).toContain(
       'not decided, team membership could not be read (the app needs the organisation permission Members: read): src/checkout/discount.ts (@monoenv-demo/payments); src/checkout/cart.ts (@monoenv-demo/payments)',
     );
   });
@@ -165,8 +167,8 @@ describe('review.codeowners', () => {
     scope.get(LOOKUP).reply(200, NO_RUNS).post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1 });
     await deliver(probot, 'pull_request_review', fixture('pull_request_review.submitted'));
     expect(scope.isDone()).toBe(true);
-    expect(created[0]!.conclusion).toBe('failure');
-    expect(created[0]!.output.summary).toContain(
+    expect(created[0].conclusion).toBe('failure');
+    expect(created[0].output.summary).toContain(
       "Code owners: 0 of 1 owned files under risky.paths approved by an owner; missing an owner's approval: src/checkout/discount.ts (@carol)",
     );
   });
@@ -177,8 +179,8 @@ describe('review.codeowners', () => {
     scope.get(LOOKUP).reply(200, NO_RUNS).post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1 });
     await deliver(probot, 'pull_request_review', fixture('pull_request_review.submitted'));
     expect(scope.isDone()).toBe(true);
-    expect(created[0]!.conclusion).toBe('success');
-    expect(created[0]!.output.summary).toContain('No CODEOWNERS file at the base');
+    expect(created[0].conclusion).toBe('success');
+    expect(created[0].output.summary).toContain('No CODEOWNERS file at the base');
   });
 });
 
@@ -188,8 +190,9 @@ describe('review.codeowners in the merge audit', () => {
   it("a merge whose owned file no owner approved is a merge without review, and the comment's audit names the file", async () => {
     const probot = await loadApp();
     const runs: Body[] = [];
+    // The configuration the pull request was merged into: at its base commit.
     const scope = mockToken(github(network.log))
-      .get(CONFIG_URL_PATH)
+      .get(`${CONFIG_URL_PATH}?ref=${BASE_SHA}`)
       .reply(200, config('all'), RAW)
       .get(FILES)
       .reply(200, PR_FILES)
@@ -210,6 +213,6 @@ describe('review.codeowners in the merge audit', () => {
     await deliver(probot, 'pull_request', fixture('pull_request.closed.merged'));
     expect(scope.isDone()).toBe(true);
     expect(runs[0]).toMatchObject({ conclusion: 'failure', output: { title: 'Merged without review' } });
-    expect(runs[0]!.output.summary).toContain("missing an owner's approval: src/checkout/cart.ts (@carol)");
+    expect(runs[0].output.summary).toContain("missing an owner's approval: src/checkout/cart.ts (@carol)");
   });
 });

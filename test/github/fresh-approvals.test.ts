@@ -32,7 +32,9 @@ const config = (extra = '') =>
   `size: {level: "off"}\ntests: {level: "off"}\nmigrations: {level: "off"}\nflags: {level: "off"}\nreview:\n  before_merge: true\n${extra}`;
 
 /** The approval was given on a commit the rebase replaced: the PR's commits no longer hold it. */
-const REVIEWS_BODY = [{ id: 1, user: { login: 'octo-reviewer', type: 'User' }, state: 'APPROVED', commit_id: APPROVED_SHA }];
+const REVIEWS_BODY = [
+  { id: 1, user: { login: 'octo-reviewer', type: 'User' }, state: 'APPROVED', commit_id: APPROVED_SHA, author_association: 'MEMBER' },
+];
 const COMMITS_BODY = [
   { sha: HEAD_SHA, parents: [{ sha: BASE_SHA }], commit: { message: 'feat(checkout): discount codes' }, author: { login: 'octo-author' } },
 ];
@@ -83,8 +85,8 @@ describe('approval freshness by patch id', () => {
     const { scope, created } = event(REBASED_FILES);
     await deliver(probot, 'pull_request', fixture('pull_request.synchronize'));
     expect(scope.isDone()).toBe(true);
-    expect(created[0]!.conclusion).toBe('success');
-    expect(created[0]!.output.summary).toContain('1 of 1 valid approval (by @octo-reviewer)');
+    expect(created[0].conclusion).toBe('success');
+    expect(created[0].output.summary).toContain('1 of 1 valid approval (by @octo-reviewer)');
     // config, files, reviews, commits, compare, look-up, creation.
     expect(network.log.limited).toHaveLength(7);
   });
@@ -94,8 +96,8 @@ describe('approval freshness by patch id', () => {
     const { scope, created } = event(EDITED_FILES);
     await deliver(probot, 'pull_request', fixture('pull_request.synchronize'));
     expect(scope.isDone()).toBe(true);
-    expect(created[0]!.conclusion).toBe('failure');
-    expect(created[0]!.output.summary).toContain(
+    expect(created[0].conclusion).toBe('failure');
+    expect(created[0].output.summary).toContain(
       'not counted: @octo-reviewer approved 0a0a0a0; changed since: src/checkout/cart.ts (stale)',
     );
   });
@@ -106,8 +108,8 @@ describe('approval freshness by patch id', () => {
     const { scope, created } = event(EDITED_FILES, '  approvals: 0\n  codeowners: all\n', owners);
     await deliver(probot, 'pull_request', fixture('pull_request.synchronize'));
     expect(scope.isDone()).toBe(true);
-    expect(created[0]!.conclusion).toBe('failure');
-    expect(created[0]!.output.summary).toContain(
+    expect(created[0].conclusion).toBe('failure');
+    expect(created[0].output.summary).toContain(
       "Code owners: 1 of 2 owned files approved by an owner; missing an owner's approval: src/checkout/cart.ts (@octo-reviewer)",
     );
   });

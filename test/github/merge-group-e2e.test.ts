@@ -68,7 +68,7 @@ describe('merge_group over HTTP against the emulator', () => {
       secret: SECRET,
       baseUrl: gh.url,
       logLevel: 'fatal',
-      Octokit: TestOctokit as never,
+      Octokit: TestOctokit,
     });
     const middleware = await createNodeMiddleware(monoenvApp({ appId: APP_ID }), { probot });
     server = createServer((req, res) => void middleware(req, res));
@@ -99,9 +99,9 @@ describe('merge_group over HTTP against the emulator', () => {
     const runs = gh.checkRuns(OWNER, REPO, GROUP_23);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ name: 'monoenv', status: 'completed', conclusion: 'success', appId: APP_ID });
-    expect(runs[0]!.output.title).toBe('Merge group of 2 pull requests: every pull request passes');
-    expect(runs[0]!.output.summary).toMatch(/\| #21 change 21 \| ✅ success \|.*its check run/);
-    expect(runs[0]!.output.summary).toMatch(/\| #23 change 23 \| ✅ success \|.*re-evaluated now/);
+    expect(runs[0].output.title).toBe('Merge group of 2 pull requests: every pull request passes');
+    expect(runs[0].output.summary).toMatch(/\| #21 change 21 \| ✅ success \|.*its check run/);
+    expect(runs[0].output.summary).toMatch(/\| #23 change 23 \| ✅ success \|.*re-evaluated now/);
     // #23's own run was published on its head by the evaluation.
     expect(gh.checkRuns(OWNER, REPO, HEAD_23)).toHaveLength(1);
     expect(gh.violations).toEqual([]);
@@ -121,7 +121,7 @@ describe('merge_group over HTTP against the emulator', () => {
     const runs = gh.checkRuns(OWNER, REPO, GROUP_22);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ conclusion: 'failure' });
-    expect(runs[0]!.output.title).toBe('Merge group of 3 pull requests: #22 fails');
+    expect(runs[0].output.title).toBe('Merge group of 3 pull requests: #22 fails');
     expect(gh.violations).toEqual([]);
     expect(gh.unmatched).toEqual([]);
     // REST: the look-ups of #23 (its list changed) and #22, and the group run; #21's unchanged list is a 304.
