@@ -105,6 +105,11 @@ export interface Change {
   draft: boolean;
   base: { ref: string; sha: string };
   head: { ref: string; sha: string };
+  /**
+   * The repository's default branch, when the adapter knows it: a change based on another branch is part of a
+   * stack, sized against that base alone.
+   */
+  defaultBranch?: string;
   files: ChangedFile[];
   /**
    * Totals as the source reports them. When `filesComplete` is false (GitHub lists at most 3,000 files)

@@ -26,10 +26,26 @@ export interface ExcludedFile {
 }
 
 export interface SizePart {
-  /** The package or top-level folder the part is named after. */
+  /** The package or top-level folder the part is named after ("schema" for migrations; "a + b" for parts that import each other). */
   name: string;
+  /** Counted lines of its files. */
   lines: number;
+  /** Its counted files (tests travel with what they test). */
   files: string[];
+  /** Earlier parts it builds on: it imports what they change, or sits in the package whose manifest one changes. */
+  needs?: string[];
+  /** Files not counted for size (lockfiles, generated, vendored) that travel with it, so the parts together are the whole change. */
+  carried?: string[];
+}
+
+/** A pull request based on another branch than the default one: sized against that base alone. */
+export interface StackFacts {
+  /** The branch it is based on. */
+  base: string;
+  /** The repository's default branch. */
+  defaultBranch: string;
+  /** Its place in a stack, when the branch names tell it (`feature-2-api` on `feature-1-schema`). */
+  position?: number;
 }
 
 export interface SizeFacts {
@@ -41,8 +57,12 @@ export interface SizeFacts {
   excludedLines: number;
   excludedFiles: number;
   excluded: ExcludedFile[];
-  /** Proposed independent parts, largest first (filled when the size rule fires). */
+  /** The split plan, in landing order: each part builds on the ones before it (filled when the size rule fires). */
   parts: SizePart[];
+  /** Where the plan's stack of branches would start: the change's head branch and its base (set with the parts). */
+  splitFrom?: { branch: string; base: string };
+  /** Set when the change is based on another branch than the default one (a stacked pull request). */
+  stack?: StackFacts;
   /** Size was judged from the source's totals because the file list was incomplete. */
   fromTotals: boolean;
 }

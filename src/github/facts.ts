@@ -44,7 +44,8 @@ export interface PullRequestPayload {
   labels?: { name: string }[];
   draft?: boolean;
   state?: string;
-  base: { ref: string; sha: string };
+  /** `repo.default_branch` tells a stacked pull request (based on another branch) from one into the default branch. */
+  base: { ref: string; sha: string; repo?: { default_branch?: string } | null };
   head: { ref: string; sha: string };
   /** Absent from the pull request embedded in `pull_request_review` payloads. */
   additions?: number;
@@ -315,6 +316,7 @@ export async function buildChange(
     draft: pr.draft === true,
     base: { ref: pr.base.ref, sha: pr.base.sha },
     head,
+    ...(pr.base.repo?.default_branch ? { defaultBranch: pr.base.repo.default_branch } : {}),
     files,
     totals: totals ?? sumTotals(files),
     filesComplete,

@@ -1,6 +1,6 @@
 /**
  * The check run's Markdown: `renderSummary` for `output.summary` (one row per rule and the facts behind
- * them) and `renderDetails` for `output.text` (every finding in full, excluded files, proposed parts).
+ * them) and `renderDetails` for `output.text` (every finding in full, excluded files, the split plan and its commands).
  * GitHub refuses either field above 65,535 bytes, so both are laid out within a byte budget: whole
  * lines or whole findings are left out, never half a table row or half a character, and what is left
  * out says so.
@@ -8,6 +8,8 @@
 import type { Finding, Level, Report, RuleName, RuleStatus } from '../engine/report.js';
 import { formatCount, plural } from '../engine/conclusion.js';
 import { describeKind } from '../engine/kind.js';
+import { stackSentence } from '../engine/rules/size.js';
+import { shellWord, stackCommands, type StackCommands } from './split.js';
 
 /** GitHub's limit for a check run's `output.summary` and `output.text`, in bytes of UTF-8. */
 export const GITHUB_OUTPUT_LIMIT = 65_535;
@@ -198,7 +200,67 @@ function sizeLine(report: Report): string {
       ? ` · ${plural(size.excludedLines, 'line')} in ${plural(size.excludedFiles, 'file')} excluded (lockfiles, generated, vendored; listed in the details)`
       : ' · nothing excluded';
   const fromTotals = size.fromTotals ? ' · judged from the pull request totals (the file list was incomplete)' : '';
-  return `**Size:** ${size.class} · ${counted}${excluded}${fromTotals}`;
+  const stacked = size.stack === undefined ? '' : ` · ${escapeMarkdown(stackSentence(size.stack))}`;
+  return `**Size:** ${size.class} · ${counted}${excluded}${fromTotals}${stacked}`;
+}
+
+/** The stack commands for a split plan made in the App or the Action: run on the branch, against the remote's base. */
+function commandsOf(report: Report): StackCommands | undefined {
+  const from = report.size.splitFrom;
+  if (from === undefined || report.size.parts.length < 2) return undefined;
+  return stackCommands({ branch: from.branch, base: `origin/${from.base}`, prBase: from.base, parts: report.size.parts });
+}
+
+/** The split plan in landing order, the branch each part gets, and the commands that make the stack. */
+function splitPlanSections(report: Report): Section[] {
+  const { parts } = report.size;
+  const commands = commandsOf(report);
+  const plan = section(
+    [
+      '',
+      `### Split plan (${plural(parts.length, 'part')}, in landing order)`,
+      '',
+      '| # | Part | Lines | Files | Needs |',
+      '| --: | :-- | --: | :-- | :-- |',
+    ],
+    parts.map((part, index) => ({ part, index })),
+    ({ part, index }) => {
+      const files = [...part.files, ...(part.carried ?? [])];
+      const shown = files.slice(0, 5).map((file) => codeSpan(file, true));
+      if (files.length > shown.length) shown.push(`and ${formatCount(files.length - shown.length)} more`);
+      const branch = commands === undefined ? '' : `<br>${codeSpan(commands.branches[index]!, true)}`;
+      return `| ${index + 1} | ${cell(part.name, 300)}${branch} | ${formatCount(part.lines)} | ${shown.join(', ')} | ${cell((part.needs ?? []).join(', '), 300)} |`;
+    },
+    (n) => `… ${plural(n, 'more part')} not shown.`,
+  );
+  if (commands === undefined) return [plan];
+  const script = [
+    '```sh',
+    `git fetch origin && git checkout ${shellWord(report.size.splitFrom!.branch)}`,
+    `${commands.apply}   # one branch per part, each one commit on the one before; the branch itself is left as it is`,
+    commands.push,
+    ...commands.pullRequests,
+    '```',
+  ].join('\n');
+  return [
+    plan,
+    section(
+      ['', '**Make it a stack of pull requests**', ''],
+      [script],
+      (text) => text,
+      () => 'The commands did not fit.',
+    ),
+  ];
+}
+
+/** One line for the summary: the plan's parts in order and the command that makes the stack. */
+function splitLine(report: Report): string | undefined {
+  const { parts } = report.size;
+  const commands = commandsOf(report);
+  if (commands === undefined) return undefined;
+  const shown = parts.slice(0, 8).map((part, i) => `${i + 1}. ${codeSpan(part.name)}`);
+  if (parts.length > shown.length) shown.push(`… ${plural(parts.length - shown.length, 'more part')}`);
+  return `**Split plan:** ${shown.join(' → ')} · on ${codeSpan(report.size.splitFrom!.branch)} run ${codeSpan(commands.apply)} to make it a stack of branches (push and \`gh pr create\` commands in the details)`;
 }
 
 const moreFindings = (n: number): string =>
@@ -217,6 +279,8 @@ export function renderSummary(report: Report, options: RenderOptions = {}): stri
   const facts: string[] = [];
   if (report.audit === undefined) {
     facts.push(sizeLine(report));
+    const split = splitLine(report);
+    if (split !== undefined) facts.push(split);
     facts.push(`**Kind of change:** ${escapeMarkdown(describeKind(report.kind))}`);
   }
   if (report.overrides.length > 0) {
@@ -249,7 +313,7 @@ export function renderSummary(report: Report, options: RenderOptions = {}): stri
   return layout(intro, sections, outro, options.maxBytes ?? GITHUB_OUTPUT_LIMIT);
 }
 
-/** The check run's `output.text`: every finding in full, then the files excluded from size and the proposed parts. */
+/** The check run's `output.text`: every finding in full, then the files excluded from size and the split plan with the commands that make it a stack. */
 export function renderDetails(report: Report, options: RenderOptions = {}): string {
   const docsUrl = options.docsUrl ?? RULES_DOCS_URL;
   const findingBlock = (f: Finding): string => {
@@ -278,16 +342,7 @@ export function renderDetails(report: Report, options: RenderOptions = {}): stri
         (e) => `| ${codeSpan(e.path, true)} | ${formatCount(e.lines)} | ${cell(e.reason, 300)} |`,
         (n) => `… ${plural(n, 'more excluded file')} not shown.`,
       ),
-      section(
-        ['', `### Proposed parts (${formatCount(parts.length)})`, '', '| Part | Lines | Files |', '| :-- | --: | :-- |'],
-        parts,
-        (part) => {
-          const shown = part.files.slice(0, 5).map((file) => codeSpan(file, true));
-          if (part.files.length > shown.length) shown.push(`and ${formatCount(part.files.length - shown.length)} more`);
-          return `| ${cell(part.name, 300)} | ${formatCount(part.lines)} | ${shown.join(', ')} |`;
-        },
-        (n) => `… ${plural(n, 'more part')} not shown.`,
-      ),
+      ...splitPlanSections(report),
     );
   }
   return layout([], sections, [], options.maxBytes ?? GITHUB_OUTPUT_LIMIT);

@@ -45,15 +45,16 @@ describe('judgeSize on a real pull request diff', () => {
     expect(outcome.findings).toEqual([]);
   });
 
-  it('fires on files when the limits are low, splitting by package and folder', () => {
+  it('fires on files when the limits are low, splitting by package and folder in landing order', () => {
     const { facts, outcome } = judge(change, { size: { warn_files: 5, fail_files: 10 } });
     expect(outcome.summary.status).toBe('error');
     expect(outcome.summary.headline).toBe('too many files: 12 > 10');
     expect(facts.parts.map((p) => [p.name, p.lines, p.files.length])).toEqual([
-      ['src', 48, 2],
-      ['db', 11, 1],
-      ['scripts', 3, 2],
+      // The root package.json changes: every other part sits in that package, so it lands first; then the migration.
       ['(root)', 2, 2],
+      ['schema', 11, 1],
+      ['src/billing', 48, 2],
+      ['scripts', 3, 2],
       ['docs', 2, 1],
       ['café', 1, 1],
       ['packages/api', 1, 1],
@@ -188,24 +189,25 @@ describe('judgeSize split suggestion', () => {
 
   it('groups counted files by nearest changed manifest, monorepo folder or top-level folder, largest first', () => {
     const { facts, outcome } = judge(change);
-    expect(facts.parts.map((p) => [p.name, p.lines, p.files.length])).toEqual([
-      ['packages/checkout', 523, 3],
-      ['apps/web', 300, 1],
-      ['services/billing', 181, 2],
-      ['docs', 60, 1],
-      ['tools/codegen', 43, 2],
-      ['(root)', 5, 1],
+    expect(facts.parts.map((p) => [p.name, p.lines, p.files.length, p.carried])).toEqual([
+      // No part changes the root manifest: the root lockfile goes with the first part.
+      ['packages/checkout', 523, 3, ['pnpm-lock.yaml']],
+      ['apps/web', 300, 1, undefined],
+      ['services/billing', 181, 2, undefined],
+      ['docs', 60, 1, undefined],
+      ['tools/codegen', 43, 2, undefined],
+      ['(root)', 5, 1, undefined],
     ]);
     const [finding] = outcome.findings;
     expect(finding).toMatchObject({ rule: 'size', level: 'error', title: 'Change too big' });
     expect(finding.path).toBeUndefined();
     expect(finding.message).toContain(
-      'It could be split into 6 independent parts: packages/checkout (523 lines, 3 files), apps/web (300 lines, 1 file)',
+      'It could be split into 6 parts that do not import each other: 1. packages/checkout (523 lines, 3 files), 2. apps/web (300 lines, 1 file)',
     );
     expect(finding.message).toContain('Not counted: 1,000 lines in 1 file (lockfile).');
-    expect(finding.suggestion?.split('\n')[0]).toBe('packages/checkout: 523 lines in 3 files');
+    expect(finding.suggestion?.split('\n')[0]).toBe('1. packages/checkout: 523 lines in 3 files');
     expect(outcome.summary.advice).toBe(
-      'Split it into smaller pull requests, one per part (largest: packages/checkout, apps/web, services/billing), or add the label "large-change-ok" if it cannot be split.',
+      'Split it into a stack of 6 pull requests, one per part in this order: packages/checkout → apps/web → services/billing → docs → tools/codegen → (root) (`monoenv split --base main` prints the plan and its commands; `--apply` creates the branches), or add the label "large-change-ok" if it cannot be split.',
     );
   });
 

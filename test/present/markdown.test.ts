@@ -262,3 +262,45 @@ describe('renderDetails', () => {
     expect(text).toContain('… 1 more part not shown.');
   });
 });
+
+describe('the split plan', () => {
+  const parts = [
+    { name: 'schema', lines: 40, files: ['db/migrate/20240611_add_discount.rb'], needs: [] },
+    { name: 'src/lib', lines: 300, files: ['src/lib/money.ts'], needs: [], carried: ['package-lock.json'] },
+    { name: 'src/checkout', lines: 900, files: ['src/checkout/cart.ts', 'test/checkout/cart.test.ts'], needs: ['src/lib'] },
+  ];
+  const planned = report({ size: { ...report().size, parts, splitFrom: { branch: "feat/it's", base: 'main' } } });
+
+  it('lists the parts in landing order with their branches and the commands that make the stack', () => {
+    const text = renderDetails(planned);
+    expect(text).toContain('### Split plan (3 parts, in landing order)');
+    expect(text).toContain("| 2 | src/lib<br>`feat/it's-2-lib` | 300 | `src/lib/money.ts`, `package-lock.json` |  |");
+    expect(text).toContain(
+      "| 3 | src/checkout<br>`feat/it's-3-checkout` | 900 | `src/checkout/cart.ts`, `test/checkout/cart.test.ts` | src/lib |",
+    );
+    expect(text).toContain(
+      [
+        '```sh',
+        "git fetch origin && git checkout 'feat/it'\\''s'",
+        'npx monoenv split --base origin/main --apply   # one branch per part, each one commit on the one before; the branch itself is left as it is',
+        "git push --set-upstream origin 'feat/it'\\''s-1-schema' 'feat/it'\\''s-2-lib' 'feat/it'\\''s-3-checkout'",
+        "gh pr create --base main --head 'feat/it'\\''s-1-schema' --fill",
+        "gh pr create --base 'feat/it'\\''s-1-schema' --head 'feat/it'\\''s-2-lib' --fill",
+        "gh pr create --base 'feat/it'\\''s-2-lib' --head 'feat/it'\\''s-3-checkout' --fill",
+        '```',
+      ].join('\n'),
+    );
+  });
+
+  it('puts the plan and the command to run in the summary', () => {
+    expect(renderSummary(planned)).toContain(
+      "- **Split plan:** 1. `schema` → 2. `src/lib` → 3. `src/checkout` · on `feat/it's` run `npx monoenv split --base origin/main --apply` to make it a stack of branches (push and `gh pr create` commands in the details)",
+    );
+    expect(renderSummary(report())).not.toContain('Split plan');
+  });
+
+  it('says a stacked pull request is sized against its own base, and its place when known', () => {
+    const stacked = report({ size: { ...report().size, stack: { base: 'feat-1-schema', defaultBranch: 'main', position: 2 } } });
+    expect(renderSummary(stacked)).toContain(' · part 2 of a stack: sized against its base feat-1-schema, not main');
+  });
+});

@@ -10,6 +10,8 @@ import type { ExcludedFile, Finding, Level, RuleStatus, SizeClass, SizeFacts, Si
 import { parseGitAttributes, type GitAttributes } from '../gitattributes.js';
 import { firstMatchingGlob } from '../glob.js';
 import { formatCount, plural } from '../conclusion.js';
+import { planSplit } from '../split/plan.js';
+import { stackOf } from '../split/stack.js';
 
 /** Lockfiles by file name: written by package managers, reviewed by nobody line by line. */
 export const LOCKFILE_NAMES: ReadonlySet<string> = new Set([
@@ -100,45 +102,6 @@ const GENERATED_DIRS = new Set(['__generated__', 'dist']);
 const VENDORED_DIRS = new Set(['vendor', 'third_party', 'third-party', 'node_modules', 'bower_components', 'Pods']);
 const SNAPSHOT_DIRS = new Set(['__snapshots__']);
 
-/** Manifests that make a folder a package of its own, for proposing a split. */
-const MANIFEST_NAMES = new Set([
-  'package.json',
-  'deno.json',
-  'go.mod',
-  'Cargo.toml',
-  'pyproject.toml',
-  'setup.py',
-  'setup.cfg',
-  'Gemfile',
-  'pom.xml',
-  'build.gradle',
-  'build.gradle.kts',
-  'composer.json',
-  'mix.exs',
-  'pubspec.yaml',
-  'Package.swift',
-  'project.clj',
-  'build.sbt',
-  'CMakeLists.txt',
-  'BUILD',
-  'BUILD.bazel',
-]);
-const MANIFEST_SUFFIXES = ['.csproj', '.fsproj', '.gemspec', '.cabal'];
-/** Top-level folders whose children are packages in a monorepo. */
-const MONOREPO_CONTAINERS = new Set([
-  'packages',
-  'apps',
-  'services',
-  'libs',
-  'modules',
-  'crates',
-  'plugins',
-  'projects',
-  'cmd',
-  'internal',
-]);
-
-const ROOT_PART = '(root)';
 /** A single file "dominates" (and the finding points at it) when it holds this share of the counted lines. */
 const DOMINANT_SHARE = 0.8;
 const PARTS_IN_MESSAGE = 8;
@@ -194,52 +157,6 @@ export function sizeClass(lines: number): SizeClass {
   return 'XXL';
 }
 
-function isManifest(name: string): boolean {
-  return MANIFEST_NAMES.has(name) || MANIFEST_SUFFIXES.some((suffix) => name.endsWith(suffix));
-}
-
-/**
- * Groups counted files into parts that could be reviewed apart: the nearest folder holding a changed
- * package manifest (other than the root's), else a monorepo package folder (packages/x, apps/x …), else
- * the top-level folder. Largest first.
- */
-export function splitIntoParts(counted: readonly ChangedFile[], allPaths: readonly string[]): SizePart[] {
-  const packageDirs = new Set<string>();
-  for (const path of allPaths) {
-    const slash = path.lastIndexOf('/');
-    if (slash > 0 && isManifest(path.slice(slash + 1))) packageDirs.add(path.slice(0, slash));
-  }
-  const parts = new Map<string, SizePart>();
-  for (const file of counted) {
-    const name = partOf(file.path, packageDirs);
-    let part = parts.get(name);
-    if (part === undefined) {
-      part = { name, lines: 0, files: [] };
-      parts.set(name, part);
-    }
-    part.lines += file.additions + file.deletions;
-    part.files.push(file.path);
-  }
-  return [...parts.values()].sort((a, b) => b.lines - a.lines || b.files.length - a.files.length || (a.name < b.name ? -1 : 1));
-}
-
-function partOf(path: string, packageDirs: ReadonlySet<string>): string {
-  if (packageDirs.size > 0) {
-    for (let slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
-      const dir = path.slice(0, slash);
-      if (packageDirs.has(dir)) return dir;
-    }
-  }
-  const first = path.indexOf('/');
-  if (first === -1) return ROOT_PART;
-  const top = path.slice(0, first);
-  if (MONOREPO_CONTAINERS.has(top)) {
-    const second = path.indexOf('/', first + 1);
-    if (second !== -1) return path.slice(0, second);
-  }
-  return top;
-}
-
 const LEVEL_RANK: Record<Level, number> = { notice: 1, warning: 2, error: 3 };
 
 interface Breach {
@@ -261,7 +178,10 @@ function firstChangedLine(file: ChangedFile): number {
 }
 
 function describeParts(parts: readonly SizePart[]): string {
-  const shown = parts.slice(0, PARTS_IN_MESSAGE).map((p) => `${p.name} (${plural(p.lines, 'line')}, ${plural(p.files.length, 'file')})`);
+  const shown = parts.slice(0, PARTS_IN_MESSAGE).map((p, i) => {
+    const needs = p.needs !== undefined && p.needs.length > 0 ? `; needs ${p.needs.join(', ')}` : '';
+    return `${i + 1}. ${p.name} (${plural(p.lines, 'line')}, ${plural(p.files.length, 'file')}${needs})`;
+  });
   const more = parts.length > PARTS_IN_MESSAGE ? ` and ${plural(parts.length - PARTS_IN_MESSAGE, 'more part')}` : '';
   return shown.join(', ') + more;
 }
@@ -301,7 +221,14 @@ export function measureSize(change: Change, config: MonoenvConfig): SizeFacts {
     excluded,
     parts: [],
     fromTotals,
+    ...stackFacts(change),
   };
+}
+
+/** A change based on another branch than the default one is sized against that base alone: its own diff, not the stack's. */
+function stackFacts(change: Change): { stack?: SizeFacts['stack'] } {
+  const stack = stackOf(change.base.ref, change.head.ref, change.defaultBranch);
+  return stack === undefined ? {} : { stack };
 }
 
 export function judgeSize(ctx: RuleContext): { outcome: RuleOutcome; facts: SizeFacts } {
@@ -332,10 +259,8 @@ export function judgeSize(ctx: RuleContext): { outcome: RuleOutcome; facts: Size
   const lead = breaches.find((b) => b.level === level)!;
   const excludedPaths = new Set(excluded.map((e) => e.path));
   const counted = change.files.filter((f) => !excludedPaths.has(f.path));
-  facts.parts = splitIntoParts(
-    counted,
-    change.files.map((f) => f.path),
-  );
+  facts.parts = planSplit(change, config, excluded);
+  if (facts.parts.length > 1) facts.splitFrom = { branch: change.head.ref, base: change.base.ref };
 
   const over = breaches
     .map((b) => `${plural(b.count, b.what === 'lines' ? 'line' : 'file')} > ${b.key} ${formatCount(b.limit)}`)
@@ -350,11 +275,13 @@ export function judgeSize(ctx: RuleContext): { outcome: RuleOutcome; facts: Size
 
   let splitAdvice: string;
   if (facts.parts.length > 1) {
-    sentences.push(`It could be split into ${facts.parts.length} independent parts: ${describeParts(facts.parts)}.`);
-    splitAdvice = `Split it into smaller pull requests, one per part (largest: ${facts.parts
-      .slice(0, 3)
+    const ordered = facts.parts.some((p) => p.needs !== undefined && p.needs.length > 0);
+    sentences.push(
+      `It could be split into ${facts.parts.length} parts${ordered ? ', in the order they can land' : ' that do not import each other'}: ${describeParts(facts.parts)}.`,
+    );
+    splitAdvice = `Split it into a stack of ${facts.parts.length} pull requests, one per part in this order: ${facts.parts
       .map((p) => p.name)
-      .join(', ')})`;
+      .join(' → ')} (\`monoenv split --base ${change.base.ref}\` prints the plan and its commands; \`--apply\` creates the branches)`;
   } else {
     sentences.push('All of it sits in one part; split it by step instead (refactoring first, then behaviour, each shippable on its own).');
     splitAdvice = 'Split it into smaller pull requests that each ship on their own (refactoring first, then behaviour)';
@@ -365,7 +292,12 @@ export function judgeSize(ctx: RuleContext): { outcome: RuleOutcome; facts: Size
     level,
     title: lead.fail ? 'Change too big' : 'Large change',
     message: sentences.join(' '),
-    suggestion: facts.parts.map((p) => `${p.name}: ${plural(p.lines, 'line')} in ${plural(p.files.length, 'file')}`).join('\n'),
+    suggestion: facts.parts
+      .map((p, i) => {
+        const needs = p.needs !== undefined && p.needs.length > 0 ? ` (needs ${p.needs.join(', ')})` : '';
+        return `${i + 1}. ${p.name}: ${plural(p.lines, 'line')} in ${plural(p.files.length, 'file')}${needs}`;
+      })
+      .join('\n'),
   };
   const dominant =
     counted.length > 0 ? counted.reduce((a, b) => (b.additions + b.deletions > a.additions + a.deletions ? b : a)) : undefined;
@@ -403,6 +335,12 @@ function headlineOf(b: Breach): string {
   return b.fail ? `too many files: ${count}` : `many files: ${count}`;
 }
 
+/** How a stacked change is sized, for people: "part 2 of a stack: sized against its base feature-1-schema, not main". */
+export function stackSentence(stack: NonNullable<SizeFacts['stack']>): string {
+  const place = stack.position === undefined ? 'stacked' : `part ${stack.position} of a stack`;
+  return `${place}: sized against its base ${stack.base}, not ${stack.defaultBranch}`;
+}
+
 /** The distinct reasons, the ones excluding most lines first. */
 function reasonsOf(excluded: readonly ExcludedFile[]): string {
   const lines = new Map<string, number>();
@@ -418,6 +356,7 @@ function summarise(facts: SizeFacts, listed: number, total: number): string {
   if (facts.excludedFiles > 0)
     text += `; ${plural(facts.excludedLines, 'line')} in ${plural(facts.excludedFiles, 'file')} excluded (${reasonsOf(facts.excluded)})`;
   if (facts.fromTotals) text += `; judged from the totals, as only ${formatCount(listed)} of ${plural(total, 'file')} were listed`;
+  if (facts.stack !== undefined) text += `; ${stackSentence(facts.stack)}`;
   return text;
 }
 

@@ -113,7 +113,7 @@ export function testedNames(parts: PathParts): string[] {
 }
 
 /** Names a source file answers to: its stem, and for index-like files the folder it stands for. */
-function sourceNames(parts: PathParts): string[] {
+export function sourceNames(parts: PathParts): string[] {
   const stem = parts.stem.toLowerCase();
   const names = [stem];
   if (stem === 'index' || stem === 'mod' || stem === '__init__' || stem === 'main' || stem === 'lib') {
