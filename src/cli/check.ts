@@ -8,8 +8,19 @@ import { evaluateFrom } from '../facts/source.js';
 import { parseConfigText } from '../config/load.js';
 import { CONFIG_PATH } from '../config/path.js';
 import { DEFAULT_CONFIG, type MonoenvConfig } from '../config/schema.js';
-import { DEFAULT_BRANCH_NAMES, defaultBranch, isShallow, mergeBase, readFileAt, repositoryRoot, resolveCommit } from '../git/queries.js';
+import {
+  currentBranch,
+  DEFAULT_BRANCH_NAMES,
+  defaultBranch,
+  isShallow,
+  mergeBase,
+  readFileAt,
+  repositoryRoot,
+  resolveCommit,
+} from '../git/queries.js';
 import { gitIn, type GitRunner } from '../git/runner.js';
+import { parseStackBranch } from '../engine/split/stack.js';
+import { branchOnRemote } from '../present/split.js';
 import { readUserFile, UsageError, type CliIO } from './io.js';
 import type { RangeFacts } from '../present/text.js';
 import { ConfigInvalid } from './config-errors.js';
@@ -39,7 +50,7 @@ export async function openRepository(io: CliIO): Promise<{ git: GitRunner; root:
   return { git: gitIn(root, { env: io.env }), root };
 }
 
-async function resolveRange(git: GitRunner, options: CheckOptions): Promise<Range> {
+export async function resolveRange(git: GitRunner, options: Pick<CheckOptions, 'base' | 'head'>): Promise<Range> {
   const headRef = options.head ?? 'HEAD';
   const headSha = await resolveCommit(git, headRef);
   if (headSha === undefined) {
@@ -49,8 +60,11 @@ async function resolveRange(git: GitRunner, options: CheckOptions): Promise<Rang
   }
 
   let baseRef = options.base;
+  const defaultRef = await defaultBranch(git);
   if (baseRef === undefined) {
-    baseRef = await defaultBranch(git);
+    // A branch of a stack (`feature-2-api`) goes into the part before it, when that branch is here.
+    const branch = options.head === undefined ? await currentBranch(git) : undefined;
+    baseRef = (branch === undefined ? undefined : await stackBaseOf(git, branch)) ?? defaultRef;
     if (baseRef === undefined) {
       throw new UsageError(
         `no default branch found (looked for origin/HEAD, ${DEFAULT_BRANCH_NAMES.join(', ')}, locally and on origin); pass --base REF`,
@@ -67,7 +81,29 @@ async function resolveRange(git: GitRunner, options: CheckOptions): Promise<Rang
       : 'they share no history; pass --base REF';
     throw new UsageError(`no merge base between ${baseRef} and ${headRef}: ${why}`);
   }
-  return { base: { ref: baseRef, sha: baseSha }, forkPoint, head: { ref: headRef, sha: headSha } };
+  // A change is stacked when its base is another branch; on the default branch's commit, or on a revision that
+  // names no branch (`HEAD~3`), it is not, whatever the base is called.
+  const defaultSha = defaultRef === undefined ? undefined : await resolveCommit(git, defaultRef);
+  const baseIsBranch =
+    (await resolveCommit(git, `refs/heads/${baseRef}`)) !== undefined ||
+    (await resolveCommit(git, `refs/remotes/${baseRef}`)) !== undefined;
+  const defaultName = defaultRef === undefined ? undefined : defaultSha === baseSha || !baseIsBranch ? baseRef : branchOnRemote(defaultRef);
+  return {
+    base: { ref: baseRef, sha: baseSha },
+    forkPoint,
+    head: { ref: headRef, sha: headSha },
+    ...(defaultName === undefined ? {} : { defaultBranch: defaultName }),
+  };
+}
+
+/** The local branch a stack branch builds on: `<stem>-<n-1>-<part>` for `<stem>-<n>-<part>`, when exactly one exists. */
+async function stackBaseOf(git: GitRunner, branch: string): Promise<string | undefined> {
+  const place = parseStackBranch(branch);
+  if (place === undefined || place.position < 2) return undefined;
+  const prefix = `${place.stem}-${place.position - 1}-`;
+  const listed = await git.run(['for-each-ref', '--format=%(refname:short)', `refs/heads/${prefix}*`]);
+  const below = listed.split('\n').filter((name) => name.startsWith(prefix) && parseStackBranch(name)?.stem === place.stem);
+  return below.length === 1 ? below[0] : undefined;
 }
 
 interface LoadedConfig {
@@ -76,7 +112,7 @@ interface LoadedConfig {
   source: string;
 }
 
-async function loadConfig(git: GitRunner, io: CliIO, options: CheckOptions, range: Range): Promise<LoadedConfig> {
+export async function loadConfig(git: GitRunner, io: CliIO, options: Pick<CheckOptions, 'config'>, range: Range): Promise<LoadedConfig> {
   let text: string | undefined;
   let file: string;
   let source: string;

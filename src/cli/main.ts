@@ -40,6 +40,19 @@ Examples:
   $ monoenv check --base origin/main --format github
   $ monoenv check --label no-tests-needed --body pr-body.md --format json`;
 
+const SPLIT_HELP = `
+The change is the diff from the merge base of --base and HEAD, as for check. Its parts come in landing order:
+schema and migrations first, then what other parts import, then their callers; tests travel with what they
+test, lockfiles and generated files with the part nearest to them; parts that import each other stay one.
+
+--apply creates <branch>-1-<part>, <branch>-2-<part>, … each one commit on the one before, the last one equal
+to the branch. It never moves the branch, the working tree or the index, refuses when the working tree has
+uncommitted changes or a branch of the stack exists, and prints the git push and gh pr create commands.
+
+Examples:
+  $ monoenv split
+  $ monoenv split --base origin/main --apply`;
+
 function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
   const program = new Command('monoenv')
     .description('Keeps changes small, reviewed, tested and feature-flagged: judges a git range by the rules in .github/monoenv.yml.')
@@ -94,6 +107,17 @@ function buildProgram(io: CliIO, setExitCode: (code: number) => void): Command {
     .action(async (options: { force?: boolean; learn: boolean }) => {
       const { runInit } = await import('./commands.js');
       setExitCode(await runInit(io, { force: options.force === true, learn: options.learn }));
+    });
+
+  program
+    .command('split')
+    .description("turn the current branch's change into a stack of branches, one per part of the size rule's split plan")
+    .option('--base <ref>', 'the branch the change goes into (default: as for check)')
+    .option('--apply', 'create the branches (without it, print the plan and the commands)')
+    .addHelpText('after', SPLIT_HELP)
+    .action(async (options: { base?: string; apply?: boolean }) => {
+      const { runSplit } = await import('./split.js');
+      setExitCode(await runSplit(io, { base: options.base, apply: options.apply === true }));
     });
 
   registerReportCommand(program, io, setExitCode);

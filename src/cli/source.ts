@@ -24,6 +24,8 @@ export interface Range {
   /** Where the change starts: the merge base of base and head, as a pull request's diff does. */
   forkPoint: string;
   head: { ref: string; sha: string };
+  /** The default branch, named as the base is when the base is its commit. */
+  defaultBranch?: string;
 }
 
 export class GitRangeSource implements FactSource {
@@ -65,6 +67,7 @@ export class GitRangeSource implements FactSource {
       labels: [...this.labels],
       base: { ref: range.base.ref, sha: range.forkPoint },
       head: { ref: branch ?? range.head.ref, sha: range.head.sha },
+      ...(range.defaultBranch === undefined ? {} : { defaultBranch: range.defaultBranch }),
       gitattributes,
       commits: commits.map(({ sha, parents, message, author }) => ({ sha, parents, message, author })),
     });

@@ -101,3 +101,24 @@ export async function* streamGit(git: GitRunner, args: readonly string[]): Async
     if (!finished) child.kill();
   }
 }
+
+/** Runs git with `input` on its standard input and returns stdout; fails with a GitError carrying git's reason. */
+export async function runGitWithInput(git: GitRunner, args: readonly string[], input: string): Promise<string> {
+  const child = git.spawn(args);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stdout.on('data', (text: string) => (stdout += text));
+  child.stderr.on('data', (text: string) => {
+    if (stderr.length < 4096) stderr += text;
+  });
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code));
+  });
+  child.stdin.end(input);
+  const code = await exited;
+  if (code !== 0) throw new GitError(failureLine(stderr) ?? `git ${args[0]} exited with ${code}`, code ?? undefined);
+  return stdout;
+}
