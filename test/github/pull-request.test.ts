@@ -278,3 +278,77 @@ describe('pull_request events', () => {
     expect(network.log.limited).toHaveLength(6);
   });
 });
+
+describe('stacked pull requests and the split plan', () => {
+  const network = withoutNetwork();
+
+  /** PR #7 as part 2 of a stack: based on the stack's first branch, not on the default branch. */
+  function stacked(): Record<string, unknown> {
+    const payload = fixture<{ pull_request: { base: { ref: string; repo: { default_branch: string } }; head: { ref: string } } }>(
+      'pull_request.opened',
+    );
+    payload.pull_request.base.ref = 'discount-1-pricing';
+    payload.pull_request.base.repo.default_branch = 'main';
+    payload.pull_request.head.ref = 'discount-2-checkout';
+    return payload as unknown as Record<string, unknown>;
+  }
+
+  it('sizes a pull request based on another branch on its own diff, and says which part of the stack it is, at no extra call', async () => {
+    const probot = await loadApp();
+    const created: CheckRunBody[] = [];
+    const scope = mockNoConfig(mockToken(github(network.log)))
+      .get(FILES_PATH)
+      .reply(200, PR_FILES)
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, { message: 'Not Found' })
+      .get(LOOKUP_PATH)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1001 });
+    await deliver(probot, 'pull_request', stacked());
+    expect(scope.isDone()).toBe(true);
+    expect(network.log.limited).toHaveLength(6);
+    expect(created[0].output.title).toMatch(/^XS change \(5 lines\)/);
+    expect(created[0].output.summary).toContain(
+      '**Size:** XS · 5 lines in 2 files counted · nothing excluded · part 2 of a stack: sized against its base discount-1-pricing, not main',
+    );
+  });
+
+  it('shows the split plan in landing order with the commands that make it a stack', async () => {
+    const files = [
+      {
+        filename: 'src/checkout/cart.ts',
+        status: 'modified',
+        additions: 2,
+        deletions: 1,
+        changes: 3,
+        patch:
+          "@@ -1,4 +1,5 @@\n+import { applyDiscount } from '../pricing/discount';\n export class Cart {\n   total(): number {\n-    return this.items.reduce((n, i) => n + i.price, 0);\n+    return applyDiscount(this.items.reduce((n, i) => n + i.price, 0), this.discount);\n   }",
+      },
+      { ...PR_FILES[0], filename: 'src/pricing/discount.ts' },
+    ];
+    const probot = await loadApp();
+    const created: CheckRunBody[] = [];
+    const scope = mockToken(github(network.log))
+      .get(CONFIG_URL_PATH)
+      .reply(200, 'size:\n  warn_files: 1\n  fail_files: 1\n', { ...RAW, etag: '"strict"' })
+      .get(FILES_PATH)
+      .reply(200, files)
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, { message: 'Not Found' })
+      .get(LOOKUP_PATH)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1001 });
+    await deliver(probot, 'pull_request', fixture('pull_request.opened'));
+    expect(scope.isDone()).toBe(true);
+    const { summary, text } = created[0].output;
+    expect(summary).toContain(
+      '- **Split plan:** 1. `src/pricing` → 2. `src/checkout` · on `discount-codes` run `npx monoenv split --base origin/main --apply` to make it a stack of branches',
+    );
+    expect(text).toContain('| 2 | src/checkout<br>`discount-codes-2-checkout` | 3 | `src/checkout/cart.ts` | src/pricing |');
+    expect(text).toContain(
+      'gh pr create --base main --head discount-codes-1-pricing --fill\ngh pr create --base discount-codes-1-pricing --head discount-codes-2-checkout --fill',
+    );
+  });
+});
