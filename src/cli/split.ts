@@ -50,7 +50,7 @@ export async function runSplit(io: CliIO, options: SplitOptions): Promise<number
   if (parts.length < 2) {
     io.stdout.write(
       `${branch} against ${range.base.ref}: ${plural(size.lines, 'counted line')} in ${plural(size.files, 'file')}, ` +
-        `all in ${parts.length === 0 ? 'no part' : `one part (${parts[0]!.name})`}: nothing to split by package or folder; ` +
+        `all in ${parts.length === 0 ? 'no part' : `one part (${parts[0].name})`}: nothing to split by package or folder; ` +
         'split it by step instead (refactoring first, then behaviour).\n',
     );
     return 0;
@@ -71,13 +71,13 @@ export async function runSplit(io: CliIO, options: SplitOptions): Promise<number
   await refuseDirtyTree(git);
   await refuseExistingBranches(git, commands.branches);
   const layers: StackLayer[] = parts.map((part, i) => ({
-    branch: commands.branches[i]!,
-    message: commitMessage(change, branch, parts, i, i === 0 ? prBase : commands.branches[i - 1]!),
+    branch: commands.branches[i],
+    message: commitMessage(change, branch, parts, i, i === 0 ? prBase : commands.branches[i - 1]),
     paths: pathsOf(change, part),
   }));
   const written = await writeStack(git, io.env, range.forkPoint, range.head.sha, layers);
   // The stack must add up to the branch exactly, or no branch is created.
-  const missing = await differingPaths(git, written[written.length - 1]!.commit, range.head.sha);
+  const missing = await differingPaths(git, written[written.length - 1].commit, range.head.sha);
   if (missing.length > 0) {
     throw new UsageError(
       `the parts do not add up to ${branch} (${plural(missing.length, 'path')} differ: ${missing.slice(0, 5).join(', ')}); no branch was created`,
@@ -102,7 +102,7 @@ function pathsOf(change: Change, part: SizePart): string[] {
 }
 
 function commitMessage(change: Change, branch: string, parts: readonly SizePart[], index: number, base: string): string {
-  const part = parts[index]!;
+  const part = parts[index];
   const needs = part.needs !== undefined && part.needs.length > 0 ? `It builds on ${part.needs.join(', ')}.\n` : '';
   return (
     `${change.title} (${index + 1}/${parts.length}: ${part.name})\n\n` +
@@ -148,7 +148,7 @@ function renderPlan(branch: string, base: string, parts: readonly SizePart[], co
   const width = Math.max(...commands.branches.map((b) => b.length));
   parts.forEach((part, i) => {
     const needs = part.needs !== undefined && part.needs.length > 0 ? `  needs ${part.needs.join(', ')}` : '';
-    out.push('', `${i + 1}. ${commands.branches[i]!.padEnd(width)}  ${part.name} · ${plural(part.lines, 'line')}${needs}`);
+    out.push('', `${i + 1}. ${commands.branches[i].padEnd(width)}  ${part.name} · ${plural(part.lines, 'line')}${needs}`);
     for (const file of part.files) out.push(`     ${file}`);
     for (const file of part.carried ?? []) out.push(`     ${file} (not counted)`);
   });

@@ -228,7 +228,7 @@ function splitPlanSections(report: Report): Section[] {
       const files = [...part.files, ...(part.carried ?? [])];
       const shown = files.slice(0, 5).map((file) => codeSpan(file, true));
       if (files.length > shown.length) shown.push(`and ${formatCount(files.length - shown.length)} more`);
-      const branch = commands === undefined ? '' : `<br>${codeSpan(commands.branches[index]!, true)}`;
+      const branch = commands === undefined ? '' : `<br>${codeSpan(commands.branches[index], true)}`;
       return `| ${index + 1} | ${cell(part.name, 300)}${branch} | ${formatCount(part.lines)} | ${shown.join(', ')} | ${cell((part.needs ?? []).join(', '), 300)} |`;
     },
     (n) => `… ${plural(n, 'more part')} not shown.`,
@@ -334,7 +334,7 @@ export function renderDetails(report: Report, options: RenderOptions = {}): stri
   const findings = sortFindings(report.findings);
   const sections = [section([`### Findings (${formatCount(findings.length)})`, ''], findings, findingBlock, moreFindings)];
   if (report.audit === undefined) {
-    const { excluded, parts } = report.size;
+    const { excluded } = report.size;
     sections.push(
       section(
         ['', `### Excluded from size (${formatCount(excluded.length)})`, '', '| File | Lines | Why |', '| :-- | --: | :-- |'],

@@ -129,7 +129,7 @@ describe('monoenv split', () => {
     expect(branches(repo)).toEqual([]);
 
     repo.git('checkout', '--', 'README.md');
-    repo.git('branch', STACK[2]!, 'main');
+    repo.git('branch', STACK[2], 'main');
     const existing = await run(repo, ['split', '--apply']);
     expect(existing.code).toBe(2);
     expect(existing.stderr).toContain(
@@ -161,7 +161,7 @@ describe('monoenv check on a stack', () => {
   it('sizes each branch of the stack against the one before, and says which part it is', async () => {
     const repo = shop();
     expect((await run(repo, ['split', '--apply'])).code).toBe(0);
-    repo.checkout(STACK[2]!);
+    repo.checkout(STACK[2]);
     const { stdout } = await run(repo, ['check', '--format', 'json']);
     const report = JSON.parse(stdout) as Report;
     expect(report.size).toMatchObject({ lines: 6, files: 2, stack: { base: STACK[1], defaultBranch: 'main', position: 3 } });
@@ -169,7 +169,7 @@ describe('monoenv check on a stack', () => {
       `XS change: 6 lines in 2 files counted; part 3 of a stack: sized against its base ${STACK[1]}, not main`,
     );
 
-    repo.checkout(STACK[0]!);
+    repo.checkout(STACK[0]);
     const first = JSON.parse((await run(repo, ['check', '--format', 'json'])).stdout) as Report;
     expect(first.size.stack).toBeUndefined();
     expect(first.size.lines).toBe(1);

@@ -290,7 +290,7 @@ describe('stacked pull requests and the split plan', () => {
     payload.pull_request.base.ref = 'discount-1-pricing';
     payload.pull_request.base.repo.default_branch = 'main';
     payload.pull_request.head.ref = 'discount-2-checkout';
-    return payload as unknown as Record<string, unknown>;
+    return payload;
   }
 
   it('sizes a pull request based on another branch on its own diff, and says which part of the stack it is, at no extra call', async () => {
