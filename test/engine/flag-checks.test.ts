@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { FlagMatcher } from '../../src/engine/flags.js';
+import { FlagMatcher } from '../../src/engine/flags/index.js';
 import { loadSyntax } from '../../src/engine/syntax/load.js';
 import { checksInText, inCode } from '../../src/engine/rules/flags/checks.js';
 

@@ -4,7 +4,7 @@
  * with the key its first group captured.
  */
 import { describe, expect, it } from '@jest/globals';
-import { FlagMatcher, MAX_LINE_LENGTH } from '../../src/engine/flags.js';
+import { FlagMatcher, MAX_LINE_LENGTH } from '../../src/engine/flags/index.js';
 
 const keysAndColumns = (checks: ReturnType<FlagMatcher['scan']>) => checks.map((line) => line?.map((c) => `${c.key}@${c.index} ${c.call}`));
 

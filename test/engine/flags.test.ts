@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { FlagMatcher, aliasesAssigned, MAX_LINE_LENGTH } from '../../src/engine/flags.js';
+import { FlagMatcher, aliasesAssigned, MAX_LINE_LENGTH } from '../../src/engine/flags/index.js';
 
 const matcher = new FlagMatcher();
 const keysOf = (line: string, m = matcher) => m.find(line).map((c) => `${c.sdk}:${c.key}`);

@@ -7,7 +7,7 @@
  * the number of keys: a `git log -S` per key would read the whole history once per key.
  */
 import { availableParallelism } from 'node:os';
-import type { FlagMatcher } from '../../engine/flags.js';
+import type { FlagMatcher } from '../../engine/flags/index.js';
 import { classifyLine, languageOf, newClassifierState } from '../../engine/symbols.js';
 import { streamGit, type GitRunner } from '../../git/runner.js';
 import type { FlagFiles, FileRole } from './files.js';

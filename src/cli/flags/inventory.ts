@@ -4,7 +4,7 @@
  * a previous run left in the git directory). A check in a test file is listed apart: it is setup, not a use.
  */
 import type { MonoenvConfig } from '../../config/schema.js';
-import { FlagMatcher } from '../../engine/flags.js';
+import { FlagMatcher } from '../../engine/flags/index.js';
 import { grammarOf, type Grammar, type Syntax } from '../../engine/syntax/index.js';
 import { loadSyntax } from '../../engine/syntax/load.js';
 import { BlobReader } from '../../git/blobs.js';

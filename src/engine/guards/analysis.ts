@@ -8,7 +8,7 @@
  * - uncertain ("not seen far enough"): it belongs to a definition this change adds that nothing in the
  *   files the change touches uses, so its callers (a framework, a convention, code elsewhere) were not seen.
  */
-import type { FlagCheck, FlagMatcher } from '../flags.js';
+import type { FlagCheck, FlagMatcher } from '../flags/index.js';
 import { field, walk, type SyntaxNode, type SyntaxTree } from '../syntax/index.js';
 import { FlagFlow, type SourceFile } from './flow.js';
 import { keptUnderCheck, passesFlagValue } from './rewrites.js';

@@ -5,7 +5,7 @@
  * to a fixed point, because a value checked in one file is often passed to a function in another
  * (`WithOptimizations(enabled)` … `if c.optimizationsEnabled {`).
  */
-import type { FlagCheck } from '../flags.js';
+import type { FlagCheck } from '../flags/index.js';
 import { field, walk, type SyntaxNode, type SyntaxTree } from '../syntax/index.js';
 import {
   argumentsOf,

@@ -3,7 +3,7 @@
  * deletes from the same file: the old behaviour kept on the path a new flag check leaves to it, a flag's value
  * handed on to a call or a field, an expression re-wrapped over more lines.
  */
-import type { FlagCheck } from '../flags.js';
+import type { FlagCheck } from '../flags/index.js';
 import { walk, type SyntaxNode } from '../syntax/index.js';
 import type { FlagFlow, SourceFile } from './flow.js';
 import { statementOf } from './guard.js';

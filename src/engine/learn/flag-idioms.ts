@@ -11,7 +11,7 @@
  * by a method makes the class's `new` a flag check. Wrappers of wrappers are found by repeating until
  * nothing new appears.
  */
-import { KNOWN_FLAG_CALLS, FlagMatcher } from '../flags.js';
+import { KNOWN_FLAG_CALLS, FlagMatcher } from '../flags/index.js';
 import type { Grammar, Syntax } from '../syntax/index.js';
 import { definitionsOf, type Call, type Definition } from './definitions.js';
 

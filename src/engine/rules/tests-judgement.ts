@@ -18,7 +18,7 @@ import type { ChangedFile, Change, DiffLine } from '../change.js';
 import type { KindReading } from '../kind.js';
 import { onlyLayout } from '../kind.js';
 import { classifyLine, languageOf, newClassifierState, type LineKind } from '../symbols.js';
-import { FlagMatcher } from '../flags.js';
+import { FlagMatcher } from '../flags/index.js';
 import type { MonoenvConfig } from '../../config/schema.js';
 import {
   SOURCE_ROOTS,

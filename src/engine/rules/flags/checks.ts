@@ -4,7 +4,7 @@
  * reads the file, the syntax tree says what is a comment or a string; elsewhere (templates, languages
  * without a grammar) a line that is a comment is left out, as the risky rule's line reading says.
  */
-import type { FlagCheck, FlagMatcher } from '../../flags.js';
+import type { FlagCheck, FlagMatcher } from '../../flags/index.js';
 import { classifyLine, languageOf, newClassifierState, type Language } from '../../symbols.js';
 import { grammarOf, nodeAt, type Syntax, type SyntaxNode } from '../../syntax/index.js';
 

@@ -11,7 +11,7 @@
 import type { Change, ChangedFile } from '../../change.js';
 import type { Finding } from '../../report.js';
 import type { MonoenvConfig } from '../../../config/schema.js';
-import { FlagMatcher } from '../../flags.js';
+import { FlagMatcher } from '../../flags/index.js';
 import { pathMatcher } from '../../glob.js';
 import { languageOf } from '../../symbols.js';
 import { plural } from '../../conclusion.js';

@@ -12,7 +12,7 @@ import type { ChangedFile } from '../../change.js';
 import type { Finding, Level } from '../../report.js';
 import type { MonoenvConfig } from '../../../config/schema.js';
 import { firstMatchingGlob, pathMatcher, type PathMatcher } from '../../glob.js';
-import { FlagMatcher, type FlagCheck } from '../../flags.js';
+import { FlagMatcher, type FlagCheck } from '../../flags/index.js';
 import { NEW_BEHAVIOUR, describeKind } from '../../kind.js';
 import { isTestPath } from '../tests.js';
 import { FileView, escapeRegExp } from './view.js';

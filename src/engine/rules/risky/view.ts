@@ -1,6 +1,6 @@
 /** The patch of one risky file as the rule reads it, line by line: flag checks, line kinds, aliases, guarded blocks. */
 import type { ChangedFile, DiffLine } from '../../change.js';
-import { FlagMatcher, aliasesAssigned, type FlagCheck } from '../../flags.js';
+import { FlagMatcher, aliasesAssigned, type FlagCheck } from '../../flags/index.js';
 import { classifyLine, guardedLines, languageOf, newClassifierState, type Language, type LineKind } from '../../symbols.js';
 
 /** The diff's own line objects, read in place (a big change has hundreds of thousands). */

@@ -4,7 +4,7 @@
  * without a text or a grammar stay on the patch-only reading (view.ts), and the summary says so.
  */
 import type { ChangedFile } from '../../change.js';
-import type { FlagMatcher } from '../../flags.js';
+import type { FlagMatcher } from '../../flags/index.js';
 import { ChangeAnalysis, type LineVerdict, type ParsedFile, type TextReference } from '../../guards/analysis.js';
 import { wordsOf } from '../../guards/rewrites.js';
 import { grammarOf, type Syntax } from '../../syntax/index.js';
