@@ -8,10 +8,23 @@
  * - uncertain ("not seen far enough"): it belongs to a definition this change adds that nothing in the
  *   files the change touches uses, so its callers (a framework, a convention, code elsewhere) were not seen.
  */
-import type { FlagCheck, FlagMatcher } from '../flags/index.js';
+import type { FlagMatcher } from '../flags/index.js';
 import { field, walk, type SyntaxNode, type SyntaxTree } from '../syntax/index.js';
 import { FlagFlow, type SourceFile } from './flow.js';
 import { keptUnderCheck, passesFlagValue } from './rewrites.js';
+import {
+  DECLARATIONS,
+  DEFAULTS,
+  enclosingFunctionOf,
+  findChecks,
+  IMPORTS,
+  inParameterList,
+  inTypeOnly,
+  isHarmlessStatement,
+  TYPE_ONLY,
+} from './lines.js';
+import { References, resolves } from './references.js';
+import { FileRows } from './rows.js';
 import { Guards, statementOf } from './guard.js';
 import { calleeName, CLASSES, isCall, isComment, isFunction, isIdentifier, nameNodeOf, nameOfFunction, text } from './nodes.js';
 
@@ -50,9 +63,8 @@ export class ChangeAnalysis {
   private readonly parsed = new Map<SourceFile, ParsedFile>();
   private readonly flow: FlagFlow;
   private readonly guards: Guards;
-  private readonly rowIndex = new Map<SourceFile, Map<number, SyntaxNode[]>>();
-  private readonly lineStarts = new Map<SourceFile, number[]>();
-  private referenceIndex: Map<string, { file: SourceFile; node: SyntaxNode }[]> | undefined;
+  private readonly rows = new FileRows();
+  private readonly names: References;
   private readonly symbolVerdicts = new Map<SyntaxNode, LineVerdict | 'pending'>();
   private readonly fullyGuardedCache = new Map<string, boolean | 'pending'>();
 
@@ -66,6 +78,7 @@ export class ChangeAnalysis {
       this.parsed.set(source, f);
       return source;
     });
+    this.names = new References(this.sources);
     this.flow = new FlagFlow(this.sources, (file, node) => `\`${file.path}:${node.startRow + 1}\``);
     this.guards = new Guards(this.flow);
     this.markWrittenUnderGuard();
@@ -105,8 +118,8 @@ export class ChangeAnalysis {
   verdict(path: string, row: number): LineVerdict | undefined {
     const file = this.sourceOf(path);
     if (!file) return undefined;
-    const nodes = this.nodesOn(file, row);
-    let anchor = nodes[0] ?? this.coveringNode(file, row);
+    const nodes = this.rows.nodesOn(file, row);
+    let anchor = nodes[0] ?? this.rows.coveringNode(file, row);
     if (!anchor) return undefined;
     // A definition's header (its name, parameters, decorators) carries no behaviour: its body's lines do.
     if (inTypeOnly(anchor) || TYPE_ONLY.has(anchor.type)) return { evidence: 'guarded', why: 'it declares a type' };
@@ -174,7 +187,7 @@ export class ChangeAnalysis {
     const guard = this.guards.at(file, anchor);
     if (guard.on) return { evidence: 'guarded', why: `it runs only when ${guard.on} is on` };
     const deleted = this.parsed.get(file)!.deletedWords;
-    const row = this.rowText(file, anchor.startRow);
+    const row = this.rows.rowText(file, anchor.startRow);
     const kept = deleted && (keptUnderCheck(file, anchor, row, deleted) ?? passesFlagValue(this.flow, file, anchor, row, deleted));
     if (kept) return { evidence: 'guarded', why: kept };
     const harmless = (call: SyntaxNode): boolean => this.harmlessCall(file, call);
@@ -237,7 +250,7 @@ export class ChangeAnalysis {
       if (open) return false;
       if (n.start < statement.end || !isIdentifier(n) || !names.has(text(file.tree, n))) return;
       uses++;
-      const row = this.nodesOn(file, n.startRow).filter((x) => x.start >= n.start);
+      const row = this.rows.nodesOn(file, n.startRow).filter((x) => x.start >= n.start);
       const guard = this.guards.at(file, n);
       if (guard.on || file.checks.has(n)) return;
       const stmt = statementOf(n);
@@ -346,10 +359,10 @@ export class ChangeAnalysis {
       };
     // Uses in a file that defines its own `name` mean that one; a Go method is never called without a receiver.
     const goMethod = def.type === 'method_declaration' && field(def, 'receiver') !== undefined;
-    const refs = (this.references().get(name) ?? []).filter(
+    const refs = (this.names.all().get(name) ?? []).filter(
       (r) =>
         !(r.file === file && r.node.start >= def.start && r.node.end <= def.end) &&
-        !(r.file !== file && this.declares(r.file, name)) &&
+        !(r.file !== file && this.names.declares(r.file, name)) &&
         !(goMethod && r.node.parent?.type === 'call_expression' && r.node.field === 'function'),
     );
     const texts = this.textReferences(name);
@@ -367,10 +380,10 @@ export class ChangeAnalysis {
       const v = this.verdictAt(
         ref.file,
         ref.node,
-        this.nodesOn(ref.file, ref.node.startRow).filter((n) => n.start >= ref.node.start),
+        this.rows.nodesOn(ref.file, ref.node.startRow).filter((n) => n.start >= ref.node.start),
         depth + 1,
       );
-      if (v.evidence === 'unguarded' && !this.resolves(ref.file, ref.node, file, def)) {
+      if (v.evidence === 'unguarded' && !resolves(ref.file, ref.node, file, def)) {
         uncertain ??= `\`${name}\` is called at ${where} on a receiver whose type could not be told, so that call may be another type's \`${name}\``;
         continue;
       }
@@ -385,81 +398,6 @@ export class ChangeAnalysis {
     }
     if (uncertain) return { evidence: 'uncertain', why: uncertain, definition };
     return { evidence: 'guarded', why: guardedWhy ?? 'every use of it is behind a flag', definition };
-  }
-
-  private readonly declaredNames = new Map<SourceFile, Set<string>>();
-
-  /** Names a file defines itself: functions, types, classes and file-level constants and variables. */
-  private declares(file: SourceFile, name: string): boolean {
-    let names = this.declaredNames.get(file);
-    if (!names) {
-      const set = (names = new Set<string>());
-      walk(file.tree.root, (n) => {
-        const nameNode = nameOfFunction(n) ?? (CLASSES.has(n.type) || n.type === 'type_spec' ? field(n, 'name') : undefined);
-        if (nameNode) set.add(text(file.tree, nameNode));
-        if ((n.type === 'const_spec' || n.type === 'var_spec' || n.type === 'variable_declarator') && !enclosingFunctionOf(n)) {
-          const id = field(n, 'name');
-          if (id) set.add(text(file.tree, id));
-        }
-      });
-      this.declaredNames.set(file, names);
-    }
-    return names.has(name);
-  }
-
-  /**
-   * Does a use by name surely mean this definition? A plain name or a call on `this`/`self`/the method's own
-   * receiver does; `x.name(…)` on any other receiver may be another type's method of the same name.
-   */
-  private resolves(refFile: SourceFile, ref: SyntaxNode, defFile: SourceFile, def: SyntaxNode): boolean {
-    const parent = ref.parent;
-    const member =
-      parent &&
-      (parent.type === 'member_expression' ||
-        parent.type === 'selector_expression' ||
-        parent.type === 'attribute' ||
-        parent.type === 'field_access' ||
-        parent.type === 'navigation_expression' ||
-        parent.type === 'member_access_expression' ||
-        parent.type === 'call' ||
-        parent.type === 'method_invocation') &&
-      ref.field !== 'object' &&
-      ref.field !== 'operand' &&
-      ref.field !== 'receiver';
-    if (!member) return true;
-    const receiver = field(parent, 'object') ?? field(parent, 'operand') ?? field(parent, 'receiver');
-    if (!receiver) return true;
-    const r = text(refFile.tree, receiver);
-    if (r === 'this' || r === 'self' || r === 'super' || r === '$this' || r === 'static') return true;
-    const own = field(def, 'receiver');
-    const ownName = own ? own.children.find((c) => c.type === 'parameter_declaration') : undefined;
-    const ownIdent = ownName ? field(ownName, 'name') : undefined;
-    return ownIdent !== undefined && refFile === defFile && text(defFile.tree, ownIdent) === r;
-  }
-
-  /** Identifier uses by name, across the parsed files (definitions' own names left out). */
-  private references(): Map<string, { file: SourceFile; node: SyntaxNode }[]> {
-    if (this.referenceIndex) return this.referenceIndex;
-    const index = new Map<string, { file: SourceFile; node: SyntaxNode }[]>();
-    for (const file of this.sources) {
-      walk(file.tree.root, (n) => {
-        if (isComment(n)) return false;
-        let name: string | undefined;
-        if (isIdentifier(n) && n.type !== 'instance_variable') name = text(file.tree, n);
-        else if (n.type === 'simple_symbol') name = text(file.tree, n).slice(1);
-        else if (n.type === 'jsx_opening_element' || n.type === 'jsx_self_closing_element') return;
-        if (!name) return;
-        if (inTypeOnly(n)) return;
-        const parent = n.parent;
-        if (parent && n.field === 'name' && (isFunction(parent) || CLASSES.has(parent.type))) return;
-        if (parent && nameNodeOf(parent) === n) return;
-        const list = index.get(name) ?? [];
-        list.push({ file, node: n });
-        index.set(name, list);
-      });
-    }
-    this.referenceIndex = index;
-    return index;
   }
 
   /** A call that changes nothing by itself: a predicate, a derived value, or a definition whose lines are all guarded. */
@@ -487,7 +425,7 @@ export class ChangeAnalysis {
     let all = body !== undefined;
     if (body) {
       for (let row = body.startRow; row <= body.endRow && all; row++) {
-        const nodes = this.nodesOn(defFile, row).filter((n) => n !== body && !(n.start === body.start));
+        const nodes = this.rows.nodesOn(defFile, row).filter((n) => n !== body && !(n.start === body.start));
         if (nodes.length === 0 || nodes.every((n) => !n.named)) continue;
         if (nodes.some((n) => defFile.checks.has(n))) continue;
         const guard = this.guards.at(defFile, nodes[0]);
@@ -510,160 +448,4 @@ export class ChangeAnalysis {
     this.fullyGuardedCache.set(name, all);
     return all;
   }
-
-  private rowText(file: SourceFile, row: number): string {
-    const starts = this.lineStartsOf(file);
-    return file.tree.text.slice(starts[row], starts[row + 1] ?? file.tree.text.length);
-  }
-
-  private lineStartsOf(file: SourceFile): number[] {
-    let starts = this.lineStarts.get(file);
-    if (!starts) {
-      starts = [0];
-      const t = file.tree.text;
-      for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) starts.push(i + 1);
-      this.lineStarts.set(file, starts);
-    }
-    return starts;
-  }
-
-  /** Nodes that start on a row (outermost first), without comments. */
-  private nodesOn(file: SourceFile, row: number): SyntaxNode[] {
-    let index = this.rowIndex.get(file);
-    if (!index) {
-      index = new Map();
-      const rows = index;
-      walk(file.tree.root, (n) => {
-        if (isComment(n)) return false;
-        if (n === file.tree.root) return;
-        const list = rows.get(n.startRow);
-        if (list) list.push(n);
-        else rows.set(n.startRow, [n]);
-      });
-      this.rowIndex.set(file, index);
-    }
-    return index.get(row) ?? [];
-  }
-
-  /** The smallest node covering the first character of a row (a line inside a multi-line string or literal). */
-  private coveringNode(file: SourceFile, row: number): SyntaxNode | undefined {
-    const starts = this.lineStartsOf(file);
-    const offset = starts[row];
-    if (offset === undefined) return undefined;
-    const lineText = file.tree.text.slice(offset, starts[row + 1] ?? file.tree.text.length);
-    const at = offset + (lineText.length - lineText.trimStart().length);
-    let node = file.tree.root;
-    for (;;) {
-      const child = node.children.find((c) => c.start <= at && at < c.end);
-      if (!child) return node === file.tree.root ? undefined : node;
-      node = child;
-    }
-  }
-}
-
-/** Flag checks of a whole file, found line by line by the matcher, placed on their call nodes. */
-export function findChecks(tree: SyntaxTree, matcher: FlagMatcher): Map<SyntaxNode, FlagCheck> {
-  const checks = new Map<SyntaxNode, FlagCheck>();
-  const lines = tree.text.split('\n');
-  const found = matcher.scan(lines);
-  let offset = 0;
-  for (let i = 0; i < lines.length; i++) {
-    for (const check of found[i] ?? []) {
-      const at = offset + check.index;
-      let node = tree.root;
-      for (;;) {
-        const child = node.children.find((c) => c.start <= at && at < c.end);
-        if (!child) break;
-        node = child;
-      }
-      // The call that holds the name (`flagResolver.isEnabled(…)`), else the smallest declaration around it.
-      let target: SyntaxNode | undefined;
-      for (let n: SyntaxNode | undefined = node; n && n !== tree.root; n = n.parent) {
-        if (isCall(n) || n.type === 'element_reference' || n.type === 'subscript_expression') {
-          target = n;
-          break;
-        }
-        if (n.type === 'pair' || n.type === 'member_expression' || n.type === 'keyword_argument') target ??= n;
-        if (n.startRow !== node.startRow && target) break;
-      }
-      if (target && !checks.has(target)) checks.set(target, check);
-    }
-    offset += lines[i].length + 1;
-  }
-  return checks;
-}
-
-const IMPORTS = new Set([
-  'import_statement',
-  'import_from_statement',
-  'import_declaration',
-  'import_spec',
-  'use_declaration',
-  'namespace_use_declaration',
-  'future_import_statement',
-  'package_clause',
-]);
-
-const TYPE_ONLY = new Set([
-  'type_declaration',
-  'interface_declaration',
-  'type_alias_declaration',
-  'method_spec',
-  'method_elem',
-  'type_annotation',
-  'type_arguments',
-  'type_parameters',
-  'interface_type',
-  'implements_clause',
-  'type_spec',
-  'field_declaration_list',
-]);
-
-/** A name in a type, an interface or a signature: not code that runs. */
-function inTypeOnly(node: SyntaxNode): boolean {
-  for (let n = node.parent; n; n = n.parent) {
-    if (TYPE_ONLY.has(n.type)) return true;
-    if (isFunction(n)) return false;
-  }
-  return false;
-}
-
-function enclosingFunctionOf(node: SyntaxNode): SyntaxNode | undefined {
-  for (let p = node.parent; p; p = p.parent) if (isFunction(p)) return p;
-  return undefined;
-}
-
-/** A statement whose calls are all harmless (flag predicates, derived values, guarded definitions). */
-function isHarmlessStatement(file: SourceFile, statement: SyntaxNode, harmless: (call: SyntaxNode) => boolean): boolean {
-  let calls = 0;
-  let bad = false;
-  walk(statement, (n) => {
-    if (bad || isFunction(n)) return false;
-    if (isCall(n) && !file.checks.has(n)) {
-      calls++;
-      if (!harmless(n)) bad = true;
-    }
-  });
-  return calls > 0 && !bad;
-}
-
-/** Declarations whose single binding (`var_spec`, `variable_declarator`) names what they declare. */
-const DECLARATIONS = new Set(['var_declaration', 'const_declaration', 'lexical_declaration', 'variable_declaration']);
-
-const PARAMETER_LISTS = new Set(['formal_parameters', 'parameters', 'parameter_list', 'method_parameters', 'lambda_parameters']);
-const DEFAULTS = new Set([
-  'assignment_pattern',
-  'default_parameter',
-  'typed_default_parameter',
-  'optional_parameter',
-  'object_assignment_pattern',
-]);
-
-/** Inside a function's parameter list (not in a default value's own function). */
-function inParameterList(node: SyntaxNode): boolean {
-  for (let n: SyntaxNode | undefined = node; n; n = n.parent) {
-    if (PARAMETER_LISTS.has(n.type)) return true;
-    if (isFunction(n) || DEFAULTS.has(n.type)) return false;
-  }
-  return false;
 }

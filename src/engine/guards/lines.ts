@@ -1,0 +1,115 @@
+/**
+ * What a line of a parsed file is, apart from the flow of flags: where the flag checks sit, imports,
+ * type-only code, parameter lists and declarations.
+ */
+import type { FlagCheck, FlagMatcher } from '../flags/index.js';
+import { walk, type SyntaxNode, type SyntaxTree } from '../syntax/index.js';
+import type { SourceFile } from './flow.js';
+import { isCall, isFunction } from './nodes.js';
+
+/** Flag checks of a whole file, found line by line by the matcher, placed on their call nodes. */
+export function findChecks(tree: SyntaxTree, matcher: FlagMatcher): Map<SyntaxNode, FlagCheck> {
+  const checks = new Map<SyntaxNode, FlagCheck>();
+  const lines = tree.text.split('\n');
+  const found = matcher.scan(lines);
+  let offset = 0;
+  for (let i = 0; i < lines.length; i++) {
+    for (const check of found[i] ?? []) {
+      const at = offset + check.index;
+      let node = tree.root;
+      for (;;) {
+        const child = node.children.find((c) => c.start <= at && at < c.end);
+        if (!child) break;
+        node = child;
+      }
+      // The call that holds the name (`flagResolver.isEnabled(…)`), else the smallest declaration around it.
+      let target: SyntaxNode | undefined;
+      for (let n: SyntaxNode | undefined = node; n && n !== tree.root; n = n.parent) {
+        if (isCall(n) || n.type === 'element_reference' || n.type === 'subscript_expression') {
+          target = n;
+          break;
+        }
+        if (n.type === 'pair' || n.type === 'member_expression' || n.type === 'keyword_argument') target ??= n;
+        if (n.startRow !== node.startRow && target) break;
+      }
+      if (target && !checks.has(target)) checks.set(target, check);
+    }
+    offset += lines[i].length + 1;
+  }
+  return checks;
+}
+
+export const IMPORTS = new Set([
+  'import_statement',
+  'import_from_statement',
+  'import_declaration',
+  'import_spec',
+  'use_declaration',
+  'namespace_use_declaration',
+  'future_import_statement',
+  'package_clause',
+]);
+
+export const TYPE_ONLY = new Set([
+  'type_declaration',
+  'interface_declaration',
+  'type_alias_declaration',
+  'method_spec',
+  'method_elem',
+  'type_annotation',
+  'type_arguments',
+  'type_parameters',
+  'interface_type',
+  'implements_clause',
+  'type_spec',
+  'field_declaration_list',
+]);
+
+/** A name in a type, an interface or a signature: not code that runs. */
+export function inTypeOnly(node: SyntaxNode): boolean {
+  for (let n = node.parent; n; n = n.parent) {
+    if (TYPE_ONLY.has(n.type)) return true;
+    if (isFunction(n)) return false;
+  }
+  return false;
+}
+
+export function enclosingFunctionOf(node: SyntaxNode): SyntaxNode | undefined {
+  for (let p = node.parent; p; p = p.parent) if (isFunction(p)) return p;
+  return undefined;
+}
+
+/** A statement whose calls are all harmless (flag predicates, derived values, guarded definitions). */
+export function isHarmlessStatement(file: SourceFile, statement: SyntaxNode, harmless: (call: SyntaxNode) => boolean): boolean {
+  let calls = 0;
+  let bad = false;
+  walk(statement, (n) => {
+    if (bad || isFunction(n)) return false;
+    if (isCall(n) && !file.checks.has(n)) {
+      calls++;
+      if (!harmless(n)) bad = true;
+    }
+  });
+  return calls > 0 && !bad;
+}
+
+/** Declarations whose single binding (`var_spec`, `variable_declarator`) names what they declare. */
+export const DECLARATIONS = new Set(['var_declaration', 'const_declaration', 'lexical_declaration', 'variable_declaration']);
+
+export const PARAMETER_LISTS = new Set(['formal_parameters', 'parameters', 'parameter_list', 'method_parameters', 'lambda_parameters']);
+export const DEFAULTS = new Set([
+  'assignment_pattern',
+  'default_parameter',
+  'typed_default_parameter',
+  'optional_parameter',
+  'object_assignment_pattern',
+]);
+
+/** Inside a function's parameter list (not in a default value's own function). */
+export function inParameterList(node: SyntaxNode): boolean {
+  for (let n: SyntaxNode | undefined = node; n; n = n.parent) {
+    if (PARAMETER_LISTS.has(n.type)) return true;
+    if (isFunction(n) || DEFAULTS.has(n.type)) return false;
+  }
+  return false;
+}

@@ -1,0 +1,85 @@
+/** Where names are used and declared across the parsed files of a change. */
+import { field, walk, type SyntaxNode } from '../syntax/index.js';
+import type { SourceFile } from './flow.js';
+import { enclosingFunctionOf, inTypeOnly } from './lines.js';
+import { CLASSES, isComment, isFunction, isIdentifier, nameNodeOf, nameOfFunction, text } from './nodes.js';
+
+export class References {
+  private readonly declaredNames = new Map<SourceFile, Set<string>>();
+  private index: Map<string, { file: SourceFile; node: SyntaxNode }[]> | undefined;
+
+  constructor(private readonly sources: readonly SourceFile[]) {}
+
+  /** Names a file defines itself: functions, types, classes and file-level constants and variables. */
+  declares(file: SourceFile, name: string): boolean {
+    let names = this.declaredNames.get(file);
+    if (!names) {
+      const set = (names = new Set<string>());
+      walk(file.tree.root, (n) => {
+        const nameNode = nameOfFunction(n) ?? (CLASSES.has(n.type) || n.type === 'type_spec' ? field(n, 'name') : undefined);
+        if (nameNode) set.add(text(file.tree, nameNode));
+        if ((n.type === 'const_spec' || n.type === 'var_spec' || n.type === 'variable_declarator') && !enclosingFunctionOf(n)) {
+          const id = field(n, 'name');
+          if (id) set.add(text(file.tree, id));
+        }
+      });
+      this.declaredNames.set(file, names);
+    }
+    return names.has(name);
+  }
+
+  /** Identifier uses by name, across the parsed files (definitions' own names left out). */
+  all(): Map<string, { file: SourceFile; node: SyntaxNode }[]> {
+    if (this.index) return this.index;
+    const index = new Map<string, { file: SourceFile; node: SyntaxNode }[]>();
+    for (const file of this.sources) {
+      walk(file.tree.root, (n) => {
+        if (isComment(n)) return false;
+        let name: string | undefined;
+        if (isIdentifier(n) && n.type !== 'instance_variable') name = text(file.tree, n);
+        else if (n.type === 'simple_symbol') name = text(file.tree, n).slice(1);
+        else if (n.type === 'jsx_opening_element' || n.type === 'jsx_self_closing_element') return;
+        if (!name) return;
+        if (inTypeOnly(n)) return;
+        const parent = n.parent;
+        if (parent && n.field === 'name' && (isFunction(parent) || CLASSES.has(parent.type))) return;
+        if (parent && nameNodeOf(parent) === n) return;
+        const list = index.get(name) ?? [];
+        list.push({ file, node: n });
+        index.set(name, list);
+      });
+    }
+    this.index = index;
+    return index;
+  }
+}
+
+/**
+ * Does a use by name surely mean this definition? A plain name or a call on `this`/`self`/the method's own
+ * receiver does; `x.name(…)` on any other receiver may be another type's method of the same name.
+ */
+export function resolves(refFile: SourceFile, ref: SyntaxNode, defFile: SourceFile, def: SyntaxNode): boolean {
+  const parent = ref.parent;
+  const member =
+    parent &&
+    (parent.type === 'member_expression' ||
+      parent.type === 'selector_expression' ||
+      parent.type === 'attribute' ||
+      parent.type === 'field_access' ||
+      parent.type === 'navigation_expression' ||
+      parent.type === 'member_access_expression' ||
+      parent.type === 'call' ||
+      parent.type === 'method_invocation') &&
+    ref.field !== 'object' &&
+    ref.field !== 'operand' &&
+    ref.field !== 'receiver';
+  if (!member) return true;
+  const receiver = field(parent, 'object') ?? field(parent, 'operand') ?? field(parent, 'receiver');
+  if (!receiver) return true;
+  const r = text(refFile.tree, receiver);
+  if (r === 'this' || r === 'self' || r === 'super' || r === '$this' || r === 'static') return true;
+  const own = field(def, 'receiver');
+  const ownName = own ? own.children.find((c) => c.type === 'parameter_declaration') : undefined;
+  const ownIdent = ownName ? field(ownName, 'name') : undefined;
+  return ownIdent !== undefined && refFile === defFile && text(defFile.tree, ownIdent) === r;
+}
