@@ -26,5 +26,11 @@ export const HOSTILE_LINES = [
  */
 export const HOSTILE_BODY = `${'\n'.repeat(65_536)}no declaration here`;
 
-/** Speed targets, in ms of one evaluation. */
-export const TARGETS = { backtrackingPatternMs: 250, hostileLineMs: 10, hostileBodyMs: 50 };
+/** A 3 MB configuration (`size: [0,0,…]`): parsed, it once took the App past a 1 GB heap. */
+export const HUGE_CONFIG = `size: [${'0,'.repeat(1_572_864)}0]\n`;
+
+/** 64,000 bytes of nested flow brackets: under the size limit, 32,000 levels deep. */
+export const DEEP_CONFIG = `${'['.repeat(32_000)}${']'.repeat(32_000)}`;
+
+/** Speed targets, in ms of one evaluation (or of reading one configuration). */
+export const TARGETS = { backtrackingPatternMs: 250, hostileLineMs: 10, hostileBodyMs: 50, hostileConfigMs: 50 };

@@ -14,7 +14,16 @@ import { parseConfigText } from '../src/config/load.js';
 import { changedFileFromGitHub } from '../src/facts/github-files.js';
 import { evaluate } from '../src/engine/evaluate.js';
 import { makeChange } from '../src/engine/change.js';
-import { BACKTRACKING_LINE, BACKTRACKING_PATTERNS, HOSTILE_BODY, HOSTILE_LINES, HOSTILE_LINE_PATTERNS, TARGETS } from './hostile-inputs.js';
+import {
+  BACKTRACKING_LINE,
+  BACKTRACKING_PATTERNS,
+  DEEP_CONFIG,
+  HOSTILE_BODY,
+  HOSTILE_LINES,
+  HOSTILE_LINE_PATTERNS,
+  HUGE_CONFIG,
+  TARGETS,
+} from './hostile-inputs.js';
 
 export interface HostileResult {
   /** Slowest input with one backtracking pattern (patterns the schema refuses are not timed). */
@@ -24,6 +33,9 @@ export interface HostileResult {
   hostileLineWorstMs: number;
   /** A risky change whose PR body is 65,536 empty lines. */
   hostileBodyMs: number;
+  /** Reading (and refusing) a 3 MB configuration, and one nested 32,000 levels deep in 64 KB. */
+  hugeConfigMs: number;
+  deepConfigMs: number;
   targets: typeof TARGETS;
   met: boolean;
 }
@@ -79,11 +91,23 @@ export function measureHostile(): HostileResult {
   }
   const bodyChange = changeOf('+applyDiscount(cart);', HOSTILE_BODY);
   const hostileBodyMs = timed(() => evaluate(bodyChange, config));
+  const hugeConfigMs = timed(() => parseConfigText(HUGE_CONFIG));
+  const deepConfigMs = timed(() => parseConfigText(DEEP_CONFIG));
   const met =
     backtrackingWorstMs < TARGETS.backtrackingPatternMs &&
     hostileLineWorstMs < TARGETS.hostileLineMs &&
-    hostileBodyMs < TARGETS.hostileBodyMs;
-  return { backtrackingWorstMs, backtrackingPatternsTimed, hostileLineWorstMs, hostileBodyMs, targets: TARGETS, met };
+    hostileBodyMs < TARGETS.hostileBodyMs &&
+    Math.max(hugeConfigMs, deepConfigMs) < TARGETS.hostileConfigMs;
+  return {
+    backtrackingWorstMs,
+    backtrackingPatternsTimed,
+    hostileLineWorstMs,
+    hostileBodyMs,
+    hugeConfigMs,
+    deepConfigMs,
+    targets: TARGETS,
+    met,
+  };
 }
 
 export function hostileLines(result: HostileResult): string[] {
@@ -94,6 +118,8 @@ export function hostileLines(result: HostileResult): string[] {
     `| one of ${result.backtrackingPatternsTimed} backtracking flag patterns on a 2,000-character line | ${ms(result.backtrackingWorstMs)} | ${result.targets.backtrackingPatternMs} |`,
     `| one hostile 100,000-character line (${HOSTILE_LINES.length} kinds) | ${ms(result.hostileLineWorstMs)} | ${result.targets.hostileLineMs} |`,
     `| a risky change whose PR body is 65,536 empty lines | ${ms(result.hostileBodyMs)} | ${result.targets.hostileBodyMs} |`,
+    `| a 3 MB configuration, refused unparsed | ${ms(result.hugeConfigMs)} | ${result.targets.hostileConfigMs} |`,
+    `| a 64 KB configuration nested 32,000 levels deep, refused before it is composed | ${ms(result.deepConfigMs)} | ${result.targets.hostileConfigMs} |`,
   ];
 }
 

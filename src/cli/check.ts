@@ -5,7 +5,7 @@
  */
 import type { Report } from '../engine/report.js';
 import { evaluateFrom } from '../facts/source.js';
-import { parseConfigText } from '../config/load.js';
+import { configTooLargeError, MAX_CONFIG_BYTES, parseConfigText } from '../config/load.js';
 import { CONFIG_PATH } from '../config/path.js';
 import { DEFAULT_CONFIG, type MonoenvConfig } from '../config/schema.js';
 import {
@@ -14,7 +14,7 @@ import {
   defaultBranch,
   isShallow,
   mergeBase,
-  readFileAt,
+  readSmallFileAt,
   repositoryRoot,
   resolveCommit,
 } from '../git/queries.js';
@@ -112,8 +112,12 @@ interface LoadedConfig {
   source: string;
 }
 
+function baseConfigWhere(range: Range): string {
+  return `${CONFIG_PATH} at ${range.base.ref} (${range.base.sha.slice(0, 7)}), which judges this change`;
+}
+
 export async function loadConfig(git: GitRunner, io: CliIO, options: Pick<CheckOptions, 'config'>, range: Range): Promise<LoadedConfig> {
-  let text: string | undefined;
+  let text: string;
   let file: string;
   let source: string;
   if (options.config !== undefined) {
@@ -122,14 +126,18 @@ export async function loadConfig(git: GitRunner, io: CliIO, options: Pick<CheckO
     source = options.config;
   } else {
     file = CONFIG_PATH;
-    text = await readFileAt(git, range.base.sha, CONFIG_PATH);
-    if (text === undefined) return { config: DEFAULT_CONFIG, source: `defaults (no ${CONFIG_PATH} at ${range.base.ref})` };
+    const read = await readSmallFileAt(git, range.base.sha, CONFIG_PATH, MAX_CONFIG_BYTES);
+    if (read === undefined) return { config: DEFAULT_CONFIG, source: `defaults (no ${CONFIG_PATH} at ${range.base.ref})` };
     source = `${CONFIG_PATH} at ${range.base.ref}`;
+    // A file too large is refused unread (its size from git), as parseConfigText refuses one given as text.
+    if ('tooLarge' in read) {
+      throw new ConfigInvalid([configTooLargeError(read.tooLarge)], file, `invalid configuration in ${baseConfigWhere(range)}`);
+    }
+    text = read.text;
   }
   const result = parseConfigText(text, file);
   if (!result.ok) {
-    const where =
-      options.config === undefined ? `${CONFIG_PATH} at ${range.base.ref} (${range.base.sha.slice(0, 7)}), which judges this change` : file;
+    const where = options.config === undefined ? baseConfigWhere(range) : file;
     throw new ConfigInvalid(result.errors, file, `invalid configuration in ${where}`);
   }
   if (result.config._extends !== undefined) {

@@ -7,12 +7,12 @@ import { makeChange } from '../engine/change.js';
 import { parseGitDiff } from '../engine/diff.js';
 import type { TextWanted } from '../engine/facts.js';
 import type { FactSource } from '../facts/source.js';
-import { parseConfigText, type ConfigError } from '../config/load.js';
+import { configTooLargeError, MAX_CONFIG_BYTES, parseConfigText, type ConfigError } from '../config/load.js';
 import { CONFIG_PATH } from '../config/path.js';
 import { GITATTRIBUTES_PATH } from '../engine/gitattributes.js';
 import { readTexts } from '../git/texts.js';
 import { commitsBetween, diffBetween, personFromAuthor } from '../git/range.js';
-import { currentBranch, readFileAt } from '../git/queries.js';
+import { currentBranch, readFileAt, readSmallFileAt } from '../git/queries.js';
 import type { GitRunner } from '../git/runner.js';
 import { gitFlagAgeSource } from '../git/blame.js';
 import type { FlagAgeSource } from '../engine/rules/flags/index.js';
@@ -82,9 +82,10 @@ export class GitRangeSource implements FactSource {
   }
 
   async proposedConfigErrors(change: Change): Promise<ConfigError[]> {
-    const text = await readFileAt(this.git, change.head.sha, CONFIG_PATH);
-    if (text === undefined) return [];
-    const result = parseConfigText(text, CONFIG_PATH);
+    const read = await readSmallFileAt(this.git, change.head.sha, CONFIG_PATH, MAX_CONFIG_BYTES);
+    if (read === undefined) return [];
+    if ('tooLarge' in read) return [configTooLargeError(read.tooLarge)];
+    const result = parseConfigText(read.text, CONFIG_PATH);
     return result.ok ? [] : result.errors;
   }
 

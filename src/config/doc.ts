@@ -6,6 +6,7 @@
 import { stringify } from 'yaml';
 import { jsonSchemaOf, type JsonSchemaNode } from './json-schema.js';
 import { DEFAULT_CONFIG } from './schema.js';
+import { MAX_CONFIG_ALIASES, MAX_CONFIG_BYTES, MAX_CONFIG_NESTING } from './load.js';
 
 /** The subset of JSON Schema that z.toJSONSchema emits for this configuration. */
 export interface ConfigKey {
@@ -203,6 +204,11 @@ export function renderConfigurationDoc(): string {
     'Every key is optional. Unknown keys, wrong types and out-of-range values are errors: the app posts a `monoenv`',
     'check run titled "Invalid monoenv configuration" and the CLI (`monoenv validate`) exits 2, each naming the key',
     'path and what was expected. Arrays you set replace the default arrays; they are not appended to.',
+    '',
+    `Each file is read only up to ${MAX_CONFIG_BYTES / 1024} KB: a larger one (the repository's, the organisation's, one named by`,
+    '`_extends`, or the version a pull request proposes) is refused unparsed, and the check is titled',
+    '"Invalid monoenv configuration: file too large" (the CLI exits 2 with the same words). A file must also be one',
+    `YAML document whose collections nest at most ${MAX_CONFIG_NESTING} levels deep, with at most ${MAX_CONFIG_ALIASES} alias expansions.`,
     '',
     'Editors complete and check the file with the JSON Schema that ships in the package (`schema/monoenv.schema.json`);',
     'with the YAML language server, put this on the first line:',

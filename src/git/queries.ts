@@ -88,6 +88,23 @@ export async function blobsAt(git: GitRunner, commit: string, paths: readonly st
   return blobs;
 }
 
+/**
+ * A file's text at a commit when it is at most `maxBytes` long, else its size alone (the blob is not read);
+ * undefined when the commit has no such file.
+ */
+export async function readSmallFileAt(
+  git: GitRunner,
+  commit: string,
+  file: string,
+  maxBytes: number,
+): Promise<{ text: string } | { tooLarge: number } | undefined> {
+  const object = (await blobsAt(git, commit, [file])).get(file);
+  if (object === undefined) return undefined;
+  const bytes = Number((await git.run(['cat-file', '-s', object])).trim());
+  if (bytes > maxBytes) return { tooLarge: bytes };
+  return { text: await git.run(['cat-file', 'blob', object]) };
+}
+
 /** A file's text at a commit, or undefined when the commit has no such file. */
 export async function readFileAt(git: GitRunner, commit: string, file: string): Promise<string | undefined> {
   const object = (await blobsAt(git, commit, [file])).get(file);

@@ -104,6 +104,17 @@ interface ApiCommit {
   author: { login: string; type?: string } | null;
 }
 
+/** GitHub answered a contents read with the file's metadata but not its content (files over 1 MB). */
+export class ContentOmittedError extends Error {
+  constructor(
+    readonly path: string,
+    readonly size: number,
+  ) {
+    super(`GitHub sent ${path} without its content (${size} bytes)`);
+    this.name = 'ContentOmittedError';
+  }
+}
+
 export function personOf(user: { login: string; type?: string } | null | undefined): Person {
   const login = user?.login ?? 'ghost';
   return { login, bot: user?.type === 'Bot' || login.endsWith('[bot]') };
@@ -234,7 +245,13 @@ export class GitHubData {
       if (typeof data === 'string') return data;
       // A content type without a charset makes Octokit hand over bytes.
       if (data instanceof ArrayBuffer) return new TextDecoder().decode(data);
-      return null;
+      // A JSON answer instead of the raw one: its content, or none for a file over 1 MB (`encoding: none`).
+      const entry = data as { type?: string; content?: string; encoding?: string; size?: number } | null;
+      if (entry?.type !== 'file') return null;
+      if (entry.encoding === 'base64' && typeof entry.content === 'string' && entry.content !== '') {
+        return Buffer.from(entry.content, 'base64').toString('utf8');
+      }
+      throw new ContentOmittedError(path, entry.size ?? 0);
     } catch (error) {
       if ((error as { status?: number }).status === 404) return null;
       throw error;

@@ -4,7 +4,7 @@ import type { ResponseCache, ConditionalRequestStats } from './conditional-reque
 import type { CheckPublisher, CheckRunTarget } from './checks.js';
 import type { CoalescingQueue } from './coalesce.js';
 import type { DeliveryLog } from './deliveries.js';
-import type { ConfigSource } from './config.js';
+import { boundedConfigSource, type ConfigSource } from './config.js';
 import type { FlagAgeSource } from '../engine/rules/flags/index.js';
 import { GitHubData, type GitHubClient, type RepoRef } from './facts.js';
 import type { ReviewFactCache } from './review-facts.js';
@@ -30,7 +30,7 @@ export interface EventScope {
   installationId: number;
   repository: RepoRef;
   log: Logger;
-  /** Probot's `context.config` (default branch, org `.github` fallback, `_extends`). */
+  /** Probot's `context.config` (default branch, org `.github` fallback, `_extends`), each file size-bounded. */
   config: ConfigSource;
   data: GitHubData;
   stats: ConditionalRequestStats;
@@ -58,7 +58,7 @@ export function scopeOf(context: Context, state: AppState): EventScope | undefin
     installationId: payload.installation.id,
     repository,
     log: context.log,
-    config: context,
+    config: boundedConfigSource(octokit, repository),
     data: new GitHubData(octokit, repository, reviewContext(state, payload.installation.id, context.log)),
     stats,
     outcome: { incomplete: false },

@@ -2,7 +2,7 @@
 import type { Report } from '../engine/report.js';
 import { toAnnotations, MAX_ANNOTATIONS } from './annotations.js';
 import { renderSummary, renderDetails, truncateUtf8, GITHUB_OUTPUT_LIMIT } from './markdown.js';
-import { formatConfigError, type ConfigError } from '../config/load.js';
+import { formatConfigError, isTooLarge, type ConfigError } from '../config/load.js';
 import { CONFIG_PATH } from '../config/path.js';
 import type { CheckAnnotation } from './annotations.js';
 
@@ -57,7 +57,8 @@ export function invalidConfigOutput(errors: readonly ConfigError[], file: string
           message: e.path === '' ? e.message : `${e.path}: ${e.message}`,
         }))
     : [];
-  return { conclusion: 'failure', title: INVALID_CONFIG_TITLE, summary: truncateUtf8(summary, GITHUB_OUTPUT_LIMIT), annotations };
+  const title = isTooLarge(errors) ? `${INVALID_CONFIG_TITLE}: file too large` : INVALID_CONFIG_TITLE;
+  return { conclusion: 'failure', title, summary: truncateUtf8(summary, GITHUB_OUTPUT_LIMIT), annotations };
 }
 
 /**

@@ -165,6 +165,23 @@ describe('monoenv check: the configuration comes from the base', () => {
     expect(lines[2]).toMatch(/^monoenv: invalid configuration in \.github\/monoenv\.yml at main \([0-9a-f]{7}\)/);
   });
 
+  it('refuses a 3 MB configuration at the base unread, and one the change brings, as too large', async () => {
+    const huge = `size: [${'0,'.repeat(1_572_864)}0]\n`;
+    const repo = repoWithBranch({ 'src/cart.ts': linesOf(2) }, huge);
+    const { code, stderr } = await run(repo, ['check']);
+    expect(code).toBe(2);
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines[0]).toBe('.github/monoenv.yml: file too large: 3.0 MB, over the 64 KB monoenv reads; it was not parsed');
+    expect(lines[1]).toMatch(/^monoenv: invalid configuration in \.github\/monoenv\.yml at main \([0-9a-f]{7}\)/);
+
+    const proposing = repoWithBranch({ '.github/monoenv.yml': huge });
+    const { code: proposedCode, report } = await runJson(proposing, ['check']);
+    expect(proposedCode).toBe(1);
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({ rule: 'config', level: 'error', title: 'Invalid monoenv configuration: file too large' }),
+    );
+  });
+
   it('also prints the errors as JSON on stdout with --format json', async () => {
     const repo = repoWithBranch({ 'src/cart.ts': linesOf(2) }, 'size:\n  warn_lines: "400"\n');
     const { code, stdout, stderr } = await run(repo, ['check', '--format', 'json']);

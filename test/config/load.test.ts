@@ -2,6 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import {
   configErrorFindings,
   formatConfigError,
+  MAX_CONFIG_BYTES,
+  MAX_CONFIG_NESTING,
   parseConfigObject,
   parseConfigText,
   type ConfigError,
@@ -169,6 +171,36 @@ describe('parseConfigText: errors point at the line and column and say what was 
     const [error] = errorsOf(parseConfigText(levels.join('\n') + '\n'));
     expect(error).toMatchObject({ path: '', line: 1, column: 1 });
     expect(error.message).toMatch(/alias/i);
+  });
+
+  it('refuses a file over 64 KB unparsed, saying so (a 3 MB list once exhausted the heap)', () => {
+    const huge = `size:\n  exclude: [${'"a",'.repeat(786_432)}"a"]\n`;
+    expect(errorsOf(parseConfigText(huge))).toEqual([
+      { path: '', code: 'file-too-large', message: 'file too large: 3.0 MB, over the 64 KB monoenv reads; it was not parsed' },
+    ]);
+    const justUnder = `mode: advise\n${'#'.repeat(MAX_CONFIG_BYTES - 14)}\n`;
+    expect(Buffer.byteLength(justUnder)).toBe(MAX_CONFIG_BYTES);
+    expect(parseConfigText(justUnder).ok).toBe(true);
+    // Bytes, not characters: 40,000 three-byte characters are 120 KB.
+    expect(errorsOf(parseConfigText(`# ${'€'.repeat(40_000)}\n`))[0].code).toBe('file-too-large');
+    const [finding] = configErrorFindings(errorsOf(parseConfigText(huge)));
+    expect(finding.title).toBe('Invalid monoenv configuration: file too large');
+  });
+
+  it.each([
+    ['flow collections', `size:\n  exclude: ${'['.repeat(40)}"a"${']'.repeat(40)}\n`],
+    ['block sequences on one line', `size:\n  exclude: ${'- '.repeat(40)}a\n`],
+    ['32,000 flow brackets within 64 KB', `${'['.repeat(32_000)}${']'.repeat(32_000)}`],
+  ])('refuses %s nested deeper than the limit, before composing them', (_name, text) => {
+    expect(errorsOf(parseConfigText(text))).toEqual([
+      { path: '', message: `collections nest more than ${MAX_CONFIG_NESTING} levels deep; it was not parsed`, line: 1, column: 1 },
+    ]);
+  });
+
+  it('reads one document only', () => {
+    expect(lines('mode: advise\n---\nmode: enforce\n')).toEqual([
+      '.github/monoenv.yml:2:1: the file holds more than one YAML document (a second `---`); keep one',
+    ]);
   });
 
   it('reports every error of a file, in reading order', () => {

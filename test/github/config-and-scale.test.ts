@@ -28,7 +28,7 @@ interface CheckRunBody {
   output: {
     title: string;
     summary: string;
-    annotations: { path: string; start_line: number; annotation_level: string; message: string }[];
+    annotations: { path: string; start_line: number; annotation_level: string; title?: string; message: string }[];
   };
 }
 
@@ -183,6 +183,99 @@ describe('configuration', () => {
       expect.objectContaining({ start_line: 3, annotation_level: 'failure', message: expect.stringContaining('size.fail_lines') }),
     ]);
     expect(network.log.limited).toHaveLength(7);
+  });
+});
+
+describe('configuration size', () => {
+  const network = withoutNetwork();
+  /** 3 MB of `size: [0,0,…]`: parsing it once took the process past a 1 GB heap. */
+  const HUGE = `size: [${'0,'.repeat(1_572_864)}0]\n`;
+
+  it('a 3 MB configuration on the default branch is refused unparsed: "Invalid monoenv configuration: file too large"', async () => {
+    const probot = await loadApp();
+    const created: CheckRunBody[] = [];
+    const scope = mockToken(github(network.log))
+      .get(CONFIG_URL_PATH)
+      .reply(200, HUGE, RAW)
+      .get(FILES_PATH)
+      .reply(200, PR_FILES)
+      .get(LOOKUP_PATH)
+      .reply(200, NO_RUNS)
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1 });
+    await deliver(probot, 'pull_request', fixture('pull_request.opened'));
+    expect(scope.isDone()).toBe(true);
+    const run = created[0];
+    expect(run.conclusion).toBe('failure');
+    expect(run.output.title).toBe('Invalid monoenv configuration: file too large');
+    expect(run.output.summary).toContain(
+      '- `.github/monoenv.yml: file too large: 3.0 MB, over the 64 KB monoenv reads; it was not parsed`',
+    );
+  });
+
+  it("the org `.github` repository's configuration and a file it extends are bounded too", async () => {
+    const probot = await loadApp();
+    const created: CheckRunBody[] = [];
+    const scope = mockToken(github(network.log))
+      .get(CONFIG_URL_PATH)
+      .reply(404, {})
+      .get(ORG_CONFIG_PATH)
+      .reply(200, '_extends: policies:base.yml\n', RAW)
+      .get(`/repos/${OWNER}/policies/contents/base.yml`)
+      .reply(200, `# ${'x'.repeat(70_000)}\nmode: advise\n`, RAW)
+      .get(FILES_PATH)
+      .reply(200, PR_FILES)
+      .get(LOOKUP_PATH)
+      .reply(200, NO_RUNS)
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1 });
+    await deliver(probot, 'pull_request', fixture('pull_request.opened'));
+    expect(scope.isDone()).toBe(true);
+    expect(created[0].output.title).toBe('Invalid monoenv configuration: file too large');
+    expect(created[0].output.summary).toContain(`- \`${OWNER}/policies:base.yml: file too large: 68 KB`);
+    expect(created[0].output.annotations).toEqual([]);
+  });
+
+  it.each([
+    ['as text', () => [200, HUGE, RAW] as const],
+    // GitHub's JSON answer for a file over 1 MB: its size, no content.
+    [
+      'as JSON without content',
+      () => [200, { type: 'file', size: 3_145_730, encoding: 'none', content: '', path: '.github/monoenv.yml' }, {}] as const,
+    ],
+  ])("a pull request proposing a 3 MB configuration (%s): refused unparsed on the PR's check", async (_how, answer) => {
+    const probot = await loadApp();
+    const created: CheckRunBody[] = [];
+    const files = [
+      ...PR_FILES,
+      { sha: 'abc', filename: '.github/monoenv.yml', status: 'modified', additions: 1, deletions: 0, changes: 1, patch: null },
+    ];
+    const [status, body, headers] = answer();
+    const scope = mockNoConfig(mockToken(github(network.log)))
+      .get(FILES_PATH)
+      .reply(200, files)
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, {})
+      .get(`${REPO_PATH}/contents/.github%2Fmonoenv.yml?ref=${HEAD_SHA}`)
+      .reply(status, body as never, headers)
+      .get(LOOKUP_PATH)
+      .reply(200, NO_RUNS)
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1 });
+    const payload = fixture<{ pull_request: Record<string, unknown> }>('pull_request.opened');
+    Object.assign(payload.pull_request, { changed_files: 3, additions: 5, deletions: 1 });
+    await deliver(probot, 'pull_request', payload);
+    expect(scope.isDone()).toBe(true);
+    const run = created[0];
+    expect(run.conclusion).toBe('failure');
+    expect(run.output.title).toContain('invalid .github/monoenv.yml');
+    expect(run.output.annotations.filter((a) => a.path === '.github/monoenv.yml')).toEqual([
+      expect.objectContaining({
+        annotation_level: 'failure',
+        title: 'config: Invalid monoenv configuration: file too large',
+        message: '(whole file) file too large: 3.0 MB, over the 64 KB monoenv reads; it was not parsed',
+      }),
+    ]);
   });
 });
 
