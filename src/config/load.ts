@@ -7,10 +7,13 @@
  * defaults of this section", as if the section were absent. An empty setting (`warn_lines:`) is an error:
  * whoever wrote the key meant to set something.
  */
-import { CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type MonoenvConfig } from './schema.js';
 import { jsonSchemaOf, type JsonSchemaNode } from './json-schema.js';
+import { configTooLargeError, MAX_CONFIG_ALIASES, MAX_CONFIG_BYTES, MAX_CONFIG_NESTING, nestsDeeperThan } from './bounds.js';
+
+export { configTooLargeError, isTooLarge, MAX_CONFIG_ALIASES, MAX_CONFIG_BYTES, MAX_CONFIG_NESTING } from './bounds.js';
 import { closestMatch } from './suggest.js';
 import type { Finding } from '../engine/report.js';
 
@@ -32,69 +35,6 @@ type KeyPath = (string | number)[];
 type Position = { line: number; column: number };
 /** Finds the source position of a key path: its value, or with `atKey` the key itself. */
 type Locate = (path: KeyPath, atKey: boolean) => Position | undefined;
-
-/**
- * The largest configuration file monoenv reads, in bytes (64 KB; the largest real configuration is a few KB).
- * A bigger file is refused before it is parsed: parsing YAML costs memory many times its size (400 KB of
- * `size: [0,0,…]` took ~200 MB of heap), and the proposed version of a pull request is read on every event.
- */
-export const MAX_CONFIG_BYTES = 64 * 1024;
-
-/** How deep collections may nest (the schema needs 4); deeper documents are refused before they are composed. */
-export const MAX_CONFIG_NESTING = 32;
-
-/** Anchors may be expanded this many times in all; more is a "billion laughs" document. */
-export const MAX_CONFIG_ALIASES = 100;
-
-/** The error for a file refused because of its size; `bytes` as GitHub or git reported it. */
-export function configTooLargeError(bytes: number): ConfigError {
-  return {
-    path: '',
-    code: 'file-too-large',
-    message: `file too large: ${formatBytes(bytes)}, over the ${formatBytes(MAX_CONFIG_BYTES)} monoenv reads; it was not parsed`,
-  };
-}
-
-export function isTooLarge(errors: readonly ConfigError[]): boolean {
-  return errors.some((error) => error.code === 'file-too-large');
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
-/**
- * Whether collections nest deeper than `limit`, read from the token stream (linear, nothing built): flow
- * brackets, and block indicators (`-`, `?`, `:`) on one line, as in `- - - - x`. Block nesting by
- * indentation needs quadratic space, so the size limit already keeps it shallow.
- */
-function nestsDeeperThan(text: string, limit: number): boolean {
-  let flow = 0;
-  let indicatorsOnLine = 0;
-  for (const token of new Lexer().lex(text)) {
-    switch (CST.tokenType(token)) {
-      case 'flow-map-start':
-      case 'flow-seq-start':
-        if (++flow > limit) return true;
-        break;
-      case 'flow-map-end':
-      case 'flow-seq-end':
-        flow = Math.max(0, flow - 1);
-        break;
-      case 'seq-item-ind':
-      case 'explicit-key-ind':
-      case 'map-value-ind':
-        if (++indicatorsOnLine + flow > limit) return true;
-        break;
-      case 'newline':
-        indicatorsOnLine = 0;
-        break;
-    }
-  }
-  return false;
-}
 
 /**
  * Validates YAML text; errors carry line and column. `file` is only used in messages. The text is refused
