@@ -17,7 +17,7 @@ let token: string;
 let bigToken: string;
 const now = new Date('2024-03-31T00:00:00Z');
 
-async function run(extra: Record<string, unknown> = {}, env: Record<string, string> = {}) {
+async function run(extra: Record<string, unknown> = {}, env: Record<string, string> = {}, terminal = false) {
   let stdout = '';
   let stderr = '';
   const code = await runReportCommand(
@@ -34,7 +34,7 @@ async function run(extra: Record<string, unknown> = {}, env: Record<string, stri
       cwd: dir,
       env: { GITHUB_TOKEN: token, GITHUB_API_URL: gh.url, ...env },
       stdout: { write: (t: string) => (stdout += t) },
-      stderr: { write: (t: string) => (stderr += t) },
+      stderr: { write: (t: string) => (stderr += t), ...(terminal ? { isTTY: true, columns: 100 } : {}) },
     },
   );
   return { code, stderr, data: code === 0 && stdout.startsWith('{') ? (JSON.parse(stdout) as OrgReportData) : undefined, stdout };
@@ -109,6 +109,17 @@ describe('monoenv report --org', () => {
     const resumed = await run();
     expect(resumed.data!.cost).toMatchObject({ fromCache: 2, graphqlRequests: 2, restRequests: 3 });
     expect(resumed.data!.repositories.find((r) => r.name === 'shop')!.changes).toBe(15);
+  });
+
+  it('counts the repositories read in a progress bar on a terminal, and draws nothing into a pipe', async () => {
+    const piped = await run({ cache: false });
+    expect(piped.code).toBe(0);
+    expect(piped.stderr).toBe('');
+    const terminal = await run({ cache: false }, {}, true);
+    expect(terminal.code).toBe(0);
+    // The bar may be drawn fewer times on a fast run, but always at its end, then cleared before the report.
+    expect(terminal.stderr).toMatch(/^\rReading repositories \[[█░]+\] \d\/3 repositories/);
+    expect(terminal.stderr.endsWith(`\rReading repositories [${'█'.repeat(40)}] 3/3 repositories\r\x1b[2K`)).toBe(true);
   });
 
   it('follows a repository alone past its first page of pull requests', async () => {
