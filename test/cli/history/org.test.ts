@@ -122,6 +122,19 @@ describe('monoenv report --org', () => {
     expect(terminal.stderr.endsWith(`\rReading repositories [${'█'.repeat(40)}] 3/3 repositories\r\x1b[2K`)).toBe(true);
   });
 
+  it('reads GitHub Enterprise Server: REST under /api/v3, GraphQL at /api/graphql', async () => {
+    const { code, data } = await run({ cache: false }, { GITHUB_API_URL: `${gh.url}/api/v3` });
+    expect(code).toBe(0);
+    const shop = data!.repositories.find((r) => r.name === 'shop')!;
+    expect(shop).toMatchObject({ pullRequests: 12, changes: 15, riskyTouched: 3, riskyUnflagged: 2 });
+    expect(data!.cost).toMatchObject({ graphqlRequests: 2, restRequests: 3 });
+    const paths = gh.requests.map((r) => r.path);
+    expect(paths.filter((p) => p === '/api/graphql')).toHaveLength(2);
+    expect(paths.filter((p) => p.startsWith('/api/v3/repos/acme/shop/pulls/'))).toHaveLength(3);
+    expect(paths.every((p) => p.startsWith('/api/'))).toBe(true);
+    expect(gh.unmatched).toEqual([]);
+  });
+
   it('follows a repository alone past its first page of pull requests', async () => {
     const { data } = await run({ org: 'bigco', cache: false }, { GITHUB_TOKEN: bigToken });
     // 60 merged pull requests, 25 a page: the batch, then two pages for this repository alone (plus the listing).
