@@ -11,7 +11,7 @@
 import type { FlagMatcher } from '../flags/index.js';
 import { field, walk, type SyntaxNode, type SyntaxTree } from '../syntax/index.js';
 import { FlagFlow, type SourceFile } from './flow.js';
-import { keptUnderCheck, passesFlagValue } from './rewrites.js';
+import { keptUnderCheck, passesFlagValue, returnsArgumentUnlessOn, wrapsInFlagFilter } from './rewrites.js';
 import {
   DECLARATIONS,
   DEFAULTS,
@@ -24,6 +24,7 @@ import {
   TYPE_ONLY,
 } from './lines.js';
 import { References, resolves } from './references.js';
+import { isVisibilityMarker, mixedInAddedModule } from './mixins.js';
 import { FileRows } from './rows.js';
 import { Guards, statementOf } from './guard.js';
 import { calleeName, CLASSES, isCall, isComment, isFunction, isIdentifier, nameNodeOf, nameOfFunction, text } from './nodes.js';
@@ -135,8 +136,19 @@ export class ChangeAnalysis {
     }
     // A decorator is part of its definition: judged as the definition's own code.
     for (let n: SyntaxNode | undefined = anchor; n; n = n.parent) {
-      if (n.type === 'decorator' && n.parent?.type === 'decorated_definition') {
-        const def = field(n.parent, 'definition');
+      const decorated =
+        n.type === 'decorator' && n.parent?.type === 'decorated_definition'
+          ? n.parent
+          : n.type === 'decorated_definition' && (field(n, 'definition')?.startRow ?? 0) > row
+            ? n
+            : undefined;
+      if (decorated) {
+        const def = field(decorated, 'definition');
+        // A new class's decorator (`@dataclass`) is judged with the class, by its uses.
+        const className = def && CLASSES.has(def.type) ? nameNodeOf(def) : undefined;
+        const parsed = this.parsed.get(file)!;
+        if (def && className && parsed.isAdded(className.startRow) && !parsed.existedBefore(text(file.tree, className)))
+          return this.symbolVerdict(file, def, text(file.tree, className), 'class', 0);
         if (def) return this.verdictAt(file, field(def, 'body') ?? def, [], 0, def);
       }
     }
@@ -147,6 +159,15 @@ export class ChangeAnalysis {
     const header = this.headerOf(nodes.length > 0 ? nodes : [anchor], row);
     if (header === 'header') return { evidence: 'guarded', why: "it is a definition's header, judged through its body" };
     if (header) anchor = header;
+    const statement = anchor.type === 'body_statement' ? (anchor.children.find((c) => c.named && c.startRow === row) ?? anchor) : anchor;
+    if (isVisibilityMarker(file, statement))
+      return { evidence: 'guarded', why: 'it only sets the visibility of the methods below it, each judged on its own' };
+    const mixin = mixedInAddedModule(file, statement, this.sources, (source, name) => {
+      const parsed = this.parsed.get(source)!;
+      return parsed.isAdded(name.startRow) && !parsed.existedBefore(text(source.tree, name));
+    });
+    if (mixin)
+      return { evidence: 'guarded', why: `it mixes in \`${mixin}\`, which this change adds: its methods are judged where they are called` };
     return this.verdictAt(
       file,
       anchor,
@@ -188,7 +209,13 @@ export class ChangeAnalysis {
     if (guard.on) return { evidence: 'guarded', why: `it runs only when ${guard.on} is on` };
     const deleted = this.parsed.get(file)!.deletedWords;
     const row = this.rows.rowText(file, anchor.startRow);
-    const kept = deleted && (keptUnderCheck(file, anchor, row, deleted) ?? passesFlagValue(this.flow, file, anchor, row, deleted));
+    const transparent = (defFile: SourceFile, def: SyntaxNode): string | undefined =>
+      returnsArgumentUnlessOn(defFile, def, (f, s) => this.guards.guardClause(f, s));
+    const kept =
+      deleted &&
+      (keptUnderCheck(file, anchor, row, deleted) ??
+        passesFlagValue(this.flow, file, anchor, row, deleted) ??
+        wrapsInFlagFilter(this.flow, file, anchor, row, deleted, transparent));
     if (kept) return { evidence: 'guarded', why: kept };
     const harmless = (call: SyntaxNode): boolean => this.harmlessCall(file, call);
     const data = this.guards.dataGuard(file, nodes, statementOf(anchor), harmless);

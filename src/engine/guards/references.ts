@@ -1,7 +1,7 @@
 /** Where names are used and declared across the parsed files of a change. */
 import { field, walk, type SyntaxNode } from '../syntax/index.js';
 import type { SourceFile } from './flow.js';
-import { enclosingFunctionOf, inTypeOnly } from './lines.js';
+import { enclosingFunctionOf, IMPORTS, inTypeOnly } from './lines.js';
 import { CLASSES, isComment, isFunction, isIdentifier, nameNodeOf, nameOfFunction, text } from './nodes.js';
 
 export class References {
@@ -28,13 +28,16 @@ export class References {
     return names.has(name);
   }
 
-  /** Identifier uses by name, across the parsed files (definitions' own names left out). */
+  /**
+   * Identifier uses by name, across the parsed files (definitions' own names left out). An import only brings a
+   * name into a file: what that file does with it is where the name is used, so imports are left out too.
+   */
   all(): Map<string, { file: SourceFile; node: SyntaxNode }[]> {
     if (this.index) return this.index;
     const index = new Map<string, { file: SourceFile; node: SyntaxNode }[]>();
     for (const file of this.sources) {
       walk(file.tree.root, (n) => {
-        if (isComment(n)) return false;
+        if (isComment(n) || IMPORTS.has(n.type)) return false;
         let name: string | undefined;
         if (isIdentifier(n) && n.type !== 'instance_variable') name = text(file.tree, n);
         else if (n.type === 'simple_symbol') name = text(file.tree, n).slice(1);

@@ -4,10 +4,10 @@
  * handed on to a call or a field, an expression re-wrapped over more lines.
  */
 import type { FlagCheck } from '../flags/index.js';
-import { walk, type SyntaxNode } from '../syntax/index.js';
-import type { FlagFlow, SourceFile } from './flow.js';
+import { field, walk, type SyntaxNode } from '../syntax/index.js';
+import type { FlagFlow, Implication, SourceFile } from './flow.js';
 import { statementOf } from './guard.js';
-import { conditionalOf, isFunction, isIdentifier, text } from './nodes.js';
+import { calleeName, conditionalOf, isCall, isFunction, isIdentifier, statementsOf, text } from './nodes.js';
 
 /** Words that carry no behaviour of their own, left out when comparing a line with deleted ones. */
 const KEYWORDS = new Set(
@@ -76,4 +76,70 @@ export function passesFlagValue(
     else open = true;
   });
   return via && !open ? `it only passes on a flag's value, ${via}` : undefined;
+}
+
+const RETURNS = new Set(['return', 'return_statement']);
+
+/**
+ * A function that hands back its argument unchanged unless a flag is on: its first statement is a guard
+ * clause returning a parameter (`return items unless paid_only?`, `if (!on) return items;`). Returns the
+ * implication's description (`\`paid_only?\` …`) or undefined.
+ */
+export function returnsArgumentUnlessOn(
+  file: SourceFile,
+  def: SyntaxNode,
+  guardClause: (file: SourceFile, statement: SyntaxNode) => Implication | undefined,
+): string | undefined {
+  const parameters = new Set<string>();
+  const list = field(def, 'parameters');
+  if (list) walk(list, (n) => void (isIdentifier(n) && parameters.add(text(file.tree, n))));
+  const body = field(def, 'body');
+  const first = body ? statementsOf(body)[0] : undefined;
+  if (!first || parameters.size === 0) return undefined;
+  const implied = guardClause(file, first);
+  if (implied?.state !== 'on') return undefined;
+  let returned: SyntaxNode | undefined;
+  walk(first, (n) => {
+    if (returned || isFunction(n)) return false;
+    if (!RETURNS.has(n.type) || n.children.length < 2) return;
+    const values: SyntaxNode[] = [];
+    walk(n, (c) => {
+      if (c !== n && c.named && c.type !== 'argument_list' && c.type !== 'expression_list') {
+        values.push(c);
+        return false;
+      }
+    });
+    if (values.length === 1) returned = values[0];
+  });
+  return returned && isIdentifier(returned) && parameters.has(text(file.tree, returned)) ? implied.via : undefined;
+}
+
+/**
+ * A line that differs from the deleted ones only by a call wrapped around what they computed, to a function
+ * this change adds that returns its argument unchanged unless a flag is on (`paid_only(invoice_scope…)` for
+ * `invoice_scope…`): with the flag off it computes what it did; what the function does otherwise is judged in it.
+ */
+export function wrapsInFlagFilter(
+  flow: FlagFlow,
+  file: SourceFile,
+  anchor: SyntaxNode,
+  row: string,
+  deleted: ReadonlySet<string>,
+  transparent: (file: SourceFile, def: SyntaxNode) => string | undefined,
+): string | undefined {
+  const added = wordsOf(row).filter((w) => !deleted.has(w));
+  if (added.length === 0 || added.length === wordsOf(row).length) return undefined;
+  const vias: string[] = [];
+  for (const word of new Set(added)) {
+    let called = false;
+    walk(anchor, (n) => {
+      if (called || isFunction(n)) return false;
+      if (isCall(n) && calleeName(file.tree, n) === word) called = true;
+    });
+    const defs = flow.definitionsOf(word);
+    const via = called && defs.length === 1 ? transparent(defs[0].file, defs[0].node) : undefined;
+    if (!via) return undefined;
+    vias.push(`\`${word}\` returns its argument unchanged unless ${via} is on`);
+  }
+  return `it only wraps what the deleted lines computed: ${vias.join('; ')}`;
 }
