@@ -271,7 +271,10 @@ function finish(draft: FileDraft): ChangedFile | null {
   else if (draft.reader.hunks.length === 0 && !draft.binary && draft.oldMode !== draft.newMode) status = 'changed';
   else status = 'modified';
 
-  const { hunks, additions, deletions } = draft.reader;
+  // The diff is asked for with --text, so attributes from the change itself cannot mark a file binary; a NUL
+  // byte in its lines is git's own test of binary content, applied here instead.
+  const binary = draft.binary || draft.reader.hunks.some((hunk) => hunk.lines.some((line) => line.content.includes('\0')));
+  const { hunks, additions, deletions } = binary ? { hunks: [], additions: 0, deletions: 0 } : draft.reader;
   const index = draft.index;
   const contentChanged = index !== undefined && index.from !== index.to;
   const emptyBlobOnly =
@@ -283,9 +286,9 @@ function finish(draft: FileDraft): ChangedFile | null {
     status,
     additions,
     deletions,
-    binary: draft.binary,
+    binary,
     // The blob changed but no hunk and no binary marker arrived: the diff was cut short.
-    patchMissing: !draft.binary && hunks.length === 0 && contentChanged && !emptyBlobOnly,
+    patchMissing: !binary && hunks.length === 0 && contentChanged && !emptyBlobOnly,
     hunks,
   };
   if ((status === 'renamed' || status === 'copied') && oldPath !== null && oldPath !== undefined) file.previousPath = oldPath;
@@ -296,7 +299,7 @@ function finish(draft: FileDraft): ChangedFile | null {
 
 /**
  * Parses the output of
- * `git -c core.quotepath=false diff --no-color --no-ext-diff --find-renames --find-copies --src-prefix=a/ --dst-prefix=b/ BASE HEAD`
+ * `git -c core.quotepath=false diff --no-color --text --no-textconv --no-ext-diff --find-renames --find-copies --src-prefix=a/ --dst-prefix=b/ BASE HEAD`
  * into one ChangedFile per file (renames, copies, binary, deleted, new, mode-only, quoted paths).
  * Additions and deletions are counted from the hunks.
  */

@@ -9,6 +9,11 @@ import type { GitRunner } from './runner.js';
  * The unified diff the engine's parser reads (`parseGitDiff`), between two commits. The `-c` settings pin
  * what a user's git configuration could change: GitHub's three lines of context (the risky rule's `hunk`
  * evidence depends on them), unmerged nearby hunks, and one-line submodule entries.
+ *
+ * git reads `diff` attributes from the working tree, which is the change being judged: a branch adding
+ * `src/billing/** -diff` (or a textconv or external driver) would hide its own lines. `--text`,
+ * `--no-textconv` and `--no-ext-diff` take those attributes out of the diff (git 2.39 has no
+ * `--attr-source` to read them from the base); the parser tells binary content by its NUL bytes instead.
  */
 export function diffBetween(git: GitRunner, base: string, head: string): Promise<string> {
   return git.run([
@@ -22,6 +27,8 @@ export function diffBetween(git: GitRunner, base: string, head: string): Promise
     'diff.submodule=short',
     'diff',
     '--no-color',
+    '--text',
+    '--no-textconv',
     '--no-ext-diff',
     '--find-renames',
     '--find-copies',

@@ -182,6 +182,30 @@ describe('monoenv check: the configuration comes from the base', () => {
     );
   });
 
+  it("is not blinded by a branch's own .gitattributes: `-diff` files are still read, binary risky files are not inspected", async () => {
+    const config = 'risky:\n  paths: ["src/billing/**"]\n';
+    const tax = 'export function tax(amount: number): number {\n  return amount * 0.2;\n}\n';
+    const repo = repoWithBranch({}, config);
+    repo.git('checkout', '--quiet', 'main');
+    repo.commit('Add tax', { 'src/billing/tax.ts': tax });
+    repo.git('checkout', '--quiet', 'feature');
+    repo.git('reset', '--quiet', '--hard', 'main');
+    repo.commit('Raise the tax', {
+      '.gitattributes': 'src/billing/** -diff\n',
+      'src/billing/tax.ts': tax.replace('0.2', '0.25'),
+      'src/billing/rates.bin': 'rate\0table\n',
+    });
+    const { code, report } = await runJson(repo, ['check']);
+    expect(code).toBe(1);
+    const risky = report.findings.filter((f) => f.rule === 'risky').map((f) => [f.level, f.title, f.path]);
+    expect(risky).toEqual([
+      ['error', 'risky change not inspected', 'src/billing/rates.bin'],
+      ['error', 'risky change unflagged', 'src/billing/tax.ts'],
+    ]);
+    // .gitattributes and the rewritten line of tax.ts; binary content counts no lines.
+    expect(report.size.lines).toBe(3);
+  });
+
   it('also prints the errors as JSON on stdout with --format json', async () => {
     const repo = repoWithBranch({ 'src/cart.ts': linesOf(2) }, 'size:\n  warn_lines: "400"\n');
     const { code, stdout, stderr } = await run(repo, ['check', '--format', 'json']);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { declaredFlags, judgeRisky } from '../../src/engine/rules/risky/index.js';
 import { readKind } from '../../src/engine/kind.js';
+import { evaluate } from '../../src/engine/evaluate.js';
 import { configSchema, type MonoenvConfigInput } from '../../src/config/schema.js';
 import type { Change } from '../../src/engine/change.js';
 import { changeFromFiles, type ChangeSpec } from '../../tools/judge/change-from-files.js';
@@ -146,22 +147,46 @@ describe('risky: what does not count', () => {
     expect(result.findings[0].message).toContain('No flag check was found anywhere in this change');
   });
 
-  it('reports a large file without a patch as a notice it could not inspect', () => {
-    const change = changeFromFiles({ base: {}, head: {} });
-    change.files.push({
-      path: 'src/checkout/huge.ts',
-      status: 'modified',
-      additions: 5000,
-      deletions: 10,
-      binary: false,
-      patchMissing: true,
-      hunks: [],
-    });
+  const unread = (binary: boolean): Change['files'][number] => ({
+    path: 'src/checkout/huge.ts',
+    status: 'modified',
+    additions: binary ? 0 : 5000,
+    deletions: binary ? 0 : 10,
+    binary,
+    patchMissing: !binary,
+    hunks: [],
+  });
+
+  it.each([
+    ['without a patch (too large to show)', false, 'its diff was too large to be shown'],
+    ['binary, or marked binary', true, 'its content is binary (or was marked so)'],
+  ])('reports a risky file %s at the rule level, as not inspected', (_what, binary, why) => {
+    const change = changeFromFiles({ base: {}, head: {}, title: 'fix: typo' });
+    change.files.push(unread(binary));
     const config = configSchema.parse({ risky: { paths: ['src/checkout/**'] } });
     const result = judgeRisky({ change, config, kind: readKind(change) });
-    expect(result.findings.map((f) => [f.level, f.title, f.path])).toEqual([
-      ['notice', 'risky change not inspected', 'src/checkout/huge.ts'],
-    ]);
+    // Never softened by the kind the change's own title claims.
+    expect(result.findings.map((f) => [f.level, f.title, f.path])).toEqual([['error', 'risky change not inspected', 'src/checkout/huge.ts']]);
+    expect(result.findings[0].message).toContain(why);
+    expect(result.summary).toMatchObject({ status: 'error', summary: expect.stringContaining('1 risky file not inspected') });
+  });
+
+  it('reports an incomplete file list at the rule level, and the override label waives it with a record in the summary', () => {
+    const change = changeFromFiles({ base: {}, head: { 'src/cart.ts': 'export const a = 1;\n' } });
+    change.filesComplete = false;
+    change.totals = { ...change.totals, files: 3_400 };
+    const config = configSchema.parse({ risky: { paths: ['src/checkout/**'] } });
+    const result = judgeRisky({ change, config, kind: readKind(change) });
+    expect(result.findings.map((f) => [f.level, f.title])).toEqual([['error', 'file list incomplete']]);
+    expect(result.findings[0].message).toContain('Only 1 of the 3400 changed files could be listed');
+    expect(result.summary.status).toBe('error');
+
+    const waived = evaluate({ ...change, labels: [config.overrides.risky] }, config);
+    const risky = waived.rules.find((r) => r.rule === 'risky')!;
+    expect(risky.status).toBe('waived');
+    expect(risky.summary).toContain('file list incomplete, the files beyond it not inspected');
+    expect(risky.summary).toContain(`(waived by label "${config.overrides.risky}")`);
+    expect(waived.findings.filter((f) => f.rule === 'risky').map((f) => f.level)).toEqual(['notice']);
   });
 });
 

@@ -78,21 +78,36 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
   const findings: Finding[] = [];
   const riskyViews: FileView[] = [];
   let riskyFilesChanged = 0;
+  // What could not be read is judged at the rule's own level, unsoftened by the title or labels the change
+  // chose: an unread file is no evidence of a flag. The override label waives it, and the summary says so.
+  const unreadLevel = risky.level as Level;
+  let notInspected = 0;
   for (const file of change.files) {
-    if (file.binary || file.status === 'removed' || !isRisky(file.path) || isTest(file.path)) continue;
+    if (file.status === 'removed' || !isRisky(file.path) || isTest(file.path)) continue;
     if ((file.status === 'renamed' || file.status === 'copied') && file.additions === 0 && file.deletions === 0) continue;
     riskyFilesChanged++;
-    if (file.patchMissing) {
+    if (file.patchMissing || file.binary) {
+      notInspected++;
+      const why = file.binary ? 'its content is binary (or was marked so)' : 'its diff was too large to be shown';
       findings.push({
         rule: 'risky',
-        level: 'notice',
+        level: unreadLevel,
         title: 'risky change not inspected',
-        message: `\`${file.path}\` is under the risky path \`${firstMatchingGlob(risky.paths, file.path)}\`, but its diff is too large for GitHub to show, so monoenv could not tell whether it is behind a flag. Review it by hand.`,
+        message: `\`${file.path}\` is under the risky path \`${firstMatchingGlob(risky.paths, file.path)}\`, but ${why}, so monoenv could not tell whether it is behind a flag. Review it by hand, then add the label \`${config.overrides.risky}\` to accept it.`,
         path: file.path,
       });
       continue;
     }
     riskyViews.push(viewOf(file));
+  }
+  const listIncomplete = !change.filesComplete;
+  if (listIncomplete) {
+    findings.push({
+      rule: 'risky',
+      level: unreadLevel,
+      title: 'file list incomplete',
+      message: `Only ${change.files.length} of the ${change.totals.files} changed files could be listed (GitHub lists at most 3,000 files of a pull request, 300 of a comparison), so the others were not inspected for risky paths. Split the change, or add the label \`${config.overrides.risky}\` to accept it.`,
+    });
   }
 
   // Evidence anywhere in the change, computed only when asked for.
@@ -407,6 +422,8 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
   const summary = summarize(findings, {
     unflaggedCount,
     removedCount,
+    notInspected,
+    listIncomplete,
     riskyFilesChanged,
     kindText,
     level,

@@ -98,6 +98,10 @@ export function summarize(
   facts: {
     unflaggedCount: number;
     removedCount: number;
+    /** Risky files whose content could not be read (binary, or no diff shown). */
+    notInspected: number;
+    /** The change's file list is incomplete: files beyond it were never seen. */
+    listIncomplete: boolean;
     riskyFilesChanged: number;
     kindText: string;
     level: Level;
@@ -115,12 +119,24 @@ export function summarize(
       : levels.includes('notice')
         ? 'notice'
         : 'pass';
+  const unread = facts.listIncomplete ? 'file list incomplete, the files beyond it not inspected' : undefined;
   if (riskyFilesChanged === 0) {
+    if (unread !== undefined) {
+      return {
+        rule: 'risky',
+        status,
+        summary: `no risky path among the files listed; ${unread} · read as ${kindText}`,
+        advice: `Split the change, or add the label \`${facts.overrideLabel}\` to accept the files not inspected.`,
+        headline: 'file list incomplete',
+      };
+    }
     return { rule: 'risky', status: 'pass', summary: `no risky path changed · read as ${kindText}` };
   }
   const parts: string[] = [];
   if (unflaggedCount > 0) parts.push(`${plural(unflaggedCount, 'risky change')} unflagged`);
   if (removedCount > 0) parts.push(`${plural(removedCount, 'flag')} removed`);
+  if (facts.notInspected > 0) parts.push(`${plural(facts.notInspected, 'risky file')} not inspected`);
+  if (unread !== undefined) parts.push(unread);
   if (parts.length === 0) {
     return {
       rule: 'risky',
@@ -132,7 +148,10 @@ export function summarize(
     rule: 'risky',
     status,
     summary: `${parts.join(', ')} in ${plural(riskyFilesChanged, 'risky file')} (evidence: ${facts.evidence}) · read as ${kindText}${facts.softened && unflaggedCount > 0 ? ', so unflagged changes are notices' : ''}`,
-    advice: `Put new behaviour behind a feature-flag check (see the annotations), name your own flag helpers in \`risky.flag_calls\`, or add the label \`${facts.overrideLabel}\` when no flag is needed.`,
+    advice:
+      unflaggedCount + removedCount > 0
+        ? `Put new behaviour behind a feature-flag check (see the annotations), name your own flag helpers in \`risky.flag_calls\`, or add the label \`${facts.overrideLabel}\` when no flag is needed.`
+        : `Review the files not inspected by hand, then add the label \`${facts.overrideLabel}\` to accept them.`,
     headline: parts.join(', '),
   };
 }
