@@ -166,7 +166,9 @@ describe('risky: what does not count', () => {
     const config = configSchema.parse({ risky: { paths: ['src/checkout/**'] } });
     const result = judgeRisky({ change, config, kind: readKind(change) });
     // Never softened by the kind the change's own title claims.
-    expect(result.findings.map((f) => [f.level, f.title, f.path])).toEqual([['error', 'risky change not inspected', 'src/checkout/huge.ts']]);
+    expect(result.findings.map((f) => [f.level, f.title, f.path])).toEqual([
+      ['error', 'risky change not inspected', 'src/checkout/huge.ts'],
+    ]);
     expect(result.findings[0].message).toContain(why);
     expect(result.summary).toMatchObject({ status: 'error', summary: expect.stringContaining('1 risky file not inspected') });
   });

@@ -80,7 +80,7 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
   let riskyFilesChanged = 0;
   // What could not be read is judged at the rule's own level, unsoftened by the title or labels the change
   // chose: an unread file is no evidence of a flag. The override label waives it, and the summary says so.
-  const unreadLevel = risky.level as Level;
+  const unreadLevel = risky.level;
   let notInspected = 0;
   for (const file of change.files) {
     if (file.status === 'removed' || !isRisky(file.path) || isTest(file.path)) continue;
