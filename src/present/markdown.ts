@@ -52,24 +52,37 @@ export function truncateTo(text: string, max: number, measure: (text: string) =>
 /** `text` within `maxBytes` of UTF-8, cut between characters and marked with an ellipsis when cut. */
 export const truncateUtf8 = (text: string, maxBytes: number, ellipsis = '…'): string => truncateTo(text, maxBytes, utf8Length, ellipsis);
 
+/** A zero-width space: after `@` it stops a mention, inside `https://` or `www.` an autolink. */
+const ZERO_WIDTH = '&#8203;';
+
 /**
- * User-controlled text (paths, titles, logins, messages) as inert inline Markdown: no emphasis, links,
- * HTML or table cells can be opened by it, and it stays on one line.
+ * User-controlled text (paths, titles, commit subjects, logins, flag keys, messages) as inert inline
+ * Markdown: no emphasis, links, images, HTML or table cells can be opened by it, it stays on one line, and
+ * it mentions nobody (`@user`, `@org/team`) and links nowhere (bare URLs). `mentions` are the logins monoenv
+ * names on purpose (the merger, the reviewers: GitHub's own logins, never text from the change); only they
+ * stay mentions.
  */
-export function escapeMarkdown(text: string): string {
+export function escapeMarkdown(text: string, mentions: ReadonlySet<string> = NO_MENTIONS): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/[\\`*_[\]|~]/g, '\\$&')
-    .replace(/\r\n?|\n/g, ' ');
+    .replace(/\r\n?|\n/g, ' ')
+    .replace(/@([A-Za-z0-9][A-Za-z0-9-]*)(\/?)/g, (whole, login: string, slash: string) =>
+      slash === '' && mentions.has(login) ? whole : `@${ZERO_WIDTH}${login}${slash}`,
+    )
+    .replace(/\b(https?|ftp)(:\/\/)/gi, `$1${ZERO_WIDTH}$2`)
+    .replace(/\bwww\./gi, `www${ZERO_WIDTH}.`);
 }
+
+const NO_MENTIONS: ReadonlySet<string> = new Set();
 
 /** Escaped text for a table cell: like escapeMarkdown, but keeps line breaks as `<br>`. */
 function cell(text: string, maxBytes = 1_000): string {
   return truncateUtf8(text, maxBytes)
     .split(/\r\n?|\n/)
-    .map(escapeMarkdown)
+    .map((line) => escapeMarkdown(line))
     .join('<br>');
 }
 

@@ -371,6 +371,30 @@ describe('unreviewedMergeComment', () => {
   });
 });
 
+describe('unreviewedMergeComment with hostile commit subjects', () => {
+  it('renders no link, image or mention from a subject; the merger and the reviewer stay mentioned', () => {
+    const hostile: Commit = {
+      sha: sha('hostile'),
+      parents: [c1.sha],
+      message: 'tweak [x](https://evil.example) ![](https://track.example/p.png) @org/team @mallory www.evil.example <img src=x>',
+      author: alice,
+    };
+    const change = merged(pr([review(bob, 'APPROVED', c1.sha)], [c1, hostile]), human('dave'));
+    const comment = unreviewedMergeComment(mergeAudit(change, DEFAULT_CONFIG).verdict, change);
+    // What the audit found, without monoenv's own link to its docs at the end.
+    const body = comment.slice(0, comment.indexOf('**What to do:**'));
+    expect(body).toContain('@dave merged #42 with 0 of 1 valid approval.');
+    expect(body).toContain('- @bob approved ');
+    expect(body).not.toMatch(/(?<!\\)\]\(/); // no link or image: every `](` is escaped
+    expect(body).not.toContain('https://');
+    expect(body).not.toMatch(/www\.evil/);
+    expect(body).not.toMatch(/@org|@mallory/);
+    expect(body).not.toContain('<img');
+    expect(body).toContain('\\[x\\](https&#8203;://evil.example)');
+    expect(body).toContain('@&#8203;org/team @&#8203;mallory');
+  });
+});
+
 describe('unreviewedMergeComment without the audit finding', () => {
   it('still names the merger', () => {
     const change = merged(pr([]), human('dave'));

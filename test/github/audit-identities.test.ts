@@ -81,7 +81,7 @@ describe('merge audit: exemptions rest on authenticated identities', () => {
     await deliver(probot, 'pull_request', dependabotMerge());
     expect(scope.isDone()).toBe(true);
     expect(runs[0]).toMatchObject({ head_sha: MERGE_SHA, conclusion: 'failure', output: { title: 'Merged without review' } });
-    expect(runs[0].output!.summary).toContain('opened it, but 1 commit is not by an exempt bot (5555555 by @octo-author)');
+    expect(runs[0].output!.summary).toContain('opened it, but 1 commit is not by an exempt bot (5555555 by @&#8203;octo-author)');
   });
 
   it("an exempt bot's pull request whose commits are all its own costs the configuration and the commit list, and writes nothing", async () => {
@@ -134,7 +134,7 @@ describe('merge audit: only approvals from accounts with write access count', ()
     expect(scope.isDone()).toBe(true);
     expect(runs[0]).toMatchObject({ conclusion: 'failure', output: { title: 'Merged without review' } });
     expect(runs[0].output!.summary).toContain(
-      '@drive-by is not allowed to approve (author\\_association CONTRIBUTOR; review.approver\\_associations: OWNER, MEMBER, COLLABORATOR)',
+      '@&#8203;drive-by is not allowed to approve (author\\_association CONTRIBUTOR; review.approver\\_associations: OWNER, MEMBER, COLLABORATOR)',
     );
   });
 });

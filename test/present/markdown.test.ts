@@ -109,6 +109,17 @@ describe('escaping user-controlled text', () => {
     expect(escapeMarkdown('a|b <img src=x> *bold* __init__\nnext')).toBe('a\\|b &lt;img src=x&gt; \\*bold\\* \\_\\_init\\_\\_ next');
   });
 
+  it('opens no link, image, mention or autolink (a hostile commit subject)', () => {
+    expect(escapeMarkdown('[x](https://evil) ![](https://track) @org/team @alice http://a.example www.b.example')).toBe(
+      '\\[x\\](https&#8203;://evil) !\\[\\](https&#8203;://track) @&#8203;org/team @&#8203;alice http&#8203;://a.example www&#8203;.b.example',
+    );
+  });
+
+  it('keeps a mention only of the logins it is given, never of a team', () => {
+    const mentions = new Set(['alice']);
+    expect(escapeMarkdown('@alice and @alicex and @alice/team', mentions)).toBe('@alice and @&#8203;alicex and @&#8203;alice/team');
+  });
+
   it('fences a code span longer than any backtick run inside, escaping pipes in tables', () => {
     expect(codeSpan('src/a.ts')).toBe('`src/a.ts`');
     expect(codeSpan('we``ird`')).toBe('``` we``ird` ```');
@@ -246,7 +257,8 @@ describe('renderDetails', () => {
       }),
     );
     expect(text).toContain('#### ❌ [review](https://github.com/monoenv/monoenv/blob/main/docs/rules.md#review) · Merged without review');
-    expect(text).toContain('@carol merged #7 with 0 of 1 valid approval.  \n- @alice is the author (self-approval)  ');
+    // Check-run output mentions nobody: a login in a message is text, never a ping or a link.
+    expect(text).toContain('@&#8203;carol merged #7 with 0 of 1 valid approval.  \n- @&#8203;alice is the author (self-approval)  ');
     expect(text).toContain('**What to do:** Ask for a follow-up review.');
     expect(text).toContain('| `package-lock.json` | 3,000 | lockfile |');
     expect(text).toContain('| packages/api | 900 | `packages/api/a.ts`, `packages/api/b.ts` |');
