@@ -106,7 +106,7 @@ describe('review.codeowners', () => {
     expect(created[0].conclusion).toBe('failure');
     expect(created[0].output.title).toContain("1 owned file without a code owner's approval");
     expect(created[0].output.summary).toContain(
-      "Code owners: 1 of 2 owned files approved by an owner; missing an owner's approval: src/checkout/cart.ts (@carol, @monoenv-demo/cart-team)",
+      "Code owners: 1 of 2 owned files approved by an owner; missing an owner's approval: src/checkout/cart.ts (@&#8203;carol, @&#8203;monoenv-demo/cart-team)",
     );
   });
 
@@ -157,7 +157,7 @@ describe('review.codeowners', () => {
     expect(scope.isDone()).toBe(true);
     expect(created[0].conclusion).toBe('success');
     expect(created[0].output.summary).toContain(
-      'not decided, team membership could not be read (the app needs the organisation permission Members: read): src/checkout/discount.ts (@monoenv-demo/payments); src/checkout/cart.ts (@monoenv-demo/payments)',
+      'not decided, team membership could not be read (the app needs the organisation permission Members: read): src/checkout/discount.ts (@&#8203;monoenv-demo/payments); src/checkout/cart.ts (@&#8203;monoenv-demo/payments)',
     );
   });
 
@@ -169,7 +169,7 @@ describe('review.codeowners', () => {
     expect(scope.isDone()).toBe(true);
     expect(created[0].conclusion).toBe('failure');
     expect(created[0].output.summary).toContain(
-      "Code owners: 0 of 1 owned files under risky.paths approved by an owner; missing an owner's approval: src/checkout/discount.ts (@carol)",
+      "Code owners: 0 of 1 owned files under risky.paths approved by an owner; missing an owner's approval: src/checkout/discount.ts (@&#8203;carol)",
     );
   });
 
@@ -213,6 +213,6 @@ describe('review.codeowners in the merge audit', () => {
     await deliver(probot, 'pull_request', fixture('pull_request.closed.merged'));
     expect(scope.isDone()).toBe(true);
     expect(runs[0]).toMatchObject({ conclusion: 'failure', output: { title: 'Merged without review' } });
-    expect(runs[0].output.summary).toContain("missing an owner's approval: src/checkout/cart.ts (@carol)");
+    expect(runs[0].output.summary).toContain("missing an owner's approval: src/checkout/cart.ts (@&#8203;carol)");
   });
 });

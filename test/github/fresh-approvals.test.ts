@@ -86,7 +86,7 @@ describe('approval freshness by patch id', () => {
     await deliver(probot, 'pull_request', fixture('pull_request.synchronize'));
     expect(scope.isDone()).toBe(true);
     expect(created[0].conclusion).toBe('success');
-    expect(created[0].output.summary).toContain('1 of 1 valid approval (by @octo-reviewer)');
+    expect(created[0].output.summary).toContain('1 of 1 valid approval (by @&#8203;octo-reviewer)');
     // config, files, reviews, commits, compare, look-up, creation.
     expect(network.log.limited).toHaveLength(7);
   });
@@ -98,7 +98,7 @@ describe('approval freshness by patch id', () => {
     expect(scope.isDone()).toBe(true);
     expect(created[0].conclusion).toBe('failure');
     expect(created[0].output.summary).toContain(
-      'not counted: @octo-reviewer approved 0a0a0a0; changed since: src/checkout/cart.ts (stale)',
+      'not counted: @&#8203;octo-reviewer approved 0a0a0a0; changed since: src/checkout/cart.ts (stale)',
     );
   });
 
@@ -110,7 +110,7 @@ describe('approval freshness by patch id', () => {
     expect(scope.isDone()).toBe(true);
     expect(created[0].conclusion).toBe('failure');
     expect(created[0].output.summary).toContain(
-      "Code owners: 1 of 2 owned files approved by an owner; missing an owner's approval: src/checkout/cart.ts (@octo-reviewer)",
+      "Code owners: 1 of 2 owned files approved by an owner; missing an owner's approval: src/checkout/cart.ts (@&#8203;octo-reviewer)",
     );
   });
 
