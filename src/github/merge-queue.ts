@@ -1,15 +1,17 @@
 /**
  * `merge_group.checks_requested`: the `monoenv` check on the merge group's head commit, with a real verdict.
  *
- * The pull requests of the group come from one GraphQL request (the queue's entries of the base branch, each
- * with its head and base commit and the pull request's fields): the group is the entry whose head is the
+ * The pull requests of the group come from the queue's entries of the base branch (GraphQL, 100 entries a page,
+ * read until the group's own entry is found: one request unless the group stands behind 100 others; each
+ * entry with its head and base commit and the pull request's fields): the group is the entry whose head is the
  * group's head, and the entries it is built on, back to the group's base. Each pull request is then judged as
  * its own check judged it: this app's latest `monoenv` run on its head commit (one request each); where there
  * is none, or it is not a verdict (in progress, stale, or "could not evaluate"), the pull request is evaluated
- * now, and that run is published on its head too. Calls per group: 1 GraphQL + 1 per pull request + the
- * group run's look-up and creation; a re-evaluation adds what a pull_request event costs.
+ * now, and that run is published on its head too. Calls per group: 1 GraphQL (per 100 entries ahead of it)
+ * + 1 per pull request + the group run's look-up and creation; a re-evaluation adds what a pull_request event
+ * costs. The group's run carries the group in its `external_id`, so "Re-run" on it judges the group again.
  */
-import type { ListedRun } from './checks.js';
+import type { CheckRunTarget, ListedRun } from './checks.js';
 import type { PullRequestPayload } from './facts.js';
 import { evaluatePullRequestNow } from './pull-request.js';
 import { queueKey, targetOf, type EventScope } from './scope.js';
@@ -47,11 +49,12 @@ interface QueueEntry {
   } | null;
 }
 
-/** The queue holds at most 100 entries per page; a group deeper than that is judged from its first 100. */
-export const MERGE_QUEUE_QUERY = `query MergeQueueEntries($owner: String!, $name: String!, $branch: String!) {
+/** GitHub pages a queue's entries by at most 100. */
+export const MERGE_QUEUE_QUERY = `query MergeQueueEntries($owner: String!, $name: String!, $branch: String!, $after: String) {
   repository(owner: $owner, name: $name) {
     mergeQueue(branch: $branch) {
-      entries(first: 100) {
+      entries(first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor }
         nodes {
           position
           headCommit { oid }
@@ -73,6 +76,30 @@ export const MERGE_QUEUE_QUERY = `query MergeQueueEntries($owner: String!, $name
 export function pullNumberOfQueueRef(headRef: string): number | undefined {
   const match = /\/pr-(\d+)-[0-9a-f]{40}$/i.exec(headRef);
   return match === null ? undefined : Number.parseInt(match[1], 10);
+}
+
+/** Pages of queue entries read at most for one group (10 requests, 1,000 entries ahead of it). */
+export const MAX_QUEUE_PAGES = 10;
+
+/**
+ * The group's run names its group in `external_id` (`merge_group:<base sha>:<group branch>`), so a re-run
+ * finds the group again: the check_run payload has only the head commit. Pull requests' runs hold a decimal
+ * number there, which this never is.
+ */
+export function mergeGroupExternalId(group: MergeGroupPayload): string {
+  return `merge_group:${group.base_sha}:${group.head_ref}`;
+}
+
+/** The group a run names (see mergeGroupExternalId), else undefined. */
+export function mergeGroupOfRun(headSha: string, externalId: string | null | undefined): MergeGroupPayload | undefined {
+  const match = /^merge_group:([0-9a-f]{40}):((?:refs\/heads\/)?gh-readonly-queue\/(.+)\/pr-\d+-[0-9a-f]{40})$/i.exec(externalId ?? '');
+  if (match === null) return undefined;
+  return { head_sha: headSha, base_sha: match[1], head_ref: match[2], base_ref: `refs/heads/${match[3]}` };
+}
+
+/** The `monoenv` run on the group's head commit, named for re-runs. */
+export function groupTarget(scope: EventScope, group: MergeGroupPayload): CheckRunTarget {
+  return { ...targetOf(scope, group.head_sha), externalId: mergeGroupExternalId(group) };
 }
 
 function payloadOf(pr: NonNullable<QueueEntry['pullRequest']>): PullRequestPayload {
@@ -118,15 +145,43 @@ export function groupEntries(entries: readonly QueueEntry[], group: MergeGroupPa
   return chain.reverse();
 }
 
-async function pullsOfGroup(scope: EventScope, group: MergeGroupPayload): Promise<{ pulls: PullRequestPayload[]; note?: string }> {
+interface QueuePage {
+  repository: {
+    mergeQueue: { entries: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: (QueueEntry | null)[] } } | null;
+  } | null;
+}
+
+/** Whether the group's own entry is among those read (then every entry it is built on was read before it). */
+function holdsGroup(entries: readonly QueueEntry[], group: MergeGroupPayload): boolean {
+  const named = pullNumberOfQueueRef(group.head_ref);
+  return entries.some((e) => e.headCommit?.oid === group.head_sha || (named !== undefined && e.pullRequest?.number === named));
+}
+
+/** The queue's entries in order, page by page, up to the page holding the group's own entry. */
+async function readQueue(scope: EventScope, group: MergeGroupPayload): Promise<QueueEntry[]> {
   const branch = group.base_ref.replace(/^refs\/heads\//, '');
+  const entries: QueueEntry[] = [];
+  let after: string | null = null;
+  for (let page = 0; page < MAX_QUEUE_PAGES; page++) {
+    const answer: QueuePage = await scope.octokit.graphql<QueuePage>(MERGE_QUEUE_QUERY, {
+      owner: scope.repository.owner,
+      name: scope.repository.repo,
+      branch,
+      ...(after === null ? {} : { after }),
+    });
+    const connection = answer.repository?.mergeQueue?.entries;
+    entries.push(...(connection?.nodes ?? []).filter((e): e is QueueEntry => e !== null));
+    if (connection === undefined || !connection.pageInfo.hasNextPage || holdsGroup(entries, group)) break;
+    after = connection.pageInfo.endCursor;
+    if (after === null) break;
+  }
+  return entries;
+}
+
+async function pullsOfGroup(scope: EventScope, group: MergeGroupPayload): Promise<{ pulls: PullRequestPayload[]; note?: string }> {
   let entries: QueueEntry[] | undefined;
   try {
-    const answer = await scope.octokit.graphql<{ repository: { mergeQueue: { entries: { nodes: (QueueEntry | null)[] } } | null } | null }>(
-      MERGE_QUEUE_QUERY,
-      { owner: scope.repository.owner, name: scope.repository.repo, branch },
-    );
-    entries = (answer.repository?.mergeQueue?.entries.nodes ?? []).filter((e): e is QueueEntry => e !== null);
+    entries = await readQueue(scope, group);
   } catch (error) {
     scope.log.warn({ err: error, sha: group.head_sha }, `merge group: could not read the merge queue: ${describeFailure(error)}`);
   }
@@ -189,7 +244,7 @@ async function publishGroup(scope: EventScope, group: MergeGroupPayload): Promis
     output = evaluationFailedOutput(error);
     scope.outcome.incomplete = true;
   }
-  const result = await scope.state.checkRuns.publish(targetOf(scope, group.head_sha), output);
+  const result = await scope.state.checkRuns.publish(groupTarget(scope, group), output);
   scope.log.info(
     { sha: group.head_sha, conclusion: output.conclusion, checkRun: result.id, action: result.action },
     `monoenv: ${output.title}`,

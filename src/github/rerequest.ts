@@ -1,8 +1,10 @@
 /**
  * "Re-run" on a `monoenv` check run or its check suite: evaluate again. The pull request comes from the
- * run's `external_id` (a decimal string), because GitHub leaves `pull_requests` empty for forks.
+ * run's `external_id` (a decimal string), because GitHub leaves `pull_requests` empty for forks; a merge
+ * group's run names its group there instead, and the group is judged again.
  */
 import { auditMergedPullRequest } from './merge-audit.js';
+import { checkMergeGroup, groupTarget, mergeGroupOfRun } from './merge-queue.js';
 import { evaluatePullRequest } from './pull-request.js';
 import { CHECK_NAME } from './checks.js';
 import { targetOf, type EventScope } from './scope.js';
@@ -35,6 +37,13 @@ export function pullNumberOf(externalId: string | null | undefined): number | un
 
 export async function rerunCheckRun(scope: EventScope, run: RerequestedRun): Promise<void> {
   if (run.name !== CHECK_NAME || !(await ours(scope, run.app))) return;
+  const group = mergeGroupOfRun(run.head_sha, run.external_id);
+  if (group !== undefined) {
+    // The re-requested run is updated with the group's new verdict.
+    scope.state.checkRuns.remember(groupTarget(scope, group), run.id, run.output?.annotations_count);
+    await checkMergeGroup(scope, group);
+    return;
+  }
   const number = pullNumberOf(run.external_id);
   if (number === undefined) {
     scope.log.info({ checkRun: run.id }, 're-run: the run names no pull request (a push audit); nothing to re-evaluate');
@@ -51,6 +60,12 @@ export async function rerunCheckSuite(scope: EventScope, suite: RerequestedSuite
   if (number === undefined) {
     // A fork's PR is not listed on the suite; the run this app left on the commit names it.
     const run = await scope.state.checkRuns.find(targetOf(scope, suite.head_sha));
+    const group = run === undefined ? undefined : mergeGroupOfRun(suite.head_sha, run.external_id);
+    if (run !== undefined && group !== undefined) {
+      scope.state.checkRuns.remember(groupTarget(scope, group), run.id, run.output.annotations_count);
+      await checkMergeGroup(scope, group);
+      return;
+    }
     number = pullNumberOf(run?.external_id);
     if (run !== undefined && number !== undefined)
       scope.state.checkRuns.remember(targetOf(scope, suite.head_sha, number), run.id, run.output.annotations_count);

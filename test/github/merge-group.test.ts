@@ -58,6 +58,7 @@ const QUEUE = {
     repository: {
       mergeQueue: {
         entries: {
+          pageInfo: { hasNextPage: false, endCursor: 'Y3Vyc29yOjI=' },
           nodes: [
             { position: 1, headCommit: { oid: GROUP_OF_6 }, baseCommit: { oid: BASE_SHA }, pullRequest: pull(6, HEAD_OF_6) },
             { position: 2, headCommit: { oid: GROUP_HEAD }, baseCommit: { oid: GROUP_OF_6 }, pullRequest: pull(7, HEAD_SHA) },
@@ -105,7 +106,8 @@ describe('merge_group.checks_requested', () => {
     expect(network.log.limited).toHaveLength(5);
     expect(created).toHaveLength(1);
     expect(created[0]).toMatchObject({ head_sha: GROUP_HEAD, conclusion: 'neutral' });
-    expect(created[0].external_id).toBeUndefined();
+    // The run names its group, so a re-run on it can judge the group again.
+    expect(created[0].external_id).toBe(`merge_group:${BASE_SHA}:refs/heads/gh-readonly-queue/main/pr-7-${BASE_SHA}`);
     expect(created[0].output.title).toBe('Merge group of 2 pull requests: every pull request passes');
     expect(created[0].output.summary).toContain('| #6 fix(cart): round totals | ✅ success | XS change (2 lines) |');
     expect(created[0].output.summary).toContain('[its check run](https://github.com/monoenv-demo/shop/runs/71)');
@@ -229,6 +231,76 @@ describe('merge_group.checks_requested', () => {
     expect(created[0]).toMatchObject({ head_sha: GROUP_HEAD, conclusion: 'success' });
     expect(created[0].output.title).toBe('Merge group of 1 pull request: every pull request passes');
     expect(created[0].output.summary).toContain('The merge queue could not be read: judged #7');
+  });
+});
+
+describe('merge groups deeper in the queue, and re-runs of their check', () => {
+  const network = withoutNetwork();
+  const GROUP_ID = `merge_group:${BASE_SHA}:refs/heads/gh-readonly-queue/main/pr-7-${BASE_SHA}`;
+
+  it('"Re-run" on the group run judges the group again and updates that run', async () => {
+    const probot = await loadApp();
+    const updated: CheckRunBody[] = [];
+    const scope = mockToken(github(network.log))
+      .post('/graphql')
+      .reply(200, QUEUE)
+      .get(runsOf(HEAD_OF_6))
+      .reply(200, listing(run(61, 6, 'success', 'XS change (2 lines)')))
+      .get(runsOf(HEAD_SHA))
+      .reply(200, listing(run(71, 7, 'failure', 'XL change (2,400 lines)')))
+      .patch(`${REPO_PATH}/check-runs/900`, captureBody(updated))
+      .reply(200, { id: 900 });
+    const payload = fixture<{ check_run: Record<string, unknown> }>('check_run.rerequested');
+    Object.assign(payload.check_run, { id: 900, head_sha: GROUP_HEAD, external_id: GROUP_ID, app: { id: APP_ID } });
+
+    await deliver(probot, 'check_run', payload);
+
+    expect(scope.isDone()).toBe(true);
+    expect(updated).toHaveLength(1);
+    expect(updated[0]).toMatchObject({ conclusion: 'failure', external_id: GROUP_ID });
+    expect(updated[0].output.title).toBe('Merge group of 2 pull requests: #7 fails');
+    // 1 GraphQL, 1 look-up per pull request, the update of the re-requested run.
+    expect(network.log.limited).toHaveLength(4);
+  });
+
+  it("a group behind 100 others: the queue is read page by page up to the group's own entry", async () => {
+    const probot = await loadApp();
+    const queries: { query: string; variables: Record<string, string> }[] = [];
+    const created: CheckRunBody[] = [];
+    const headOf = (position: number) => `9e1b${String(position).padStart(36, '0')}`;
+    const ahead = Array.from({ length: 100 }, (_, i) => ({
+      position: i + 1,
+      headCommit: { oid: headOf(i + 1) },
+      baseCommit: { oid: i === 0 ? BASE_SHA : headOf(i) },
+      pullRequest: pull(100 + i, headOf(i + 1)),
+    }));
+    const page = (nodes: unknown[], hasNextPage: boolean, endCursor: string) => ({
+      data: { repository: { mergeQueue: { entries: { pageInfo: { hasNextPage, endCursor }, nodes } } } },
+    });
+    // The group is built on the group ahead of it (its base commit is that group's head): it is judged alone.
+    const own = { position: 101, headCommit: { oid: GROUP_HEAD }, baseCommit: { oid: headOf(100) }, pullRequest: pull(7, HEAD_SHA) };
+    const scope = mockToken(github(network.log))
+      .post('/graphql', captureBody(queries))
+      .reply(200, page(ahead, true, 'Y3Vyc29yOjEwMA=='))
+      .post('/graphql', captureBody(queries))
+      .reply(200, page([own], false, 'Y3Vyc29yOjEwMQ=='))
+      .get(runsOf(HEAD_SHA))
+      .reply(200, listing(run(71, 7, 'success', 'XS change (5 lines)')))
+      .get(runsOf(GROUP_HEAD))
+      .reply(200, listing())
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 900 });
+    const payload = fixture<{ merge_group: Record<string, unknown> }>('merge_group.checks_requested');
+    payload.merge_group.base_sha = headOf(100);
+
+    await deliver(probot, 'merge_group', payload);
+
+    expect(scope.isDone()).toBe(true);
+    expect(queries.map((q) => q.variables.after)).toEqual([undefined, 'Y3Vyc29yOjEwMA==']);
+    expect(created[0]).toMatchObject({ head_sha: GROUP_HEAD, conclusion: 'success' });
+    expect(created[0].output.title).toBe('Merge group of 1 pull request: every pull request passes');
+    // 2 GraphQL pages, 1 look-up, the group's look-up and creation.
+    expect(network.log.limited).toHaveLength(5);
   });
 });
 
