@@ -7,6 +7,7 @@
 import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import {
+  NO_RUNS,
   withoutNetwork,
   API,
   BASE_SHA,
@@ -23,7 +24,6 @@ import {
   mockToken,
 } from './harness.js';
 
-const NO_RUNS = { total_count: 0, check_runs: [] };
 const NOT_FOUND = { message: 'Not Found' };
 const WAIVED = 'review:\n  level: "off"\n  exempt_authors: [octo-author, octo-admin]\n';
 

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import {
+  NO_RUNS,
   withoutNetwork,
   HEAD_SHA,
   MERGE_SHA,
@@ -21,7 +22,6 @@ const MERGE_LOOKUP = `${REPO_PATH}/commits/${MERGE_SHA}/check-runs?check_name=mo
 const REVIEWS = `${REPO_PATH}/pulls/7/reviews?per_page=100`;
 const COMMITS = `${REPO_PATH}/pulls/7/commits?per_page=100`;
 const COMMENTS = `${REPO_PATH}/issues/7/comments?per_page=100`;
-const NO_RUNS = { total_count: 0, check_runs: [] };
 const PUSH_HEAD = '3333333333333333333333333333333333333333';
 const PUSH_LOOKUP = `${REPO_PATH}/commits/${PUSH_HEAD}/check-runs?check_name=monoenv&filter=latest`;
 

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import {
+  NO_RUNS,
   withoutNetwork,
   BASE_SHA,
   CONFIG_URL_PATH,
@@ -21,7 +22,6 @@ import {
   mockToken,
 } from './harness.js';
 
-const NO_RUNS = { total_count: 0, check_runs: [] };
 const NOT_FOUND = { message: 'Not Found' };
 const BROKEN = 'size:\n  warn_lines: many\n';
 const UNPARSABLE = 'size:\n  warn_lines: [300\n';

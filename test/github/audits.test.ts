@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import {
+  NO_RUNS,
   withoutNetwork,
   APP_ID,
   RAW,
@@ -23,7 +24,6 @@ const MERGE_LOOKUP = `${REPO_PATH}/commits/${MERGE_SHA}/check-runs?check_name=mo
 const HEAD_LOOKUP = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=latest`;
 const REVIEWS = `${REPO_PATH}/pulls/7/reviews?per_page=100`;
 const COMMENTS = `${REPO_PATH}/issues/7/comments?per_page=100`;
-const NO_RUNS = { total_count: 0, check_runs: [] };
 
 interface Body {
   conclusion?: string;

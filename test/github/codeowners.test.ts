@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import {
+  NO_RUNS,
   withoutNetwork,
   BASE_SHA,
   CONFIG_URL_PATH,
@@ -24,7 +25,6 @@ const FILES = `${REPO_PATH}/pulls/7/files?per_page=100`;
 const REVIEWS = `${REPO_PATH}/pulls/7/reviews?per_page=100`;
 const LOOKUP = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=latest`;
 const TEAM = '/orgs/monoenv-demo/teams/payments/members?per_page=100';
-const NO_RUNS = { total_count: 0, check_runs: [] };
 const APPROVED = [
   { id: 1, user: { login: 'octo-reviewer', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA, author_association: 'MEMBER' },
 ];

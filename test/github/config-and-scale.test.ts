@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  NO_RUNS,
   withoutNetwork,
   BASE_SHA,
   CONFIG_URL_PATH,
@@ -21,7 +22,6 @@ import { PR_FILES } from './pull-files.js';
 const FILES_PATH = `${REPO_PATH}/pulls/7/files?per_page=100`;
 const GITATTRIBUTES_PATH = `${REPO_PATH}/contents/.gitattributes?ref=${BASE_SHA}`;
 const LOOKUP_PATH = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=latest`;
-const NO_RUNS = { total_count: 0, check_runs: [] };
 
 interface CheckRunBody {
   conclusion?: string;

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import {
+  NO_RUNS,
   withoutNetwork,
   CONFIG_URL_PATH,
   BASE_SHA,
@@ -25,7 +26,6 @@ import { PR_FILES } from './pull-files.js';
 const FILES_PATH = `${REPO_PATH}/pulls/7/files?per_page=100`;
 const LOOKUP_PATH = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=latest`;
 const PROPOSED_PATH = `${REPO_PATH}/contents/.github%2Fmonoenv.yml?ref=${HEAD_SHA}`;
-const NO_RUNS = { total_count: 0, check_runs: [] };
 const BROKEN = 'size:\n  warn_lines: many\n';
 
 interface CheckRunBody {

@@ -113,6 +113,8 @@ export function mockNoConfigAt(scope: nock.Scope, commit: string = BASE_SHA): no
     .reply(404, { message: 'Not Found' });
 }
 
+/** A check-run look-up that finds no monoenv run. */
+export const NO_RUNS = { total_count: 0, check_runs: [] };
 export const RAW = { 'content-type': 'application/vnd.github.raw; charset=utf-8' };
 
 export function captureBody(into: unknown[]): (body: unknown) => boolean {
