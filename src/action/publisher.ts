@@ -65,8 +65,8 @@ export class RecordingPublisher implements CheckPublisher {
     this.inner.remember(target, id, annotationsCount);
   }
 
-  find(target: CheckRunTarget): Promise<ListedRun | undefined> {
-    return this.inner.find(target);
+  find(target: CheckRunTarget, options?: { anyKey?: boolean }): Promise<ListedRun | undefined> {
+    return this.inner.find(target, options);
   }
 
   knows(target: CheckRunTarget): boolean {

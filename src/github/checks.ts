@@ -1,11 +1,17 @@
 /**
- * Publishing: one `monoenv` check run per commit, created completed in one request (nothing can be left
- * `in_progress`), annotations beyond the first 50 in follow-up PATCH requests of 50.
+ * Publishing: one `monoenv` check run per commit and key, created completed in one request (nothing can be
+ * left `in_progress`), annotations beyond the first 50 in follow-up PATCH requests of 50.
  *
- * Re-delivered and racing events update the run instead of adding one. A bounded process-wide map remembers
- * commit → run id; on a miss, GitHub is asked (the latest `monoenv` run of this app on the commit) before
- * creating, so replicas that never saw each other's events still share the run. The map also remembers a
- * fingerprint of what was published, so an identical re-publication costs nothing.
+ * A run is keyed by its head SHA and its `external_id`: a pull request's run by the PR's number (two pull
+ * requests with the same head, into `main` and into `release`, each get their own run and verdict), a merge
+ * audit's by the merged PR's number, a merge group's by its group, a push audit's by none. Re-delivered and
+ * racing events update the run instead of adding one. A bounded process-wide map remembers key → run id; on
+ * a miss, GitHub is asked (this app's `monoenv` runs on the commit, all of them, and the newest with the
+ * same `external_id` is the one) before creating, so replicas that never saw each other's events still share
+ * the run. The map also remembers a fingerprint of what was published: when the new output has the same
+ * fingerprint, the run GitHub holds is read (a conditional request: a 304 when the commit's runs did not
+ * change since this process last read them) and the write is skipped only when that run already says the
+ * same; another replica may have written a different verdict since.
  *
  * The look-up on a new commit is made free when it finds nothing: GitHub does not count a 304, and the
  * answer "no runs" reads the same for every commit, so its ETag (remembered per installation from an
@@ -33,7 +39,10 @@ export interface CheckRunTarget {
   installationId: number;
   repository: RepoRef;
   headSha: string;
-  /** The pull request number as a decimal string; GitHub keeps it for re-runs of fork PRs. */
+  /**
+   * Part of the run's key with the head SHA: the pull request number as a decimal string (GitHub keeps it for
+   * re-runs of fork PRs), a merge group's `merge_group:…`, or none (a push audit's run).
+   */
   externalId?: string;
 }
 
@@ -54,8 +63,11 @@ export interface CheckPublisher {
   publish(target: CheckRunTarget, output: CheckOutput): Promise<PublishResult>;
   /** Records a run this app already has on the commit (a re-requested run names itself in the payload). */
   remember(target: CheckRunTarget, id: number, annotationsCount?: number): void;
-  /** This app's latest `monoenv` run on the commit, from GitHub. */
-  find(target: CheckRunTarget): Promise<ListedRun | undefined>;
+  /**
+   * This app's latest `monoenv` run on the commit with the target's `external_id`, from GitHub (`anyKey`: the
+   * latest whatever its `external_id`).
+   */
+  find(target: CheckRunTarget, options?: { anyKey?: boolean }): Promise<ListedRun | undefined>;
   /** Whether this process published, or was told of, a run on the commit (no request). */
   knows(target: CheckRunTarget): boolean;
 }
@@ -138,7 +150,7 @@ export class CheckRunPublisher implements CheckPublisher {
   }
 
   #key(target: CheckRunTarget): string {
-    return `${target.installationId}/${target.repository.owner}/${target.repository.repo}@${target.headSha}`;
+    return `${target.installationId}/${target.repository.owner}/${target.repository.repo}@${target.headSha}#${target.externalId ?? ''}`;
   }
 
   /** Records a run this app already has on the commit (a re-requested run names itself in the payload). */
@@ -150,8 +162,12 @@ export class CheckRunPublisher implements CheckPublisher {
     return this.#known.has(this.#key(target));
   }
 
-  /** This app's latest `monoenv` run on the commit, from GitHub. */
-  async find(target: CheckRunTarget): Promise<ListedRun | undefined> {
+  /**
+   * This app's latest `monoenv` run on the commit whose `external_id` is the target's, from GitHub. Every run
+   * is listed (`filter=all`): `latest` shows one run per app and name, which hides the run of the other pull
+   * request with the same head.
+   */
+  async find(target: CheckRunTarget, { anyKey = false }: { anyKey?: boolean } = {}): Promise<ListedRun | undefined> {
     const appId = await this.appId();
     const emptyEtag = this.#emptyListingEtag.get(target.installationId);
     let data: { total_count: number; check_runs: unknown[] };
@@ -160,7 +176,7 @@ export class CheckRunPublisher implements CheckPublisher {
         ...target.repository,
         ref: target.headSha,
         check_name: CHECK_NAME,
-        filter: 'latest',
+        filter: 'all',
         ...(emptyEtag === undefined ? {} : { headers: { 'if-none-match': emptyEtag } }),
       });
       data = response.data;
@@ -173,7 +189,14 @@ export class CheckRunPublisher implements CheckPublisher {
       if ((error as { status?: number }).status === 304 && emptyEtag !== undefined) return undefined;
       throw error;
     }
-    return (data.check_runs as ListedRun[]).find((run) => appId === undefined || run.app?.id === appId);
+    const key = target.externalId ?? '';
+    let found: ListedRun | undefined;
+    for (const run of data.check_runs as ListedRun[]) {
+      if (appId !== undefined && run.app?.id !== appId) continue;
+      if (!anyKey && (run.external_id ?? '') !== key) continue;
+      if (found === undefined || run.id > found.id) found = run;
+    }
+    return found;
   }
 
   /**

@@ -59,7 +59,7 @@ export async function rerunCheckSuite(scope: EventScope, suite: RerequestedSuite
   let number: number | undefined = suite.pull_requests[0]?.number;
   if (number === undefined) {
     // A fork's PR is not listed on the suite; the run this app left on the commit names it.
-    const run = await scope.state.checkRuns.find(targetOf(scope, suite.head_sha));
+    const run = await scope.state.checkRuns.find(targetOf(scope, suite.head_sha), { anyKey: true });
     const group = run === undefined ? undefined : mergeGroupOfRun(suite.head_sha, run.external_id);
     if (run !== undefined && group !== undefined) {
       scope.state.checkRuns.remember(groupTarget(scope, group), run.id, run.output.annotations_count);

@@ -52,7 +52,7 @@ describe('merge audit: the configuration at the base commit', () => {
       .reply(404, NOT_FOUND)
       .get(`${REPO_PATH}/pulls/7/reviews?per_page=100`)
       .reply(200, [])
-      .get(`${REPO_PATH}/commits/${MERGE_SHA}/check-runs?check_name=monoenv&filter=latest`)
+      .get(`${REPO_PATH}/commits/${MERGE_SHA}/check-runs?check_name=monoenv&filter=all`)
       .reply(200, NO_RUNS)
       .post(`${REPO_PATH}/check-runs`, captureBody(runs))
       .reply(201, { id: 900 })
@@ -90,7 +90,7 @@ describe('push audit: the configuration at `before`', () => {
       .reply(200, 'size:\n  level: warning\n', RAW)
       .get(`${REPO_PATH}/commits/${head}/pulls`)
       .reply(200, [])
-      .get(`${REPO_PATH}/commits/${head}/check-runs?check_name=monoenv&filter=latest`)
+      .get(`${REPO_PATH}/commits/${head}/check-runs?check_name=monoenv&filter=all`)
       .reply(200, NO_RUNS)
       .post(`${REPO_PATH}/check-runs`, captureBody(runs))
       .reply(201, { id: 31 });
@@ -113,7 +113,7 @@ describe('push audit: the configuration at `before`', () => {
       .reply(404, NOT_FOUND)
       .get(`${REPO_PATH}/commits/${head}/pulls`)
       .reply(200, [])
-      .get(`${REPO_PATH}/commits/${head}/check-runs?check_name=monoenv&filter=latest`)
+      .get(`${REPO_PATH}/commits/${head}/check-runs?check_name=monoenv&filter=all`)
       .reply(200, NO_RUNS)
       .post(`${REPO_PATH}/check-runs`, captureBody(runs))
       .reply(201, { id: 32 });

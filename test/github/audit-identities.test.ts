@@ -18,12 +18,12 @@ import {
   mockToken,
 } from './harness.js';
 
-const MERGE_LOOKUP = `${REPO_PATH}/commits/${MERGE_SHA}/check-runs?check_name=monoenv&filter=latest`;
+const MERGE_LOOKUP = `${REPO_PATH}/commits/${MERGE_SHA}/check-runs?check_name=monoenv&filter=all`;
 const REVIEWS = `${REPO_PATH}/pulls/7/reviews?per_page=100`;
 const COMMITS = `${REPO_PATH}/pulls/7/commits?per_page=100`;
 const COMMENTS = `${REPO_PATH}/issues/7/comments?per_page=100`;
 const PUSH_HEAD = '3333333333333333333333333333333333333333';
-const PUSH_LOOKUP = `${REPO_PATH}/commits/${PUSH_HEAD}/check-runs?check_name=monoenv&filter=latest`;
+const PUSH_LOOKUP = `${REPO_PATH}/commits/${PUSH_HEAD}/check-runs?check_name=monoenv&filter=all`;
 
 interface Body {
   status?: string;

@@ -27,7 +27,7 @@ const BROKEN = 'size:\n  warn_lines: many\n';
 const UNPARSABLE = 'size:\n  warn_lines: [300\n';
 const PUSH_HEAD = '4444444444444444444444444444444444444444';
 const AT_BASE = `${CONFIG_URL_PATH}?ref=${BASE_SHA}`;
-const lookup = (sha: string): string => `${REPO_PATH}/commits/${sha}/check-runs?check_name=monoenv&filter=latest`;
+const lookup = (sha: string): string => `${REPO_PATH}/commits/${sha}/check-runs?check_name=monoenv&filter=all`;
 
 interface CheckRunBody {
   head_sha: string;

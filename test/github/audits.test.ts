@@ -20,8 +20,8 @@ import {
 } from './harness.js';
 import { PR_FILES } from './pull-files.js';
 
-const MERGE_LOOKUP = `${REPO_PATH}/commits/${MERGE_SHA}/check-runs?check_name=monoenv&filter=latest`;
-const HEAD_LOOKUP = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=latest`;
+const MERGE_LOOKUP = `${REPO_PATH}/commits/${MERGE_SHA}/check-runs?check_name=monoenv&filter=all`;
+const HEAD_LOOKUP = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`;
 const REVIEWS = `${REPO_PATH}/pulls/7/reviews?per_page=100`;
 const COMMENTS = `${REPO_PATH}/issues/7/comments?per_page=100`;
 
@@ -161,7 +161,7 @@ describe('push audit', () => {
       .reply(200, [{ number: 7, merged_at: '2024-05-01T10:00:00Z' }])
       .get(`${REPO_PATH}/commits/${head}/pulls`)
       .reply(200, [])
-      .get(`${REPO_PATH}/commits/${head}/check-runs?check_name=monoenv&filter=latest`)
+      .get(`${REPO_PATH}/commits/${head}/check-runs?check_name=monoenv&filter=all`)
       .reply(200, NO_RUNS)
       .post(`${REPO_PATH}/check-runs`, captureBody(runs))
       .reply(201, { id: 31 });

@@ -10,7 +10,7 @@ import type { CheckOutput } from '../../src/present/check-run.js';
 import type { GitHubClient } from '../../src/github/facts.js';
 import { API, APP_ID, HEAD_SHA, OWNER, REPO, REPO_PATH, TestOctokit, captureBody, withoutNetwork } from './harness.js';
 
-const LOOKUP = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=latest`;
+const LOOKUP = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`;
 const CREATE = `${REPO_PATH}/check-runs`;
 
 const OUTPUT: CheckOutput = {

@@ -164,7 +164,7 @@ describe('concurrent events for one commit in the App', () => {
       })
       .get(`${REPO_PATH}/contents/.gitattributes?ref=${BASE_SHA}`)
       .reply(404, { message: 'Not Found' })
-      .get(`${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=latest`)
+      .get(`${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`)
       .reply(200, { total_count: 0, check_runs: [] })
       .post(`${REPO_PATH}/check-runs`, captureBody(created))
       .reply(201, { id: 1001 })
@@ -190,7 +190,7 @@ describe('concurrent events for one commit in the App', () => {
     // One evaluation for the first event and one for the latest; the one in between never ran.
     expect(network.log.routes.filter((route) => !route.includes('/contents/'))).toEqual([
       `GET ${FILES_PATH}`,
-      `GET ${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=latest`,
+      `GET ${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`,
       `POST ${REPO_PATH}/check-runs`,
       `PATCH ${REPO_PATH}/check-runs/1001`,
     ]);

@@ -23,7 +23,7 @@ import { PR_FILES } from './pull-files.js';
 
 const FILES = `${REPO_PATH}/pulls/7/files?per_page=100`;
 const REVIEWS = `${REPO_PATH}/pulls/7/reviews?per_page=100`;
-const LOOKUP = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=latest`;
+const LOOKUP = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`;
 const TEAM = '/orgs/monoenv-demo/teams/payments/members?per_page=100';
 const APPROVED = [
   { id: 1, user: { login: 'octo-reviewer', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA, author_association: 'MEMBER' },
@@ -200,7 +200,7 @@ describe('review.codeowners in the merge audit', () => {
       .reply(200, APPROVED)
       .post('/graphql')
       .reply(200, owners('src/checkout/cart.ts @carol\n'))
-      .get(`${REPO_PATH}/commits/c4295bd74fb0f4fda03689c3df3f2803b658fd85/check-runs?check_name=monoenv&filter=latest`)
+      .get(`${REPO_PATH}/commits/c4295bd74fb0f4fda03689c3df3f2803b658fd85/check-runs?check_name=monoenv&filter=all`)
       .reply(200, NO_RUNS)
       .post(`${REPO_PATH}/check-runs`, captureBody(runs))
       .reply(201, { id: 900 })

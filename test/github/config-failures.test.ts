@@ -24,7 +24,7 @@ import {
 import { PR_FILES } from './pull-files.js';
 
 const FILES_PATH = `${REPO_PATH}/pulls/7/files?per_page=100`;
-const LOOKUP_PATH = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=latest`;
+const LOOKUP_PATH = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`;
 const PROPOSED_PATH = `${REPO_PATH}/contents/.github%2Fmonoenv.yml?ref=${HEAD_SHA}`;
 const BROKEN = 'size:\n  warn_lines: many\n';
 

@@ -18,7 +18,7 @@ import { flagAgeQuery } from '../../src/github/flag-ages.js';
 
 const FILES_PATH = `${REPO_PATH}/pulls/7/files?per_page=100`;
 const GITATTRIBUTES_PATH = `${REPO_PATH}/contents/.gitattributes?ref=${BASE_SHA}`;
-const LOOKUP_PATH = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=latest`;
+const LOOKUP_PATH = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`;
 
 const BASE_ORDER = [
   'class Order',

@@ -26,7 +26,7 @@ const FILES = `${REPO_PATH}/pulls/7/files?per_page=100`;
 const REVIEWS = `${REPO_PATH}/pulls/7/reviews?per_page=100`;
 const COMMITS = `${REPO_PATH}/pulls/7/commits?per_page=100`;
 const COMPARE = `${REPO_PATH}/compare/${BASE_SHA}...${APPROVED_SHA}?per_page=1`;
-const LOOKUP = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=latest`;
+const LOOKUP = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`;
 
 const config = (extra = '') =>
   `size: {level: "off"}\ntests: {level: "off"}\nmigrations: {level: "off"}\nflags: {level: "off"}\nreview:\n  before_merge: true\n${extra}`;

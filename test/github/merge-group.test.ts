@@ -23,7 +23,7 @@ import { groupEntries } from '../../src/github/merge-queue.js';
 const GROUP_HEAD = '9e1a000000000000000000000000000000000007';
 const GROUP_OF_6 = '9e1a000000000000000000000000000000000006';
 const HEAD_OF_6 = 'b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6b6';
-const runsOf = (sha: string) => `${REPO_PATH}/commits/${sha}/check-runs?check_name=monoenv&filter=latest`;
+const runsOf = (sha: string) => `${REPO_PATH}/commits/${sha}/check-runs?check_name=monoenv&filter=all`;
 const EMPTY_ETAG = 'W/"no-runs"';
 
 interface CheckRunBody {

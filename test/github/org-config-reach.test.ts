@@ -18,7 +18,7 @@ import { extendsOrgDefault, ownFileQuery } from '../../src/github/org-config-rea
 const ORG_REPO_PATH = `/repos/${OWNER}/.github`;
 const CONFIG = `${ORG_REPO_PATH}/contents/.github%2Fmonoenv.yml`;
 const FILES_PATH = `${ORG_REPO_PATH}/pulls/7/files?per_page=100`;
-const LOOKUP_PATH = `${ORG_REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=latest`;
+const LOOKUP_PATH = `${ORG_REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`;
 const GITATTRIBUTES_PATH = `${ORG_REPO_PATH}/contents/.gitattributes?ref=${BASE_SHA}`;
 const REPOS_PATH = '/installation/repositories?per_page=100';
 

@@ -19,7 +19,7 @@ import { PR_FILES } from './pull-files.js';
 
 const FILES_PATH = `${REPO_PATH}/pulls/7/files?per_page=100`;
 const GITATTRIBUTES_PATH = `${REPO_PATH}/contents/.gitattributes?ref=${BASE_SHA}`;
-const LOOKUP_PATH = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=latest`;
+const LOOKUP_PATH = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`;
 
 interface CheckRunBody {
   name?: string;

@@ -25,7 +25,7 @@ describe('push audit of a long push', () => {
     // The newest commits, each pushed without a pull request.
     for (let i = total - MAX_AUDITED_COMMITS + 1; i <= total; i++) scope.get(`${REPO_PATH}/commits/${sha(i)}/pulls`).reply(200, []);
     scope
-      .get(`${REPO_PATH}/commits/${sha(total)}/check-runs?check_name=monoenv&filter=latest`)
+      .get(`${REPO_PATH}/commits/${sha(total)}/check-runs?check_name=monoenv&filter=all`)
       .reply(200, { total_count: 0, check_runs: [] })
       .post(`${REPO_PATH}/check-runs`, captureBody(runs))
       .reply(201, { id: 77 });
@@ -51,7 +51,7 @@ describe('push audit of a long push', () => {
       .reply(200, [])
       .get(`${REPO_PATH}/commits/3333333333333333333333333333333333333333/pulls`)
       .reply(200, [])
-      .get(`${REPO_PATH}/commits/3333333333333333333333333333333333333333/check-runs?check_name=monoenv&filter=latest`)
+      .get(`${REPO_PATH}/commits/3333333333333333333333333333333333333333/check-runs?check_name=monoenv&filter=all`)
       .reply(200, { total_count: 0, check_runs: [] })
       .post(`${REPO_PATH}/check-runs`, captureBody(runs))
       .reply(201, { id: 78 });

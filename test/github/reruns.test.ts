@@ -25,7 +25,7 @@ const PULL = `${REPO_PATH}/pulls/7`;
 const REVIEWS = `${REPO_PATH}/pulls/7/reviews?per_page=100`;
 const COMMENTS = `${REPO_PATH}/issues/7/comments?per_page=100`;
 const NEWER_SHA = '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c';
-const lookup = (sha: string): string => `${REPO_PATH}/commits/${sha}/check-runs?check_name=monoenv&filter=latest`;
+const lookup = (sha: string): string => `${REPO_PATH}/commits/${sha}/check-runs?check_name=monoenv&filter=all`;
 
 interface Body {
   head_sha?: string;
