@@ -91,6 +91,11 @@ const LEADING: readonly { re: RegExp; kind: ChangeKind; needsVersion?: boolean }
     re: /^(?:(?:improve[sd]?|increase[sd]?|boost(?:s|ed)?)\s+(?:the\s+)?(?:perf\w*|effi\w*|speed|throughput|latency)|speed(?:s|ed)?\s+up|optimi[sz](?:e[sd]?|ing)|make\s+\S+(?:\s+\S+)?\s+faster|reduce[sd]?\s+(?:the\s+)?(?:latency|memory|allocations|queries))\b/i,
     kind: 'perf',
   },
+  // Work done again for nothing, removed: `Don't generate reports twice…`, `Avoid redundant queries…`.
+  {
+    re: /^(?:avoid(?:s|ed|ing)?|don'?t|do\s+not|stop(?:s|ped)?|skip(?:s|ped)?)\s(?:[^.;]*?\s)?(?:twice|again|repeated(?:ly)?|redundant(?:ly)?|unnecessar(?:y|ily)|needless(?:ly)?|duplicate)\b/i,
+    kind: 'perf',
+  },
   { re: /^(?:document(?:s|ed)?|update[sd]?\s+(?:the\s+)?(?:docs?|readme|changelog))\b/i, kind: 'docs' },
   { re: /^(?:add(?:s|ed)?|write|cover)\s+(?:missing\s+|more\s+|a\s+|an\s+)?(?:unit\s+|e2e\s+|regression\s+)?tests?\b/i, kind: 'test' },
   { re: /^(?:add(?:s|ed)?|introduce[sd]?|implement(?:s|ed)?|support(?:s|ed)?|allow(?:s|ed)?|enable[sd]?|new)\b/i, kind: 'feature' },
@@ -106,10 +111,27 @@ const SQUASH_SUFFIX = /\s*\(#\d+\)\s*$/;
 
 const quote = (text: string): string => (text.length > 60 ? `${text.slice(0, 57).trimEnd()}…` : text.trim());
 
+/**
+ * A title saying the code now answers differently (`return 400 on bad input`, `respond with 404`, `reject
+ * invalid …`): even as a fix, it changes a contract callers rely on, which reviewers want rolled out behind
+ * a flag. Read as a feature beside the fix, at the same strength, so it wins.
+ */
+const CONTRACT =
+  /\b(?:return(?:s|ed|ing)?|respond(?:s|ed|ing)?\s+with|answer(?:s|ed)?\s+with|fail(?:s|ed)?\s+with)\s+(?:an?\s+|http\s+|status\s+)*[1-5]\d\d\b|\breject(?:s|ed|ing)?\s+(?:all\s+|any\s+)?(?:invalid|incorrect|malformed|bad|unknown|oversized)\b/i;
+
+function changesContract(title: string, shown: string): (kind: ChangeKind, strength: number) => KindSignal[] {
+  const match = CONTRACT.exec(title);
+  return (kind, strength) =>
+    match && kind !== 'feature' && kind !== 'revert'
+      ? [{ kind: 'feature', from: 'title', text: `${shown}, which changes what the code answers (\`${match[0]}\`)`, strength }]
+      : [];
+}
+
 /** Signals of the PR title: its conventional type, or its own words. */
 export function titleSignals(title: string): KindSignal[] {
   const shown = `the title \`${quote(title)}\``;
   const conventional = CONVENTIONAL.exec(title);
+  const contract = changesContract(title, shown);
   if (conventional) {
     const type = conventional[1].toLowerCase();
     const scope = (conventional[2] ?? '').toLowerCase();
@@ -118,7 +140,7 @@ export function titleSignals(title: string): KindSignal[] {
     // are Dependabot's and Renovate's dependency bumps.
     if (conventional[3] === '!') kind = 'feature';
     else if (kind !== undefined && kind !== 'feature' && /^deps(?:-dev)?$/.test(scope)) kind = 'deps';
-    if (kind !== undefined) return [{ kind, from: 'title', text: shown, strength: 3 }];
+    if (kind !== undefined) return [{ kind, from: 'title', text: shown, strength: 3 }, ...contract(kind, 3)];
   }
   if (REVERT_TITLE.test(title)) return [{ kind: 'revert', from: 'title', text: shown, strength: 3 }];
   if (BOT_DEPS_TITLE.test(title)) return [{ kind: 'deps', from: 'title', text: shown, strength: 3 }];
@@ -128,11 +150,15 @@ export function titleSignals(title: string): KindSignal[] {
   for (const { re, kind, needsVersion } of LEADING) {
     const verb = re.exec(words);
     if (verb && (!needsVersion || VERSION_WORDS.test(words.slice(verb[0].length)))) {
-      return [{ kind, from: 'title', text: `${shown} (\`${verb[0].trim()}…\`)`, strength: 2 }];
+      return [{ kind, from: 'title', text: `${shown} (\`${verb[0].trim()}…\`)`, strength: 2 }, ...contract(kind, 2)];
     }
   }
   const failure = ERROR_DESCRIPTION.exec(words);
-  if (failure) return [{ kind: 'fix', from: 'title', text: `${shown}, which describes a failure (\`${failure[0]}\`)`, strength: 2 }];
+  if (failure)
+    return [
+      { kind: 'fix', from: 'title', text: `${shown}, which describes a failure (\`${failure[0]}\`)`, strength: 2 },
+      ...contract('fix', 2),
+    ];
   const issue = ISSUE_IN_TITLE.exec(words);
   if (issue) return [{ kind: 'fix', from: 'title', text: `${shown}, which names issue \`${issue[0].trim()}\``, strength: 2 }];
   return [];

@@ -26,6 +26,17 @@ export interface KindReading {
 /** Kinds whose changes bring new behaviour: the risky rule judges them at its level. */
 export const NEW_BEHAVIOUR: ReadonlySet<ChangeKind> = new Set<ChangeKind>(['feature', 'perf']);
 
+/**
+ * Whether a reading brings new behaviour. A feature does; so does performance work the author declares
+ * (`perf:`, a `performance` label), shipped as a changed algorithm. Performance work read only from the
+ * title's words (`Improve efficiency of …`, `Don't … twice`) or the branch tunes existing code, which
+ * reviewers do not put behind a flag.
+ */
+export function bringsNewBehaviour(reading: KindReading): boolean {
+  if (reading.kind === 'perf') return reading.signals.some((s) => s.kind === 'perf' && s.strength >= 3);
+  return NEW_BEHAVIOUR.has(reading.kind);
+}
+
 /** Dependency manifests and lockfiles: a change of only these is a dependency bump. */
 const DEPENDENCY_FILES = new Set([
   'package.json',

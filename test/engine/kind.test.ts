@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { describeKind, readKind } from '../../src/engine/kind.js';
+import { bringsNewBehaviour, describeKind, readKind } from '../../src/engine/kind.js';
 import { makeChange, type ChangedFile } from '../../src/engine/change.js';
 import { changedFiles } from '../../tools/judge/change-from-files.js';
 
@@ -90,6 +90,9 @@ describe('readKind', () => {
     ['Move search out of the strategies store', 'refactor'],
     ['Improve efficiency of OrderCycle.earliest_closing_times', 'perf'],
     ['Speed up the product list', 'perf'],
+    ["Don't generate packing reports twice just to show the form", 'perf'],
+    ['Avoid redundant queries when listing shops', 'perf'],
+    ['Do not moderate wrong products for the ticket queue', 'feature'],
     ['Reverts the invoice grouping', 'revert'],
     ['Add voucher codes at checkout', 'feature'],
     ['Introduce spam classifier for tickets', 'feature'],
@@ -171,5 +174,23 @@ describe('readKind', () => {
     });
     const layout = changedFiles({ base: { 'src/a.ts': 'const a = {x: 1};\n' }, head: { 'src/a.ts': 'const a = { x: 1 };\n' } });
     expect(kindOf('Object literal', [], layout).kind).toBe('chore');
+  });
+
+  it('reads declared performance work as new behaviour, and performance words in a title as tuning', () => {
+    expect(bringsNewBehaviour(kindOf('perf: improve the intersection algorithm, reducing latency'))).toBe(true);
+    expect(bringsNewBehaviour(kindOf('Speed up the product list', ['performance']))).toBe(true);
+    expect(bringsNewBehaviour(kindOf('Improve efficiency of OrderCycle.earliest_closing_times'))).toBe(false);
+    expect(bringsNewBehaviour(kindOf("Don't generate packing reports twice just to show the form"))).toBe(false);
+    expect(bringsNewBehaviour(kindOf('Fix the order total'))).toBe(false);
+    expect(bringsNewBehaviour(kindOf('Payment with credit'))).toBe(true);
+  });
+
+  it('reads a fix that changes what an API answers as new behaviour, and says why', () => {
+    const reading = kindOf('fix: return 400 on incorrect client metrics input (#4193)');
+    expect(reading.kind).toBe('feature');
+    expect(describeKind(reading)).toContain('which changes what the code answers (`return 400`)');
+    expect(kindOf('Reject invalid toggle names in metrics').kind).toBe('feature');
+    expect(kindOf('fix: capture panics in the resolver, and return as errors').kind).toBe('fix');
+    expect(kindOf('Error 500 checking out with Stripe').kind).toBe('fix');
   });
 });

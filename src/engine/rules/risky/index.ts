@@ -13,13 +13,14 @@ import type { Finding, Level } from '../../report.js';
 import type { MonoenvConfig } from '../../../config/schema.js';
 import { firstMatchingGlob, pathMatcher, type PathMatcher } from '../../glob.js';
 import { FlagMatcher, type FlagCheck } from '../../flags/index.js';
-import { NEW_BEHAVIOUR, describeKind } from '../../kind.js';
+import { bringsNewBehaviour, describeKind } from '../../kind.js';
 import { isTestPath } from '../tests.js';
 import { FileView, escapeRegExp } from './view.js';
 import { followGuards } from './follow.js';
 import { EXAMPLE_CHECK, foundElsewhere, missingEvidence, ranges, summarize, type DefinitionVerdict } from './messages.js';
 import { readWholeFiles } from './whole-file.js';
 import { ExtractedLocals } from './rewrites.js';
+import { keepsBehaviour } from './keeps-behaviour.js';
 import { Syntax } from '../../syntax/index.js';
 import type { LineVerdict } from '../../guards/analysis.js';
 
@@ -203,6 +204,11 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
   const verdicts = new Map<FileView, Map<number, LineVerdict>>();
   const removalCandidates: { view: FileView; row: number; keys: string[]; call: string }[] = [];
   for (const view of riskyViews) {
+    // An edit that leaves the syntax tree unchanged modulo names, comments, layout and log text adds nothing.
+    if (reading?.parsed.has(view.file.path) && keepsBehaviour(view.file, ctx.syntax)) {
+      view.release(false);
+      continue;
+    }
     const kinds = view.kinds;
     const parsed = reading?.parsed.has(view.file.path) ?? false;
     const addsCode = view.rows.some((row, i) => row.type === 'add' && kinds[i] === 'code');
@@ -288,9 +294,11 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
   }
 
   // 3. Findings.
-  const softened = risky.applies_to === 'features' && !NEW_BEHAVIOUR.has(kind.kind);
+  const softened = risky.applies_to === 'features' && !bringsNewBehaviour(kind);
   const level: Level = softened ? 'notice' : risky.level;
-  const kindPrefix = softened ? `Read as a ${kind.kind} from ${kind.source}, so this is a notice. ` : '';
+  const kindPrefix = softened
+    ? `Read as ${kind.kind === 'perf' ? 'tuning (perf)' : `a ${kind.kind}`} from ${kind.source}, so this is a notice. `
+    : '';
   const declaredNote =
     declared.length > 0 && !risky.accept_declared
       ? ` The PR body declares \`Feature-Flag: ${declared.join(', ')}\`, but declarations count only with \`risky.accept_declared: true\`.`
