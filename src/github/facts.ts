@@ -18,6 +18,7 @@ import {
   ownerApprovers,
   teamsToResolve,
 } from '../engine/rules/review/index.js';
+import { checkMerges } from './merge-content.js';
 import { compareOnce, readCodeowners, readTeamMembers, ReviewFactCache } from './review-facts.js';
 import { GITATTRIBUTES_PATH } from '../engine/gitattributes.js';
 import { changedFileFromGitHub } from '../facts/github-files.js';
@@ -305,12 +306,12 @@ export async function buildChange(
       : undefined;
   const author = personOf(pr.user);
   const head = { ref: pr.head.ref, sha: pr.head.sha };
+  const reviewed = reviews && { ...makeChange({ files: [] }), author, head, reviews, ...(commits === undefined ? {} : { commits }) };
+  // Merges after an approval are read first: one holding work of its own makes the approval stale, to compare.
+  if (reviewed?.commits !== undefined) await checkMerges(data, reviewed, config);
   // Approvals on an older head are compared with the head's change (a rebase keeps an approval), so the
   // head's files are read for them even where no rule asked.
-  const toCompare =
-    reviews === undefined
-      ? []
-      : approvalsToCompare({ ...makeChange({ files: [] }), author, head, reviews, ...(commits === undefined ? {} : { commits }) }, config);
+  const toCompare = reviewed === undefined ? [] : approvalsToCompare(reviewed, config);
   const listed = listedFirst ?? (toCompare.length > 0 ? await data.filesAt(pr) : undefined);
 
   // The payload's totals are those of the event's commit (GitHub writes them when it sends the event).

@@ -5,10 +5,12 @@
  * - the members of the teams that own changed files (`members: read`), remembered per installation for
  *   `TEAM_TTL_MS`; a team that cannot be read is remembered as unreadable, and the review row says why;
  * - the change an approval was given on (`compare base...approved`), for approval freshness by patch id,
- *   remembered by the SHA pair (a comparison of two commits never changes).
+ *   remembered by the SHA pair (a comparison of two commits never changes);
+ * - whether a merge after an approval holds work of its own (merge-content.ts), remembered by merge commit.
  */
 import { LRUCache } from 'lru-cache';
 import { CODEOWNERS_PATHS, type CodeownersFile } from '../engine/codeowners.js';
+import type { MergeContent } from '../engine/change.js';
 import type { GitHubClient, PullRequestFile, RepoRef } from './facts.js';
 
 export const TEAM_TTL_MS = 10 * 60_000;
@@ -18,6 +20,7 @@ export class ReviewFactCache {
   readonly codeowners = new LRUCache<string, { file: CodeownersFile | null }>({ max: 5_000 });
   readonly teams = new LRUCache<string, { members: string[] | null }>({ max: 5_000, ttl: TEAM_TTL_MS });
   readonly comparisons = new LRUCache<string, PullRequestFile[]>({ max: 2_000 });
+  readonly merges = new LRUCache<string, MergeContent>({ max: 5_000 });
 }
 
 const repoKey = (repository: RepoRef): string => `${repository.owner}/${repository.repo}`.toLowerCase();

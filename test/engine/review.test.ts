@@ -1,10 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { approvalState, auditMerge as mergeAudit, auditPush as pushAudit, judgeReview } from '../../src/engine/rules/review/index.js';
+import {
+  approvalState,
+  mergesToCheck,
+  auditMerge as mergeAudit,
+  auditPush as pushAudit,
+  judgeReview,
+} from '../../src/engine/rules/review/index.js';
 import { unreviewedMergeComment, UNREVIEWED_MERGE_MARKER } from '../../src/present/comments.js';
 import { evaluate } from '../../src/engine/evaluate.js';
 import { makeChange, type Change, type Commit, type Person, type Push, type Review, type ReviewState } from '../../src/engine/change.js';
 import { configSchema, DEFAULT_CONFIG, type MonoenvConfig, type MonoenvConfigInput } from '../../src/config/schema.js';
+import { changedFileFromGitHub } from '../../src/facts/github-files.js';
 import type { RuleContext } from '../../src/engine/rules/rule.js';
 
 const sha = (name: string): string => createHash('sha1').update(name).digest('hex');
@@ -189,6 +196,61 @@ describe('approvalState', () => {
       DEFAULT_CONFIG,
     );
     expect(state.approvedBy).toEqual(['carol', 'bob']);
+  });
+});
+
+describe('merges after an approval (evil merges)', () => {
+  const evil: Commit = { ...mergeMain, mergeContent: { clean: false, detail: 'changes src/checkout/cart.ts beyond its parents' } };
+
+  it('does not count an approval followed by a merge that changes code of its own, and names the merge and file', () => {
+    const state = approvalState(pr([review(bob, 'APPROVED', c1.sha)], [c1, evil]), DEFAULT_CONFIG);
+    expect(state.approvedBy).toEqual([]);
+    expect(state.notCounted[0]).toMatchObject({ login: 'bob', reason: 'stale', commitId: c1.sha });
+    expect(state.notCounted[0].detail).toBe(
+      `approved ${c1.sha.slice(0, 7)}, then merge ${evil.sha.slice(0, 7)} "Merge branch 'main' into coupon" changes src/checkout/cart.ts beyond its parents (stale)`,
+    );
+  });
+
+  it('names the files whose patch changed as well, when the approved change was compared', () => {
+    const file = changedFileFromGitHub({
+      filename: 'src/checkout/cart.ts',
+      status: 'modified',
+      additions: 1,
+      deletions: 0,
+      patch: '@@ -1,0 +1,1 @@\n+x',
+    });
+    const change = pr([review(bob, 'APPROVED', c1.sha)], [c1, evil], {
+      files: [file],
+      filesComplete: true,
+      approvedChanges: { [c1.sha]: [] },
+    });
+    const state = approvalState(change, DEFAULT_CONFIG);
+    expect(state.notCounted[0].detail).toBe(
+      `approved ${c1.sha.slice(0, 7)}, then merge ${evil.sha.slice(0, 7)} "Merge branch 'main' into coupon" changes src/checkout/cart.ts beyond its parents; changed since: src/checkout/cart.ts (stale)`,
+    );
+  });
+
+  it('keeps the approval when the merge was not clean but the change is the same as approved (patch ids)', () => {
+    const change = pr([review(bob, 'APPROVED', c1.sha)], [c1, evil], { files: [], filesComplete: true, approvedChanges: { [c1.sha]: [] } });
+    expect(approvalState(change, DEFAULT_CONFIG).approvedBy).toEqual(['bob']);
+  });
+
+  it('asks for the merges that came after an approval that counts, and only those', () => {
+    const second: Commit = { ...mergeMain, sha: sha('merge-main-2'), parents: [mergeMain.sha, sha('main-newest')] };
+    expect(mergesToCheck(pr([review(bob, 'APPROVED', c1.sha)], [c1, mergeMain, second]), DEFAULT_CONFIG)).toEqual([
+      mergeMain.sha,
+      second.sha,
+    ]);
+    // A plain commit after the approval makes it stale anyway: nothing to check.
+    expect(mergesToCheck(pr([review(bob, 'APPROVED', c1.sha)], [c1, c2, mergeMain]), DEFAULT_CONFIG)).toEqual([]);
+    // Approvals on the head, by the author, or without review.fresh need nothing.
+    expect(mergesToCheck(pr([review(bob, 'APPROVED', mergeMain.sha)], [c1, mergeMain]), DEFAULT_CONFIG)).toEqual([]);
+    expect(mergesToCheck(pr([review(alice, 'APPROVED', c1.sha)], [c1, mergeMain]), DEFAULT_CONFIG)).toEqual([]);
+    expect(mergesToCheck(pr([review(bob, 'APPROVED', c1.sha)], [c1, mergeMain]), config({ review: { fresh: false } }))).toEqual([]);
+    // Already known merges are not asked for again.
+    expect(
+      mergesToCheck(pr([review(bob, 'APPROVED', c1.sha)], [c1, { ...mergeMain, mergeContent: { clean: true } }]), DEFAULT_CONFIG),
+    ).toEqual([]);
   });
 });
 

@@ -40,27 +40,47 @@ function harmlessMerge(commit: Commit, own: ReadonlySet<string>): boolean {
   return commit.mergeContent?.clean !== false;
 }
 
+interface Staleness {
+  text: string;
+  /** The first later commit is a merge with content of its own (or one that could not be checked). */
+  byMerge: boolean;
+}
+
 /**
  * Whether an approval given on `commitId` still covers what was merged: it was given on the head, or
  * every later commit is a clean merge whose other parents are not the PR's own commits (a merge of the base
- * branch brings in code that was reviewed elsewhere, and nothing else).
+ * branch brings in code that was reviewed elsewhere, and nothing else). A merge the adapter found holding work
+ * of its own (`mergeContent.clean === false`) is new work.
  */
-function staleness(commitId: string | null, change: Change): string | undefined {
+function staleness(commitId: string | null, change: Change): Staleness | undefined {
   const head = change.head.sha;
-  if (commitId === null) return 'approved a commit that is no longer in the pull request';
+  const stale = (text: string): Staleness => ({ text, byMerge: false });
+  if (commitId === null) return stale('approved a commit that is no longer in the pull request');
   if (commitId === head) return undefined;
   const commits = change.commits;
   if (commits === undefined) {
-    return `approved ${shortSha(commitId)}, not the merged head ${shortSha(head)} (the commit list was not available to check whether only base-branch merges came after)`;
+    return stale(
+      `approved ${shortSha(commitId)}, not the merged head ${shortSha(head)} (the commit list was not available to check whether only base-branch merges came after)`,
+    );
   }
   const at = commits.findIndex((c) => c.sha === commitId);
-  if (at < 0) return `approved ${shortSha(commitId)}, which is no longer in the pull request`;
+  if (at < 0) return stale(`approved ${shortSha(commitId)}, which is no longer in the pull request`);
   const own = new Set(commits.map((c) => c.sha));
   const unreviewed = commits.slice(at + 1).filter((c) => !harmlessMerge(c, own));
   if (unreviewed.length === 0) return undefined;
   const first = unreviewed[0];
-  const beyond = first.mergeContent?.clean === false && first.mergeContent.detail !== undefined ? `: ${first.mergeContent.detail}` : '';
-  return `approved ${shortSha(commitId)}, then ${plural(unreviewed.length, 'commit')} ${unreviewed.length === 1 ? 'was' : 'were'} pushed (${shortSha(first.sha)} "${subjectOf(first)}"${beyond}${unreviewed.length > 1 ? ', …' : ''})`;
+  const content = first.mergeContent;
+  if (first.parents.length >= 2 && content?.clean === false) {
+    const more = unreviewed.length > 1 ? ` (and ${plural(unreviewed.length - 1, 'later commit')})` : '';
+    const what = content.detail ?? 'holds changes beyond its parents';
+    return {
+      text: `approved ${shortSha(commitId)}, then merge ${shortSha(first.sha)} "${subjectOf(first)}" ${what}${more}`,
+      byMerge: true,
+    };
+  }
+  return stale(
+    `approved ${shortSha(commitId)}, then ${plural(unreviewed.length, 'commit')} ${unreviewed.length === 1 ? 'was' : 'were'} pushed (${shortSha(first.sha)} "${subjectOf(first)}"${unreviewed.length > 1 ? ', …' : ''})`,
+  );
 }
 
 /** The latest review of each reviewer that decides their stance: comments and pending drafts do not. */
@@ -111,10 +131,12 @@ export function approvalState(change: Change, config: MonoenvConfig): ApprovalSt
         // Given on the head, after which only base merges came, or on the same change before a rebase.
         approvedBy.push(login);
       } else if (changed !== undefined) {
+        // After a merge with work of its own, the merge says why the approval was compared at all.
+        const since = stale.byMerge ? stale.text : `approved ${shortSha(review.commitId!)}`;
         notCounted.push({
           login,
           reason: 'stale',
-          detail: `approved ${shortSha(review.commitId!)}; changed since: ${namedFiles(changed)} (stale)`,
+          detail: `${since}; changed since: ${namedFiles(changed)} (stale)`,
           commitId: review.commitId!,
           changedFiles: changed,
         });
@@ -123,7 +145,7 @@ export function approvalState(change: Change, config: MonoenvConfig): ApprovalSt
         notCounted.push({
           login,
           reason: 'stale',
-          detail: `${stale} (stale)`,
+          detail: `${stale.text} (stale)`,
           ...(review.commitId === null ? {} : { commitId: review.commitId }),
         });
       }
@@ -151,6 +173,24 @@ export function approvalsToCompare(change: Change, config: MonoenvConfig): strin
   if (!config.review.fresh) return [];
   const { notCounted } = approvalState({ ...change, approvedChanges: {} }, config);
   return [...new Set(notCounted.flatMap((v) => (v.reason === 'stale' && v.commitId !== undefined ? [v.commitId] : [])))];
+}
+
+/**
+ * The merge commits whose content the adapter should check (review.fresh): those that came after an approval
+ * that counts only because every later commit is a merge of other branches, in commit order, leaving out
+ * merges already checked. An approval followed by any other commit is stale whatever its merges hold.
+ */
+export function mergesToCheck(change: Change, config: MonoenvConfig): string[] {
+  const commits = change.commits;
+  if (!config.review.fresh || commits === undefined) return [];
+  const counted = new Set(approvalState({ ...change, approvedChanges: {} }, config).approvedBy.map((l) => l.toLowerCase()));
+  let from = commits.length;
+  for (const review of decisiveReviews(change.reviews ?? [])) {
+    if (!counted.has(review.reviewer.login.toLowerCase()) || review.commitId === null || review.commitId === change.head.sha) continue;
+    const at = commits.findIndex((c) => c.sha === review.commitId);
+    if (at >= 0) from = Math.min(from, at + 1);
+  }
+  return commits.slice(from).flatMap((c) => (c.parents.length >= 2 && c.mergeContent === undefined ? [c.sha] : []));
 }
 
 const mentions = (logins: readonly string[]): string => logins.map(mention).join(', ');

@@ -14,6 +14,7 @@ export {
   approvalsToCompare,
   approvalState,
   freshnessNeedsCommits,
+  mergesToCheck,
   ownerApprovers,
   type ApprovalState,
   type NotCountedReason,
