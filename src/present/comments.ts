@@ -21,9 +21,11 @@ export function unreviewedMergeComment(verdict: MergeVerdict, change: Change): s
   // escaped so it links, shows and pings nothing.
   const named = [merger, change.author.login, ...(change.reviews ?? []).map((r) => r.reviewer.login)];
   const mentions = new Set(named.filter((login): login is string => login !== undefined && GITHUB_LOGIN.test(login)));
+  // The comment's own pull request stays a link (a reference to itself notifies no other issue).
+  const references = new Set(change.number === undefined ? [] : [change.number]);
   // The verdict's message already names the merger, the approvals counted and, one per line, why others did not count.
   const what =
-    (verdict.verdict === 'unreviewed' ? escapeLines(verdict.message, mentions) : undefined) ??
+    (verdict.verdict === 'unreviewed' ? escapeLines(verdict.message, mentions, references) : undefined) ??
     (merger === undefined || !mentions.has(merger)
       ? 'This pull request was merged without the approvals it needed.'
       : `${mention(merger)} merged this pull request without the approvals it needed.`);
@@ -41,12 +43,12 @@ export function unreviewedMergeComment(verdict: MergeVerdict, change: Change): s
 }
 
 /** Each line escaped on its own, so the finding's list of reasons stays a list. */
-function escapeLines(text: string, mentions: ReadonlySet<string>): string {
+function escapeLines(text: string, mentions: ReadonlySet<string>, references: ReadonlySet<number>): string {
   return text
     .split(/\r\n?|\n/)
     .map((line) => {
       const item = /^- /.test(line);
-      return `${item ? '- ' : ''}${escapeMarkdown(item ? line.slice(2) : line, mentions)}`;
+      return `${item ? '- ' : ''}${escapeMarkdown(item ? line.slice(2) : line, mentions, references)}`;
     })
     .join('\n');
 }

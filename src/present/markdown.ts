@@ -52,31 +52,44 @@ export function truncateTo(text: string, max: number, measure: (text: string) =>
 /** `text` within `maxBytes` of UTF-8, cut between characters and marked with an ellipsis when cut. */
 export const truncateUtf8 = (text: string, maxBytes: number, ellipsis = '…'): string => truncateTo(text, maxBytes, utf8Length, ellipsis);
 
-/** A zero-width space: after `@` it stops a mention, inside `https://` or `www.` an autolink. */
+/** A zero-width space: after `@` it stops a mention, after `#` a reference, inside `https://` or `www.` an autolink. */
 const ZERO_WIDTH = '&#8203;';
 
 /**
  * User-controlled text (paths, titles, commit subjects, logins, flag keys, messages) as inert inline
  * Markdown: no emphasis, links, images, HTML or table cells can be opened by it, it stays on one line, and
- * it mentions nobody (`@user`, `@org/team`) and links nowhere (bare URLs). `mentions` are the logins monoenv
+ * it mentions nobody (`@user`, `@org/team`), links nowhere (bare URLs) and cross-references no issue or pull
+ * request (`#123`, `owner/repo#123`, `GH-123`, which would notify them). `mentions` are the logins monoenv
  * names on purpose (the merger, the reviewers: GitHub's own logins, never text from the change); only they
- * stay mentions.
+ * stay mentions; `references` are the pull requests it names on purpose (`#N` of the repository), which stay links.
  */
-export function escapeMarkdown(text: string, mentions: ReadonlySet<string> = NO_MENTIONS): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]|~]/g, '\\$&')
-    .replace(/\r\n?|\n/g, ' ')
-    .replace(/@([A-Za-z0-9][A-Za-z0-9-]*)(\/?)/g, (whole, login: string, slash: string) =>
-      slash === '' && mentions.has(login) ? whole : `@${ZERO_WIDTH}${login}${slash}`,
-    )
-    .replace(/\b(https?|ftp)(:\/\/)/gi, `$1${ZERO_WIDTH}$2`)
-    .replace(/\bwww\./gi, `www${ZERO_WIDTH}.`);
+export function escapeMarkdown(
+  text: string,
+  mentions: ReadonlySet<string> = NO_MENTIONS,
+  references: ReadonlySet<number> = NO_REFERENCES,
+): string {
+  return (
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/[\\`*_[\]|~]/g, '\\$&')
+      .replace(/\r\n?|\n/g, ' ')
+      // Before the zero-width spaces are added (their entity holds `#8203`): `#123`, `owner/repo#123`, `GH-123`.
+      .replace(/([\w.-]+\/[\w.-]+)?#(\d+)/g, (whole, repo: string | undefined, number: string) =>
+        repo === undefined && references.has(Number(number)) ? whole : `${repo ?? ''}#${ZERO_WIDTH}${number}`,
+      )
+      .replace(/\b(GH)-(?=\d)/gi, `$1${ZERO_WIDTH}-`)
+      .replace(/@([A-Za-z0-9][A-Za-z0-9-]*)(\/?)/g, (whole, login: string, slash: string) =>
+        slash === '' && mentions.has(login) ? whole : `@${ZERO_WIDTH}${login}${slash}`,
+      )
+      .replace(/\b(https?|ftp)(:\/\/)/gi, `$1${ZERO_WIDTH}$2`)
+      .replace(/\bwww\./gi, `www${ZERO_WIDTH}.`)
+  );
 }
 
 const NO_MENTIONS: ReadonlySet<string> = new Set();
+const NO_REFERENCES: ReadonlySet<number> = new Set();
 
 /** Escaped text for a table cell: like escapeMarkdown, but keeps line breaks as `<br>`. */
 function cell(text: string, maxBytes = 1_000): string {

@@ -22,7 +22,9 @@ export function mergeGroupOutput(verdict: MergeGroupVerdict): CheckOutput {
       'a pull request without a verdict there is evaluated now. The group fails when any of them fails or cannot be judged.',
     '',
   ];
-  if (verdict.note !== undefined) lines.push(`> ${escapeMarkdown(verdict.note)}`, '');
+  // The group's own pull requests stay links.
+  if (verdict.note !== undefined)
+    lines.push(`> ${escapeMarkdown(verdict.note, undefined, new Set(verdict.members.map((m) => m.number)))}`, '');
   if (verdict.members.length > 0) {
     lines.push('| Pull request | Conclusion | Verdict | From |', '| --- | --- | --- | --- |', ...verdict.members.map(row));
   }

@@ -438,7 +438,8 @@ describe('unreviewedMergeComment with hostile commit subjects', () => {
     const hostile: Commit = {
       sha: sha('hostile'),
       parents: [c1.sha],
-      message: 'tweak [x](https://evil.example) ![](https://track.example/p.png) @org/team @mallory www.evil.example <img src=x>',
+      message:
+        'tweak [x](https://evil.example) ![](https://track.example/p.png) @org/team @mallory www.evil.example <img src=x> fixes #9 acme/shop#3 GH-12',
       author: alice,
     };
     const change = merged(pr([review(bob, 'APPROVED', c1.sha)], [c1, hostile]), human('dave'));
@@ -454,6 +455,8 @@ describe('unreviewedMergeComment with hostile commit subjects', () => {
     expect(body).not.toContain('<img');
     expect(body).toContain('\\[x\\](https&#8203;://evil.example)');
     expect(body).toContain('@&#8203;org/team @&#8203;mallory');
+    // Other issues are not cross-referenced (GitHub would notify them); the comment's own pull request stays a link.
+    expect(body).toContain('fixes #&#8203;9 acme/shop#&#8203;3 GH&#8203;-12');
   });
 });
 

@@ -115,6 +115,16 @@ describe('escaping user-controlled text', () => {
     );
   });
 
+  it('cross-references no issue or pull request (#123, owner/repo#123, GH-123), which would notify them', () => {
+    expect(escapeMarkdown('fixes #123, acme/shop#45 and GH-6; gh-7 too; not #x, C# or a&#8203;b')).toBe(
+      'fixes #&#8203;123, acme/shop#&#8203;45 and GH&#8203;-6; gh&#8203;-7 too; not #x, C# or a&amp;#&#8203;8203;b',
+    );
+    // The pull requests monoenv names on purpose stay links, only as `#N` of the repository.
+    expect(escapeMarkdown('#7 and #8, acme/shop#7', undefined, new Set([7]))).toBe('#7 and #&#8203;8, acme/shop#&#8203;7');
+    // The zero-width spaces monoenv adds itself are left whole.
+    expect(escapeMarkdown('@bob #1 https://x')).toBe('@&#8203;bob #&#8203;1 https&#8203;://x');
+  });
+
   it('keeps a mention only of the logins it is given, never of a team', () => {
     const mentions = new Set(['alice']);
     expect(escapeMarkdown('@alice and @alicex and @alice/team', mentions)).toBe('@alice and @&#8203;alicex and @&#8203;alice/team');
@@ -258,7 +268,7 @@ describe('renderDetails', () => {
     );
     expect(text).toContain('#### ❌ [review](https://github.com/monoenv/monoenv/blob/main/docs/rules.md#review) · Merged without review');
     // Check-run output mentions nobody: a login in a message is text, never a ping or a link.
-    expect(text).toContain('@&#8203;carol merged #7 with 0 of 1 valid approval.  \n- @&#8203;alice is the author (self-approval)  ');
+    expect(text).toContain('@&#8203;carol merged #&#8203;7 with 0 of 1 valid approval.  \n- @&#8203;alice is the author (self-approval)  ');
     expect(text).toContain('**What to do:** Ask for a follow-up review.');
     expect(text).toContain('| `package-lock.json` | 3,000 | lockfile |');
     expect(text).toContain('| packages/api | 900 | `packages/api/a.ts`, `packages/api/b.ts` |');
