@@ -10,7 +10,10 @@ import { makeChange, type Commit, type Review } from '../src/engine/change.js';
 import { configSchema } from '../src/config/schema.js';
 import { main } from '../src/cli/main.js';
 import type { Report } from '../src/engine/report.js';
-import { TempRepo, captureIO, removeTemporaryFolders } from '../test/cli/repo.js';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 export interface TrustCase {
   input: string;
@@ -89,14 +92,35 @@ export async function measureTrust(): Promise<TrustCase[]> {
   });
   cases.push({ input: 'an approval on the head from an account without write access (CONTRIBUTOR)', ...outsider, clock: 'CPU' });
 
-  // CLI: the branch adds `src/billing/** -diff` and edits a risky file, and adds a binary one.
-  const repo = TempRepo.create({
+  // CLI: the branch adds `src/billing/** -diff`, edits a risky file and adds a binary one.
+  const dir = mkdtempSync(join(tmpdir(), 'monoenv-bench-'));
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('GIT_')));
+  Object.assign(env, {
+    HOME: dir,
+    GIT_CONFIG_GLOBAL: join(dir, '.gitconfig-none'),
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 'Ada',
+    GIT_AUTHOR_EMAIL: 'ada@example.com',
+    GIT_COMMITTER_NAME: 'Ada',
+    GIT_COMMITTER_EMAIL: 'ada@example.com',
+  });
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const commit = (message: string, files: Record<string, string>) => {
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+      git('add', '--', path);
+    }
+    git('commit', '--quiet', '-m', message);
+  };
+  git('init', '--quiet', '-b', 'main');
+  commit('Initial commit', {
     'README.md': '# shop\n',
     '.github/monoenv.yml': 'risky:\n  paths: ["src/billing/**"]\n',
     'src/billing/tax.ts': 'export const rate = 0.2;\n',
   });
-  repo.branch('feature');
-  repo.commit('Raise the tax', {
+  git('checkout', '--quiet', '-b', 'feature');
+  commit('Raise the tax', {
     '.gitattributes': 'src/billing/** -diff\n',
     'src/billing/tax.ts': 'export const rate = 0.25;\n',
     'src/billing/rates.bin': 'rate\0table\n',
@@ -104,16 +128,23 @@ export async function measureTrust(): Promise<TrustCase[]> {
   const walls: number[] = [];
   let outcome = '';
   for (let run = 0; run < 6; run++) {
-    const captured = captureIO(repo.dir, repo.env);
+    let out = '';
+    const io = {
+      cwd: dir,
+      env,
+      stdout: { write: (t: string) => (out += t), isTTY: false },
+      stderr: { write: () => true },
+      readStdin: () => Promise.resolve(''),
+    };
     const started = performance.now();
-    const code = await main(['check', '--format', 'json'], captured.io);
+    const code = await main(['check', '--format', 'json'], io);
     const wall = performance.now() - started;
     if (run > 0) walls.push(wall);
-    const report = JSON.parse(captured.stdout()) as Report;
+    const report = JSON.parse(out) as Report;
     const risky = report.findings.filter((f) => f.rule === 'risky').map((f) => `${f.title} (${f.path})`);
     outcome = `exit ${code}, ${report.conclusion}: ${risky.join('; ')}`;
   }
-  removeTemporaryFolders();
+  rmSync(dir, { recursive: true, force: true });
   cases.push({
     input: "a branch's own `.gitattributes` with `src/billing/** -diff` (CLI `monoenv check`)",
     outcome,
