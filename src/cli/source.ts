@@ -18,6 +18,7 @@ import { gitFlagAgeSource } from '../git/blame.js';
 import type { FlagAgeSource } from '../engine/rules/flags/index.js';
 import { readUserFile, type CliIO } from './io.js';
 import type { CheckOptions } from './check.js';
+import { searchable, type RepositorySearcher } from '../facts/repository.js';
 
 export interface Range {
   base: { ref: string; sha: string };
@@ -75,6 +76,38 @@ export class GitRangeSource implements FactSource {
 
   readTexts(change: Change, wanted: readonly TextWanted[]): Promise<void> {
     return readTexts(this.git, change, wanted, this.range.forkPoint, this.range.head.sha);
+  }
+
+  /** `git grep` at the head commit: the files naming each name as a whole word, and their texts. */
+  get repository(): RepositorySearcher {
+    const { git, range } = this;
+    return {
+      async filesNaming(names, limit) {
+        const out = new Map<string, string[]>(names.map((n) => [n, []]));
+        if (names.length === 0) return out;
+        const args = ['grep', '-w', '-I', '-o', '-F', '--no-color', ...names.flatMap((n) => ['-e', n]), range.head.sha, '--'];
+        const found = (await git.maybe(args)) ?? '';
+        const prefix = `${range.head.sha}:`;
+        const seen = new Set<string>();
+        for (const line of found.split('\n')) {
+          if (!line.startsWith(prefix)) continue;
+          const rest = line.slice(prefix.length);
+          const colon = rest.lastIndexOf(':');
+          if (colon < 0) continue;
+          const path = rest.slice(0, colon);
+          const name = rest.slice(colon + 1);
+          const list = out.get(name);
+          if (!list || !searchable(path) || seen.has(`${name}\0${path}`) || list.length > limit) continue;
+          seen.add(`${name}\0${path}`);
+          list.push(path);
+        }
+        return out;
+      },
+      async text(path, maxBytes) {
+        const read = await readSmallFileAt(git, range.head.sha, path, maxBytes);
+        return read === undefined || 'tooLarge' in read || read.text.includes('\0') ? undefined : read.text;
+      },
+    };
   }
 
   headText(_change: Change, path: string): Promise<string | undefined> {

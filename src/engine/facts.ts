@@ -10,7 +10,8 @@ import { RULES } from './rules/index.js';
 import type { FactNeeds, FactsWanted, SourceAbilities, TextWanted } from './rules/rule.js';
 import type { Grammar } from './syntax/index.js';
 
-export type { EvaluationContext, FactNeeds, FactsWanted, SourceAbilities, TextWanted } from './rules/rule.js';
+export type { EvaluationContext, FactNeeds, FactsWanted, RepositorySearch, SourceAbilities, TextWanted } from './rules/rule.js';
+export { repositoryWanted } from './rules/risky/rule.js';
 
 export function factNeeds(config: MonoenvConfig, labels: readonly string[]): FactNeeds {
   const needs: FactNeeds = { files: false, gitattributes: false, reviews: false };

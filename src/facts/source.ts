@@ -13,6 +13,8 @@ import { factNeeds, factsWanted, type FactNeeds, type TextWanted } from '../engi
 import { loadSyntax } from '../engine/syntax/load.js';
 import { loadPostgresParser, type PostgresParser } from '../engine/rules/migrations/sql-parser.js';
 import { gatherFlagAges, type FlagAgeSource } from '../engine/rules/flags/index.js';
+import type { EvaluationContext } from '../engine/rules/rule.js';
+import { followInRepository, type RepositorySearcher } from './repository.js';
 
 export interface FactSource {
   /** The change's labels, known before it is read (override labels spare reads). */
@@ -29,6 +31,8 @@ export interface FactSource {
   proposedConfigErrors(change: Change): Promise<ConfigError[]>;
   /** Dates the flags whose checks the change touches (asked only when it touches one). */
   readonly flagAges: FlagAgeSource;
+  /** Searches the repository at the head commit (sources holding it); the risky rule follows uses through it. */
+  readonly repository?: RepositorySearcher;
 }
 
 /** Reads what the rules ask for from `source`, each fact once, and returns the final report. */
@@ -47,14 +51,30 @@ export async function evaluateFrom(source: FactSource, config: MonoenvConfig): P
     gatherFlagAges(wanted.flagAges, source.flagAges, config),
   ]);
   const found = texts.filter((entry): entry is readonly [string, string] => typeof entry[1] === 'string');
-  return evaluate(change, config, {
+  let context: EvaluationContext = {
     ...(postgres === undefined ? {} : { postgres }),
     ...(found.length > 0 ? { texts: new Map(found) } : {}),
     ...(syntax === undefined ? {} : { syntax }),
     ...(proposedErrors === undefined ? {} : { proposedConfig: { path: CONFIG_PATH, errors: proposedErrors } }),
     flagAges,
     now: new Date().toISOString(),
-  });
+  };
+  // Code that existed before the change is followed through its uses in the repository, where the source holds it.
+  if (source.repository && syntax !== undefined) {
+    // The rule judges again as the search reads more: each file is parsed once, the trees kept for this evaluation.
+    let current = syntax.remembering();
+    const grammars = new Set(wanted.grammars);
+    const base = { ...context, syntax: current };
+    context = await followInRepository(change, config, base, source.repository, async (more) => {
+      const missing = more.filter((g) => !grammars.has(g));
+      if (missing.length > 0) {
+        for (const g of missing) grammars.add(g);
+        current = (await loadSyntax(grammars)).remembering();
+      }
+      return { ...base, syntax: current };
+    });
+  }
+  return evaluate(change, config, context);
 }
 
 /** A parser that cannot load leaves SQL unjudged, with a notice on each file; the evaluation goes on. */

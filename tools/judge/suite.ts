@@ -15,7 +15,8 @@ import { EXPAND_CONTRACT_TITLE, loadPostgresParser, type PostgresParser } from '
 import { HAZARDS, type HazardKind } from '../../src/engine/rules/migrations/hazards.js';
 import type { Syntax } from '../../src/engine/syntax/index.js';
 import { loadSyntax } from '../../src/engine/syntax/load.js';
-import { factsWanted } from '../../src/engine/facts.js';
+import { factsWanted, repositoryWanted, type EvaluationContext } from '../../src/engine/facts.js';
+import { MAX_ROUNDS, searchInMemory } from '../../src/facts/repository.js';
 import { GRAMMARS } from '../../src/engine/syntax/index.js';
 
 export type ScoredRule = 'tests' | 'risky' | 'migrations';
@@ -130,12 +131,21 @@ export function runCase(judgeCase: JudgeCase): CaseResult[] {
       };
     }
   }
-  // The head files stand for what an adapter reads at the head commit.
-  const report = evaluate(change, config, {
+  // The head files stand for what an adapter reads at the head commit, and for the repository it can search.
+  let context: EvaluationContext = {
     ...(postgres ? { postgres } : {}),
     ...(syntax ? { syntax } : {}),
     texts: new Map(Object.entries(judgeCase.head)),
-  });
+  };
+  if (syntax) {
+    const inChange = new Set(change.files.map((f) => f.path));
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const names = repositoryWanted(change, config, context);
+      if (names.length === 0) break;
+      context = { ...context, repository: searchInMemory(context.repository, names, context.texts!, inChange) };
+    }
+  }
+  const report = evaluate(change, config, context);
   const results: CaseResult[] = [];
   for (const rule of SCORED_RULES) {
     const expected = judgeCase.expect[rule];

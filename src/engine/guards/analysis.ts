@@ -23,7 +23,7 @@ import {
   isHarmlessStatement,
   TYPE_ONLY,
 } from './lines.js';
-import { References, resolves } from './references.js';
+import { References, resolves, visibleFrom } from './references.js';
 import { isVisibilityMarker, mixedInAddedModule } from './mixins.js';
 import { FileRows } from './rows.js';
 import { Guards, statementOf } from './guard.js';
@@ -37,6 +37,8 @@ export interface LineVerdict {
   why: string;
   /** The definition the verdict was reached through, when it was (`New function \`x\` …`). */
   definition?: { name: string; kind: 'function' | 'class' | 'value' };
+  /** The path loops back to a definition being judged: it adds no way in of its own. */
+  cycle?: boolean;
 }
 
 export interface ParsedFile {
@@ -57,7 +59,20 @@ export interface TextReference {
   guarded: boolean;
 }
 
+/**
+ * How the analysis reaches the repository beyond the change: whether a name's uses were searched at the head
+ * ('complete': every file naming it was read; 'partial': the search was cut short), or undefined when not (the
+ * name is then asked for, and code that existed before keeps its presumption of running).
+ */
+export interface OutsideReach {
+  searched(name: string): 'complete' | 'partial' | undefined;
+}
+
 const MAX_DEPTH = 8;
+/** Bindings that hold a function under a name: `const Name = () => …`, a class field, `name = lambda …`. */
+const HOLDERS = new Set(['variable_declarator', 'public_field_definition', 'field_definition', 'assignment', 'assignment_expression']);
+/** Steps through code that existed before the change (each a search of the repository) before the presumption holds. */
+export const MAX_OUTSIDE_STEPS = 6;
 
 export class ChangeAnalysis {
   private readonly sources: SourceFile[];
@@ -73,6 +88,7 @@ export class ChangeAnalysis {
     files: readonly ParsedFile[],
     matcher: FlagMatcher,
     private readonly textReferences: (name: string) => TextReference[] = () => [],
+    private readonly outside?: OutsideReach,
   ) {
     this.sources = files.map((f) => {
       const source: SourceFile = { path: f.path, tree: f.tree, checks: findChecks(f.tree, matcher) };
@@ -302,10 +318,8 @@ export class ChangeAnalysis {
       const name = nameNode ? text(file.tree, nameNode) : undefined;
       if (!name) return { evidence: 'unguarded', why: `nothing checks a flag on the way to it${offNote}` };
       if (this.parsed.get(file)!.existedBefore(name) || !this.parsed.get(file)!.isAdded(nameNode!.startRow)) {
-        return {
-          evidence: 'unguarded',
-          why: `\`${name}\` exists before this change and already runs; nothing on the way from its start to this line checks a flag${offNote}`,
-        };
+        const why = `\`${name}\` exists before this change and already runs; nothing on the way from its start to this line checks a flag${offNote}`;
+        return this.existingUses(file, boundary, name, 'function', depth, why);
       }
       return this.symbolVerdict(file, boundary, name, 'function', depth);
     }
@@ -316,7 +330,7 @@ export class ChangeAnalysis {
       const name = text(file.tree, nameNode);
       if (this.parsed.get(file)!.isAdded(nameNode.startRow) && !this.parsed.get(file)!.existedBefore(name))
         return this.symbolVerdict(file, def, name, kind, depth);
-      return { evidence: 'unguarded', why: `\`${name}\` exists before this change and is used without a flag${offNote}` };
+      return this.existingUses(file, def, name, kind, depth, `\`${name}\` exists before this change and is used without a flag${offNote}`);
     }
     const inClass = this.enclosingClass(node);
     return {
@@ -364,19 +378,70 @@ export class ChangeAnalysis {
     return undefined;
   }
 
+  /**
+   * Code that existed before the change is presumed to run: `presumed` stands unless its uses in the repository
+   * at the head were searched and every one of them sits in guarded code (then the change is guarded through
+   * them), or some do and the others could not be followed (then it is uncertain).
+   */
+  private existingUses(
+    file: SourceFile,
+    def: SyntaxNode,
+    name: string,
+    kind: 'function' | 'class' | 'value',
+    depth: number,
+    presumed: string,
+  ): LineVerdict {
+    if (!this.outside || depth > MAX_OUTSIDE_STEPS) return { evidence: 'unguarded', why: presumed };
+    const searched = this.outside.searched(name);
+    if (searched === undefined) return { evidence: 'unguarded', why: presumed };
+    // `const Name = () => …`: the binding holds the function, and its own name is no use of it.
+    const own = nameNodeOf(def);
+    const holder = def.parent && HOLDERS.has(def.parent.type) && own?.parent === def.parent ? def.parent : def;
+    const { definition: _definition, ...verdict } = this.symbolVerdict(file, holder, name, kind, depth, presumed);
+    if (verdict.evidence !== 'guarded') return verdict;
+    if (searched === 'partial')
+      return {
+        evidence: 'uncertain',
+        why: `\`${name}\` exists before this change and the uses of it that were read are behind a flag (${verdict.why}), but more files name it than could be read`,
+      };
+    return { evidence: 'guarded', why: `\`${name}\` exists before this change and ${verdict.why}` };
+  }
+
+  /** A use judged by control alone: a flag check on the way to it, or, past its function, that function's own uses. */
+  private controlVerdict(file: SourceFile, node: SyntaxNode, depth: number): LineVerdict {
+    const guard = this.guards.at(file, node);
+    if (guard.on) return { evidence: 'guarded', why: `it runs only when ${guard.on} is on` };
+    return this.beyond(file, node, guard.boundary, guard.off, depth);
+  }
+
   /** A definition the change adds: guarded when every use is, unguarded when one is not, uncertain when none is seen. */
-  private symbolVerdict(file: SourceFile, def: SyntaxNode, name: string, kind: 'function' | 'class' | 'value', depth: number): LineVerdict {
+  private symbolVerdict(
+    file: SourceFile,
+    def: SyntaxNode,
+    name: string,
+    kind: 'function' | 'class' | 'value',
+    depth: number,
+    presumed?: string,
+  ): LineVerdict {
     const known = this.symbolVerdicts.get(def);
     if (known === 'pending')
-      return { evidence: 'uncertain', why: `\`${name}\` is only reached through itself`, definition: { name, kind } };
+      return { evidence: 'uncertain', why: `\`${name}\` is only reached through itself`, definition: { name, kind }, cycle: true };
     if (known) return known;
     this.symbolVerdicts.set(def, 'pending');
-    const verdict = this.judgeSymbol(file, def, name, kind, depth);
+    const verdict = this.judgeSymbol(file, def, name, kind, depth, presumed);
     this.symbolVerdicts.set(def, verdict);
     return verdict;
   }
 
-  private judgeSymbol(file: SourceFile, def: SyntaxNode, name: string, kind: 'function' | 'class' | 'value', depth: number): LineVerdict {
+  /** `presumed`: the definition existed before the change, so with no use seen it is presumed to run, for this reason. */
+  private judgeSymbol(
+    file: SourceFile,
+    def: SyntaxNode,
+    name: string,
+    kind: 'function' | 'class' | 'value',
+    depth: number,
+    presumed?: string,
+  ): LineVerdict {
     const definition = { name, kind };
     if (depth > MAX_DEPTH)
       return {
@@ -390,10 +455,16 @@ export class ChangeAnalysis {
       (r) =>
         !(r.file === file && r.node.start >= def.start && r.node.end <= def.end) &&
         !(r.file !== file && this.names.declares(r.file, name)) &&
+        visibleFrom(file.path, r.file.path, name) &&
         !(goMethod && r.node.parent?.type === 'call_expression' && r.node.field === 'function'),
     );
     const texts = this.textReferences(name);
     if (refs.length === 0 && texts.length === 0) {
+      if (presumed !== undefined)
+        return {
+          evidence: 'unguarded',
+          why: `${presumed}, and nothing in the repository uses it (an entry point, called by a framework or a convention)`,
+        };
       return {
         evidence: 'uncertain',
         why: `nothing in the files this change touches uses \`${name}\`; what calls it (a framework, a convention, or code elsewhere) could not be seen`,
@@ -402,27 +473,44 @@ export class ChangeAnalysis {
     }
     let uncertain: string | undefined;
     let guardedWhy: string | undefined;
+    // A use that could not be settled further on (as opposed to a call on a receiver of unknown type).
+    let unsettled = false;
+    let ways = 0;
     for (const ref of refs) {
       const where = `\`${ref.file.path}:${ref.node.startRow + 1}\``;
-      const v = this.verdictAt(
-        ref.file,
-        ref.node,
-        this.rows.nodesOn(ref.file, ref.node.startRow).filter((n) => n.start >= ref.node.start),
-        depth + 1,
-      );
+      // A use of code that existed before guards it only by control: a flag check on the way to the use. That
+      // the call's receiver or arguments were built from a flag's value does not keep the call from running.
+      const v =
+        presumed !== undefined
+          ? this.controlVerdict(ref.file, ref.node, depth + 1)
+          : this.verdictAt(
+              ref.file,
+              ref.node,
+              this.rows.nodesOn(ref.file, ref.node.startRow).filter((n) => n.start >= ref.node.start),
+              depth + 1,
+            );
+      if (v.cycle && presumed !== undefined) continue;
+      ways++;
       if (v.evidence === 'unguarded' && !resolves(ref.file, ref.node, file, def)) {
         uncertain ??= `\`${name}\` is called at ${where} on a receiver whose type could not be told, so that call may be another type's \`${name}\``;
         continue;
       }
       if (v.evidence === 'unguarded')
         return { evidence: 'unguarded', why: `\`${name}\` is used at ${where}, and there ${v.why}`, definition };
-      if (v.evidence === 'uncertain') uncertain ??= `\`${name}\` is used at ${where}, where ${v.why}`;
-      else guardedWhy ??= `it is only used at ${where}, where ${v.why}`;
+      if (v.evidence === 'uncertain') {
+        uncertain ??= `\`${name}\` is used at ${where}, where ${v.why}`;
+        unsettled = true;
+      } else guardedWhy ??= `it is only used at ${where}, where ${v.why}`;
     }
     for (const t of texts) {
       if (!t.guarded)
         return { evidence: 'unguarded', why: `\`${name}\` is used at \`${t.path}:${t.line}\`, which is not behind a flag`, definition };
     }
+    if (presumed !== undefined && ways === 0 && texts.length === 0)
+      return { evidence: 'unguarded', why: `${presumed}, and it is only used from code it calls itself`, definition };
+    // Code that existed before stays presumed to run unless a guarded path to it was seen.
+    if (uncertain && presumed !== undefined && guardedWhy === undefined && !unsettled)
+      return { evidence: 'unguarded', why: `${presumed} (${uncertain})`, definition };
     if (uncertain) return { evidence: 'uncertain', why: uncertain, definition };
     return { evidence: 'guarded', why: guardedWhy ?? 'every use of it is behind a flag', definition };
   }

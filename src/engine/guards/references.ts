@@ -37,7 +37,8 @@ export class References {
     const index = new Map<string, { file: SourceFile; node: SyntaxNode }[]>();
     for (const file of this.sources) {
       walk(file.tree.root, (n) => {
-        if (isComment(n) || IMPORTS.has(n.type)) return false;
+        // A re-export (`export { X } from './x'`, `export { X }`) only passes a name on: its users name it too.
+        if (isComment(n) || IMPORTS.has(n.type) || n.type === 'export_clause') return false;
         let name: string | undefined;
         if (isIdentifier(n) && n.type !== 'instance_variable') name = text(file.tree, n);
         else if (n.type === 'simple_symbol') name = text(file.tree, n).slice(1);
@@ -80,9 +81,40 @@ export function resolves(refFile: SourceFile, ref: SyntaxNode, defFile: SourceFi
   const receiver = field(parent, 'object') ?? field(parent, 'operand') ?? field(parent, 'receiver');
   if (!receiver) return true;
   const r = text(refFile.tree, receiver);
+  // Go: `pkg.Name(…)` through the package the defining file belongs to (its directory's last segment).
+  if (receiver.type === 'identifier' && refFile.path.endsWith('.go') && defFile.path.endsWith('.go')) {
+    const dir = defFile.path.split('/').slice(0, -1);
+    if (dir.length > 0 && dir[dir.length - 1] === r && importsPath(refFile, dir.join('/'))) return true;
+  }
   if (r === 'this' || r === 'self' || r === 'super' || r === '$this' || r === 'static') return true;
   const own = field(def, 'receiver');
   const ownName = own ? own.children.find((c) => c.type === 'parameter_declaration') : undefined;
   const ownIdent = ownName ? field(ownName, 'name') : undefined;
   return ownIdent !== undefined && refFile === defFile && text(defFile.tree, ownIdent) === r;
+}
+
+/** The Go file imports a package whose path ends with `dir` (a module path ends with the repository's directory). */
+function importsPath(file: SourceFile, dir: string): boolean {
+  let found = false;
+  walk(file.tree.root, (n) => {
+    if (found) return false;
+    if (n.type === 'import_spec') {
+      const path = field(n, 'path');
+      const value = path ? text(file.tree, path).replace(/^["`]|["`]$/g, '') : '';
+      if (value === dir || value.endsWith(`/${dir}`)) found = true;
+      return false;
+    }
+    if (n.type === 'function_declaration' || n.type === 'method_declaration') return false;
+  });
+  return found;
+}
+
+/**
+ * Can a use in `refPath` mean a definition named `name` in `defPath`? Go hides names that start in lower case
+ * from other packages (directories); other languages are not told apart here.
+ */
+export function visibleFrom(defPath: string, refPath: string, name: string): boolean {
+  if (!defPath.endsWith('.go') || !refPath.endsWith('.go')) return true;
+  if (!/^[a-z_]/.test(name)) return true;
+  return defPath.slice(0, defPath.lastIndexOf('/') + 1) === refPath.slice(0, refPath.lastIndexOf('/') + 1);
 }

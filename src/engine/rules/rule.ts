@@ -29,6 +29,24 @@ export interface RuleContext {
   size?: SizeFacts;
   /** What the adapter read because a rule asked (`factsWanted`). */
   facts?: EvaluationContext;
+  /**
+   * Filled by the risky rule with the names whose uses it would follow into the repository at the head, had
+   * they been searched (`repositoryWanted`); the adapter searches them and evaluates again.
+   */
+  repositoryWanted?: Set<string>;
+}
+
+/**
+ * What a search of the repository at the head commit found, for names the risky rule asked to follow
+ * (`repositoryWanted`): the files outside the change that name each one (whole word), and their head texts.
+ */
+export interface RepositorySearch {
+  /** Per name searched: the paths of the head's files that name it, the change's own files left out. */
+  files: ReadonlyMap<string, readonly string[]>;
+  /** Names whose search was cut short (too many files name them, or one could not be read). */
+  truncated: ReadonlySet<string>;
+  /** The head texts of the files found, by path. */
+  texts: ReadonlyMap<string, string>;
 }
 
 /** What `evaluate` is given beside the change and the configuration: the facts the rules asked for. */
@@ -49,6 +67,8 @@ export interface EvaluationContext {
   flagAges?: ReadonlyMap<string, FlagAge>;
   /** The time of the evaluation, ISO 8601 (the engine reads no clock). */
   now?: string;
+  /** Uses of names found in the repository at the head, outside the change (sources that can search it). */
+  repository?: RepositorySearch;
 }
 
 /** What must be read to build the change, decided from the configuration and the labels before any read. */

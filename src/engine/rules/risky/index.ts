@@ -170,7 +170,16 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
   // the guard analysis. Other files are read from the patch alone.
   const riskyFiles = riskyViews.map((v) => v.file);
   const reading = riskyFiles.some((f) => f.text?.head !== undefined)
-    ? readWholeFiles(productionFiles, riskyFiles, ctx.syntax ?? Syntax.none(), matcher)
+    ? readWholeFiles(
+        productionFiles,
+        riskyFiles,
+        ctx.syntax ?? Syntax.none(),
+        matcher,
+        // Where the adapter can search the repository at the head, code that existed before is followed through its uses there.
+        ctx.facts?.repository !== undefined || ctx.repositoryWanted !== undefined
+          ? { search: ctx.facts?.repository, ignore: isTest, ...(ctx.repositoryWanted ? { wanted: ctx.repositoryWanted } : {}) }
+          : undefined,
+      )
     : undefined;
   // Lines this change deletes anywhere, trimmed: an added line equal to one of them is moved code (re-indented
   // under a new check, or carried to another file), judged where it now sits only through the lines around it.

@@ -5,11 +5,11 @@
  */
 import type { Change } from '../../change.js';
 import type { MonoenvConfig } from '../../../config/schema.js';
-import { isActive, type FactsWanted, type Rule, type SourceAbilities } from '../rule.js';
+import { isActive, type EvaluationContext, type FactsWanted, type Rule, type SourceAbilities } from '../rule.js';
 import { readKind } from '../../kind.js';
 import { pathMatcher } from '../../glob.js';
 import { isTestPath } from '../tests.js';
-import { grammarOf, type Grammar } from '../../syntax/index.js';
+import { grammarOf, Syntax, type Grammar } from '../../syntax/index.js';
 import { languageOf } from '../../symbols.js';
 import { judgeRisky } from './index.js';
 
@@ -41,3 +41,17 @@ export const riskyRule: Rule = {
   wants: wholeFilesWanted,
   judge: judgeRisky,
 };
+
+/**
+ * The names whose uses the risky rule would follow into the repository at the head, given what was searched
+ * so far (`context.repository`): the definitions that existed before the change and hold its unguarded lines,
+ * then the ones holding their uses. The adapter searches them and asks again, a few rounds at most.
+ */
+export function repositoryWanted(change: Change, config: MonoenvConfig, context: EvaluationContext): string[] {
+  if (!isActive(config, 'risky', change.labels) || config.risky.paths.length === 0) return [];
+  if (!change.files.some((f) => f.text?.head !== undefined)) return [];
+  const wanted = new Set<string>();
+  judgeRisky({ change, config, kind: readKind(change), syntax: context.syntax ?? Syntax.none(), facts: context, repositoryWanted: wanted });
+  const searched = context.repository?.files;
+  return [...wanted].filter((name) => !searched?.has(name)).sort();
+}

@@ -5,7 +5,8 @@
  */
 import type { ChangedFile } from '../../change.js';
 import type { FlagMatcher } from '../../flags/index.js';
-import { ChangeAnalysis, type LineVerdict, type ParsedFile, type TextReference } from '../../guards/analysis.js';
+import { ChangeAnalysis, type LineVerdict, type OutsideReach, type ParsedFile, type TextReference } from '../../guards/analysis.js';
+import type { RepositorySearch } from '../rule.js';
 import { wordsOf } from '../../guards/rewrites.js';
 import { grammarOf, type Syntax } from '../../syntax/index.js';
 import { guardedLines, languageOf } from '../../symbols.js';
@@ -24,6 +25,14 @@ export function readWholeFiles(
   riskyFiles: readonly ChangedFile[],
   syntax: Syntax,
   matcher: FlagMatcher,
+  repository?: {
+    /** What the adapter found in the repository at the head, when it could search it. */
+    search: RepositorySearch | undefined;
+    /** Files whose uses do not count (tests). */
+    ignore: (path: string) => boolean;
+    /** Collects the names the analysis would follow into the repository, had they been searched. */
+    wanted?: Set<string>;
+  },
 ): WholeFileReading {
   const parsedFiles: ParsedFile[] = [];
   const parsed = new Set<string>();
@@ -86,6 +95,51 @@ export function readWholeFiles(
     });
     parsed.add(file.path);
   }
+  // Files outside the change that name what the analysis follows: read like the change's files, every row unchanged.
+  const inChange = new Set(files.map((f) => f.path));
+  const search = repository?.search;
+  for (const [path, text] of search?.texts ?? []) {
+    if (inChange.has(path) || repository!.ignore(path)) continue;
+    const grammar = grammarOf(path);
+    if (!grammar) {
+      if (languageOf(path) === 'template') {
+        const lines = text.split('\n');
+        const checks = matcher.scan(lines);
+        templates.push({
+          path,
+          lines,
+          guarded: guardedLines(
+            'template',
+            lines.map((content, i) => ({ content, checksFlag: checks[i] !== undefined })),
+          ),
+        });
+      }
+      continue;
+    }
+    const tree = syntax.has(grammar) ? syntax.parse(grammar, text) : undefined;
+    if (!tree) continue;
+    parsedFiles.push({ path, tree, isAdded: () => false, existedBefore: () => true });
+  }
+  const reach: OutsideReach | undefined =
+    repository === undefined
+      ? undefined
+      : {
+          searched: (name) => {
+            if (search === undefined || !search.files.has(name)) {
+              repository.wanted?.add(name);
+              return undefined;
+            }
+            if (search.truncated.has(name)) return 'partial';
+            // A file naming it that could be neither parsed nor scanned holds uses that were not seen.
+            const unseen = search.files
+              .get(name)!
+              .some(
+                (path) =>
+                  !inChange.has(path) && !repository.ignore(path) && !parsedFiles.some((f) => f.path === path) && readableCode(path),
+              );
+            return unseen ? 'partial' : 'complete';
+          },
+        };
   const textReferences = (name: string): TextReference[] => {
     const out: TextReference[] = [];
     const word = new RegExp(`(?<![\\w$@.])${escapeRegExp(name)}(?![\\w$])`);
@@ -93,10 +147,15 @@ export function readWholeFiles(
       t.lines.forEach((line, i) => word.test(line) && out.push({ path: t.path, line: i + 1, guarded: t.guarded[i] }));
     return out;
   };
-  const analysis = parsedFiles.length > 0 ? new ChangeAnalysis(parsedFiles, matcher, textReferences) : undefined;
+  const analysis = parsedFiles.length > 0 ? new ChangeAnalysis(parsedFiles, matcher, textReferences, reach) : undefined;
   return {
     verdict: (file, line) => (analysis && parsed.has(file.path) ? analysis.verdict(file.path, line - 1) : undefined),
     parsed,
     patchOnly,
   };
+}
+
+/** A file whose language the analysis reads (code or a template), as opposed to docs, data or config. */
+function readableCode(path: string): boolean {
+  return grammarOf(path) !== undefined || languageOf(path) === 'template';
 }
