@@ -11,6 +11,7 @@ import { configTooLargeError, MAX_CONFIG_BYTES, parseConfigText, type ConfigErro
 import { CONFIG_PATH } from '../config/path.js';
 import { GITATTRIBUTES_PATH } from '../engine/gitattributes.js';
 import { readTexts } from '../git/texts.js';
+import { BlobReader } from '../git/blobs.js';
 import { commitsBetween, diffBetween, personFromAuthor } from '../git/range.js';
 import { currentBranch, readFileAt, readSmallFileAt } from '../git/queries.js';
 import type { GitRunner } from '../git/runner.js';
@@ -79,8 +80,10 @@ export class GitRangeSource implements FactSource {
   }
 
   /** `git grep` at the head commit: the files naming each name as a whole word, and their texts. */
-  get repository(): RepositorySearcher {
+  repositorySearcher(): RepositorySearcher {
     const { git, range } = this;
+    // One `git cat-file --batch` reads every file found, for the whole search.
+    let reader: BlobReader | undefined;
     return {
       async filesNaming(names, limit) {
         const out = new Map<string, string[]>(names.map((n) => [n, []]));
@@ -104,8 +107,12 @@ export class GitRangeSource implements FactSource {
         return out;
       },
       async text(path, maxBytes) {
-        const read = await readSmallFileAt(git, range.head.sha, path, maxBytes);
-        return read === undefined || 'tooLarge' in read || read.text.includes('\0') ? undefined : read.text;
+        const blob = await (reader ??= new BlobReader(git)).read(`${range.head.sha}:${path}`);
+        return blob === undefined || blob.length > maxBytes || blob.includes(0) ? undefined : blob.toString('utf8');
+      },
+      close() {
+        reader?.close();
+        reader = undefined;
       },
     };
   }

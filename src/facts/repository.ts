@@ -14,10 +14,10 @@ import { languageOf } from '../engine/symbols.js';
 export const MAX_ROUNDS = 6;
 /** Names searched a round. Further names keep the presumption that code which existed before runs. */
 export const MAX_NAMES_PER_ROUND = 40;
-/** Files read for one name; a name in more files counts as not seen far enough. */
-export const MAX_FILES_PER_NAME = 25;
+/** Files read for one name; a name in more files is too common to follow (none is read, its search is cut short). */
+export const MAX_FILES_PER_NAME = 20;
 /** Files read in all. */
-export const MAX_FILES = 200;
+export const MAX_FILES = 150;
 /** A file larger than this is not read (its name's search is cut short). */
 export const MAX_FILE_BYTES = 512_000;
 
@@ -26,6 +26,8 @@ export interface RepositorySearcher {
   filesNaming(names: readonly string[], limit: number): Promise<Map<string, string[]>>;
   /** A file's text at the head commit; undefined when absent, binary or larger than `maxBytes`. */
   text(path: string, maxBytes: number): Promise<string | undefined>;
+  /** Ends what the searcher keeps open (a reading process). */
+  close?(): void;
 }
 
 /** A code file the guard analysis can read (by grammar or as a template). */
@@ -56,8 +58,9 @@ export async function followInRepository(
     const grammars = new Set<Grammar>();
     for (const name of names) {
       const paths = (found.get(name) ?? []).filter((p) => !inChange.has(p));
+      // A name in more files than a search reads is too common to follow: none of them is read.
       if (paths.length > MAX_FILES_PER_NAME) truncated.add(name);
-      const kept = paths.slice(0, MAX_FILES_PER_NAME);
+      const kept = paths.length > MAX_FILES_PER_NAME ? [] : paths;
       files.set(name, kept);
       for (const path of kept) {
         if (texts.has(path)) continue;
@@ -97,9 +100,10 @@ export function searchInMemory(
   for (const name of names.slice(0, MAX_NAMES_PER_ROUND)) {
     const word = new RegExp(`(?<![\\w$])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w$])`);
     const paths = [...all].filter(([path, text]) => !inChange.has(path) && searchable(path) && word.test(text)).map(([path]) => path);
+    const kept = paths.length > MAX_FILES_PER_NAME ? [] : paths;
     if (paths.length > MAX_FILES_PER_NAME) truncated.add(name);
-    files.set(name, paths.slice(0, MAX_FILES_PER_NAME));
-    for (const path of paths.slice(0, MAX_FILES_PER_NAME)) texts.set(path, all.get(path)!);
+    files.set(name, kept);
+    for (const path of kept) texts.set(path, all.get(path)!);
   }
   return { files, truncated, texts };
 }

@@ -32,7 +32,7 @@ export interface FactSource {
   /** Dates the flags whose checks the change touches (asked only when it touches one). */
   readonly flagAges: FlagAgeSource;
   /** Searches the repository at the head commit (sources holding it); the risky rule follows uses through it. */
-  readonly repository?: RepositorySearcher;
+  repositorySearcher?(): RepositorySearcher;
 }
 
 /** Reads what the rules ask for from `source`, each fact once, and returns the final report. */
@@ -60,19 +60,17 @@ export async function evaluateFrom(source: FactSource, config: MonoenvConfig): P
     now: new Date().toISOString(),
   };
   // Code that existed before the change is followed through its uses in the repository, where the source holds it.
-  if (source.repository && syntax !== undefined) {
-    // The rule judges again as the search reads more: each file is parsed once, the trees kept for this evaluation.
-    let current = syntax.remembering();
-    const grammars = new Set(wanted.grammars);
-    const base = { ...context, syntax: current };
-    context = await followInRepository(change, config, base, source.repository, async (more) => {
-      const missing = more.filter((g) => !grammars.has(g));
-      if (missing.length > 0) {
-        for (const g of missing) grammars.add(g);
-        current = (await loadSyntax(grammars)).remembering();
-      }
-      return { ...base, syntax: current };
-    });
+  const searcher = syntax !== undefined ? source.repositorySearcher?.() : undefined;
+  if (searcher) {
+    // The rule judges again as the search reads more: each file is parsed once, the trees kept for this
+    // evaluation. Files found in languages whose grammar the change did not need stay unread (their names'
+    // searches count as cut short): loading a grammar costs more than a round.
+    const base = { ...context, syntax: syntax!.remembering() };
+    try {
+      context = await followInRepository(change, config, base, searcher, () => Promise.resolve(base));
+    } finally {
+      searcher.close?.();
+    }
   }
   return evaluate(change, config, context);
 }

@@ -463,7 +463,10 @@ export class ChangeAnalysis {
       if (presumed !== undefined)
         return {
           evidence: 'unguarded',
-          why: `${presumed}, and nothing in the repository uses it (an entry point, called by a framework or a convention)`,
+          why:
+            this.outside?.searched(name) === 'complete'
+              ? `${presumed}, and nothing in the repository uses it (an entry point, called by a framework or a convention)`
+              : `${presumed}, and more files name it than could be read`,
         };
       return {
         evidence: 'uncertain',
