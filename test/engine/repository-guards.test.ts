@@ -120,4 +120,38 @@ describe('risky: guards outside the change, through the repository at the head',
     const head = { ...base, 'src/project/Cell.tsx': cellAfter };
     expect(judge(base, head, ['src/project/**'])).toEqual([]);
   });
+
+  it('a way in that only loops back (recursion) adds nothing: the other ways decide', () => {
+    const engine = (extra: string) => `package check
+
+func setup(req Request) bool {
+${extra}	return req.Ready
+}
+
+func resolveRewrite(req Request) bool {
+	if req.Edge {
+		return resolveEdge(req)
+	}
+	return setup(req)
+}
+
+func resolveEdge(req Request) bool {
+	return resolveRewrite(req.Next())
+}
+
+func CheckWeighted(req Request) bool {
+	return resolveRewrite(req)
+}
+`;
+    const base = { 'internal/check/weighted.go': engine(''), 'pkg/server/check.go': serverFlagged };
+    const head = { ...base, 'internal/check/weighted.go': engine('\treq.Cache.Warm()\n') };
+    expect(judge(base, head, ['internal/check/**'])).toEqual([]);
+    const open = {
+      ...head,
+      'pkg/server/check.go': serverFlagged.replace('if on, _ := s.flags.BooleanValue(ctx, "weighted-check", false, ec); on {', 'if true {'),
+    };
+    expect(judge({ ...base, 'pkg/server/check.go': open['pkg/server/check.go'] }, open, ['internal/check/**']).map((f) => f.level)).toEqual(
+      ['error'],
+    );
+  });
 });

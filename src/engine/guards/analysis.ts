@@ -429,7 +429,9 @@ export class ChangeAnalysis {
     if (known) return known;
     this.symbolVerdicts.set(def, 'pending');
     const verdict = this.judgeSymbol(file, def, name, kind, depth, presumed);
-    this.symbolVerdicts.set(def, verdict);
+    // A verdict that only loops back depends on who asked: judged again from elsewhere.
+    if (verdict.cycle) this.symbolVerdicts.delete(def);
+    else this.symbolVerdicts.set(def, verdict);
     return verdict;
   }
 
@@ -479,6 +481,7 @@ export class ChangeAnalysis {
     // A use that could not be settled further on (as opposed to a call on a receiver of unknown type).
     let unsettled = false;
     let ways = 0;
+    let loops = false;
     for (const ref of refs) {
       const where = `\`${ref.file.path}:${ref.node.startRow + 1}\``;
       // A use of code that existed before guards it only by control: a flag check on the way to the use. That
@@ -492,7 +495,10 @@ export class ChangeAnalysis {
               this.rows.nodesOn(ref.file, ref.node.startRow).filter((n) => n.start >= ref.node.start),
               depth + 1,
             );
-      if (v.cycle && presumed !== undefined) continue;
+      if (v.cycle && presumed !== undefined) {
+        loops = true;
+        continue;
+      }
       ways++;
       if (v.evidence === 'unguarded' && !resolves(ref.file, ref.node, file, def)) {
         uncertain ??= `\`${name}\` is called at ${where} on a receiver whose type could not be told, so that call may be another type's \`${name}\``;
@@ -509,6 +515,9 @@ export class ChangeAnalysis {
       if (!t.guarded)
         return { evidence: 'unguarded', why: `\`${name}\` is used at \`${t.path}:${t.line}\`, which is not behind a flag`, definition };
     }
+    // Every way in loops back to a definition whose other ways are being judged: this one adds nothing of its own.
+    if (presumed !== undefined && ways === 0 && texts.length === 0 && loops)
+      return { evidence: 'uncertain', why: `\`${name}\` is only reached through code that calls it back`, definition, cycle: true };
     if (presumed !== undefined && ways === 0 && texts.length === 0)
       return { evidence: 'unguarded', why: `${presumed}, and it is only used from code it calls itself`, definition };
     // Code that existed before stays presumed to run unless a guarded path to it was seen.
