@@ -8,10 +8,9 @@
  * racing events update the run instead of adding one. A bounded process-wide map remembers key → run id; on
  * a miss, GitHub is asked (this app's `monoenv` runs on the commit, all of them, and the newest with the
  * same `external_id` is the one) before creating, so replicas that never saw each other's events still share
- * the run. The map also remembers a fingerprint of what was published: when the new output has the same
- * fingerprint, the run GitHub holds is read (a conditional request: a 304 when the commit's runs did not
- * change since this process last read them) and the write is skipped only when that run already says the
- * same; another replica may have written a different verdict since.
+ * the run. The map also remembers a fingerprint of what this process published, so an identical
+ * re-publication costs nothing. That fingerprint is this process's alone: when another replica wrote a
+ * different output to the run since, an identical re-publication here still writes nothing (a known limit).
  *
  * The look-up on a new commit is made free when it finds nothing: GitHub does not count a 304, and the
  * answer "no runs" reads the same for every commit, so its ETag (remembered per installation from an
