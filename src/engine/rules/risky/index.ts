@@ -17,7 +17,7 @@ import { bringsNewBehaviour, describeKind } from '../../kind.js';
 import { isTestPath } from '../tests.js';
 import { FileView, escapeRegExp } from './view.js';
 import { followGuards } from './follow.js';
-import { EXAMPLE_CHECK, foundElsewhere, missingEvidence, ranges, summarize, type DefinitionVerdict } from './messages.js';
+import { EXAMPLE_CHECK, foundElsewhere, missingEvidence, ranges, summarize, unreadWhole, type DefinitionVerdict } from './messages.js';
 import { readWholeFiles } from './whole-file.js';
 import { ExtractedLocals } from './rewrites.js';
 import { keepsBehaviour } from './keeps-behaviour.js';
@@ -355,7 +355,7 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
       } else {
         message = `${where} change behaviour under the risky path \`${glob}\` with ${missingEvidence(risky.evidence)}.`;
       }
-      if (!verdict) message += foundElsewhere(view, risky.evidence, prEvidence);
+      if (!verdict) message += foundElsewhere(view, risky.evidence, prEvidence) + unreadWhole(view);
       findings.push({
         rule: 'risky',
         level,

@@ -37,6 +37,12 @@ function describeCheck(view: FileView, row: number): string {
  * What evidence exists beyond the level that was asked for, so the reviewer knows what is missing. Only
  * what was read anyway: a change-wide search just for a message would cost a big change dearly.
  */
+/** For a file judged on its patch because its whole text, asked for, could not be read: why, said plainly. */
+export function unreadWhole(view: FileView): string {
+  const why = view.file.text?.unreadable;
+  return why === undefined ? '' : ` Its whole text could not be read (${why}), so only its patch was judged.`;
+}
+
 export function foundElsewhere(
   view: FileView,
   evidence: 'hunk' | 'file' | 'pr',
