@@ -5,19 +5,18 @@
  */
 import type { FlagAgeSource } from '../engine/rules/flags/index.js';
 import { gitFlagAgeSource } from '../git/blame.js';
-import { isShallow } from '../git/queries.js';
-import { gitIn } from '../git/runner.js';
+import { Checkout } from './checkout.js';
 
 export function checkoutFlagAgeSource(
-  workspace: string | undefined,
+  workspace: string | Checkout | undefined,
 ): ((scope: unknown, github: FlagAgeSource) => FlagAgeSource) | undefined {
   if (!workspace) return undefined;
-  const git = gitIn(workspace);
+  const checkout = typeof workspace === 'string' ? new Checkout(workspace) : workspace;
   return (_scope, github) => ({
     async date(base, paths, linesOf) {
-      const hasBase = (await git.maybe(['cat-file', '-e', `${base}^{commit}`]).catch(() => undefined)) !== undefined;
-      if (!hasBase || (await isShallow(git).catch(() => true))) return github.date(base, paths, linesOf);
-      return gitFlagAgeSource(git).date(base, paths, linesOf);
+      const survey = await checkout.survey(base);
+      if (!survey.base || survey.shallow) return github.date(base, paths, linesOf);
+      return gitFlagAgeSource(checkout.git).date(base, paths, linesOf);
     },
   });
 }

@@ -39,8 +39,9 @@ export interface FactSource {
 export async function evaluateFrom(source: FactSource, config: MonoenvConfig): Promise<Report> {
   const change = await source.change(factNeeds(config, source.labels));
   const wanted = factsWanted(change, config, { wholeFiles: source.wholeFiles });
-  if (source.wholeFiles && wanted.texts.length > 0) await source.readTexts(change, wanted.texts);
-  const [postgres, texts, syntax, proposedErrors, flagAges] = await Promise.all([
+  const [, postgres, texts, syntax, proposedErrors, flagAges] = await Promise.all([
+    // Whole files and flag ages are asked side by side: a source that reads both remotely sends them as one request.
+    source.wholeFiles && wanted.texts.length > 0 ? source.readTexts(change, wanted.texts) : Promise.resolve(),
     wanted.postgres ? parserOrNothing() : Promise.resolve(undefined),
     // Edited migrations are read whole at the head commit, one read each; a change touching none costs nothing.
     Promise.all(wanted.migrations.map(async (path) => [path, await source.headText(change, path)] as const)),

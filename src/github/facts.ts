@@ -22,6 +22,7 @@ import { checkMerges } from './merge-content.js';
 import { compareOnce, readCodeowners, readTeamMembers, ReviewFactCache } from './review-facts.js';
 import { GITATTRIBUTES_PATH } from '../engine/gitattributes.js';
 import { changedFileFromGitHub } from '../facts/github-files.js';
+import { GraphQLReads } from './graphql-reads.js';
 
 export type GitHubClient = Octokit & Api & { paginate: PaginateInterface };
 
@@ -124,6 +125,8 @@ export function personOf(user: { login: string; type?: string } | null | undefin
 /** The GitHub data one evaluation reads: each piece fetched at most once. */
 export class GitHubData {
   readonly #memo = new Map<string, Promise<unknown>>();
+  /** File texts and blames through GraphQL, asked together and sent as one request (each object once). */
+  readonly reads: GraphQLReads;
 
   constructor(
     readonly octokit: GitHubClient,
@@ -134,7 +137,9 @@ export class GitHubData {
       installationId: 0,
       warn: () => undefined,
     },
-  ) {}
+  ) {
+    this.reads = new GraphQLReads(octokit, repository);
+  }
 
   #once<T>(key: string, load: () => Promise<T>): Promise<T> {
     let pending = this.#memo.get(key) as Promise<T> | undefined;

@@ -14,6 +14,7 @@ import { rerunCheckRun, rerunCheckSuite, type RerequestedSuite } from './rereque
 import type { PullRequestPayload } from './facts.js';
 import { scopeOf, type AppState, type EventScope } from './scope.js';
 import { githubFlagAgeSource } from './flag-ages.js';
+import { githubTextReader, type TextReader } from './whole-files.js';
 import type { FlagAgeSource } from '../engine/rules/flags/index.js';
 import { describeFailure } from './failure.js';
 import { publishLockFromEnv, type PublishLock } from './publish-lock.js';
@@ -37,6 +38,11 @@ export interface MonoenvAppOptions {
    * workflow's checkout when it holds the history; the source may fall back to GitHub's, which it is given.
    */
   flagAgeSource?: (scope: EventScope, github: FlagAgeSource) => FlagAgeSource;
+  /**
+   * Where whole files come from (default: GitHub's blobs through GraphQL). The Action passes the workflow's
+   * checkout when it holds the change's commits; the reader may fall back to GitHub's, which it is given.
+   */
+  textReader?: (scope: EventScope, github: TextReader) => TextReader;
 }
 
 const PULL_REQUEST_EVENTS = [
@@ -91,8 +97,12 @@ export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction
       appId,
       reviewFacts: new ReviewFactCache(),
       ...(options.flagAgeSource
-        ? { flagAgeSource: (scope: EventScope) => options.flagAgeSource!(scope, githubFlagAgeSource(scope.octokit, scope.repository)) }
+        ? {
+            flagAgeSource: (scope: EventScope) =>
+              options.flagAgeSource!(scope, githubFlagAgeSource(scope.octokit, scope.repository, scope.data.reads)),
+          }
         : {}),
+      ...(options.textReader ? { textReader: (scope: EventScope) => options.textReader!(scope, githubTextReader(scope.data.reads)) } : {}),
     };
 
     const withScope =

@@ -73,7 +73,10 @@ async function judged(scope: EventScope, pr: PullRequestPayload): Promise<CheckO
     return withProposedFix(scope, pr, output);
   }
   return reportOutput(
-    await evaluateFrom(new PullRequestSource(scope.data, pr, loaded.config, scope.state.flagAgeSource?.(scope)), loaded.config),
+    await evaluateFrom(
+      new PullRequestSource(scope.data, pr, loaded.config, scope.state.flagAgeSource?.(scope), scope.state.textReader?.(scope)),
+      loaded.config,
+    ),
   );
 }
 

@@ -8,6 +8,7 @@ import { boundedConfigSource, type ConfigSource } from './config.js';
 import type { FlagAgeSource } from '../engine/rules/flags/index.js';
 import { GitHubData, type GitHubClient, type RepoRef } from './facts.js';
 import type { ReviewFactCache } from './review-facts.js';
+import type { TextReader } from './whole-files.js';
 
 /** Process-wide and bounded; none of it is needed for correctness (replicas share nothing). */
 export interface AppState {
@@ -22,6 +23,8 @@ export interface AppState {
   reviewFacts: ReviewFactCache;
   /** Where flag ages come from instead of GitHub's blame (the Action, when the workflow checked out history). */
   flagAgeSource?: (scope: EventScope) => FlagAgeSource;
+  /** Where whole files come from instead of GitHub's blobs (the Action, when the checkout holds the commits). */
+  textReader?: (scope: EventScope) => TextReader;
 }
 
 export interface EventScope {

@@ -14,7 +14,7 @@ import {
   mockNoConfig,
   mockToken,
 } from './harness.js';
-import { flagAgeQuery } from '../../src/github/flag-ages.js';
+import { readsQuery } from '../../src/github/graphql-reads.js';
 
 const FILES_PATH = `${REPO_PATH}/pulls/7/files?per_page=100`;
 const GITATTRIBUTES_PATH = `${REPO_PATH}/contents/.gitattributes?ref=${BASE_SHA}`;
@@ -81,7 +81,7 @@ describe('stale flags on a pull request in the App', () => {
                 ],
               },
             },
-            t0: { text: BASE_ORDER },
+            o0: { text: BASE_ORDER, isTruncated: false, byteSize: BASE_ORDER.length },
           },
         },
       })
@@ -95,8 +95,8 @@ describe('stale flags on a pull request in the App', () => {
     expect(scope.isDone()).toBe(true);
     expect(queries).toEqual([
       {
-        query: flagAgeQuery(1),
-        variables: { owner: OWNER, name: REPO, base: BASE_SHA, p0: 'app/models/order.rb', e0: `${BASE_SHA}:app/models/order.rb` },
+        query: readsQuery([{ kind: 'blob' }, { kind: 'blame', commitIndex: 0 }]),
+        variables: { owner: OWNER, name: REPO, e0: `${BASE_SHA}:app/models/order.rb`, c0: BASE_SHA, p0: 'app/models/order.rb' },
       },
     ]);
     // One call more than a pull request that touches no flag check.
