@@ -10,6 +10,7 @@
  *
  *   npm run bench [-- --events 2000] [--skip-engine] [--cpu-prof DIR] [--round-trip 100] [--latency-samples 5]
  *   npm run bench -- --only latency     (section 6 alone; results.json is then left as it is)
+ *   npm run bench -- --only api-calls   (section 1 alone, with the calls of each event; results.json left as it is)
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -54,7 +55,8 @@ const machine = {
 };
 const nodeFlags = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : undefined;
 
-if (values.only !== undefined && values.only !== 'latency') throw new Error('--only takes: latency');
+if (values.only !== undefined && values.only !== 'latency' && values.only !== 'api-calls')
+  throw new Error('--only takes: latency, api-calls');
 
 const latencyLines = (latency: LatencyResults): string[] => [
   '',
@@ -67,6 +69,35 @@ const latencyLines = (latency: LatencyResults): string[] => [
   '',
   ...latency.rows.flatMap((r) => [`Requests of "${r.scenario}", in the order sent: ${r.calls.join('; ')}.`]),
 ];
+
+const routesOf = (e: ApiCallResults['events'][number]): string =>
+  Object.entries(e.routes)
+    .map(([k, v]) => `${v} × ${k}`)
+    .join(', ');
+const apiCallLines = (apiCalls: ApiCallResults): string[] => [
+  '## 1. GitHub API calls per event',
+  '',
+  table(
+    ['event', 'rate-limited calls', 'file pages', 'check-run writes', '304 (free)', 'token requests', 'ms'],
+    apiCalls.events.map((e) => [e.event, e.rateLimited, e.filePages, e.checkRunWrites, e.notModified, e.tokens, fmt(e.ms)]),
+  ),
+];
+
+if (values.only === 'api-calls') {
+  const bench = await startBench();
+  try {
+    const apiCalls = await measureApiCalls(bench, { nodeFlags });
+    const lines = [
+      ...apiCallLines(apiCalls),
+      '',
+      ...apiCalls.events.map((e) => `Rate-limited calls of "${e.event}": ${routesOf(e) || 'none'}.`),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    await bench.close();
+  }
+  process.exit(0);
+}
 
 if (values.only === 'latency') {
   const bench = await startBench();
@@ -124,13 +155,7 @@ const seconds = (performance.now() - started) / 1000;
 
 const out: string[] = [];
 out.push(`monoenv benchmark · Node ${machine.node} · ${machine.cpus} × ${machine.cpuModel} · ${machine.memoryGb} GB · ${fmt(seconds)} s`);
-out.push('', '## 1. GitHub API calls per event', '');
-out.push(
-  table(
-    ['event', 'rate-limited calls', 'file pages', 'check-run writes', '304 (free)', 'token requests', 'ms'],
-    apiCalls.events.map((e) => [e.event, e.rateLimited, e.filePages, e.checkRunWrites, e.notModified, e.tokens, fmt(e.ms)]),
-  ),
-);
+out.push('', ...apiCallLines(apiCalls));
 out.push(
   '',
   `Installation tokens fetched in the whole section: ${apiCalls.tokensFetched} (one installation, ${apiCalls.events.length + apiCalls.growth.length * 3} events).`,
