@@ -83,9 +83,10 @@ function appIdResolver(app: Probot, configured: number | undefined): () => Promi
 export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction {
   return (app: Probot) => {
     const appId = appIdResolver(app, options.appId);
+    const lock = options.publishLock === undefined ? publishLockFromEnv(process.env, app.log) : (options.publishLock ?? undefined);
     const checkRuns = new CheckRunPublisher(appId, {
       log: app.log,
-      lock: options.publishLock === undefined ? publishLockFromEnv(process.env, app.log) : (options.publishLock ?? undefined),
+      lock,
       ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }),
       ...(options.settleMs === undefined ? {} : { settleMs: options.settleMs }),
     });
@@ -96,6 +97,7 @@ export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction
       deliveries: new DeliveryLog(),
       appId,
       reviewFacts: new ReviewFactCache(),
+      ...(lock === undefined ? {} : { lock }),
       ...(options.flagAgeSource
         ? {
             flagAgeSource: (scope: EventScope) =>

@@ -1,9 +1,17 @@
 /**
- * The unreviewed-merge audit of a merged pull request: a `monoenv` check run on the merge commit, one
- * comment naming who merged it, and the `review.label` label — each exactly once however often the event
- * is delivered. Every step looks for its own result first, and the steps run in this order, so a crash
- * between two of them followed by a redelivery still ends with each done once. The check run comes first:
- * it is the record that matters, and a token that may not comment or label must not prevent it.
+ * The unreviewed-merge audit of a merged pull request: a `monoenv` check run on the merge commit, the
+ * `review.label` label, and one comment naming who merged it — each exactly once however often the event is
+ * delivered, and however many replicas receive it. The check run comes first: it is the record that matters,
+ * and a token that may not comment or label must not prevent it. The comment comes last, so it proves the
+ * label was added before it.
+ *
+ * Requests, for an unreviewed merge (see docs/architecture.md, "Request graphs"):
+ *   configuration at the PR's base ─► reviews (and commits, CODEOWNERS when the configuration asks)
+ *     ─► run look-up ─► run creation ─► label ─► comment
+ * The comment look-up is made only when the run was already there (a redelivery, a re-run, another replica,
+ * an audit that failed before): a run this audit created proves that no audit of this merge ran before, so no
+ * comment of it can exist. With `REDIS_URL`, the run, the label and the comment are written under one lock
+ * per merge and pull request, so a replica racing on the same merge finds them all done.
  *
  * A merge that needs nothing written (reviewed, exempt, off) writes nothing, unless this process already has
  * a run on the merge commit (a re-run, or an audit that failed before): that run then gets the verdict.
@@ -44,11 +52,32 @@ async function audit(scope: EventScope, pr: PullRequestPayload, mergeSha: string
     // Reviewed merges fail nothing, and cost nothing more.
     if (!scope.state.checkRuns.knows(target)) return;
   }
-  await scope.state.checkRuns.publish(target, output);
-  if (audit?.verdict.verdict !== 'unreviewed' || change === undefined) return;
-  await commentOnce(scope, pr, unreviewedMergeComment(audit.verdict, change));
-  await labelOnce(scope, pr, judged.label!);
+  if (audit?.verdict.verdict !== 'unreviewed' || change === undefined) {
+    await scope.state.checkRuns.publish(target, output);
+    return;
+  }
+  const comment = unreviewedMergeComment(audit.verdict, change);
+  await underAuditLock(scope, mergeSha, pr.number, async () => {
+    const published = await scope.state.checkRuns.publish(target, output);
+    // A run GitHub stored just now, where the look-up found none: no audit of this merge wrote before, and
+    // every audit writes its run before its comment. (The Action's run that the token could not write proves nothing.)
+    const first = published.action === 'created' && published.writes > 0;
+    if (!first && (await commented(scope, pr))) return;
+    await addLabel(scope, pr, judged.label!);
+    await postComment(scope, pr, comment);
+  });
   scope.log.info({ pull: pr.number, mergedBy: change.merged?.by.login }, 'merge audit: merged without review');
+}
+
+/**
+ * Runs the audit's writes while no other replica writes this merge's (the lock the replicas share, keyed apart
+ * from the check-run publisher's per-commit one, which the run's creation takes inside it); without `REDIS_URL`,
+ * this process's per-merge queue is the only order.
+ */
+function underAuditLock(scope: EventScope, mergeSha: string, pull: number, work: () => Promise<void>): Promise<void> {
+  const lock = scope.state.lock;
+  if (lock === undefined) return work();
+  return lock.hold({ ...scope.repository, sha: `${mergeSha}/merge-audit/${pull}` }, work);
 }
 
 async function judge(scope: EventScope, pr: PullRequestPayload): Promise<Judged> {
@@ -78,15 +107,18 @@ async function judge(scope: EventScope, pr: PullRequestPayload): Promise<Judged>
   return { output: reportOutput(audit.report), audit, change, label: config.review.label };
 }
 
-async function commentOnce(scope: EventScope, pr: PullRequestPayload, body: string): Promise<void> {
+/** Whether this app's unreviewed-merge comment is on the pull request (the audit's last effect: all is done). */
+async function commented(scope: EventScope, pr: PullRequestPayload): Promise<boolean> {
+  const comments = await scope.octokit.paginate(scope.octokit.rest.issues.listComments, {
+    ...scope.repository,
+    issue_number: pr.number,
+    per_page: 100,
+  });
+  return comments.some((c) => c.user?.type === 'Bot' && (c.body ?? '').includes(UNREVIEWED_MERGE_MARKER));
+}
+
+async function postComment(scope: EventScope, pr: PullRequestPayload, body: string): Promise<void> {
   try {
-    const comments = await scope.octokit.paginate(scope.octokit.rest.issues.listComments, {
-      ...scope.repository,
-      issue_number: pr.number,
-      per_page: 100,
-    });
-    const posted = comments.some((c) => c.user?.type === 'Bot' && (c.body ?? '').includes(UNREVIEWED_MERGE_MARKER));
-    if (posted) return;
     await scope.octokit.rest.issues.createComment({ ...scope.repository, issue_number: pr.number, body });
   } catch (error) {
     if (!forbidden(error)) throw error;
@@ -97,9 +129,8 @@ async function commentOnce(scope: EventScope, pr: PullRequestPayload, body: stri
   }
 }
 
-async function labelOnce(scope: EventScope, pr: PullRequestPayload, label: string): Promise<void> {
-  // Adding a label the PR already has changes nothing on GitHub, so a redelivery is harmless; the payload
-  // saves the request when the label was there already.
+async function addLabel(scope: EventScope, pr: PullRequestPayload, label: string): Promise<void> {
+  // The payload saves the request when the label was there already.
   if ((pr.labels ?? []).some((l) => l.name === label)) return;
   try {
     await scope.octokit.rest.issues.addLabels({ ...scope.repository, issue_number: pr.number, labels: [label] });

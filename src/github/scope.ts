@@ -9,6 +9,7 @@ import type { FlagAgeSource } from '../engine/rules/flags/index.js';
 import { GitHubData, type GitHubClient, type RepoRef } from './facts.js';
 import type { ReviewFactCache } from './review-facts.js';
 import type { TextReader } from './whole-files.js';
+import type { PublishLock } from './publish-lock.js';
 
 /** Process-wide and bounded; none of it is needed for correctness (replicas share nothing). */
 export interface AppState {
@@ -21,6 +22,8 @@ export interface AppState {
   appId: () => Promise<number | undefined>;
   /** CODEOWNERS by commit, team members per installation, approved changes by SHA pair. */
   reviewFacts: ReviewFactCache;
+  /** The lock the replicas share (`REDIS_URL`): the merge audit's writes to one merge are one step under it. */
+  lock?: PublishLock;
   /** Where flag ages come from instead of GitHub's blame (the Action, when the workflow checked out history). */
   flagAgeSource?: (scope: EventScope) => FlagAgeSource;
   /** Where whole files come from instead of GitHub's blobs (the Action, when the checkout holds the commits). */

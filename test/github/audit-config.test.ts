@@ -56,12 +56,10 @@ describe('merge audit: the configuration at the base commit', () => {
       .reply(200, NO_RUNS)
       .post(`${REPO_PATH}/check-runs`, captureBody(runs))
       .reply(201, { id: 900 })
-      .get(`${REPO_PATH}/issues/7/comments?per_page=100`)
+      .post(`${REPO_PATH}/issues/7/labels`)
       .reply(200, [])
       .post(`${REPO_PATH}/issues/7/comments`)
-      .reply(201, { id: 6 })
-      .post(`${REPO_PATH}/issues/7/labels`)
-      .reply(200, []);
+      .reply(201, { id: 6 });
     await deliver(probot, 'pull_request', fixture('pull_request.closed.merged'));
     expect(scope.isDone()).toBe(true);
     expect(merged.isDone()).toBe(false);

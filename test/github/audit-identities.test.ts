@@ -21,7 +21,6 @@ import {
 const MERGE_LOOKUP = `${REPO_PATH}/commits/${MERGE_SHA}/check-runs?check_name=monoenv&filter=all`;
 const REVIEWS = `${REPO_PATH}/pulls/7/reviews?per_page=100`;
 const COMMITS = `${REPO_PATH}/pulls/7/commits?per_page=100`;
-const COMMENTS = `${REPO_PATH}/issues/7/comments?per_page=100`;
 const PUSH_HEAD = '3333333333333333333333333333333333333333';
 const PUSH_LOOKUP = `${REPO_PATH}/commits/${PUSH_HEAD}/check-runs?check_name=monoenv&filter=all`;
 
@@ -72,12 +71,10 @@ describe('merge audit: exemptions rest on authenticated identities', () => {
       .reply(200, NO_RUNS)
       .post(`${REPO_PATH}/check-runs`, captureBody(runs))
       .reply(201, { id: 900 })
-      .get(COMMENTS)
+      .post(`${REPO_PATH}/issues/7/labels`)
       .reply(200, [])
       .post(`${REPO_PATH}/issues/7/comments`)
-      .reply(201, { id: 6 })
-      .post(`${REPO_PATH}/issues/7/labels`)
-      .reply(200, []);
+      .reply(201, { id: 6 });
     await deliver(probot, 'pull_request', dependabotMerge());
     expect(scope.isDone()).toBe(true);
     expect(runs[0]).toMatchObject({ head_sha: MERGE_SHA, conclusion: 'failure', output: { title: 'Merged without review' } });
@@ -124,12 +121,10 @@ describe('merge audit: only approvals from accounts with write access count', ()
       .reply(200, NO_RUNS)
       .post(`${REPO_PATH}/check-runs`, captureBody(runs))
       .reply(201, { id: 900 })
-      .get(COMMENTS)
+      .post(`${REPO_PATH}/issues/7/labels`)
       .reply(200, [])
       .post(`${REPO_PATH}/issues/7/comments`)
-      .reply(201, { id: 6 })
-      .post(`${REPO_PATH}/issues/7/labels`)
-      .reply(200, []);
+      .reply(201, { id: 6 });
     await deliver(probot, 'pull_request', fixture('pull_request.closed.merged'));
     expect(scope.isDone()).toBe(true);
     expect(runs[0]).toMatchObject({ conclusion: 'failure', output: { title: 'Merged without review' } });

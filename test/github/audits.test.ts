@@ -17,13 +17,131 @@ import {
   mockNoConfigAt,
   BASE_SHA,
   mockToken,
+  ORG_CONFIG_PATH,
+  TOKEN_PATH,
+  type ApiLog,
 } from './harness.js';
 import { PR_FILES } from './pull-files.js';
+import type { PublishLock, PublishLockKey } from '../../src/github/publish-lock.js';
 
 const MERGE_LOOKUP = `${REPO_PATH}/commits/${MERGE_SHA}/check-runs?check_name=monoenv&filter=all`;
 const HEAD_LOOKUP = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`;
 const REVIEWS = `${REPO_PATH}/pulls/7/reviews?per_page=100`;
 const COMMENTS = `${REPO_PATH}/issues/7/comments?per_page=100`;
+const CONFIG_AT_BASE = `${REPO_PATH}/contents/.github%2Fmonoenv.yml?ref=${BASE_SHA}`;
+
+/** A first, complete audit of the unreviewed merge of PR 7 on a fresh app: the run and the comment it wrote. */
+async function completedAudit(log: ApiLog): Promise<{ run: object; comment: string }> {
+  const probot = await loadApp();
+  const runs: Body[] = [];
+  const comments: Body[] = [];
+  mockNoConfigAt(mockToken(github(log)))
+    .get(REVIEWS)
+    .reply(200, [])
+    .get(MERGE_LOOKUP)
+    .reply(200, NO_RUNS)
+    .post(`${REPO_PATH}/check-runs`, captureBody(runs))
+    .reply(201, { id: 900 })
+    .get(COMMENTS)
+    .optionally()
+    .reply(200, [])
+    .post(`${REPO_PATH}/issues/7/labels`)
+    .reply(200, [{ name: 'unreviewed-merge' }])
+    .post(`${REPO_PATH}/issues/7/comments`, captureBody(comments))
+    .reply(201, { id: 6 });
+  await deliver(probot, 'pull_request', fixture('pull_request.closed.merged'), 'merge-1');
+  nock.cleanAll();
+  log.clear();
+  const run = {
+    id: 900,
+    external_id: '7',
+    status: 'completed',
+    conclusion: 'failure',
+    app: { id: APP_ID },
+    output: { title: runs[0].output!.title, summary: runs[0].output!.summary, annotations_count: 0 },
+  };
+  return { run, comment: comments[0].body! };
+}
+
+/**
+ * GitHub as two replicas see it: runs, labels and comments stored as they are written, every route answered
+ * as often as asked. The comment is stored 150 ms after it is sent (GitHub is slow to answer), so a replica
+ * that looks for it meanwhile does not find it.
+ */
+class SharedGitHub {
+  readonly runs: Body[] = [];
+  readonly labels: Body[] = [];
+  readonly comments: Body[] = [];
+
+  constructor(log: ApiLog) {
+    const listed = () =>
+      this.runs.map((run, i) => ({
+        id: 900 + i,
+        external_id: run.external_id,
+        status: 'completed',
+        conclusion: run.conclusion,
+        app: { id: APP_ID },
+        output: { title: run.output!.title, summary: run.output!.summary, annotations_count: 0 },
+      }));
+    github(log)
+      .persist()
+      .post(TOKEN_PATH)
+      .reply(201, { token: 'ghs_test', expires_at: '2099-01-01T00:00:00Z', permissions: { checks: 'write', pull_requests: 'write' } })
+      .get(CONFIG_AT_BASE)
+      .reply(404, { message: 'Not Found' })
+      .get(ORG_CONFIG_PATH)
+      .reply(404, { message: 'Not Found' })
+      .get(REVIEWS)
+      .reply(200, [])
+      .get(MERGE_LOOKUP)
+      .reply(200, () => ({ total_count: this.runs.length, check_runs: listed() }))
+      .post(`${REPO_PATH}/check-runs`)
+      .reply(201, (_uri, body) => {
+        this.runs.push(body as Body);
+        return { id: 900 + this.runs.length - 1 };
+      })
+      .get(COMMENTS)
+      .reply(200, () => this.comments.map((c, i) => ({ id: 60 + i, user: { login: 'monoenv[bot]', type: 'Bot' }, body: c.body })))
+      .post(`${REPO_PATH}/issues/7/labels`)
+      .reply(200, (_uri, body) => {
+        this.labels.push(body as Body);
+        return [{ name: 'unreviewed-merge' }];
+      })
+      .post(`${REPO_PATH}/issues/7/comments`)
+      .reply((_uri, body, callback) => {
+        setTimeout(() => {
+          this.comments.push(body as Body);
+          callback(null, [201, { id: 60 + this.comments.length - 1 }]);
+        }, 150);
+      });
+  }
+}
+
+/** The publish lock replicas share through Redis, in memory: one holder per key at a time, in arrival order. */
+class MemoryLock implements PublishLock {
+  readonly #tails = new Map<string, Promise<void>>();
+
+  async hold<T>(key: PublishLockKey, work: () => Promise<T>): Promise<T> {
+    const name = `${key.owner}/${key.repo}@${key.sha}`;
+    const before = this.#tails.get(name) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    this.#tails.set(
+      name,
+      before.then(() => mine),
+    );
+    await before;
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
 
 interface Body {
   conclusion?: string;
@@ -37,7 +155,7 @@ interface Body {
 describe('merge audit', () => {
   const network = withoutNetwork();
 
-  it('unreviewed: a failing run on the merge commit, one comment naming the merger, the label — once, however often delivered', async () => {
+  it('unreviewed: a failing run on the merge commit, the label, then one comment naming the merger; no comment look-up', async () => {
     const probot = await loadApp();
     const runs: Body[] = [];
     const comments: Body[] = [];
@@ -51,16 +169,23 @@ describe('merge audit', () => {
       .reply(200, NO_RUNS)
       .post(`${REPO_PATH}/check-runs`, captureBody(runs))
       .reply(201, { id: 900 })
-      .get(COMMENTS)
-      .reply(200, [{ id: 5, user: { login: 'someone', type: 'User' }, body: 'LGTM later' }])
-      .post(`${REPO_PATH}/issues/7/comments`, captureBody(comments))
-      .reply(201, { id: 6 })
       .post(`${REPO_PATH}/issues/7/labels`, captureBody(labels))
-      .reply(200, [{ name: 'unreviewed-merge' }]);
-    const payload = fixture('pull_request.closed.merged');
-    await deliver(probot, 'pull_request', payload, 'merge-1');
+      .reply(200, [{ name: 'unreviewed-merge' }])
+      .post(`${REPO_PATH}/issues/7/comments`, captureBody(comments))
+      .reply(201, { id: 6 });
+    await deliver(probot, 'pull_request', fixture('pull_request.closed.merged'), 'merge-1');
     expect(scope.isDone()).toBe(true);
-    expect(network.log.limited).toHaveLength(8);
+    // The run the audit created proves no comment of it exists: the comments are not listed.
+    expect(network.log.routes).toEqual([
+      `GET ${CONFIG_AT_BASE}`,
+      `GET ${ORG_CONFIG_PATH}`,
+      `GET ${REVIEWS}`,
+      `GET ${MERGE_LOOKUP}`,
+      `POST ${REPO_PATH}/check-runs`,
+      `POST ${REPO_PATH}/issues/7/labels`,
+      `POST ${REPO_PATH}/issues/7/comments`,
+    ]);
+    expect(network.log.routes).not.toContain(`GET ${COMMENTS}`);
 
     expect(runs[0]).toMatchObject({
       head_sha: MERGE_SHA,
@@ -71,39 +196,59 @@ describe('merge audit', () => {
     expect(comments[0].body).toContain('<!-- monoenv:unreviewed-merge -->');
     expect(comments[0].body).toContain('@octo-merger');
     expect(labels[0]).toEqual({ labels: ['unreviewed-merge'] });
+  });
 
-    // Redelivered (another replica, nothing remembered): everything is found done.
-    network.log.clear();
-    const again = await loadApp();
-    const second = mockNoConfigAt(mockToken(github(network.log)))
+  it('a redelivery after the audit completed (another replica, nothing remembered) writes no second comment and no label', async () => {
+    const done = await completedAudit(network.log);
+    const probot = await loadApp();
+    // GitHub redelivers the payload as it was sent: without the label the audit added since.
+    const scope = mockNoConfigAt(mockToken(github(network.log)))
       .get(REVIEWS)
-      .reply(200, [
-        { id: 1, user: { login: 'octo-author', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA, author_association: 'MEMBER' },
-      ])
+      .reply(200, [])
       .get(MERGE_LOOKUP)
-      .reply(200, {
-        total_count: 1,
-        check_runs: [
-          {
-            id: 900,
-            external_id: '7',
-            status: 'completed',
-            conclusion: 'failure',
-            app: { id: APP_ID },
-            output: { title: 'Merged without review', summary: runs[0].output!.summary, annotations_count: 0 },
-          },
-        ],
-      })
+      .reply(200, { total_count: 1, check_runs: [done.run] })
       .get(COMMENTS)
-      .reply(200, [{ id: 6, user: { login: 'monoenv[bot]', type: 'Bot' }, body: comments[0].body }]);
-    const redelivered = fixture<{ pull_request: { labels: { name: string }[] } }>('pull_request.closed.merged');
-    redelivered.pull_request.labels = [{ name: 'unreviewed-merge' }];
-    await deliver(again, 'pull_request', redelivered, 'merge-1');
-    expect(second.isDone()).toBe(true);
+      .reply(200, [{ id: 6, user: { login: 'monoenv[bot]', type: 'Bot' }, body: done.comment }]);
+    await deliver(probot, 'pull_request', fixture('pull_request.closed.merged'), 'merge-1');
+    expect(scope.isDone()).toBe(true);
     expect(network.log.routes.filter((r) => !r.startsWith('GET'))).toEqual([]);
   });
 
-  it('a 403 on the comment and the label is logged; the check run is still posted', async () => {
+  it('a redelivery after an audit that stopped after its run (no comment yet) adds the label and the comment', async () => {
+    const done = await completedAudit(network.log);
+    const probot = await loadApp();
+    const scope = mockNoConfigAt(mockToken(github(network.log)))
+      .get(REVIEWS)
+      .reply(200, [])
+      .get(MERGE_LOOKUP)
+      .reply(200, { total_count: 1, check_runs: [done.run] })
+      .get(COMMENTS)
+      .reply(200, [{ id: 5, user: { login: 'someone', type: 'User' }, body: 'LGTM later <!-- monoenv:unreviewed-merge -->' }])
+      .post(`${REPO_PATH}/issues/7/labels`)
+      .reply(200, [{ name: 'unreviewed-merge' }])
+      .post(`${REPO_PATH}/issues/7/comments`)
+      .reply(201, { id: 6 });
+    await deliver(probot, 'pull_request', fixture('pull_request.closed.merged'), 'merge-1');
+    expect(scope.isDone()).toBe(true);
+    expect(network.log.routes.filter((r) => !r.startsWith('GET'))).toEqual([
+      `POST ${REPO_PATH}/issues/7/labels`,
+      `POST ${REPO_PATH}/issues/7/comments`,
+    ]);
+  });
+
+  it('two replicas sharing the lock, both handed the merge at once: one run, one label, one comment', async () => {
+    const shared = new SharedGitHub(network.log);
+    const lock = new MemoryLock();
+    const [first, second] = await Promise.all([loadApp(undefined, { publishLock: lock }), loadApp(undefined, { publishLock: lock })]);
+    const payload = fixture('pull_request.closed.merged');
+    await Promise.all([deliver(first, 'pull_request', payload, 'merge-1'), deliver(second, 'pull_request', payload, 'merge-1')]);
+    expect(shared.runs).toHaveLength(1);
+    expect(shared.labels).toHaveLength(1);
+    expect(shared.comments).toHaveLength(1);
+    expect(shared.comments[0].body).toContain('<!-- monoenv:unreviewed-merge -->');
+  });
+
+  it('a 403 on the label and the comment is logged; the check run is still posted', async () => {
     const probot = await loadApp();
     const runs: Body[] = [];
     const scope = mockNoConfigAt(mockToken(github(network.log)))
@@ -113,11 +258,9 @@ describe('merge audit', () => {
       .reply(200, NO_RUNS)
       .post(`${REPO_PATH}/check-runs`, captureBody(runs))
       .reply(201, { id: 900 })
-      .get(COMMENTS)
-      .reply(200, [])
-      .post(`${REPO_PATH}/issues/7/comments`)
-      .reply(403, { message: 'Resource not accessible by integration' })
       .post(`${REPO_PATH}/issues/7/labels`)
+      .reply(403, { message: 'Resource not accessible by integration' })
+      .post(`${REPO_PATH}/issues/7/comments`)
       .reply(403, { message: 'Resource not accessible by integration' });
     await expect(deliver(probot, 'pull_request', fixture('pull_request.closed.merged'))).resolves.toBeUndefined();
     expect(scope.isDone()).toBe(true);

@@ -4,7 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import nock from 'nock';
 import { Probot } from 'probot';
-import { monoenvApp } from '../../src/github/index.js';
+import { monoenvApp, type MonoenvAppOptions } from '../../src/github/index.js';
 import { MonoenvOctokit } from '../../src/github/octokit.js';
 
 export const API = 'https://api.github.com';
@@ -42,9 +42,9 @@ export function createProbot(Octokit: typeof MonoenvOctokit = TestOctokit): Prob
   return probot;
 }
 
-export async function loadApp(Octokit?: typeof MonoenvOctokit): Promise<Probot> {
+export async function loadApp(Octokit?: typeof MonoenvOctokit, options: MonoenvAppOptions = {}): Promise<Probot> {
   const probot = createProbot(Octokit);
-  await probot.load(monoenvApp({ appId: APP_ID }));
+  await probot.load(monoenvApp({ appId: APP_ID, ...options }));
   return probot;
 }
 
