@@ -5,9 +5,9 @@
  * read until the group's own entry is found: one request unless the group stands behind 100 others; each
  * entry with its head and base commit and the pull request's fields): the group is the entry whose head is the
  * group's head, and the entries it is built on, back to the group's base. Each pull request is then judged as
- * its own check judged it: this app's latest `monoenv` run on its head commit (one request each); where there
- * is none, or it is not a verdict (in progress, stale, or "could not evaluate"), the pull request is evaluated
- * now, and that run is published on its head too. Calls per group: 1 GraphQL (per 100 entries ahead of it)
+ * its own check judged it: this app's latest `monoenv` run on its head commit (one request each, sent
+ * together); where there is none, or it is not a verdict (in progress, stale, or "could not evaluate"), the
+ * pull request is evaluated now (one at a time), and that run is published on its head too. Calls per group: 1 GraphQL (per 100 entries ahead of it)
  * + 1 per pull request + the group run's look-up and creation; a re-evaluation adds what a pull_request event
  * costs. The group's run carries the group in its `external_id`, so "Re-run" on it judges the group again.
  */
@@ -16,6 +16,7 @@ import type { PullRequestPayload } from './facts.js';
 import { evaluatePullRequestNow } from './pull-request.js';
 import { queueKey, targetOf, type EventScope } from './scope.js';
 import { describeFailure } from './failure.js';
+import { LOOKUP_CONCURRENCY, mapBounded } from './concurrency.js';
 import { judgeMergeGroup, type MergeGroupMember } from '../engine/audits/merge-group.js';
 import { mergeGroupOutput } from '../present/merge-group.js';
 import { EVALUATION_FAILED_TITLE, evaluationFailedOutput, type CheckOutput } from '../present/check-run.js';
@@ -206,10 +207,14 @@ function isVerdict(run: ListedRun): boolean {
   );
 }
 
-async function memberOf(scope: EventScope, pr: PullRequestPayload): Promise<MergeGroupMember> {
+/** Each pull request's run on its head, looked up together (no look-up depends on another). */
+function runsOf(scope: EventScope, pulls: readonly PullRequestPayload[]): Promise<(ListedRun | undefined)[]> {
+  return mapBounded(pulls, LOOKUP_CONCURRENCY, (pr) => scope.state.checkRuns.find(targetOf(scope, pr.head.sha, pr.number)));
+}
+
+async function memberOf(scope: EventScope, pr: PullRequestPayload, run: ListedRun | undefined): Promise<MergeGroupMember> {
   const base = { number: pr.number, title: pr.title, headSha: pr.head.sha };
   const target = targetOf(scope, pr.head.sha, pr.number);
-  const run = await scope.state.checkRuns.find(target);
   if (run !== undefined && isVerdict(run)) {
     return {
       ...base,
@@ -235,9 +240,10 @@ async function publishGroup(scope: EventScope, group: MergeGroupPayload): Promis
   let output: CheckOutput;
   try {
     const { pulls, note } = await pullsOfGroup(scope, group);
+    const runs = await runsOf(scope, pulls);
     const members: MergeGroupMember[] = [];
-    // One at a time: a re-evaluation is a whole pull request's worth of requests.
-    for (const pr of pulls) members.push(await memberOf(scope, pr));
+    // Re-evaluations one at a time: each is a whole pull request's worth of requests.
+    for (const [i, pr] of pulls.entries()) members.push(await memberOf(scope, pr, runs[i]));
     output = mergeGroupOutput(judgeMergeGroup(members, note));
   } catch (error) {
     scope.log.error({ err: error, sha: group.head_sha }, `merge group: evaluation failed: ${describeFailure(error)}`);

@@ -3,6 +3,10 @@
  * request. One `GET /commits/{sha}/pulls` per commit of the push (bounded); commits of exempt authors are
  * skipped without a call. The push is judged by the configuration at `before`; a push that touches the
  * configuration refreshes the cached default-branch version for the evaluations that follow.
+ *
+ * Requests (see docs/architecture.md, "Request graphs"): the configuration at `before`, then every commit's
+ * pull requests at once (at most LOOKUP_CONCURRENCY in flight), then, only when a commit has none, the run's
+ * look-up and creation. Each look-up depends only on the configuration (which commits it exempts).
  */
 import { auditPush, pushAuditLookups } from '../engine/rules/review/index.js';
 import type { Commit, Push } from '../engine/change.js';
@@ -10,6 +14,7 @@ import { CONFIG_PATH, commitBefore, loadConfigBefore } from './config.js';
 import { personOf } from './facts.js';
 import { auditFailedOutput, invalidConfigOutput, reportOutput, type CheckOutput } from '../present/check-run.js';
 import { describeFailure } from './failure.js';
+import { LOOKUP_CONCURRENCY, mapBounded } from './concurrency.js';
 import { queueKey, targetOf, type EventScope } from './scope.js';
 
 /** The most commits of one push looked up (the newest); a larger push is most likely a history import. */
@@ -88,10 +93,11 @@ async function judge(scope: EventScope, payload: PushPayload): Promise<CheckOutp
     omitted: payload.commits.length - pushed.length,
   };
   // Only commits the audit will judge are looked up: an exempt pusher or an exempt bot's commit needs no call.
-  for (const commit of pushAuditLookups(push, config)) {
+  // The look-ups do not depend on each other: they go out together.
+  await mapBounded(pushAuditLookups(push, config), LOOKUP_CONCURRENCY, async (commit) => {
     const { data } = await scope.octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...scope.repository, commit_sha: commit.sha });
     commit.pullRequests = data.filter((pr) => pr.merged_at !== null).map((pr) => pr.number);
-  }
+  });
   const audit = auditPush(push, config);
   if (audit.verdict.verdict !== 'unreviewed') {
     scope.log.info({ sha: payload.after, verdict: audit.verdict.verdict }, `push audit: ${audit.report.title}`);

@@ -18,6 +18,7 @@ import {
   BASE_SHA,
   mockToken,
   ORG_CONFIG_PATH,
+  Overlap,
   TOKEN_PATH,
   type ApiLog,
 } from './harness.js';
@@ -316,6 +317,24 @@ describe('push audit', () => {
     expect(runs[0].output!.summary).toContain('333333');
     expect(runs[0].output!.summary).not.toContain('222222');
     expect(runs[0].external_id).toBeUndefined();
+  });
+
+  it("the commits' pull requests are looked up together, not one after another", async () => {
+    const probot = await loadApp();
+    const overlap = new Overlap();
+    const head = '3333333333333333333333333333333333333333';
+    const scope = mockNoConfigAt(mockToken(github(network.log)))
+      .get(`${REPO_PATH}/commits/2222222222222222222222222222222222222222/pulls`)
+      .reply(overlap.reply(200, [{ number: 7, merged_at: '2024-05-01T10:00:00Z' }]))
+      .get(`${REPO_PATH}/commits/${head}/pulls`)
+      .reply(overlap.reply(200, []))
+      .get(`${REPO_PATH}/commits/${head}/check-runs?check_name=monoenv&filter=all`)
+      .reply(200, NO_RUNS)
+      .post(`${REPO_PATH}/check-runs`)
+      .reply(201, { id: 31 });
+    await deliver(probot, 'push', fixture('push'));
+    expect(scope.isDone()).toBe(true);
+    expect(overlap.most).toBe(2);
   });
 
   it('a push that updates the configuration is audited by the one before it, and refreshes the cached one for what follows', async () => {

@@ -144,3 +144,24 @@ export function withoutNetwork(): { readonly log: ApiLog } {
   });
   return network;
 }
+
+/** Answers held `ms` each, counting how many requests were in flight at once (requests sent together overlap). */
+export class Overlap {
+  #inFlight = 0;
+  most = 0;
+
+  reply(
+    status: number,
+    body: nock.Body,
+    ms = 50,
+  ): (uri: string, body: nock.Body, callback: (err: NodeJS.ErrnoException | null, result: nock.ReplyFnResult) => void) => void {
+    return (_uri, _body, callback) => {
+      this.#inFlight++;
+      this.most = Math.max(this.most, this.#inFlight);
+      setTimeout(() => {
+        this.#inFlight--;
+        callback(null, [status, body]);
+      }, ms);
+    };
+  }
+}

@@ -16,6 +16,7 @@ import {
   loadApp,
   mockNoConfig,
   mockToken,
+  Overlap,
 } from './harness.js';
 import { PR_FILES } from './pull-files.js';
 import { groupEntries } from '../../src/github/merge-queue.js';
@@ -111,6 +112,25 @@ describe('merge_group.checks_requested', () => {
     expect(created[0].output.title).toBe('Merge group of 2 pull requests: every pull request passes');
     expect(created[0].output.summary).toContain('| #6 fix(cart): round totals | ✅ success | XS change (2 lines) |');
     expect(created[0].output.summary).toContain('[its check run](https://github.com/monoenv-demo/shop/runs/71)');
+  });
+
+  it("the pull requests' runs are looked up together, not one after another", async () => {
+    const probot = await loadApp();
+    const overlap = new Overlap();
+    const scope = mockToken(github(network.log))
+      .post('/graphql')
+      .reply(200, QUEUE)
+      .get(runsOf(HEAD_OF_6))
+      .reply(overlap.reply(200, listing(run(61, 6, 'success', 'XS change (2 lines)'))))
+      .get(runsOf(HEAD_SHA))
+      .reply(overlap.reply(200, listing(run(71, 7, 'success', 'XS change (3 lines)'))))
+      .get(runsOf(GROUP_HEAD))
+      .reply(200, listing())
+      .post(`${REPO_PATH}/check-runs`)
+      .reply(201, { id: 900 });
+    await deliver(probot, 'merge_group', fixture('merge_group.checks_requested'));
+    expect(scope.isDone()).toBe(true);
+    expect(overlap.most).toBe(2);
   });
 
   it('one pull request failed its check: the group fails and names it', async () => {
