@@ -3,10 +3,10 @@
  * half on the way back), as between a cloud region and api.github.com, so the time from webhook to the
  * visible result is mostly the number of requests made one after another. For each scenario: the time from
  * the webhook's POST to the moment GitHub stores the event's last write (the completed check run, or the
- * audit's label), the time until the app answers, the number of sequential round trips on the critical path
+ * audit's comment), the time until the app answers, the number of sequential round trips on the critical path
  * (the longest chain of requests each sent after the previous one's answer), and the calls made.
  */
-import { checkRunEvent, pullRequestEvent, type Emulator, type RequestRecord } from '../../tools/emulator/index.js';
+import { checkRunEvent, pullRequestEvent, pushEvent, type Emulator, type RequestRecord } from '../../tools/emulator/index.js';
 import { CONFIG, GITATTRIBUTES, changedFiles, patchOf } from './fixtures.js';
 import { MONOENV_APP_ID, prepareWebhook, sendWebhook, startApp, type AppProcess, type Bench } from './harness.js';
 
@@ -192,6 +192,22 @@ export async function measureLatency(
       audits.push(await sample(gh, app, pullRequestEvent(gh, { owner, repo, number, action: 'closed' })));
     }
     rows.push(row('merge audit, unreviewed', audits));
+
+    log('  latency: push audit …');
+    const pushes: Sample[] = [];
+    for (let i = 0; i < samples; i++) {
+      // Three commits pushed straight to the default branch, none from a pull request.
+      const before = gh.store.repo(owner, repo).branches.get('main')!;
+      const commits: string[] = [];
+      for (let c = 0; c < 3; c++) {
+        const direct = sha(`direct${i}.${c}`);
+        gh.store.addCommit(owner, repo, { sha: direct, parents: [commits.at(-1) ?? before], author: 'carol', message: `hotfix ${c}` });
+        commits.push(direct);
+      }
+      gh.store.setBranch(owner, repo, 'main', commits.at(-1)!);
+      pushes.push(await sample(gh, app, pushEvent(gh, { owner, repo, before, commits, pusher: 'carol' })));
+    }
+    rows.push(row('push audit: 3 commits without a pull request', pushes));
 
     log('  latency: re-run …');
     const reruns: Sample[] = [];
