@@ -3,7 +3,9 @@
  * message, parents and file contents are given, so the report's figures are known in advance.
  */
 import { spawnSync, execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 export interface GeneratedCommit {
   message: string;
@@ -25,7 +27,7 @@ export function linesOf(n: number, prefix = 'line'): string {
   return out;
 }
 
-function* streamOf(commits: readonly GeneratedCommit[], branch: string): Generator<string> {
+function* streamOf(commits: Iterable<GeneratedCommit>, branch: string): Generator<string> {
   let mark = 0;
   let previous: number | undefined;
   for (const commit of commits) {
@@ -44,11 +46,36 @@ function* streamOf(commits: readonly GeneratedCommit[], branch: string): Generat
   }
 }
 
-export function generateRepository(dir: string, commits: readonly GeneratedCommit[], branch = 'main'): void {
+/**
+ * Commits may come from a generator: the fast-import input is written to a temporary file in 1 MiB
+ * pieces, so a history of any length is generated without holding its text in memory.
+ */
+export function generateRepository(dir: string, commits: Iterable<GeneratedCommit>, branch = 'main'): void {
   mkdirSync(dir, { recursive: true });
   execFileSync('git', ['init', '-q', '-b', branch, dir]);
-  const input = [...streamOf(commits, branch)].join('');
-  const result = spawnSync('git', ['fast-import', '--quiet', '--force'], { cwd: dir, input, maxBuffer: 1 << 30 });
-  if (result.status !== 0) throw new Error(`git fast-import failed: ${result.stderr.toString()}`);
+  const scratch = mkdtempSync(path.join(tmpdir(), 'monoenv-fast-import-'));
+  const inputPath = path.join(scratch, 'stream');
+  try {
+    const out = openSync(inputPath, 'w');
+    let pending = '';
+    for (const piece of streamOf(commits, branch)) {
+      pending += piece;
+      if (pending.length >= 1 << 20) {
+        writeSync(out, pending);
+        pending = '';
+      }
+    }
+    writeSync(out, pending);
+    closeSync(out);
+    const input = openSync(inputPath, 'r');
+    try {
+      const result = spawnSync('git', ['fast-import', '--quiet', '--force'], { cwd: dir, stdio: [input, 'ignore', 'pipe'] });
+      if (result.status !== 0) throw new Error(`git fast-import failed: ${result.stderr.toString()}`);
+    } finally {
+      closeSync(input);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
   execFileSync('git', ['-C', dir, 'reset', '-q', '--hard', branch]);
 }
