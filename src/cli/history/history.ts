@@ -78,9 +78,20 @@ function trackedChanges(raw: string): TrackedChange[] {
   return changes;
 }
 
+/**
+ * A copy of `text` that shares no memory with the string it was cut from. V8 keeps a substring as a view of
+ * its parent; a commit's fields are cut from the record that holds its whole diff, and the report keeps
+ * them for every commit: as views, every diff of the history would stay in memory.
+ */
+function detached(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+
 export function parseRecord(record: string): LoggedCommit {
   const fields = record.split('\0');
-  const [sha = '', parents = '', authorName = '', authorEmail = '', committedAt = '', authoredAt = '', message = ''] = fields;
+  const [sha = '', parents = '', authorName = '', authorEmail = '', committedAt = '', authoredAt = '', message = ''] = fields
+    .slice(0, 7)
+    .map(detached);
   const rest = fields.slice(7).join('\0');
   const diffAt = rest.startsWith('diff --git ') ? 0 : rest.indexOf('\ndiff --git ');
   const raw = diffAt < 0 ? rest : rest.slice(0, diffAt);
