@@ -185,17 +185,34 @@ export function onlyLayout(file: ChangedFile): boolean {
   const lang = languageOf(file.path);
   const oldState = newClassifierState();
   const newState = newClassifierState();
+  const code = (content: string, kind: ReturnType<typeof classifyLine>): string =>
+    kind === 'comment' || kind === 'blank' ? '' : content.length > 2000 ? content : content.replace(/\s+/g, '');
   let changed = false;
   for (const hunk of file.hunks) {
+    if (hunk.lines.some((line) => line.type !== 'context')) changed = true;
+    // Each side's lines in order (each through its own classifier), read side by side: what both have in
+    // common is dropped as it arrives, so the first line of code the other side lacks ends the reading
+    // (most hunks are not layout edits) without classifying the rest.
+    const oldLines = hunk.lines.filter((line) => line.type !== 'add');
+    const newLines = hunk.lines.filter((line) => line.type !== 'del');
     let before = '';
     let after = '';
-    for (const line of hunk.lines) {
-      if (line.type !== 'context') changed = true;
-      const old = line.type !== 'add' ? classifyLine(lang, line.content, oldState) : undefined;
-      const now = line.type !== 'del' ? classifyLine(lang, line.content, newState) : undefined;
-      const squeezed = line.content.length > 2000 ? line.content : line.content.replace(/\s+/g, '');
-      if (old !== undefined && old !== 'comment' && old !== 'blank') before += squeezed;
-      if (now !== undefined && now !== 'comment' && now !== 'blank') after += squeezed;
+    let i = 0;
+    let j = 0;
+    while (i < oldLines.length || j < newLines.length) {
+      if (j >= newLines.length || (i < oldLines.length && before.length <= after.length)) {
+        const content = oldLines[i++].content;
+        before += code(content, classifyLine(lang, content, oldState));
+      } else {
+        const content = newLines[j++].content;
+        after += code(content, classifyLine(lang, content, newState));
+      }
+      const common = Math.min(before.length, after.length);
+      if (common > 0) {
+        if (!before.startsWith(after.slice(0, common))) return false;
+        before = before.slice(common);
+        after = after.slice(common);
+      }
     }
     if (before !== after) return false;
   }

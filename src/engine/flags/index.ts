@@ -4,6 +4,6 @@
  * check's result is assigned to (aliases.ts).
  */
 export { KNOWN_FLAG_CALLS, type FlagCallRecord, type KeyForm, type KeySpec } from './catalogue.js';
-export { FlagMatcher, type FlagCheck, type FlagMatcherOptions } from './matcher.js';
+export { FlagMatcher, flagMatcherFor, type FlagCheck, type FlagMatcherOptions } from './matcher.js';
 export { MAX_LINE_LENGTH } from './text.js';
 export { aliasesAssigned } from './aliases.js';

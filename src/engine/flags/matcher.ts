@@ -33,7 +33,29 @@ export interface FlagMatcherOptions {
   flagPatterns?: readonly string[];
 }
 
-/** A compiled matcher: build once per evaluation (names, combined alternation, user patterns). */
+/**
+ * The compiled matcher for a configuration's flag settings. Compiling the alternation of every known call
+ * name costs far more than scanning a change, and a history report judges many thousands of changes with
+ * a handful of configurations: matchers are kept per distinct setting (the scans share no state across
+ * calls). The few most recent settings are kept, so a long-running process holds a bounded number.
+ */
+const compiled = new Map<string, FlagMatcher>();
+const COMPILED_KEPT = 16;
+
+export function flagMatcherFor(flagCalls: readonly string[] = [], flagPatterns: readonly string[] = []): FlagMatcher {
+  const key = JSON.stringify([flagCalls, flagPatterns]);
+  let matcher = compiled.get(key);
+  if (matcher !== undefined) {
+    compiled.delete(key);
+  } else {
+    matcher = new FlagMatcher({ flagCalls, flagPatterns });
+    if (compiled.size >= COMPILED_KEPT) compiled.delete(compiled.keys().next().value!);
+  }
+  compiled.set(key, matcher);
+  return matcher;
+}
+
+/** A compiled matcher (names, combined alternation, user patterns); `flagMatcherFor` keeps them. */
 export class FlagMatcher {
   private readonly records = new Map<string, FlagCallRecord>();
   private readonly anchors: string[];

@@ -18,7 +18,7 @@ import type { ChangedFile, Change, DiffLine } from '../change.js';
 import type { KindReading } from '../kind.js';
 import { onlyLayout } from '../kind.js';
 import { classifyLine, languageOf, newClassifierState, type LineKind } from '../symbols.js';
-import { FlagMatcher } from '../flags/index.js';
+import { flagMatcherFor } from '../flags/index.js';
 import type { MonoenvConfig } from '../../config/schema.js';
 import {
   SOURCE_ROOTS,
@@ -140,27 +140,34 @@ export function judgeAsReviewer(
   trimmedTests: TestIndex,
 ): TestsJudgement {
   let changeReason: string | undefined | null = null;
-  const removed = new Map<string, string>();
-  const kept = new Map<string, string>();
-  const deletedIds = new Set<string>();
-  for (const file of change.files) {
-    for (const hunk of file.hunks) {
-      for (const line of hunk.lines) {
-        if (line.type === 'add') continue;
-        for (const id of identifiers(line.content)) deletedIds.add(id);
-        if (line.content.trim().length > 0) (line.type === 'del' ? removed : kept).set(squeeze(line.content), file.path);
+  // What the change removes and what its tests name, read once, and only when a file needs a reason.
+  let read:
+    { removed: Map<string, string>; kept: Map<string, string>; deletedIds: Set<string>; testedIds: Map<string, string> } | undefined;
+  const readChange = () => {
+    if (read !== undefined) return read;
+    const removed = new Map<string, string>();
+    const kept = new Map<string, string>();
+    const deletedIds = new Set<string>();
+    for (const file of change.files) {
+      for (const hunk of file.hunks) {
+        for (const line of hunk.lines) {
+          if (line.type === 'add') continue;
+          for (const id of identifiers(line.content)) deletedIds.add(id);
+          if (line.content.trim().length > 0) (line.type === 'del' ? removed : kept).set(squeeze(line.content), file.path);
+        }
       }
     }
-  }
-  const testedIds = new Map<string, string>();
-  for (const test of changedTests) {
-    for (const hunk of test.hunks) {
-      for (const line of hunk.lines) {
-        if (line.type !== 'add') continue;
-        for (const id of identifiers(line.content)) if (!deletedIds.has(id) && !testedIds.has(id)) testedIds.set(id, test.path);
+    const testedIds = new Map<string, string>();
+    for (const test of changedTests) {
+      for (const hunk of test.hunks) {
+        for (const line of hunk.lines) {
+          if (line.type !== 'add') continue;
+          for (const id of identifiers(line.content)) if (!deletedIds.has(id) && !testedIds.has(id)) testedIds.set(id, test.path);
+        }
       }
     }
-  }
+    return (read = { removed, kept, deletedIds, testedIds });
+  };
   const testPaths = changedTests.map((t) => t.path);
   const exercised = new Set<ChangedFile>();
 
@@ -177,6 +184,7 @@ export function judgeAsReviewer(
         return `its edit only takes code away, and its own test ${trimmed} drops the cases of what went`;
       }
       if (onlyLayout(file)) return 'its edit is layout only: the code reads the same without whitespace';
+      const { removed, kept, deletedIds, testedIds } = readChange();
       const moved = movedFrom(edit, removed, kept);
       if (moved !== undefined) return moved;
       const sibling = samePackageTest(file.path, testPaths);
@@ -216,7 +224,7 @@ function changeLevelReason(
  * the one that ran, and was tested, with the flag on; a reviewer asks for no new test.
  */
 function flagCleanUp(change: Change, config: MonoenvConfig, isTest: (path: string) => boolean): string | undefined {
-  const matcher = new FlagMatcher({ flagCalls: config.risky.flag_calls, flagPatterns: config.risky.flag_patterns });
+  const matcher = flagMatcherFor(config.risky.flag_calls, config.risky.flag_patterns);
   const removedKeys = new Set<string>();
   const addsByHunk: DiffLine[][] = [];
   let added = 0;

@@ -11,7 +11,7 @@
 import type { Change, ChangedFile } from '../../change.js';
 import type { Finding } from '../../report.js';
 import type { MonoenvConfig } from '../../../config/schema.js';
-import { FlagMatcher } from '../../flags/index.js';
+import { flagMatcherFor, type FlagMatcher } from '../../flags/index.js';
 import { pathMatcher } from '../../glob.js';
 import { languageOf } from '../../symbols.js';
 import { plural } from '../../conclusion.js';
@@ -63,7 +63,7 @@ interface TouchedCheck {
 const touchedCache = new WeakMap<Change, WeakMap<MonoenvConfig, TouchedCheck[]>>();
 
 function matcherOf(config: MonoenvConfig): FlagMatcher {
-  return new FlagMatcher({ flagCalls: config.risky.flag_calls, flagPatterns: config.risky.flag_patterns });
+  return flagMatcherFor(config.risky.flag_calls, config.risky.flag_patterns);
 }
 
 /** The first check of each key the change touches, in code files the inventory reads (tests are setup). */

@@ -12,7 +12,7 @@ import type { ChangedFile } from '../../change.js';
 import type { Finding, Level } from '../../report.js';
 import type { MonoenvConfig } from '../../../config/schema.js';
 import { firstMatchingGlob, pathMatcher, type PathMatcher } from '../../glob.js';
-import { FlagMatcher, type FlagCheck } from '../../flags/index.js';
+import { flagMatcherFor, type FlagCheck } from '../../flags/index.js';
 import { bringsNewBehaviour, describeKind } from '../../kind.js';
 import { isTestPath } from '../tests.js';
 import { FileView, escapeRegExp } from './view.js';
@@ -66,7 +66,7 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
 
   const isRisky = pathMatcher(risky.paths);
   const isTest = testPathMatcher(config);
-  const matcher = new FlagMatcher({ flagCalls: risky.flag_calls, flagPatterns: risky.flag_patterns });
+  const matcher = flagMatcherFor(risky.flag_calls, risky.flag_patterns);
   const views = new Map<ChangedFile, FileView>();
   const viewOf = (file: ChangedFile): FileView => {
     let view = views.get(file);
