@@ -2,7 +2,7 @@
  * The CLI's fact source: a change read from a local git range (the diff from the merge base to the head, as a
  * pull request shows it), with whole files read from git objects when the rules ask for them.
  */
-import type { Change } from '../engine/change.js';
+import type { Change, ChangedFile } from '../engine/change.js';
 import { makeChange } from '../engine/change.js';
 import { parseGitDiff } from '../engine/diff.js';
 import type { TextWanted } from '../engine/facts.js';
@@ -13,6 +13,7 @@ import { GITATTRIBUTES_PATH } from '../engine/gitattributes.js';
 import { readTexts } from '../git/texts.js';
 import { BlobReader } from '../git/blobs.js';
 import { commitsBetween, diffBetween, personFromAuthor } from '../git/range.js';
+import { largeFileChanges, largeFilesBetween, literalPaths } from '../git/large-files.js';
 import { currentBranch, readFileAt, readSmallFileAt } from '../git/queries.js';
 import type { GitRunner } from '../git/runner.js';
 import { gitFlagAgeSource } from '../git/blame.js';
@@ -51,9 +52,9 @@ export class GitRangeSource implements FactSource {
   /** Everything git knows of the range; reading it locally costs less than deciding what to leave out. */
   async change(): Promise<Change> {
     const { git, io, options, range } = this;
-    const [gitattributes, diff, commits, headAuthor, body] = await Promise.all([
+    const [gitattributes, files, commits, headAuthor, body] = await Promise.all([
       readFileAt(git, range.base.sha, GITATTRIBUTES_PATH),
-      diffBetween(git, range.forkPoint, range.head.sha),
+      this.#files(),
       commitsBetween(git, range.forkPoint, range.head.sha),
       git.run(['log', '-1', '--no-show-signature', '--format=%an%x1f%ae', range.head.sha]),
       options.body === undefined ? Promise.resolve('') : readUserFile(io, options.body, '--body'),
@@ -62,7 +63,7 @@ export class GitRangeSource implements FactSource {
     const branch = await this.#branch();
     this.commitCount = commits.length;
     return makeChange({
-      files: parseGitDiff(diff),
+      files,
       title: await this.#title(commits.map((c) => c.subject)),
       body,
       author: personFromAuthor(authorName, authorEmail),
@@ -73,6 +74,19 @@ export class GitRangeSource implements FactSource {
       gitattributes,
       commits: commits.map(({ sha, parents, message, author }) => ({ sha, parents, message, author })),
     });
+  }
+
+  /** The diff's files, with those too large to diff as text described from their counts. */
+  async #files(): Promise<ChangedFile[]> {
+    const { git, range } = this;
+    const large = await largeFilesBetween(git, range.forkPoint, range.head.sha);
+    const [diff, described] = await Promise.all([
+      diffBetween(git, range.forkPoint, range.head.sha, literalPaths(large, 'exclude')),
+      largeFileChanges(git, range.forkPoint, range.head.sha, large),
+    ]);
+    const files = parseGitDiff(diff);
+    if (described.length === 0) return files;
+    return [...files, ...described].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
   readTexts(change: Change, wanted: readonly TextWanted[]): Promise<void> {

@@ -14,8 +14,9 @@ import type { GitRunner } from './runner.js';
  * `src/billing/** -diff` (or a textconv or external driver) would hide its own lines. `--text`,
  * `--no-textconv` and `--no-ext-diff` take those attributes out of the diff (git 2.39 has no
  * `--attr-source` to read them from the base); the parser tells binary content by its NUL bytes instead.
+ * `exclude` names pathspecs left out (files too large to diff as text: `large-files.ts`).
  */
-export function diffBetween(git: GitRunner, base: string, head: string): Promise<string> {
+export function diffBetween(git: GitRunner, base: string, head: string, exclude: readonly string[] = []): Promise<string> {
   return git.run([
     '-c',
     'core.quotepath=false',
@@ -36,6 +37,7 @@ export function diffBetween(git: GitRunner, base: string, head: string): Promise
     '--dst-prefix=b/',
     base,
     head,
+    ...(exclude.length === 0 ? [] : ['--', ':(top)', ...exclude]),
   ]);
 }
 

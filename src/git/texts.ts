@@ -17,7 +17,8 @@ export async function readTexts(git: GitRunner, change: Change, wanted: readonly
     const byPath = new Map(change.files.map((f) => [f.path, f]));
     for (const want of wanted) {
       const file = byPath.get(want.path);
-      if (!file) continue;
+      // Already known to be unreadable (too large to diff): reading it would hold it in memory for nothing.
+      if (!file || file.text?.unreadable !== undefined) continue;
       const text: { head?: string; base?: string; unreadable?: string } = {};
       if (want.head) {
         const blob = await reader.read(`${head}:${file.path}`);

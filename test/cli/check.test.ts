@@ -206,6 +206,29 @@ describe('monoenv check: the configuration comes from the base', () => {
     expect(report.size.lines).toBe(3);
   });
 
+  it('does not diff files over 1 MB as text: a large risky file is not inspected, its lines still counted', async () => {
+    const config = 'risky:\n  paths: ["src/billing/**"]\n';
+    const repo = repoWithBranch({}, config);
+    repo.git('checkout', '--quiet', 'main');
+    repo.commit('Add the tables', { 'assets/rates.bin': `rates\0${'x'.repeat(1_200_000)}`, 'src/cart.ts': linesOf(2) });
+    repo.git('checkout', '--quiet', 'feature');
+    repo.git('reset', '--quiet', '--hard', 'main');
+    // 40,000 lines of about 30 bytes: 1.2 MB of text in a risky path.
+    const table = Array.from({ length: 40_000 }, (_, i) => `export const RATE_${i} = ${i} * 0.2;\n`).join('');
+    repo.git('mv', 'assets/rates.bin', 'assets/rates-2026.bin');
+    repo.commit('Regenerate the rate table', {
+      'src/billing/rates.ts': table,
+      'assets/rates-2026.bin': `rates\0${'y'.repeat(1_200_000)}`,
+      'src/cart.ts': linesOf(3),
+    });
+    const { code, report } = await runJson(repo, ['check']);
+    expect(code).toBe(1);
+    const risky = report.findings.filter((f) => f.rule === 'risky').map((f) => [f.level, f.title, f.path]);
+    expect(risky).toEqual([['error', 'risky change not inspected', 'src/billing/rates.ts']]);
+    // The table's 40,000 lines from git's own count, the cart's one added line; the binary counts none.
+    expect(report.size.lines).toBe(40_001);
+  });
+
   it('also prints the errors as JSON on stdout with --format json', async () => {
     const repo = repoWithBranch({ 'src/cart.ts': linesOf(2) }, 'size:\n  warn_lines: "400"\n');
     const { code, stdout, stderr } = await run(repo, ['check', '--format', 'json']);
