@@ -1,7 +1,7 @@
 /**
  * Hostile input that is forged rather than large: a commit authored as `github-actions[bot]` and pushed by a
  * person, an evil merge after an approval, an approval from an account without write access, and (CLI) a branch
- * whose own `.gitattributes` marks the risky files `-diff`. Each is judged as the adapters hand it to the engine;
+ * whose own `.gitattributes` marks the risky files `-diff`, and (CLI) a branch adding a 64 MB binary. Each is judged as the adapters hand it to the engine;
  * the outcome is what the check says, the time its CPU (engine) or wall (CLI, which runs git) time.
  */
 import { auditPush } from '../src/engine/rules/review/index.js';
@@ -11,6 +11,7 @@ import { configSchema } from '../src/config/schema.js';
 import { main } from '../src/cli/main.js';
 import type { Report } from '../src/engine/report.js';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -144,11 +145,40 @@ export async function measureTrust(): Promise<TrustCase[]> {
     const risky = report.findings.filter((f) => f.rule === 'risky').map((f) => `${f.title} (${f.path})`);
     outcome = `exit ${code}, ${report.conclusion}: ${risky.join('; ')}`;
   }
-  rmSync(dir, { recursive: true, force: true });
   cases.push({
     input: "a branch's own `.gitattributes` with `src/billing/** -diff` (CLI `monoenv check`)",
     outcome,
     ms: walls.sort((a, b) => a - b)[Math.floor(walls.length / 2)],
+    clock: 'wall',
+  });
+
+  // CLI: a branch adding a 64 MB binary under the risky path. Diffed as text, it used to be held in
+  // memory several times over; now its size is read first and it is described without its content.
+  git('checkout', '--quiet', 'main');
+  git('checkout', '--quiet', '-b', 'tables');
+  const tablePath = join(dir, 'src/billing/rates-2026.bin');
+  writeFileSync(tablePath, randomBytes(64 * 1024 * 1024));
+  git('add', '--', 'src/billing/rates-2026.bin');
+  git('commit', '--quiet', '-m', 'Add the 2026 rate table');
+  let tableOut = '';
+  const tableIo = {
+    cwd: dir,
+    env,
+    stdout: { write: (t: string) => (tableOut += t), isTTY: false },
+    stderr: { write: () => true },
+    readStdin: () => Promise.resolve(''),
+  };
+  const tableStarted = performance.now();
+  const tableCode = await main(['check', '--base', 'main', '--format', 'json'], tableIo);
+  const tableWall = performance.now() - tableStarted;
+  const peak = process.resourceUsage().maxRSS / 1024;
+  const tableReport = JSON.parse(tableOut) as Report;
+  const tableRisky = tableReport.findings.filter((f) => f.rule === 'risky').map((f) => `${f.title} (${f.path})`);
+  rmSync(dir, { recursive: true, force: true });
+  cases.push({
+    input: 'a branch adding a 64 MB binary under the risky path (CLI `monoenv check`, one run)',
+    outcome: `exit ${tableCode}, ${tableReport.conclusion}: ${tableRisky.join('; ')}; peak RSS of the bench process after it ${Math.round(peak)} MiB`,
+    ms: tableWall,
     clock: 'wall',
   });
   return cases;
