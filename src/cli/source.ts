@@ -20,7 +20,7 @@ import { gitFlagAgeSource } from '../git/blame.js';
 import type { FlagAgeSource } from '../engine/rules/flags/index.js';
 import { readUserFile, type CliIO } from './io.js';
 import type { CheckOptions } from './check.js';
-import { searchable, type RepositorySearcher } from '../facts/repository.js';
+import { SEARCHABLE_PATHSPECS, searchable, type RepositorySearcher } from '../facts/repository.js';
 
 export interface Range {
   base: { ref: string; sha: string };
@@ -102,7 +102,18 @@ export class GitRangeSource implements FactSource {
       async filesNaming(names, limit) {
         const out = new Map<string, string[]>(names.map((n) => [n, []]));
         if (names.length === 0) return out;
-        const args = ['grep', '-w', '-I', '-o', '-F', '--no-color', ...names.flatMap((n) => ['-e', n]), range.head.sha, '--'];
+        const args = [
+          'grep',
+          '-w',
+          '-I',
+          '-o',
+          '-F',
+          '--no-color',
+          ...names.flatMap((n) => ['-e', n]),
+          range.head.sha,
+          '--',
+          ...SEARCHABLE_PATHSPECS,
+        ];
         const found = (await git.maybe(args)) ?? '';
         const prefix = `${range.head.sha}:`;
         const seen = new Set<string>();

@@ -30,6 +30,17 @@ export interface RepositorySearcher {
   close?(): void;
 }
 
+/**
+ * Git pathspecs that hold every file `searchable` accepts (and a few more, which it then leaves out): a search
+ * limited to them reads no image, data or documentation blob, which is most of the cost in a large repository.
+ */
+export const SEARCHABLE_PATHSPECS: readonly string[] = [
+  ...['ts', 'mts', 'cts', 'tsx', 'js', 'jsx', 'mjs', 'cjs', 'py', 'pyi', 'rb', 'rake', 'ru', 'gemspec', 'go', 'java', 'kt', 'kts', 'php'],
+  ...['erb', 'html', 'htm', 'jinja', 'jinja2', 'j2', 'djhtml', 'hbs', 'liquid', 'njk', 'twig'],
+]
+  .map((ext) => `:(icase)*.${ext}`)
+  .concat([':(icase)*gemfile', ':(icase)*rakefile']);
+
 /** A code file the guard analysis can read (by grammar or as a template). */
 export function searchable(path: string): boolean {
   return grammarOf(path) !== undefined || languageOf(path) === 'template';
