@@ -71,6 +71,30 @@ export interface OutsideReach {
 const MAX_DEPTH = 8;
 /** Bindings that hold a function under a name: `const Name = () => …`, a class field, `name = lambda …`. */
 const HOLDERS = new Set(['variable_declarator', 'public_field_definition', 'field_definition', 'assignment', 'assignment_expression']);
+/** Assignments that can write a field. */
+const FIELD_WRITES = new Set(['assignment', 'assignment_expression', 'assignment_statement']);
+/** A field as an assignment's target: `s.cache`, `this.cache`, `self.cache`, `@cache`. */
+const FIELD_TARGETS = new Set([
+  'selector_expression',
+  'member_expression',
+  'attribute',
+  'field_access',
+  'instance_variable',
+  'expression_list',
+]);
+/** A write of these leaves a field unset. */
+const UNSET_VALUES = new Set(['nil', 'null', 'None', 'undefined']);
+
+/** The field an assignment's target names (`s.cache` → `cache`, `@cache` → `@cache`), as flag flow keys fields. */
+function memberKey(file: SourceFile, target: SyntaxNode): string {
+  const t = target.type === 'expression_list' ? (target.children.find((c) => c.named) ?? target) : target;
+  if (t.type === 'instance_variable') return text(file.tree, t);
+  const prop = field(t, 'property') ?? field(t, 'field') ?? field(t, 'attribute') ?? field(t, 'name');
+  return prop ? text(file.tree, prop) : text(file.tree, t);
+}
+
+/** Names a language gives a class's constructor (JavaScript/TypeScript, Python, Ruby, PHP). */
+const CONSTRUCTORS = new Set(['constructor', '__init__', 'initialize', '__construct']);
 /** Steps through code that existed before the change (each a search of the repository) before the presumption holds. */
 export const MAX_OUTSIDE_STEPS = 6;
 
@@ -101,10 +125,32 @@ export class ChangeAnalysis {
     this.markWrittenUnderGuard();
   }
 
-  /** Locals written in guarded code (`if (on) list.push(x)`) hold values computed under the flag. */
+  /**
+   * Locals written in guarded code (`if (on) list.push(x)`) hold values computed under the flag; fields written
+   * only where a flag is on (`s.cache = …`, `@cache = …`, never set otherwise but to nil) are set only with it.
+   */
   private markWrittenUnderGuard(): void {
+    // Per field name: the flag under which it is written, or null once a write is seen outside any flag.
+    const fieldWrites = new Map<string, string | null>();
+    const write = (name: string, on: string | undefined): void => {
+      const prior = fieldWrites.get(name);
+      if (prior === null) return;
+      fieldWrites.set(name, on ?? null);
+    };
     for (const file of this.sources) {
       walk(file.tree.root, (n) => {
+        const keyed = n.type === 'keyed_element' || n.type === 'pair' || n.type === 'field_initializer';
+        if (FIELD_WRITES.has(n.type) || keyed) {
+          const named = n.children.filter((c) => c.named);
+          const left = field(n, 'left') ?? field(n, 'key') ?? field(n, 'name') ?? named[0];
+          const right = field(n, 'right') ?? field(n, 'value') ?? named[named.length - 1];
+          if (left && right && left !== right && !UNSET_VALUES.has(text(file.tree, right).trim())) {
+            if (FIELD_TARGETS.has(left.type)) write(memberKey(file, left), this.guards.at(file, n).on);
+            // An entry of a literal (`Server{cache: c}`, `{ cache }`) outside a flag sets the field for everyone;
+            // under one it is no evidence of its own (literals of other types share the key).
+            else if (keyed && !this.guards.at(file, n).on) fieldWrites.set(text(file.tree, left).replace(/^:/, ''), null);
+          }
+        }
         let target: SyntaxNode | undefined;
         if (
           n.type === 'assignment_expression' ||
@@ -125,6 +171,7 @@ export class ChangeAnalysis {
         if (via) this.flow.markDerived(file, target, `\`${text(file.tree, target)}\` (changed under ${via})`);
       });
     }
+    for (const [name, on] of fieldWrites) if (on) this.flow.markFieldSetUnderFlag(name, on);
   }
 
   sourceOf(path: string): SourceFile | undefined {
@@ -317,6 +364,11 @@ export class ChangeAnalysis {
       const nameNode = nameOfFunction(boundary);
       const name = nameNode ? text(file.tree, nameNode) : undefined;
       if (!name) return { evidence: 'unguarded', why: `nothing checks a flag on the way to it${offNote}` };
+      // A constructor runs where its class is built (`new Cache(…)`, `Cache.new`, `Cache(…)`): it is followed
+      // through the class's name, not its own, which every class shares.
+      const owner = CONSTRUCTORS.has(name) ? this.enclosingClass(boundary) : undefined;
+      const ownerName = owner ? nameNodeOf(owner) : undefined;
+      if (owner && ownerName) return this.beyond(file, ownerName, undefined, off, depth);
       if (this.parsed.get(file)!.existedBefore(name) || !this.parsed.get(file)!.isAdded(nameNode!.startRow)) {
         const why = `\`${name}\` exists before this change and already runs; nothing on the way from its start to this line checks a flag${offNote}`;
         return this.existingUses(file, boundary, name, 'function', depth, why);
@@ -458,6 +510,7 @@ export class ChangeAnalysis {
         !(r.file === file && r.node.start >= def.start && r.node.end <= def.end) &&
         !(r.file !== file && this.names.declares(r.file, name)) &&
         visibleFrom(file.path, r.file.path, name) &&
+        !this.names.boundLocally(r.file, r.node, name, file, def) &&
         !(goMethod && r.node.parent?.type === 'call_expression' && r.node.field === 'function'),
     );
     const texts = this.textReferences(name);

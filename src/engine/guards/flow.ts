@@ -53,6 +53,8 @@ const ASSIGNMENTS = new Set([
   'property_declaration',
   'const_spec',
 ]);
+/** The values that say a field is not set. */
+const UNSET = new Set(['nil', 'null', 'None', 'undefined']);
 const PAIRS = new Set(['pair', 'keyed_element', 'keyword_argument']);
 const MEMBERS = new Set([
   'member_expression',
@@ -70,6 +72,7 @@ export class FlagFlow {
   private readonly derived = new Map<SyntaxNode, Map<string, string>>();
   private readonly fieldAliases = new Map<string, Alias>();
   private readonly fieldDerived = new Map<string, string>();
+  private readonly fieldsSetUnderFlag = new Map<string, string>();
   /** Functions whose result is a flag check (predicates) or derived from one, by name. */
   readonly predicates = new Map<string, Alias>();
   readonly derivedFunctions = new Map<string, string>();
@@ -347,6 +350,8 @@ export class FlagFlow {
         return { positive: true, via: `\`${text(file.tree, n)}\` (a flags object) at ${this.lineOf(file, n)}` };
       const alias = this.fieldAliases.get(this.memberName(file.tree, n));
       if (alias) return alias;
+      const set = this.fieldsSetUnderFlag.get(this.memberName(file.tree, n));
+      if (set) return { positive: true, via: `\`${text(file.tree, n)}\` (set only under ${set})` };
     }
     return undefined;
   }
@@ -400,11 +405,20 @@ export class FlagFlow {
         };
         const value = literal(right) ?? literal(left);
         const other = literal(right) !== undefined ? left : right;
-        if (value === undefined) return undefined;
+        if (value === undefined) {
+          // `x != nil`, `x !== null`, `x is not None`: x is set.
+          const unset = (x: SyntaxNode): boolean => UNSET.has(text(file.tree, x));
+          const tested = unset(right) ? left : unset(left) ? right : undefined;
+          return tested && this.isSetUnderFlag(file, unwrap(tested)) ? this.imply(file, tested, ne ? outcome : !outcome) : undefined;
+        }
         return this.imply(file, other, eq === value ? outcome : !outcome);
       }
     }
     return undefined;
+  }
+
+  private isSetUnderFlag(file: SourceFile, n: SyntaxNode): boolean {
+    return (MEMBERS.has(n.type) || n.type === 'instance_variable') && this.fieldsSetUnderFlag.has(this.memberName(file.tree, n));
   }
 
   /** Where a value derives from a flag: it contains a check, an alias, a derived name or a derived call. */
@@ -443,6 +457,18 @@ export class FlagFlow {
     }
     if (MEMBERS.has(n.type) || n.type === 'instance_variable') return this.fieldDerived.get(this.memberName(file.tree, n));
     return undefined;
+  }
+
+  /**
+   * A field every write of which, in the files read, sits where a flag is on (`if experimental { s.cache = … }`,
+   * `@vine = …` under `feature?(:vine)`): it is unset (nil, null, None, undefined) unless the flag is on, so a
+   * test of it being set (`if s.cache != nil`, `if @vine`, `this.cache?.get(…)` guarded by `if (this.cache)`) is
+   * a test of the flag.
+   */
+  markFieldSetUnderFlag(name: string, via: string): boolean {
+    if (this.fieldsSetUnderFlag.has(name) || this.fieldAliases.has(name)) return false;
+    this.fieldsSetUnderFlag.set(name, via);
+    return true;
   }
 
   /** Marks a local as derived because it is written in flag-guarded code (`if (on) styleSrc.push(…)`). */

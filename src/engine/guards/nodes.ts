@@ -153,7 +153,10 @@ export function nameNodeOf(n: SyntaxNode): SyntaxNode | undefined {
   if (ANONYMOUS_FUNCTIONS.has(n.type) && n.parent) {
     const p = n.parent;
     if (
-      (p.type === 'variable_declarator' || p.type === 'pair' || p.type === 'public_field_definition' || p.type === 'field_definition') &&
+      (p.type === 'variable_declarator' ||
+        (p.type === 'pair' && heldUnderName(p.parent)) ||
+        p.type === 'public_field_definition' ||
+        p.type === 'field_definition') &&
       (n.field === 'value' || p.type === 'pair')
     ) {
       const name = field(p, 'name') ?? field(p, 'key') ?? field(p, 'property');
@@ -165,6 +168,25 @@ export function nameNodeOf(n: SyntaxNode): SyntaxNode | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * An object literal bound to a name (`const api = { charge: () => … }`, a field, an export, a nested entry of
+ * such): its functions are reached through that name and their keys. One passed straight to a call or put in a
+ * list (`columnHelper.accessor('name', { cell: () => … })`) is not: its functions run where it is passed, and
+ * their keys are shared by every other literal of the kind.
+ */
+function heldUnderName(object: SyntaxNode | undefined): boolean {
+  let o = object;
+  while (
+    o?.parent &&
+    (o.parent.type === 'as_expression' || o.parent.type === 'satisfies_expression' || o.parent.type === 'parenthesized_expression')
+  )
+    o = o.parent;
+  const p = o?.parent;
+  if (!p) return false;
+  if (p.type === 'pair') return heldUnderName(p.parent);
+  return p.type !== 'arguments' && p.type !== 'array' && p.type !== 'jsx_expression' && p.type !== 'argument_list';
 }
 
 export function nameOfFunction(n: SyntaxNode): SyntaxNode | undefined {

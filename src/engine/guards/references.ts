@@ -2,7 +2,7 @@
 import { field, walk, type SyntaxNode } from '../syntax/index.js';
 import type { SourceFile } from './flow.js';
 import { enclosingFunctionOf, IMPORTS, inTypeOnly } from './lines.js';
-import { CLASSES, isComment, isFunction, isIdentifier, nameNodeOf, nameOfFunction, text } from './nodes.js';
+import { CLASSES, enclosingFunction, isComment, isFunction, isIdentifier, nameNodeOf, nameOfFunction, text } from './nodes.js';
 
 export class References {
   private readonly declaredNames = new Map<SourceFile, Set<string>>();
@@ -26,6 +26,47 @@ export class References {
       this.declaredNames.set(file, names);
     }
     return names.has(name);
+  }
+
+  /**
+   * Is `name`, used at `node`, a local of a function around the use that does not hold `def`: one of its
+   * parameters (`rows.map((cell) => cell.render())`) or a variable it declares? Such a use means the local, not
+   * a definition of the same name elsewhere.
+   */
+  boundLocally(file: SourceFile, node: SyntaxNode, name: string, defFile: SourceFile, def: SyntaxNode): boolean {
+    for (let scope = enclosingFunction(node); scope; scope = enclosingFunction(scope)) {
+      if (defFile === file && scope.start <= def.start && def.end <= scope.end) return false;
+      if (this.localsOf(file, scope).has(name)) return true;
+    }
+    return false;
+  }
+
+  private readonly locals = new Map<SyntaxNode, Set<string>>();
+
+  private localsOf(file: SourceFile, fn: SyntaxNode): Set<string> {
+    let names = this.locals.get(fn);
+    if (names) return names;
+    const set = (names = new Set<string>());
+    const bind = (target: SyntaxNode | undefined): void => {
+      if (!target) return;
+      walk(target, (c) => {
+        // A default value or a type annotation names no binding.
+        if (c.field === 'value' || c.field === 'type' || c.field === 'default_value' || c.type === 'type_annotation') return false;
+        if (c.field === 'key' && c.parent?.type === 'pair_pattern') return false;
+        if (isIdentifier(c) && c.type !== 'property_identifier' && c.type !== 'type_identifier') set.add(text(file.tree, c));
+      });
+    };
+    bind(field(fn, 'parameters') ?? field(fn, 'parameter'));
+    const body = field(fn, 'body');
+    if (body) {
+      walk(body, (n) => {
+        if (n !== body && isFunction(n)) return false;
+        if (n.type === 'variable_declarator' || n.type === 'var_spec' || n.type === 'const_spec') bind(field(n, 'name'));
+        else if (n.type === 'short_var_declaration') bind(field(n, 'left'));
+      });
+    }
+    this.locals.set(fn, names);
+    return names;
   }
 
   /**
