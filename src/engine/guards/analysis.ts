@@ -189,6 +189,11 @@ export class ChangeAnalysis {
     if (inTypeOnly(anchor) || TYPE_ONLY.has(anchor.type)) return { evidence: 'guarded', why: 'it declares a type' };
     for (let n: SyntaxNode | undefined = anchor; n; n = n.parent)
       if (IMPORTS.has(n.type)) return { evidence: 'guarded', why: 'it is an import' };
+    // The arguments of a flag check that spans lines (`FeatureToggle.enabled?(:k,\n user)`) are the check itself.
+    for (let n: SyntaxNode | undefined = anchor.parent; n && !isFunction(n); n = n.parent) {
+      const check = file.checks.get(n);
+      if (check && check.key !== '*') return { evidence: 'guarded', why: `it is part of the check of \`${check.key}\`` };
+    }
     // `const (` / `var (` open a group whose entries are judged on their own lines; `var _ I = (*T)(nil)` only asserts a type.
     if ((anchor.type === 'const_declaration' || anchor.type === 'var_declaration') && anchor.endRow > row)
       return { evidence: 'guarded', why: 'it opens a group of declarations' };
@@ -515,6 +520,15 @@ export class ChangeAnalysis {
     );
     const texts = this.textReferences(name);
     if (refs.length === 0 && texts.length === 0) {
+      const complete = this.outside?.searched(name) === 'complete';
+      // Imported, yet used nowhere: no framework reaches it by that import, and no code calls it (commented out,
+      // left behind). Whether it runs could not be seen either way.
+      const importer = presumed !== undefined && complete ? this.names.importerOf(name, file) : undefined;
+      if (importer)
+        return {
+          evidence: 'uncertain',
+          why: `\`${name}\` exists before this change, and the repository imports it (\`${importer.path}\`) but uses it nowhere: it may be dead code, or reached in a way that could not be seen`,
+        };
       if (presumed !== undefined)
         return {
           evidence: 'unguarded',

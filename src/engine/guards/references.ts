@@ -41,6 +41,32 @@ export class References {
     return false;
   }
 
+  private readonly importedNames = new Map<SourceFile, Set<string>>();
+
+  /** A file (other than `except`) that imports `name`, if any. */
+  importerOf(name: string, except: SourceFile): SourceFile | undefined {
+    for (const file of this.sources) {
+      if (file === except) continue;
+      let names = this.importedNames.get(file);
+      if (!names) {
+        const set = (names = new Set<string>());
+        walk(file.tree.root, (n) => {
+          if (IMPORTS.has(n.type)) {
+            walk(n, (c) => {
+              if (isIdentifier(c) || c.type === 'constant') set.add(text(file.tree, c));
+            });
+            return false;
+          }
+          // Imports sit at the top of a file, outside functions and classes.
+          if (isFunction(n) || CLASSES.has(n.type)) return false;
+        });
+        this.importedNames.set(file, names);
+      }
+      if (names.has(name)) return file;
+    }
+    return undefined;
+  }
+
   private readonly locals = new Map<SyntaxNode, Set<string>>();
 
   private localsOf(file: SourceFile, fn: SyntaxNode): Set<string> {
