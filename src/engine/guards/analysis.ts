@@ -25,6 +25,7 @@ import {
 } from './lines.js';
 import { References, resolves, visibleFrom } from './references.js';
 import { isVisibilityMarker, mixedInAddedModule } from './mixins.js';
+import { styleDefinitionOf, withoutTypes } from './presentation.js';
 import { FileRows } from './rows.js';
 import { Guards, statementOf } from './guard.js';
 import { calleeName, CLASSES, isCall, isComment, isFunction, isIdentifier, nameNodeOf, nameOfFunction, text } from './nodes.js';
@@ -50,6 +51,8 @@ export interface ParsedFile {
   existedBefore(name: string): boolean;
   /** The words (names, keys) of the lines this change deletes from the file. */
   deletedWords?: ReadonlySet<string>;
+  /** The lines this change deletes from the file, without type annotations and layout (read from the base's tree). */
+  removedWithoutTypes?: () => ReadonlySet<string>;
 }
 
 /** A use in a file the syntax layer cannot read (a template): whether the line scanner saw it guarded. */
@@ -189,6 +192,13 @@ export class ChangeAnalysis {
     if (inTypeOnly(anchor) || TYPE_ONLY.has(anchor.type)) return { evidence: 'guarded', why: 'it declares a type' };
     for (let n: SyntaxNode | undefined = anchor; n; n = n.parent)
       if (IMPORTS.has(n.type)) return { evidence: 'guarded', why: 'it is an import' };
+    // How it looks is not what it does: a line of a style definition (`styled(…)`, `sx={…}`) only styles.
+    const style = /\.[cm]?[jt]sx?$/.test(file.path) ? styleDefinitionOf(file.tree, anchor) : undefined;
+    if (style) return { evidence: 'guarded', why: `it only styles (\`${style}\`): presentation, not behaviour` };
+    // A line that reads as one the change removes, once type annotations are set aside, only changed a type.
+    const removed = this.parsed.get(file)!.removedWithoutTypes?.();
+    if (removed && removed.size > 0 && removed.has(withoutTypes(file.tree, this.rows.lineStartsOf(file), row)))
+      return { evidence: 'guarded', why: 'it differs from the line it replaces only in type annotations' };
     // The arguments of a flag check that spans lines (`FeatureToggle.enabled?(:k,\n user)`) are the check itself.
     for (let n: SyntaxNode | undefined = anchor.parent; n && !isFunction(n); n = n.parent) {
       const check = file.checks.get(n);

@@ -11,6 +11,7 @@ import { wordsOf } from '../../guards/rewrites.js';
 import { grammarOf, type Syntax } from '../../syntax/index.js';
 import { guardedLines, languageOf } from '../../symbols.js';
 import { escapeRegExp } from './view.js';
+import { withoutTypes } from '../../guards/presentation.js';
 
 export interface WholeFileReading {
   /** The verdict of a changed line (one-based) of a parsed file, or undefined when the file was not parsed. */
@@ -86,11 +87,28 @@ export function readWholeFiles(
       }
     }
     const base = file.status === 'added' ? '' : (file.text?.base ?? oldText.join('\n'));
+    const baseText = file.status === 'added' ? undefined : file.text?.base;
+    let removedWithoutTypes: Set<string> | undefined;
     parsedFiles.push({
       path: file.path,
       tree,
       isAdded: (row) => added.has(row),
       deletedWords,
+      // Typed languages only, and parsed once, when a changed line first asks.
+      removedWithoutTypes: () => {
+        if (removedWithoutTypes) return removedWithoutTypes;
+        removedWithoutTypes = new Set();
+        const before =
+          baseText !== undefined && (grammar === 'typescript' || grammar === 'tsx') ? syntax.parse(grammar, baseText) : undefined;
+        if (!before) return removedWithoutTypes;
+        const starts = [0];
+        for (let i = baseText!.indexOf('\n'); i >= 0; i = baseText!.indexOf('\n', i + 1)) starts.push(i + 1);
+        for (const hunk of file.hunks)
+          for (const line of hunk.lines)
+            if (line.type === 'del' && line.oldLine !== undefined) removedWithoutTypes.add(withoutTypes(before, starts, line.oldLine - 1));
+        removedWithoutTypes.delete('');
+        return removedWithoutTypes;
+      },
       existedBefore: (name) => base.length > 0 && new RegExp(`(?<![\\w$@])${escapeRegExp(name)}(?![\\w$])`).test(base),
     });
     parsed.add(file.path);
