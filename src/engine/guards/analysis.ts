@@ -23,7 +23,7 @@ import {
   isHarmlessStatement,
   TYPE_ONLY,
 } from './lines.js';
-import { References, resolves, visibleFrom } from './references.js';
+import { namesOtherPackage, References, resolves, visibleFrom } from './references.js';
 import { isVisibilityMarker, mixedInAddedModule } from './mixins.js';
 import { styleDefinitionOf, withoutTypes } from './presentation.js';
 import { FileRows } from './rows.js';
@@ -526,6 +526,7 @@ export class ChangeAnalysis {
         !(r.file !== file && this.names.declares(r.file, name)) &&
         visibleFrom(file.path, r.file.path, name) &&
         !this.names.boundLocally(r.file, r.node, name, file, def) &&
+        !namesOtherPackage(r.file, r.node, file) &&
         !(goMethod && r.node.parent?.type === 'call_expression' && r.node.field === 'function'),
     );
     const texts = this.textReferences(name);

@@ -160,6 +160,41 @@ export function resolves(refFile: SourceFile, ref: SyntaxNode, defFile: SourceFi
   return ownIdent !== undefined && refFile === defFile && text(defFile.tree, ownIdent) === r;
 }
 
+/**
+ * A Go use `pkg.Name` where `pkg` is a package the using file imports, other than the one defining `Name`: it
+ * names that package's `Name`, never this definition (a method is called on a value, not a package).
+ */
+export function namesOtherPackage(refFile: SourceFile, ref: SyntaxNode, defFile: SourceFile): boolean {
+  if (!refFile.path.endsWith('.go') || !defFile.path.endsWith('.go')) return false;
+  const parent = ref.parent;
+  if (parent?.type !== 'selector_expression' || ref.field !== 'field') return false;
+  const operand = field(parent, 'operand');
+  if (operand?.type !== 'identifier') return false;
+  const pkg = text(refFile.tree, operand);
+  const path = importedPackage(refFile, pkg);
+  if (path === undefined) return false;
+  const dir = defFile.path.split('/').slice(0, -1).join('/');
+  return !(dir.length > 0 && (path === dir || path.endsWith(`/${dir}`)));
+}
+
+/** The import path a Go file binds to a package name (its alias, else the path's last segment). */
+function importedPackage(file: SourceFile, name: string): string | undefined {
+  let found: string | undefined;
+  walk(file.tree.root, (n) => {
+    if (found !== undefined) return false;
+    if (n.type === 'import_spec') {
+      const path = field(n, 'path');
+      const value = path ? text(file.tree, path).replace(/^["`]|["`]$/g, '') : '';
+      const alias = field(n, 'name');
+      const bound = alias ? text(file.tree, alias) : value.slice(value.lastIndexOf('/') + 1);
+      if (bound === name) found = value;
+      return false;
+    }
+    if (n.type === 'function_declaration' || n.type === 'method_declaration') return false;
+  });
+  return found;
+}
+
 /** The Go file imports a package whose path ends with `dir` (a module path ends with the repository's directory). */
 function importsPath(file: SourceFile, dir: string): boolean {
   let found = false;
