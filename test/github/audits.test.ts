@@ -24,6 +24,7 @@ import {
 } from './harness.js';
 import { PR_FILES } from './pull-files.js';
 import type { PublishLock, PublishLockKey } from '../../src/github/publish-lock.js';
+import { RecordingPublisher } from '../../src/action/publisher.js';
 
 const MERGE_LOOKUP = `${REPO_PATH}/commits/${MERGE_SHA}/check-runs?check_name=monoenv&filter=all`;
 const HEAD_LOOKUP = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`;
@@ -247,6 +248,23 @@ describe('merge audit', () => {
     expect(shared.labels).toHaveLength(1);
     expect(shared.comments).toHaveLength(1);
     expect(shared.comments[0].body).toContain('<!-- monoenv:unreviewed-merge -->');
+  });
+
+  it('the Action whose token may not write check runs looks for its comment before commenting again (its run proves nothing)', async () => {
+    const done = await completedAudit(network.log);
+    const probot = await loadApp(undefined, { publisher: (checkRuns) => new RecordingPublisher(checkRuns, () => undefined) });
+    const scope = mockNoConfigAt(mockToken(github(network.log)))
+      .get(REVIEWS)
+      .reply(200, [])
+      .get(MERGE_LOOKUP)
+      .reply(200, NO_RUNS)
+      .post(`${REPO_PATH}/check-runs`)
+      .reply(403, { message: 'Resource not accessible by integration' })
+      .get(COMMENTS)
+      .reply(200, [{ id: 6, user: { login: 'github-actions[bot]', type: 'Bot' }, body: done.comment }]);
+    await deliver(probot, 'pull_request', fixture('pull_request.closed.merged'), 'merge-2');
+    expect(scope.isDone()).toBe(true);
+    expect(network.log.routes.filter((r) => !r.startsWith('GET'))).toEqual([`POST ${REPO_PATH}/check-runs`]);
   });
 
   it('a 403 on the label and the comment is logged; the check run is still posted', async () => {
