@@ -61,6 +61,23 @@ export class RecordingPublisher implements CheckPublisher {
     return { id, action: 'created', writes: 0 };
   }
 
+  async publishFrom(target: CheckRunTarget, produce: () => Promise<CheckOutput>): Promise<{ result: PublishResult; output: CheckOutput }> {
+    let produced: CheckOutput | undefined;
+    if (!this.#refused && this.inner.publishFrom !== undefined) {
+      try {
+        const { result, output } = await this.inner.publishFrom(target, async () => (produced = await produce()));
+        this.#record(result.id, target, output, result.htmlUrl, true);
+        return { result, output };
+      } catch (error) {
+        if (!refusedForPermission(error) || produced === undefined) throw error;
+        this.#refused = true;
+        this.onRefused();
+      }
+    }
+    const output = produced ?? (await produce());
+    return { result: await this.publish(target, output), output };
+  }
+
   remember(target: CheckRunTarget, id: number, annotationsCount?: number): void {
     this.inner.remember(target, id, annotationsCount);
   }

@@ -1,6 +1,7 @@
 /**
  * Publishing: one `monoenv` check run per commit and key, created completed in one request (nothing can be
- * left `in_progress`), annotations beyond the first 50 in follow-up PATCH requests of 50.
+ * left `in_progress`), annotations beyond the first 50 in follow-up PATCH requests of 50, sent together once
+ * the run exists (each appends to it; Octokit's throttling spaces an installation's writes in production).
  *
  * A run is keyed by its head SHA and its `external_id`: a pull request's run by the PR's number (two pull
  * requests with the same head, into `main` and into `release`, each get their own run and verdict), a merge
@@ -8,18 +9,23 @@
  * racing events update the run instead of adding one. A bounded process-wide map remembers key → run id; on
  * a miss, GitHub is asked (this app's `monoenv` runs on the commit, all of them, and the newest with the
  * same `external_id` is the one) before creating, so replicas that never saw each other's events still share
- * the run. The map also remembers a fingerprint of what this process published, so an identical
- * re-publication costs nothing. That fingerprint is this process's alone: when another replica wrote a
- * different output to the run since, an identical re-publication here still writes nothing (a known limit).
+ * the run. The map also remembers a fingerprint of what this process published (and the ETag of GitHub's
+ * answer to that write). The fingerprint is this process's alone, so an identical re-publication does not
+ * skip on it: the run is read first (`If-None-Match` with that ETag; a 304, which GitHub does not count,
+ * proves the run is as written), and rewritten when GitHub holds another output (another replica wrote since).
+ * Without an ETag, or once the run changed, that read is one counted request.
  *
  * The look-up on a new commit is made free when it finds nothing: GitHub does not count a 304, and the
  * answer "no runs" reads the same for every commit, so its ETag (remembered per installation from an
  * earlier empty answer) is sent as `If-None-Match`. A 304 then proves the list is empty; any run on the
  * commit changes the answer, which comes back in full (and counted) as before. Nothing is skipped.
  *
- * Replicas: with `REDIS_URL`, the look-up and creation for a commit run under a lock shared by every
- * replica (publish-lock.ts), so two replicas racing on one commit make one run. Without it, two replicas
- * whose look-ups both end before either creation is stored each create a run.
+ * `publishFrom` sends the look-up at once, beside the evaluation's own requests, rather than after it.
+ *
+ * Replicas: with `REDIS_URL`, the look-up, the evaluation it overlaps and the creation for a commit run under
+ * a lock shared by every replica (publish-lock.ts), taken before the look-up is sent, so two replicas racing
+ * on one commit make one run. Without it, two replicas whose look-ups both end before either creation is
+ * stored each create a run.
  */
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
@@ -60,6 +66,13 @@ export interface PublishResult {
  */
 export interface CheckPublisher {
   publish(target: CheckRunTarget, output: CheckOutput): Promise<PublishResult>;
+  /**
+   * Publishes what `produce` returns, asking GitHub for the run's look-up at once, beside `produce`'s own
+   * requests, rather than after it. Where the run is to be created, the publish lock is taken first, so the
+   * look-up, `produce` and the creation are one step across replicas. (A publisher without it gets `publish`
+   * with the output.)
+   */
+  publishFrom?(target: CheckRunTarget, produce: () => Promise<CheckOutput>): Promise<{ result: PublishResult; output: CheckOutput }>;
   /** Records a run this app already has on the commit (a re-requested run names itself in the payload). */
   remember(target: CheckRunTarget, id: number, annotationsCount?: number): void;
   /**
@@ -78,6 +91,11 @@ interface KnownRun {
   /** Digest of the annotations the run holds, when known. */
   annotationsDigest?: string;
   annotationsCount?: number;
+  /**
+   * The ETag of GitHub's answer to this process's last write, when that one request wrote the whole run:
+   * asked as `If-None-Match`, a 304 (not counted) proves the run still holds that write.
+   */
+  etag?: string;
 }
 
 export interface ListedRun {
@@ -101,6 +119,10 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 /** The run's page from an answer that may carry it. */
 const urlOf = (data: { html_url?: string | null } | undefined): { htmlUrl?: string } =>
   typeof data?.html_url === 'string' && data.html_url !== '' ? { htmlUrl: data.html_url } : {};
+
+/** The ETag of an answer, when it has one. */
+const etagOf = (headers: { etag?: string } | undefined): { etag?: string } =>
+  typeof headers?.etag === 'string' && headers.etag !== '' ? { etag: headers.etag } : {};
 
 const digest = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
@@ -215,7 +237,7 @@ export class CheckRunPublisher implements CheckPublisher {
       external_id?: string;
       output: { title: string; summary: string; text?: string; annotations: CheckAnnotation[] };
     },
-  ): Promise<{ id: number; adopted: boolean; refused?: string; htmlUrl?: string }> {
+  ): Promise<{ id: number; adopted: boolean; refused?: string; htmlUrl?: string; etag?: string }> {
     const create = (output: typeof body.output) =>
       target.octokit.rest.checks.create({
         ...target.repository,
@@ -227,8 +249,8 @@ export class CheckRunPublisher implements CheckPublisher {
       });
     for (let attempt = 1; ; attempt++) {
       try {
-        const { data } = await create(body.output);
-        return { id: data.id, adopted: false, ...urlOf(data) };
+        const { data, headers } = await create(body.output);
+        return { id: data.id, adopted: false, ...urlOf(data), ...etagOf(headers) };
       } catch (error) {
         const status = (error as { status?: number }).status;
         if (status === 422 && attempt === 1) {
@@ -264,8 +286,7 @@ export class CheckRunPublisher implements CheckPublisher {
     }
   }
 
-  async publish(target: CheckRunTarget, output: CheckOutput): Promise<PublishResult> {
-    const key = this.#key(target);
+  #fingerprint(target: CheckRunTarget, output: CheckOutput): { fingerprint: string; annotationsDigest: string } {
     const annotationsDigest = digest(output.annotations);
     const fingerprint = digest([
       output.conclusion,
@@ -275,14 +296,62 @@ export class CheckRunPublisher implements CheckPublisher {
       annotationsDigest,
       target.externalId ?? '',
     ]);
-    const known = this.#known.get(key);
-    if (known?.fingerprint === fingerprint) return { id: known.id, action: 'unchanged', writes: 0 };
+    return { fingerprint, annotationsDigest };
+  }
+
+  async publish(target: CheckRunTarget, output: CheckOutput): Promise<PublishResult> {
+    return (await this.publishFrom(target, () => Promise.resolve(output))).result;
+  }
+
+  async publishFrom(target: CheckRunTarget, produce: () => Promise<CheckOutput>): Promise<{ result: PublishResult; output: CheckOutput }> {
+    const key = this.#key(target);
     // A run this process knows is only updated. Otherwise the look-up, the creation and its annotation
     // batches are one step across replicas: another replica waiting on the lock then finds this run (and
-    // its whole annotation count) instead of creating a second one.
-    if (known !== undefined || this.lock === undefined) return this.#publish(target, output, key, fingerprint, annotationsDigest);
+    // its whole annotation count) instead of creating a second one. The lock is taken before the look-up
+    // is sent, and the look-up goes out beside `produce`'s requests.
+    if (this.#known.has(key) || this.lock === undefined) return this.#publishFrom(target, key, produce);
     const { owner, repo } = target.repository;
-    return this.lock.hold({ owner, repo, sha: target.headSha }, () => this.#publish(target, output, key, fingerprint, annotationsDigest));
+    return this.lock.hold({ owner, repo, sha: target.headSha }, () => this.#publishFrom(target, key, produce));
+  }
+
+  async #publishFrom(
+    target: CheckRunTarget,
+    key: string,
+    produce: () => Promise<CheckOutput>,
+  ): Promise<{ result: PublishResult; output: CheckOutput }> {
+    // The look-up only where the run is not known here; it is answered while `produce` gathers its facts.
+    const lookUp = this.#known.has(key) ? undefined : this.find(target);
+    // Awaited below; until then its failure must not count as unhandled.
+    lookUp?.catch(() => undefined);
+    let output: CheckOutput;
+    try {
+      output = await produce();
+    } finally {
+      // Never left running past this step (the lock is released after it).
+      await lookUp?.catch(() => undefined);
+    }
+    const { fingerprint, annotationsDigest } = this.#fingerprint(target, output);
+    return { result: await this.#publish(target, output, key, fingerprint, annotationsDigest, lookUp), output };
+  }
+
+  /**
+   * The run as GitHub holds it now (conditional: a 304, which GitHub does not count, when it has not
+   * changed since this process last read it).
+   */
+  async #held(target: CheckRunTarget, known: KnownRun): Promise<ListedRun | 'as written' | undefined> {
+    try {
+      const { data } = await target.octokit.rest.checks.get({
+        ...target.repository,
+        check_run_id: known.id,
+        ...(known.etag === undefined ? {} : { headers: { 'if-none-match': known.etag } }),
+      });
+      return data;
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if (status === 304 && known.etag !== undefined) return 'as written';
+      if (status === 404) return undefined;
+      throw error;
+    }
   }
 
   async #publish(
@@ -291,20 +360,33 @@ export class CheckRunPublisher implements CheckPublisher {
     key: string,
     fingerprint: string,
     annotationsDigest: string,
+    lookUp?: Promise<ListedRun | undefined>,
   ): Promise<PublishResult> {
     let known = this.#known.get(key);
-    if (known?.fingerprint === fingerprint) return { id: known.id, action: 'unchanged', writes: 0 };
+    const holds = (existing: ListedRun): boolean =>
+      existing.status === 'completed' &&
+      existing.conclusion === output.conclusion &&
+      existing.output.title === output.title &&
+      existing.output.summary === output.summary &&
+      existing.output.annotations_count === output.annotations.length;
 
-    if (known === undefined) {
-      const existing = await this.find(target);
+    if (known?.fingerprint === fingerprint) {
+      // This process last wrote the same output, but another replica may have written another one since:
+      // what GitHub holds decides.
+      const held = await this.#held(target, known);
+      if (held === 'as written') return { id: known.id, action: 'unchanged', writes: 0 };
+      if (held !== undefined && holds(held)) return { id: known.id, action: 'unchanged', writes: 0, ...urlOf(held) };
+      if (held === undefined) {
+        // The run is gone (deleted with its repository's data): a new one is made.
+        this.#known.delete(key);
+        known = undefined;
+      } else {
+        known = { id: held.id, annotationsCount: held.output.annotations_count };
+      }
+    } else if (known === undefined) {
+      const existing = await (lookUp ?? this.find(target));
       if (existing !== undefined) {
-        const same =
-          existing.status === 'completed' &&
-          existing.conclusion === output.conclusion &&
-          existing.output.title === output.title &&
-          existing.output.summary === output.summary &&
-          existing.output.annotations_count === output.annotations.length;
-        if (same) {
+        if (holds(existing)) {
           this.#known.set(key, { id: existing.id, fingerprint, annotationsDigest, annotationsCount: output.annotations.length });
           return { id: existing.id, action: 'unchanged', writes: 0, ...urlOf(existing) };
         }
@@ -334,6 +416,7 @@ export class CheckRunPublisher implements CheckPublisher {
     let id: number;
     let action: PublishResult['action'];
     let htmlUrl: { htmlUrl?: string };
+    let written: { etag?: string } = {};
     if (known === undefined) {
       const created = await this.#create(target, { ...fields, output: { ...base, ...text, annotations: first } });
       if (created.refused !== undefined) {
@@ -344,6 +427,7 @@ export class CheckRunPublisher implements CheckPublisher {
       id = created.id;
       action = 'created';
       htmlUrl = created.htmlUrl === undefined ? {} : { htmlUrl: created.htmlUrl };
+      written = created.etag === undefined ? {} : { etag: created.etag };
       if (created.adopted) {
         // The run GitHub stored from an attempt whose answer was lost: write the whole output to it.
         await target.octokit.rest.checks.update({
@@ -355,21 +439,31 @@ export class CheckRunPublisher implements CheckPublisher {
       }
     } else {
       id = known.id;
-      const { data } = await target.octokit.rest.checks.update({
+      const { data, headers } = await target.octokit.rest.checks.update({
         ...target.repository,
         check_run_id: id,
         ...fields,
         output: { ...base, ...text, annotations: first },
       });
       htmlUrl = urlOf(data);
+      written = etagOf(headers);
       action = 'updated';
     }
     // Remembered before the remaining batches: a failure among them must not lead to a second run.
     this.#known.set(key, { id });
-    for (const batch of batches) {
-      await target.octokit.rest.checks.update({ ...target.repository, check_run_id: id, output: { ...base, annotations: batch } });
-    }
-    this.#known.set(key, { id, fingerprint, annotationsDigest, annotationsCount: output.annotations.length });
+    // The run exists: the remaining batches each append to it, in any order, so they are sent together (the
+    // throttling plugin still spaces an installation's writes as GitHub asks). Every one is awaited before
+    // the run counts as written.
+    const sent = await Promise.allSettled(
+      batches.map((batch) =>
+        target.octokit.rest.checks.update({ ...target.repository, check_run_id: id, output: { ...base, annotations: batch } }),
+      ),
+    );
+    const failed = sent.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    // Only an answer that shows the whole run after the last write can prove later that it still holds it.
+    const etag = batches.length === 0 ? written : {};
+    this.#known.set(key, { id, fingerprint, annotationsDigest, annotationsCount: output.annotations.length, ...etag });
     return { id, action, writes: 1 + batches.length, ...htmlUrl };
   }
 }

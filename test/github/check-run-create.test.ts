@@ -8,7 +8,7 @@ import nock from 'nock';
 import { CheckRunPublisher, type CheckRunTarget } from '../../src/github/checks.js';
 import type { CheckOutput } from '../../src/present/check-run.js';
 import type { GitHubClient } from '../../src/github/facts.js';
-import { API, APP_ID, HEAD_SHA, OWNER, REPO, REPO_PATH, TestOctokit, captureBody, withoutNetwork } from './harness.js';
+import { API, APP_ID, HEAD_SHA, OWNER, REPO, REPO_PATH, TestOctokit, captureBody, runHolding, withoutNetwork } from './harness.js';
 
 const LOOKUP = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`;
 const CREATE = `${REPO_PATH}/check-runs`;
@@ -114,8 +114,12 @@ describe('creating the check run when GitHub fails', () => {
       conclusion: 'failure',
       output: { title: OUTPUT.title, annotations: OUTPUT.annotations },
     });
-    // Remembered: the same verdict again costs nothing.
+    // Remembered: the same verdict again writes nothing, once GitHub shows that the run still holds it.
+    const held = nock(API)
+      .get(`${REPO_PATH}/check-runs/77`)
+      .reply(200, runHolding(77, updates as never));
     expect(await publisher.publish(target, OUTPUT)).toEqual({ id: 77, action: 'unchanged', writes: 0 });
+    expect(held.isDone()).toBe(true);
   });
 
   it('does not adopt a run another app left on the commit', async () => {

@@ -119,7 +119,7 @@ describe('review.codeowners', () => {
       .get(LOOKUP)
       .reply(200, NO_RUNS)
       .post(`${REPO_PATH}/check-runs`, captureBody(created))
-      .reply(201, { id: 1 });
+      .reply(201, { id: 1 }, { etag: '"run-1"' });
     await deliver(probot, 'pull_request_review', fixture('pull_request_review.submitted'), 'review-1');
     expect(scope.isDone()).toBe(true);
     expect(created[0].conclusion).toBe('success');
@@ -136,11 +136,15 @@ describe('review.codeowners', () => {
       .reply(304, '')
       .get(REVIEWS)
       .matchHeader('if-none-match', '"reviews"')
+      .reply(304, '')
+      // The same verdict: the run still holds what this process wrote.
+      .get(`${REPO_PATH}/check-runs/1`)
+      .matchHeader('if-none-match', '"run-1"')
       .reply(304, '');
     await deliver(probot, 'pull_request_review', fixture('pull_request_review.submitted'), 'review-2');
     expect(second.isDone()).toBe(true);
     expect(network.log.limited).toEqual([]);
-    expect(network.log.notModified).toHaveLength(3);
+    expect(network.log.notModified).toHaveLength(4);
   });
 
   it('the organisation permission is missing (403 on the team): a clear notice naming it, not a crash and not a failure', async () => {

@@ -165,3 +165,26 @@ export class Overlap {
     };
   }
 }
+
+interface WrittenRun {
+  conclusion?: string;
+  output: { title: string; summary: string; annotations?: unknown[] };
+}
+
+/**
+ * GitHub's answer to `GET …/check-runs/{id}` for a run that holds what was written to it last (`written`:
+ * the bodies captured so far, creation first; later updates add annotations to the count).
+ */
+export function runHolding(id: number, written: readonly WrittenRun[]): () => object {
+  return () => {
+    const last = written.at(-1);
+    if (last === undefined) throw new Error(`no write to run ${id} was captured`);
+    return {
+      id,
+      status: 'completed',
+      conclusion: last.conclusion,
+      app: { id: APP_ID },
+      output: { title: last.output.title, summary: last.output.summary, annotations_count: last.output.annotations?.length ?? 0 },
+    };
+  };
+}

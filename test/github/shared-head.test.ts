@@ -120,4 +120,35 @@ describe('pull requests that share a head commit', () => {
       `PATCH ${REPO_PATH}/check-runs/1001`,
     ]);
   });
+
+  it('a verdict another replica wrote since is replaced, though this replica last wrote the same one', async () => {
+    const replica = await loadApp();
+    const created: Body[] = [];
+    const updated: Body[] = [];
+    const opened = mockNoConfig(mockToken(github(network.log)))
+      .get(filesPath(7))
+      .reply(200, PR_FILES, { etag: '"files-7"' })
+      .get(gitattributesPath(BASE_SHA))
+      .reply(404, { message: 'Not Found' })
+      .get(LOOKUP_PATH)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1001 });
+    await deliver(replica, 'pull_request', eventOf('pull_request.opened', 7, { ref: 'main', sha: BASE_SHA }), 'd-7');
+    expect(opened.isDone()).toBe(true);
+
+    // Another replica has since written another verdict to the run (from an event this one never saw). The
+    // next event here computes this replica's earlier verdict again: GitHub's run decides, and is rewritten.
+    const again = github(network.log)
+      .get(filesPath(7))
+      .reply(304, '')
+      .get(`${REPO_PATH}/check-runs/1001`)
+      .reply(200, { ...runOf(1001, '7', 'written by another replica'), conclusion: 'failure' })
+      .patch(`${REPO_PATH}/check-runs/1001`, captureBody(updated))
+      .reply(200, { id: 1001 });
+    await deliver(replica, 'pull_request', eventOf('pull_request.opened', 7, { ref: 'main', sha: BASE_SHA }), 'd-7-again');
+    expect(again.isDone()).toBe(true);
+    expect(updated).toHaveLength(1);
+    expect(updated[0]).toMatchObject({ conclusion: created[0].conclusion, output: { title: created[0].output.title } });
+  });
 });
