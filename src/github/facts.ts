@@ -22,12 +22,33 @@ import { checkMerges } from './merge-content.js';
 import { compareOnce, readCodeowners, readTeamMembers, ReviewFactCache } from './review-facts.js';
 import { GITATTRIBUTES_PATH } from '../engine/gitattributes.js';
 import { changedFileFromGitHub } from '../facts/github-files.js';
-import { GraphQLReads } from './graphql-reads.js';
+import { GraphQLReads, type ReadCache } from './graphql-reads.js';
 
 export type GitHubClient = Octokit & Api & { paginate: PaginateInterface };
 
 /** GitHub lists at most this many files of a pull request. */
 export const GITHUB_FILE_LIST_CAP = 3_000;
+
+const FILES_PER_PAGE = 100;
+const MAX_FILE_PAGES = GITHUB_FILE_LIST_CAP / FILES_PER_PAGE;
+
+/** Pages 1 to `last` (at least the first, at most GitHub's last). */
+function pagesUpTo(last: number): number[] {
+  const count = Math.min(Math.max(1, Number.isFinite(last) ? Math.floor(last) : 1), MAX_FILE_PAGES);
+  return Array.from({ length: count }, (_, i) => i + 1);
+}
+
+/** The `next` and `last` page numbers of a `Link` header. */
+function linkPages(link: unknown): { next?: number; last?: number } {
+  const pages: { next?: number; last?: number } = {};
+  if (typeof link !== 'string') return pages;
+  for (const part of link.split(',')) {
+    const match = /<([^>]*)>\s*;\s*rel="(next|last)"/.exec(part);
+    const n = match === null ? undefined : Number(/[?&]page=(\d+)/.exec(match[1])?.[1]);
+    if (match !== null && n !== undefined && Number.isSafeInteger(n)) pages[match[2] as 'next' | 'last'] = n;
+  }
+  return pages;
+}
 
 /** A comparison of two commits shows at most this many files (and only on its first page). */
 export const GITHUB_COMPARE_FILE_CAP = 300;
@@ -137,8 +158,10 @@ export class GitHubData {
       installationId: 0,
       warn: () => undefined,
     },
+    /** GraphQL answers at a commit kept beyond this evaluation (the App's process). */
+    cache?: ReadCache,
   ) {
-    this.reads = new GraphQLReads(octokit, repository);
+    this.reads = new GraphQLReads(octokit, repository, cache);
   }
 
   #once<T>(key: string, load: () => Promise<T>): Promise<T> {
@@ -157,15 +180,29 @@ export class GitHubData {
     });
   }
 
-  /** The pull request's files, 100 a page, up to GitHub's cap of 3,000. */
-  files(number: number): Promise<PullRequestFile[]> {
+  /**
+   * The pull request's files, 100 a page, up to GitHub's cap of 3,000. The pages are asked together: as many
+   * as `count` (the payload's `changed_files`) fills at once, else the first, whose `Link` header names the
+   * last; pages beyond what was asked follow when the last one asked still names a next one.
+   */
+  files(number: number, count?: number): Promise<PullRequestFile[]> {
     return this.#once(`files ${number}`, async () => {
-      const files = await this.octokit.paginate(this.octokit.rest.pulls.listFiles, {
-        ...this.repository,
-        pull_number: number,
-        per_page: 100,
-      });
-      return files;
+      // Page 1 is asked without `page`, as pagination asks it (the same URL keeps its conditional answer).
+      const page = (n: number) =>
+        this.octokit.rest.pulls.listFiles({
+          ...this.repository,
+          pull_number: number,
+          per_page: FILES_PER_PAGE,
+          ...(n > 1 ? { page: n } : {}),
+        });
+      const pages = await Promise.all(pagesUpTo(count === undefined ? 1 : Math.ceil(count / FILES_PER_PAGE)).map(page));
+      for (;;) {
+        const link = linkPages(pages.at(-1)!.headers.link);
+        if (link.next === undefined || pages.length >= MAX_FILE_PAGES) break;
+        const last = Math.min(Math.max(link.last ?? link.next, link.next), MAX_FILE_PAGES);
+        pages.push(...(await Promise.all(pagesUpTo(last).slice(pages.length).map(page))));
+      }
+      return pages.flatMap((answer) => answer.data as PullRequestFile[]);
     });
   }
 
@@ -175,9 +212,9 @@ export class GitHubData {
    * replayed event), the list is not this commit's: the comparison of the PR's base with this commit is
    * read instead, one call, and the same answer forever (so cached as immutable).
    */
-  filesAt(pr: Pick<PullRequestPayload, 'number' | 'base' | 'head'>): Promise<CommitFiles> {
+  filesAt(pr: Pick<PullRequestPayload, 'number' | 'base' | 'head' | 'changed_files'>): Promise<CommitFiles> {
     return this.#once(`files ${pr.number}@${pr.head.sha}`, async () => {
-      const listed = await this.files(pr.number);
+      const listed = await this.files(pr.number, pr.changed_files);
       const head = pr.head.sha.toLowerCase();
       // Every entry is checked: the head may move between two pages of the list.
       const otherCommit = listed.some((file) => {

@@ -15,6 +15,9 @@ import type { PullRequestPayload } from './facts.js';
 import { scopeOf, type AppState, type EventScope } from './scope.js';
 import { githubFlagAgeSource } from './flag-ages.js';
 import { githubTextReader, type TextReader } from './whole-files.js';
+import { readCache } from './graphql-reads.js';
+import { LRUCache } from 'lru-cache';
+import type { MonoenvConfig } from '../config/schema.js';
 import type { FlagAgeSource } from '../engine/rules/flags/index.js';
 import { describeFailure } from './failure.js';
 import { publishLockFromEnv, type PublishLock } from './publish-lock.js';
@@ -54,6 +57,9 @@ const PULL_REQUEST_EVENTS = [
   'pull_request.labeled',
   'pull_request.unlabeled',
 ] as const;
+
+/** `pull_request` actions whose subject is the labels, title or body. */
+const CURRENT_VIEW_ACTIONS = new Set(['labeled', 'unlabeled', 'edited']);
 
 const REVIEW_EVENTS = ['pull_request_review.submitted', 'pull_request_review.edited', 'pull_request_review.dismissed'] as const;
 
@@ -98,6 +104,8 @@ export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction
       appId,
       reviewFacts: new ReviewFactCache(),
       ...(lock === undefined ? {} : { lock }),
+      reads: readCache(),
+      lastConfig: new LRUCache<string, MonoenvConfig | 'invalid'>({ max: 10_000 }),
       ...(options.flagAgeSource
         ? {
             flagAgeSource: (scope: EventScope) =>
@@ -142,7 +150,10 @@ export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction
       withScope(async (scope, context) => {
         const pr = context.payload.pull_request as unknown as PullRequestPayload;
         if (pr.state !== undefined && pr.state !== 'open') return;
-        await evaluatePullRequest(scope, pr);
+        // These events are about the labels, title or body: a late one carries a snapshot that may be out of
+        // date (a label removed since), so those are read from the pull request as it is now.
+        const current = CURRENT_VIEW_ACTIONS.has(String((context.payload as { action?: unknown }).action));
+        await evaluatePullRequest(scope, pr, { current });
       }),
     );
 
@@ -181,7 +192,7 @@ export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction
     app.on(
       'check_run.rerequested',
       withScope(async (scope, context) => {
-        await rerunCheckRun(scope, context.payload.check_run);
+        await rerunCheckRun(scope, context.payload.check_run, context.payload.repository.default_branch);
       }),
     );
 

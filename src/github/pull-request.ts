@@ -2,10 +2,11 @@
  * Evaluating a pull request's head commit: facts → evaluate → one `monoenv` check run. Used by the
  * pull_request, pull_request_review and re-run handlers.
  */
-import { editsConfig } from '../engine/facts.js';
+import { editsConfig, factNeeds } from '../engine/facts.js';
 import { evaluateFrom } from '../facts/source.js';
-import { loadConfig, validateProposedConfig } from './config.js';
-import type { PullRequestPayload } from './facts.js';
+import { loadConfig, validateProposedConfig, type LoadedConfig } from './config.js';
+import type { GitHubData, PullRequestPayload } from './facts.js';
+import { GITATTRIBUTES_PATH } from '../engine/gitattributes.js';
 import { PullRequestSource } from './source.js';
 import { evaluationFailedOutput, invalidConfigOutput, proposedFixOutput, reportOutput } from '../present/check-run.js';
 import type { CheckOutput } from '../present/check-run.js';
@@ -17,10 +18,18 @@ import { GITHUB_OUTPUT_LIMIT, truncateUtf8 } from '../present/markdown.js';
 /** The repository whose `.github/monoenv.yml` is the organisation's default (Probot's convention). */
 const ORG_CONFIG_REPOSITORY = '.github';
 
+export interface EvaluationOptions {
+  /**
+   * Labels, title and body are read from the pull request as it is now rather than from the event's snapshot
+   * (one request, sent beside the others): for events about them, which may arrive after a later change.
+   */
+  current?: boolean;
+}
+
 /** Evaluates the pull request's head commit, one evaluation per commit at a time (racing events coalesce). */
-export function evaluatePullRequest(scope: EventScope, pr: PullRequestPayload): Promise<void> {
+export function evaluatePullRequest(scope: EventScope, pr: PullRequestPayload, options: EvaluationOptions = {}): Promise<void> {
   return scope.state.queue.run(queueKey(scope, pr.head.sha), async () => {
-    await publishEvaluation(scope, pr);
+    await publishEvaluation(scope, pr, options);
   });
 }
 
@@ -31,23 +40,34 @@ export function evaluatePullRequest(scope: EventScope, pr: PullRequestPayload): 
 export async function evaluatePullRequestNow(scope: EventScope, pr: PullRequestPayload): Promise<CheckOutput> {
   let published: CheckOutput | undefined;
   await scope.state.queue.run(queueKey(scope, pr.head.sha), async () => {
-    published = await publishEvaluation(scope, pr);
+    published = await publishEvaluation(scope, pr, {});
   });
-  return published ?? (await outputFor(scope, pr));
+  return published ?? (await outputFor(scope, pr, {}));
 }
 
-async function publishEvaluation(scope: EventScope, pr: PullRequestPayload): Promise<CheckOutput> {
+/**
+ * The request graph: the configuration (revalidated, 304), the check-run look-up (inside the publisher, when
+ * the run is not known here), the file list (its pages together), the base's `.gitattributes` and, for events
+ * about labels, title or body, the pull request itself all go out at once; what the rules then want (flag
+ * ages, migrations, the proposed configuration) follows the files; the one write comes last.
+ */
+async function publishEvaluation(scope: EventScope, pr: PullRequestPayload, options: EvaluationOptions): Promise<CheckOutput> {
   const target = targetOf(scope, pr.head.sha, pr.number);
-  let output: CheckOutput;
-  try {
-    output = await outputFor(scope, pr);
-  } catch (error) {
-    // A completed run that says what went wrong, rather than none (or one stuck in progress).
-    scope.log.error({ err: error, pull: pr.number, sha: pr.head.sha }, `evaluation failed: ${describeFailure(error)}`);
-    output = evaluationFailedOutput(error);
-    scope.outcome.incomplete = true;
-  }
-  const result = await scope.state.checkRuns.publish(target, output);
+  const produce = async (): Promise<CheckOutput> => {
+    try {
+      return await outputFor(scope, pr, options);
+    } catch (error) {
+      // A completed run that says what went wrong, rather than none (or one stuck in progress).
+      scope.log.error({ err: error, pull: pr.number, sha: pr.head.sha }, `evaluation failed: ${describeFailure(error)}`);
+      scope.outcome.incomplete = true;
+      return evaluationFailedOutput(error);
+    }
+  };
+  const publisher = scope.state.checkRuns;
+  const { result, output } =
+    publisher.publishFrom !== undefined
+      ? await publisher.publishFrom(target, produce)
+      : await produce().then(async (produced) => ({ result: await publisher.publish(target, produced), output: produced }));
   scope.log.info(
     {
       pull: pr.number,
@@ -62,12 +82,60 @@ async function publishEvaluation(scope: EventScope, pr: PullRequestPayload): Pro
   return output;
 }
 
-async function outputFor(scope: EventScope, pr: PullRequestPayload): Promise<CheckOutput> {
-  return withConfigReach(scope, pr, await judged(scope, pr));
+async function outputFor(scope: EventScope, pr: PullRequestPayload, options: EvaluationOptions): Promise<CheckOutput> {
+  const config = configOf(scope);
+  prefetch(scope, pr);
+  const judgedPr = options.current === true ? await currentView(scope, pr) : pr;
+  return withConfigReach(scope, judgedPr, await judged(scope, judgedPr, await config));
 }
 
-async function judged(scope: EventScope, pr: PullRequestPayload): Promise<CheckOutput> {
-  const loaded = await loadConfig(scope.config, scope.data);
+/** The event's pull request with the labels, title and body it has now (the commit judged stays the event's). */
+async function currentView(scope: EventScope, pr: PullRequestPayload): Promise<PullRequestPayload> {
+  const now = await scope.data.pull(pr.number);
+  return { ...pr, title: now.title, body: now.body ?? null, labels: now.labels ?? [] };
+}
+
+const configs = new WeakMap<GitHubData, Promise<LoadedConfig>>();
+
+/** The configuration in force, loaded once per evaluation (its data layer), and remembered for the next one's reads. */
+export function configOf(scope: EventScope): Promise<LoadedConfig> {
+  let loaded = configs.get(scope.data);
+  if (loaded === undefined) {
+    loaded = loadConfig(scope.config, scope.data).then((result) => {
+      scope.state.lastConfig?.set(repositoryKey(scope), result.ok ? result.config : 'invalid');
+      return result;
+    });
+    // Awaited by the evaluation; a prefetch alone must not leave it unhandled.
+    loaded.catch(() => undefined);
+    configs.set(scope.data, loaded);
+  }
+  return loaded;
+}
+
+const repositoryKey = (scope: EventScope): string => `${scope.installationId}/${scope.repository.owner}/${scope.repository.repo}`;
+
+/**
+ * Sends, before the configuration is known, the reads that the repository's last configuration needed: the
+ * file list and the base's `.gitattributes`. Each is remembered by the data layer, so the evaluation's own
+ * asking takes the answer already on its way. A repository not seen yet gets both (the defaults read both).
+ */
+export function prefetch(scope: EventScope, pr: Pick<PullRequestPayload, 'number' | 'base' | 'head' | 'changed_files' | 'labels'>): void {
+  const last = scope.state.lastConfig?.get(repositoryKey(scope));
+  // An invalid configuration reads the files too (a pull request that edits it is the likely fix).
+  const needs =
+    last === undefined
+      ? { files: true, gitattributes: true }
+      : last === 'invalid'
+        ? { files: true, gitattributes: false }
+        : factNeeds(
+            last,
+            (pr.labels ?? []).map((l) => l.name),
+          );
+  if (needs.files) scope.data.filesAt(pr).catch(() => undefined);
+  if (needs.gitattributes) scope.data.fileAt(GITATTRIBUTES_PATH, pr.base.sha).catch(() => undefined);
+}
+
+async function judged(scope: EventScope, pr: PullRequestPayload, loaded: LoadedConfig): Promise<CheckOutput> {
   if (!loaded.ok) {
     const output = invalidConfigOutput(loaded.errors, loaded.file, loaded.inRepository);
     return withProposedFix(scope, pr, output);

@@ -5,7 +5,7 @@
  */
 import { auditMergedPullRequest } from './merge-audit.js';
 import { checkMergeGroup, groupTarget, mergeGroupOfRun } from './merge-queue.js';
-import { evaluatePullRequest } from './pull-request.js';
+import { configOf, evaluatePullRequest } from './pull-request.js';
 import { CHECK_NAME } from './checks.js';
 import { targetOf, type EventScope } from './scope.js';
 
@@ -16,6 +16,7 @@ export interface RerequestedRun {
   external_id: string | null;
   app: { id: number } | null;
   output?: { annotations_count?: number };
+  check_suite?: { head_branch?: string | null } | null;
 }
 
 export interface RerequestedSuite {
@@ -35,7 +36,10 @@ export function pullNumberOf(externalId: string | null | undefined): number | un
   return Number.isSafeInteger(number) && number > 0 ? number : undefined;
 }
 
-export async function rerunCheckRun(scope: EventScope, run: RerequestedRun): Promise<void> {
+const onDefaultBranch = (branch: string | null | undefined, defaultBranch: string | undefined): boolean =>
+  typeof branch === 'string' && branch !== '' && branch === defaultBranch;
+
+export async function rerunCheckRun(scope: EventScope, run: RerequestedRun, defaultBranch?: string): Promise<void> {
   if (run.name !== CHECK_NAME || !(await ours(scope, run.app))) return;
   const group = mergeGroupOfRun(run.head_sha, run.external_id);
   if (group !== undefined) {
@@ -51,7 +55,7 @@ export async function rerunCheckRun(scope: EventScope, run: RerequestedRun): Pro
   }
   // The re-requested run is updated rather than joined by another.
   scope.state.checkRuns.remember(targetOf(scope, run.head_sha, number), run.id, run.output?.annotations_count);
-  await rerunPullRequest(scope, number, run.head_sha);
+  await rerunPullRequest(scope, number, run.head_sha, onDefaultBranch(run.check_suite?.head_branch, defaultBranch));
 }
 
 export async function rerunCheckSuite(scope: EventScope, suite: RerequestedSuite): Promise<void> {
@@ -77,7 +81,16 @@ export async function rerunCheckSuite(scope: EventScope, suite: RerequestedSuite
   await rerunPullRequest(scope, number, suite.head_sha);
 }
 
-async function rerunPullRequest(scope: EventScope, number: number, headSha: string): Promise<void> {
+/**
+ * The pull request is read beside the configuration and the first page of its files, which need only its
+ * number; the evaluation then takes those answers. A re-run of a merge audit's run (on the merge commit,
+ * whose suite is on the default branch) reads no files, the audit does not use them.
+ */
+async function rerunPullRequest(scope: EventScope, number: number, headSha: string, onDefaultBranch = false): Promise<void> {
+  if (!onDefaultBranch) {
+    void configOf(scope);
+    scope.data.files(number).catch(() => undefined);
+  }
   const pr = await scope.data.pull(number);
   if (pr.merged === true && pr.merge_commit_sha === headSha) {
     await auditMergedPullRequest(scope, pr);

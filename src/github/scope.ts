@@ -1,5 +1,6 @@
 /** What every handler shares: the process-wide state, and one event's client, repository and data layer. */
 import type { Context, Logger } from 'probot';
+import type { LRUCache } from 'lru-cache';
 import type { ResponseCache, ConditionalRequestStats } from './conditional-requests.js';
 import type { CheckPublisher, CheckRunTarget } from './checks.js';
 import type { CoalescingQueue } from './coalesce.js';
@@ -10,8 +11,14 @@ import { GitHubData, type GitHubClient, type RepoRef } from './facts.js';
 import type { ReviewFactCache } from './review-facts.js';
 import type { TextReader } from './whole-files.js';
 import type { PublishLock } from './publish-lock.js';
+import type { ReadCache } from './graphql-reads.js';
+import type { MonoenvConfig } from '../config/schema.js';
 
-/** Process-wide and bounded; none of it is needed for correctness (replicas share nothing). */
+/**
+ * Process-wide and bounded, and only saving API calls: a write the publisher would skip as already made is
+ * checked against GitHub's run first. Replicas share only the lock in Redis (`lock`: the publisher's and the
+ * merge audit's).
+ */
 export interface AppState {
   responses: ResponseCache;
   /** Where verdicts are published: the check-run publisher, or what the adapter made of it (the Action's). */
@@ -28,6 +35,13 @@ export interface AppState {
   flagAgeSource?: (scope: EventScope) => FlagAgeSource;
   /** Where whole files come from instead of GitHub's blobs (the Action, when the checkout holds the commits). */
   textReader?: (scope: EventScope) => TextReader;
+  /** GitHub's GraphQL answers at a commit (file texts, blames), by commit and path: they never change. */
+  reads?: ReadCache;
+  /**
+   * The configuration each repository's last evaluation here was judged by ('invalid' when it was), by
+   * `installation/owner/repo`: what it read tells which reads to send before this event's configuration is known.
+   */
+  lastConfig?: LRUCache<string, MonoenvConfig | 'invalid'>;
 }
 
 export interface EventScope {
@@ -65,7 +79,7 @@ export function scopeOf(context: Context, state: AppState): EventScope | undefin
     repository,
     log: context.log,
     config: boundedConfigSource(octokit, repository),
-    data: new GitHubData(octokit, repository, reviewContext(state, payload.installation.id, context.log)),
+    data: new GitHubData(octokit, repository, reviewContext(state, payload.installation.id, context.log), state.reads),
     stats,
     outcome: { incomplete: false },
   };
@@ -75,7 +89,10 @@ export function scopeOf(context: Context, state: AppState): EventScope | undefin
 
 /** A fresh data layer for another evaluation in the same event (facts must not leak between commits). */
 export function withFreshData(scope: EventScope): EventScope {
-  return { ...scope, data: new GitHubData(scope.octokit, scope.repository, reviewContext(scope.state, scope.installationId, scope.log)) };
+  return {
+    ...scope,
+    data: new GitHubData(scope.octokit, scope.repository, reviewContext(scope.state, scope.installationId, scope.log), scope.state.reads),
+  };
 }
 
 function reviewContext(state: AppState, installationId: number, log: Logger): GitHubData['review'] {

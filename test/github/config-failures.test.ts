@@ -195,6 +195,11 @@ describe("the organisation's repository when GitHub cannot answer", () => {
       .get(ORG_CONFIG_PATH)
       .times(4)
       .reply(500, { message: 'Server Error' })
+      // Sent with the configuration, before it is known that it cannot be had: the file list and .gitattributes.
+      .get(FILES_PATH)
+      .reply(200, PR_FILES)
+      .get(`${REPO_PATH}/contents/.gitattributes?ref=${BASE_SHA}`)
+      .reply(404, { message: 'Not Found' })
       .get(LOOKUP_PATH)
       .reply(200, NO_RUNS)
       .post(`${REPO_PATH}/check-runs`, captureBody(created))
@@ -206,13 +211,19 @@ describe("the organisation's repository when GitHub cannot answer", () => {
     expect(created[0].output.title).toBe('monoenv could not evaluate this change');
     expect(created[0].output.summary).toContain('GitHub API 500: Server Error');
     expect(created[0].output.summary).not.toContain('on the default branch');
-    // Nothing else is read once the configuration cannot be had: no files, no proposed version.
-    expect(network.log.routes).toEqual([
-      `GET ${CONFIG_URL_PATH}`,
-      ...Array<string>(4).fill(`GET ${ORG_CONFIG_PATH}`),
-      `GET ${LOOKUP_PATH}`,
-      `POST ${REPO_PATH}/check-runs`,
-    ]);
+    // Nothing is read once the configuration cannot be had (no proposed version); what went out beside it
+    // (the file list, .gitattributes, the look-up) is all.
+    expect([...network.log.routes].sort()).toEqual(
+      [
+        `GET ${CONFIG_URL_PATH}`,
+        ...Array<string>(4).fill(`GET ${ORG_CONFIG_PATH}`),
+        `GET ${FILES_PATH}`,
+        `GET ${REPO_PATH}/contents/.gitattributes?ref=${BASE_SHA}`,
+        `GET ${LOOKUP_PATH}`,
+        `POST ${REPO_PATH}/check-runs`,
+      ].sort(),
+    );
+    expect(network.log.routes.at(-1)).toBe(`POST ${REPO_PATH}/check-runs`);
 
     // The delivery was not done: GitHub's redelivery evaluates again, and the verdict replaces that run.
     const again = github(network.log)
@@ -220,8 +231,7 @@ describe("the organisation's repository when GitHub cannot answer", () => {
       .reply(404, {})
       .get(FILES_PATH)
       .reply(200, PR_FILES)
-      .get(`${REPO_PATH}/contents/.gitattributes?ref=${BASE_SHA}`)
-      .reply(404, {})
+      // .gitattributes at the base commit: its 404 is remembered from the first delivery.
       .patch(`${REPO_PATH}/check-runs/31`, captureBody(updated))
       .reply(200, { id: 31 });
     await deliver(probot, 'pull_request', fixture('pull_request.opened'));

@@ -6,6 +6,7 @@ import {
   OWNER,
   REPO,
   REPO_PATH,
+  TestOctokit,
   captureBody,
   deliver,
   fixture,
@@ -14,7 +15,8 @@ import {
   mockNoConfig,
   mockToken,
 } from './harness.js';
-import { readsQuery } from '../../src/github/graphql-reads.js';
+import { GraphQLReads, readCache, readsQuery } from '../../src/github/graphql-reads.js';
+import { githubFlagAgeSource } from '../../src/github/flag-ages.js';
 
 const FILES_PATH = `${REPO_PATH}/pulls/7/files?per_page=100`;
 const GITATTRIBUTES_PATH = `${REPO_PATH}/contents/.gitattributes?ref=${BASE_SHA}`;
@@ -148,5 +150,54 @@ describe('stale flags on a pull request in the App', () => {
     expect(scope.isDone()).toBe(true);
     expect(created[0]).toMatchObject({ conclusion: 'success' });
     expect(created[0].output.annotations.some((a) => a.title === 'flags: stale flag')).toBe(false);
+  });
+});
+
+describe('GitHub blame answers, remembered by commit and path', () => {
+  const network = withoutNetwork();
+  const BLAME = { ranges: [{ startingLine: 1, endingLine: 8, commit: { oid: BASE_SHA, committedDate: '2020-01-01T00:00:00Z' } }] };
+
+  it('a second evaluation at the same base asks only for files not read yet', async () => {
+    const octokit = new TestOctokit({ auth: 'ghs_test' }) as unknown as Parameters<typeof githubFlagAgeSource>[0];
+    const repository = { owner: OWNER, repo: REPO };
+    const cache = readCache();
+    const asked: Array<Record<string, string>> = [];
+    const scope = github(network.log)
+      .post('/graphql', (body: { variables: Record<string, string> }) => {
+        asked.push(body.variables);
+        return true;
+      })
+      .times(2)
+      .reply(200, (_uri: string, body: { variables: Record<string, string> }) => ({
+        data: {
+          repository: Object.fromEntries(
+            Object.keys(body.variables).flatMap((name): [string, unknown][] =>
+              /^e\d+$/.test(name)
+                ? [[`o${name.slice(1)}`, { text: BASE_ORDER, isTruncated: false, byteSize: BASE_ORDER.length }]]
+                : /^p\d+$/.test(name)
+                  ? [[`b${name.slice(1)}`, { blame: BLAME }]]
+                  : [],
+            ),
+          ),
+        },
+      }));
+    // Each evaluation has its own reads; the cache is the process's.
+    const date = (paths: string[]) =>
+      githubFlagAgeSource(octokit, repository, new GraphQLReads(octokit, repository, cache)).date(BASE_SHA, paths, () => [3]);
+    const first = await date(['a.rb']);
+    const second = await date(['a.rb', 'b.rb']);
+    const third = await date(['b.rb', 'a.rb']);
+    expect(scope.isDone()).toBe(true);
+    // The first asks for a.rb, the second for b.rb alone, the third for nothing.
+    expect(
+      asked.map((v) =>
+        Object.keys(v)
+          .filter((k) => /^p\d+$/.test(k))
+          .map((k) => v[k]),
+      ),
+    ).toEqual([['a.rb'], ['b.rb']]);
+    expect(first.get('a.rb')?.get(3)?.sha).toBe(BASE_SHA);
+    expect(second.get('b.rb')?.get(3)?.sha).toBe(BASE_SHA);
+    expect([...third.keys()].sort()).toEqual(['a.rb', 'b.rb']);
   });
 });

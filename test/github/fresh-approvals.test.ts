@@ -121,6 +121,8 @@ describe('approval freshness by patch id', () => {
     expect(scope.isDone()).toBe(true);
     network.log.clear();
     const second = github(network.log)
+      .get(`${REPO_PATH}/pulls/7`)
+      .reply(200, fixture<{ pull_request: object }>('pull_request.labeled').pull_request)
       .get(CONFIG_URL_PATH)
       .reply(200, config(), RAW)
       .get(FILES)

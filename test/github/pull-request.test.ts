@@ -14,6 +14,7 @@ import {
   loadApp,
   mockNoConfig,
   mockToken,
+  runHolding,
 } from './harness.js';
 import { PR_FILES } from './pull-files.js';
 
@@ -71,7 +72,7 @@ describe('pull_request events', () => {
     expect(network.log.notModified).toHaveLength(0);
   });
 
-  it('synchronize then labeled: the second event costs 304s and one update, and the label waives the tests rule', async () => {
+  it('synchronize then labeled: the second event costs 304s, a read of the pull request and one update, and the label waives the tests rule', async () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
     const updated: CheckRunBody[] = [];
@@ -90,9 +91,11 @@ describe('pull_request events', () => {
     network.log.clear();
 
     // The missing configuration and .gitattributes (at a commit) are remembered; the file list is asked
-    // conditionally and has not changed.
+    // conditionally and has not changed. The labels are read from the pull request as it is now.
     let conditional: string | undefined;
     const second = github(network.log)
+      .get(`${REPO_PATH}/pulls/7`)
+      .reply(200, fixture<{ pull_request: object }>('pull_request.labeled').pull_request)
       .get(FILES_PATH)
       .matchHeader('if-none-match', (value: string) => {
         conditional = value;
@@ -105,7 +108,7 @@ describe('pull_request events', () => {
 
     expect(second.isDone()).toBe(true);
     expect(conditional).toBe('"files-v1"');
-    expect(network.log.routes).toEqual([`PATCH ${REPO_PATH}/check-runs/1001`]);
+    expect(network.log.routes).toEqual([`GET ${REPO_PATH}/pulls/7`, `PATCH ${REPO_PATH}/check-runs/1001`]);
     expect(network.log.notModified).toHaveLength(1);
     expect(network.log.tokens).toHaveLength(0);
     expect(updated).toHaveLength(1);
@@ -114,6 +117,44 @@ describe('pull_request events', () => {
     // The waived findings became notices: new annotations, so they are sent.
     expect(updated[0].output.annotations.every((a) => a.annotation_level === 'notice')).toBe(true);
     expect(created[0].output.annotations.length).toBe(updated[0].output.annotations.length);
+  });
+
+  it('a late labeled event does not bring back a label removed since: labels come from the pull request as it is now', async () => {
+    const probot = await loadApp();
+    const created: CheckRunBody[] = [];
+    const updated: CheckRunBody[] = [];
+    const first = mockNoConfig(mockToken(github(network.log)))
+      .get(FILES_PATH)
+      .reply(200, PR_FILES, { etag: '"files-v1"' })
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, { message: 'Not Found' })
+      .get(LOOKUP_PATH)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1001 });
+    await deliver(probot, 'pull_request', fixture('pull_request.synchronize'));
+    expect(first.isDone()).toBe(true);
+    // Without the label, the tests rule warns.
+    expect(created[0].output.annotations.map((a) => a.annotation_level)).toContain('warning');
+
+    // The `labeled` event arrives after the label was removed again: its snapshot still shows the label.
+    const labeled = fixture<{ pull_request: { labels: { name: string }[] } }>('pull_request.labeled');
+    expect(labeled.pull_request.labels.map((l) => l.name)).toEqual(['no-tests-needed']);
+    const second = github(network.log)
+      .get(`${REPO_PATH}/pulls/7`)
+      .reply(200, { ...labeled.pull_request, labels: [] })
+      .get(FILES_PATH)
+      .reply(304, '')
+      // The verdict is the one the run holds: nothing is written.
+      .get(`${REPO_PATH}/check-runs/1001`)
+      .reply(200, runHolding(1001, created))
+      .patch(`${REPO_PATH}/check-runs/1001`, captureBody(updated))
+      .optionally()
+      .reply(200, { id: 1001 });
+    await deliver(probot, 'pull_request', labeled);
+    expect(updated).toEqual([]);
+    expect(network.log.routes).toContain(`GET ${REPO_PATH}/pulls/7`);
+    expect(second.pendingMocks()).toEqual([]);
   });
 
   it('redelivery of the same event leaves one run and costs no API call', async () => {
@@ -177,10 +218,13 @@ describe('pull_request events', () => {
       .reply(200, { total_count: 0, check_runs: [] })
       .post(`${REPO_PATH}/check-runs`, captureBody(written))
       .reply(201, { id: 1001 })
-      // The second event is evaluated again: the file list is revalidated, and the same verdict is not rewritten.
+      // The second event is evaluated again: the file list is revalidated, and the same verdict, which the
+      // run still holds, is not rewritten.
       .get(FILES_PATH)
       .matchHeader('if-none-match', '"files-v1"')
-      .reply(304, '');
+      .reply(304, '')
+      .get(`${REPO_PATH}/check-runs/1001`)
+      .reply(200, runHolding(1001, written));
     const opened = fixture('pull_request.opened');
     await deliver(probot, 'pull_request', opened, 'reused-id');
     await deliver(probot, 'pull_request', { ...opened, action: 'reopened' }, 'reused-id');

@@ -116,19 +116,26 @@ describe('events for a commit that is no longer the head', () => {
       .get(lookupPath(HEAD_SHA))
       .reply(200, { total_count: 0, check_runs: [] })
       .post(`${REPO_PATH}/check-runs`, captureBody(created))
-      .reply(201, { id: 2001 });
+      .reply(201, { id: 2001 }, { etag: '"run-2001-v1"' });
 
     await deliver(probot, 'pull_request', synchronizeForHead());
 
     expect(scope.isDone()).toBe(true);
-    expect(network.log.routes).toEqual([
-      `GET ${CONFIG_URL_PATH}`,
-      `GET ${FILES_PATH}`,
-      `GET ${GITATTRIBUTES_PATH}`,
-      `GET ${COMPARE_PATH}`,
-      `GET ${lookupPath(HEAD_SHA)}`,
-      `POST ${REPO_PATH}/check-runs`,
-    ]);
+    // Sent together: the configuration, the file list, .gitattributes and the look-up; the comparison once
+    // the list shows another commit; the creation last.
+    expect(network.log.routes).toHaveLength(6);
+    expect(new Set(network.log.routes)).toEqual(
+      new Set([
+        `GET ${CONFIG_URL_PATH}`,
+        `GET ${FILES_PATH}`,
+        `GET ${GITATTRIBUTES_PATH}`,
+        `GET ${COMPARE_PATH}`,
+        `GET ${lookupPath(HEAD_SHA)}`,
+        `POST ${REPO_PATH}/check-runs`,
+      ]),
+    );
+    expect(network.log.routes.indexOf(`GET ${COMPARE_PATH}`)).toBeGreaterThan(network.log.routes.indexOf(`GET ${FILES_PATH}`));
+    expect(network.log.routes.at(-1)).toBe(`POST ${REPO_PATH}/check-runs`);
     expect(created).toHaveLength(1);
     // Judged with the newer commit's list, this run would fail on cart.ts.
     expect(created[0]).toMatchObject({ head_sha: HEAD_SHA, conclusion: 'success' });
@@ -144,11 +151,15 @@ describe('events for a commit that is no longer the head', () => {
       .reply(304, '')
       .get(FILES_PATH)
       .matchHeader('if-none-match', '"files-newer"')
+      .reply(304, '')
+      // The same verdict: the run still holds what this process wrote (asked with the creation's ETag).
+      .get(`${REPO_PATH}/check-runs/2001`)
+      .matchHeader('if-none-match', '"run-2001-v1"')
       .reply(304, '');
     await deliver(probot, 'pull_request', synchronizeForHead(), 'redelivered');
     expect(again.isDone()).toBe(true);
     expect(network.log.limited).toHaveLength(0);
-    expect(network.log.notModified).toHaveLength(2);
+    expect(network.log.notModified).toHaveLength(3);
   });
 
   it('the event for the current head costs no comparison: the same calls as before', async () => {
@@ -241,6 +252,15 @@ describe('events for a commit that is no longer the head', () => {
       .reply(200, CONFIG, RAW)
       .get(FILES_PATH)
       .reply(200, filesOfNewer)
+      // The payload's 450 files ask for five pages at once; the list, of the newer commit, fills one.
+      .get(`${FILES_PATH}&page=2`)
+      .reply(200, [])
+      .get(`${FILES_PATH}&page=3`)
+      .reply(200, [])
+      .get(`${FILES_PATH}&page=4`)
+      .reply(200, [])
+      .get(`${FILES_PATH}&page=5`)
+      .reply(200, [])
       .get(GITATTRIBUTES_PATH)
       .reply(404, { message: 'Not Found' })
       .get(COMPARE_PATH)
