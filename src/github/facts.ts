@@ -23,32 +23,12 @@ import { compareOnce, readCodeowners, readTeamMembers, ReviewFactCache } from '.
 import { GITATTRIBUTES_PATH } from '../engine/gitattributes.js';
 import { changedFileFromGitHub } from '../facts/github-files.js';
 import { GraphQLReads, type ReadCache } from './graphql-reads.js';
+import { FILES_PER_PAGE, readPages } from './file-pages.js';
 
 export type GitHubClient = Octokit & Api & { paginate: PaginateInterface };
 
 /** GitHub lists at most this many files of a pull request. */
 export const GITHUB_FILE_LIST_CAP = 3_000;
-
-const FILES_PER_PAGE = 100;
-const MAX_FILE_PAGES = GITHUB_FILE_LIST_CAP / FILES_PER_PAGE;
-
-/** Pages 1 to `last` (at least the first, at most GitHub's last). */
-function pagesUpTo(last: number): number[] {
-  const count = Math.min(Math.max(1, Number.isFinite(last) ? Math.floor(last) : 1), MAX_FILE_PAGES);
-  return Array.from({ length: count }, (_, i) => i + 1);
-}
-
-/** The `next` and `last` page numbers of a `Link` header. */
-function linkPages(link: unknown): { next?: number; last?: number } {
-  const pages: { next?: number; last?: number } = {};
-  if (typeof link !== 'string') return pages;
-  for (const part of link.split(',')) {
-    const match = /<([^>]*)>\s*;\s*rel="(next|last)"/.exec(part);
-    const n = match === null ? undefined : Number(/[?&]page=(\d+)/.exec(match[1])?.[1]);
-    if (match !== null && n !== undefined && Number.isSafeInteger(n)) pages[match[2] as 'next' | 'last'] = n;
-  }
-  return pages;
-}
 
 /** A comparison of two commits shows at most this many files (and only on its first page). */
 export const GITHUB_COMPARE_FILE_CAP = 300;
@@ -180,11 +160,7 @@ export class GitHubData {
     });
   }
 
-  /**
-   * The pull request's files, 100 a page, up to GitHub's cap of 3,000. The pages are asked together: as many
-   * as `count` (the payload's `changed_files`) fills at once, else the first, whose `Link` header names the
-   * last; pages beyond what was asked follow when the last one asked still names a next one.
-   */
+  /** The pull request's files, up to GitHub's cap of 3,000, their pages asked together (`readPages`; `count`: changed_files). */
   files(number: number, count?: number): Promise<PullRequestFile[]> {
     return this.#once(`files ${number}`, async () => {
       // Page 1 is asked without `page`, as pagination asks it (the same URL keeps its conditional answer).
@@ -195,14 +171,7 @@ export class GitHubData {
           per_page: FILES_PER_PAGE,
           ...(n > 1 ? { page: n } : {}),
         });
-      const pages = await Promise.all(pagesUpTo(count === undefined ? 1 : Math.ceil(count / FILES_PER_PAGE)).map(page));
-      for (;;) {
-        const link = linkPages(pages.at(-1)!.headers.link);
-        if (link.next === undefined || pages.length >= MAX_FILE_PAGES) break;
-        const last = Math.min(Math.max(link.last ?? link.next, link.next), MAX_FILE_PAGES);
-        pages.push(...(await Promise.all(pagesUpTo(last).slice(pages.length).map(page))));
-      }
-      return pages.flatMap((answer) => answer.data as PullRequestFile[]);
+      return (await readPages(page, count)).flatMap((answer) => answer.data as PullRequestFile[]);
     });
   }
 
