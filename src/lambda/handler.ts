@@ -69,7 +69,8 @@ function statusOf(error: unknown): { status: number; message: string } {
 
 /**
  * Builds a Lambda handler for a Probot app. Probot and the app are created once per container, on the first
- * invocation, and reused by the invocations that follow (they hold no state that correctness depends on).
+ * invocation, and reused by the invocations that follow. What they remember saves API calls; containers are
+ * replicas, so they share the publish lock through `REDIS_URL` (docs/deploy.md, section 6).
  */
 export function createLambdaHandler(appFn: ApplicationFunction, options: LambdaHandlerOptions = {}) {
   let loaded: Promise<Probot> | undefined;
