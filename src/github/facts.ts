@@ -57,6 +57,7 @@ export interface PullRequestPayload {
   merged?: boolean | null;
   merged_by?: { login: string; type?: string } | null;
   merge_commit_sha?: string | null;
+  updated_at?: string;
 }
 
 export interface PullRequestFile {
@@ -163,7 +164,6 @@ export class GitHubData {
   /** The pull request's files, up to GitHub's cap of 3,000, their pages asked together (`readPages`; `count`: changed_files). */
   files(number: number, count?: number): Promise<PullRequestFile[]> {
     return this.#once(`files ${number}`, async () => {
-      // Page 1 is asked without `page`, as pagination asks it (the same URL keeps its conditional answer).
       const page = (n: number) =>
         this.octokit.rest.pulls.listFiles({
           ...this.repository,

@@ -58,6 +58,21 @@ const PULL_REQUEST_EVENTS = [
   'pull_request.unlabeled',
 ] as const;
 
+/**
+ * Whether this process has seen an event of the pull request that is newer than this one (by the payloads'
+ * `updated_at`), remembering this one's. Only this process's events are known: another replica's are not.
+ */
+function olderThanSeen(scope: EventScope, pr: PullRequestPayload): boolean {
+  const seen = scope.state.pullUpdatedAt;
+  const at = Date.parse(pr.updated_at ?? '');
+  if (seen === undefined || Number.isNaN(at)) return false;
+  const key = `${scope.installationId}/${scope.repository.owner}/${scope.repository.repo}#${pr.number}`;
+  const newest = seen.get(key);
+  if (newest !== undefined && newest > at) return true;
+  seen.set(key, at);
+  return false;
+}
+
 /** `pull_request` actions whose subject is the labels, title or body. */
 const CURRENT_VIEW_ACTIONS = new Set(['labeled', 'unlabeled', 'edited']);
 
@@ -106,6 +121,7 @@ export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction
       ...(lock === undefined ? {} : { lock }),
       reads: readCache(),
       lastConfig: new LRUCache<string, MonoenvConfig | 'invalid'>({ max: 10_000 }),
+      pullUpdatedAt: new LRUCache<string, number>({ max: 10_000 }),
       ...(options.flagAgeSource
         ? {
             flagAgeSource: (scope: EventScope) =>
@@ -151,9 +167,10 @@ export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction
         const pr = context.payload.pull_request as unknown as PullRequestPayload;
         if (pr.state !== undefined && pr.state !== 'open') return;
         // These events are about the labels, title or body: a late one carries a snapshot that may be out of
-        // date (a label removed since), so those are read from the pull request as it is now.
+        // date (a label removed since), so those are read from the pull request as it is now; so are those of
+        // any event older than one this process has seen for the pull request.
         const current = CURRENT_VIEW_ACTIONS.has(String((context.payload as { action?: unknown }).action));
-        await evaluatePullRequest(scope, pr, { current });
+        await evaluatePullRequest(scope, pr, { current: olderThanSeen(scope, pr) || current });
       }),
     );
 
@@ -171,7 +188,7 @@ export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction
       withScope(async (scope, context) => {
         const pr = context.payload.pull_request as unknown as PullRequestPayload;
         if (pr.state !== 'open') return;
-        await evaluatePullRequest(scope, pr);
+        await evaluatePullRequest(scope, pr, { current: olderThanSeen(scope, pr) });
       }),
     );
 
@@ -199,7 +216,11 @@ export function monoenvApp(options: MonoenvAppOptions = {}): ApplicationFunction
     app.on(
       'check_suite.rerequested',
       withScope(async (scope, context) => {
-        await rerunCheckSuite(scope, context.payload.check_suite as unknown as RerequestedSuite);
+        await rerunCheckSuite(
+          scope,
+          context.payload.check_suite as unknown as RerequestedSuite,
+          (context.payload.repository as { default_branch?: string }).default_branch,
+        );
       }),
     );
   };

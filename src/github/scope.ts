@@ -42,6 +42,8 @@ export interface AppState {
    * `installation/owner/repo`: what it read tells which reads to send before this event's configuration is known.
    */
   lastConfig?: LRUCache<string, MonoenvConfig | 'invalid'>;
+  /** The newest `updated_at` (ms) of each pull request's events seen here, by `installation/owner/repo#number`. */
+  pullUpdatedAt?: LRUCache<string, number>;
 }
 
 export interface EventScope {

@@ -157,6 +157,46 @@ describe('pull_request events', () => {
     expect(second.pendingMocks()).toEqual([]);
   });
 
+  it('an event older than one this process has seen for the pull request reads its labels from the pull request as it is now', async () => {
+    const probot = await loadApp();
+    const created: CheckRunBody[] = [];
+    const updated: CheckRunBody[] = [];
+    type Synchronize = { pull_request: { updated_at: string; labels: { name: string }[] } };
+    const newer = fixture<Synchronize>('pull_request.synchronize');
+    newer.pull_request.updated_at = '2019-05-15T15:30:00Z';
+    newer.pull_request.labels = [];
+    const first = mockNoConfig(mockToken(github(network.log)))
+      .get(FILES_PATH)
+      .reply(200, PR_FILES, { etag: '"files-v1"' })
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, { message: 'Not Found' })
+      .get(LOOKUP_PATH)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1001 });
+    await deliver(probot, 'pull_request', newer, 'newer');
+    expect(first.isDone()).toBe(true);
+    expect(created[0].output.annotations.map((a) => a.annotation_level)).toContain('warning');
+
+    // An earlier event, delivered late, when the label it carries had been removed.
+    const older = fixture<Synchronize>('pull_request.synchronize');
+    older.pull_request.updated_at = '2019-05-15T15:20:00Z';
+    older.pull_request.labels = [{ name: 'no-tests-needed' }];
+    const second = github(network.log)
+      .get(`${REPO_PATH}/pulls/7`)
+      .reply(200, newer.pull_request)
+      .get(FILES_PATH)
+      .reply(304, '')
+      .get(`${REPO_PATH}/check-runs/1001`)
+      .reply(200, runHolding(1001, created))
+      .patch(`${REPO_PATH}/check-runs/1001`, captureBody(updated))
+      .optionally()
+      .reply(200, { id: 1001 });
+    await deliver(probot, 'pull_request', older, 'older');
+    expect(updated).toEqual([]);
+    expect(second.pendingMocks()).toEqual([]);
+  });
+
   it('redelivery of the same event leaves one run and costs no API call', async () => {
     const probot = await loadApp();
     const created: CheckRunBody[] = [];
