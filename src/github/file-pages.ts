@@ -23,7 +23,8 @@ function linkPages(link: unknown): { next?: number; last?: number } {
 
 /**
  * Reads a list's pages: as many as `count` items fill, together (else the first), then, while the last page
- * read names a next one, the pages up to the `last` it names, together.
+ * read names a next one, the pages up to the `last` it names, together. `page(1)` should ask without `page`, as
+ * pagination does, so that its URL keeps its conditional answer.
  */
 export async function readPages<T extends { headers: { link?: string } }>(
   page: (n: number) => Promise<T>,

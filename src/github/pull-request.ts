@@ -84,9 +84,14 @@ async function publishEvaluation(scope: EventScope, pr: PullRequestPayload, opti
 
 async function outputFor(scope: EventScope, pr: PullRequestPayload, options: EvaluationOptions): Promise<CheckOutput> {
   const config = configOf(scope);
-  prefetch(scope, pr);
-  const judgedPr = options.current === true ? await currentView(scope, pr) : pr;
-  return withConfigReach(scope, judgedPr, await judged(scope, judgedPr, await config));
+  const prefetched = prefetch(scope, pr);
+  try {
+    const judgedPr = options.current === true ? await currentView(scope, pr) : pr;
+    return withConfigReach(scope, judgedPr, await judged(scope, judgedPr, await config));
+  } finally {
+    // A read the configuration turned out not to need is not left running past the evaluation.
+    await Promise.allSettled(prefetched);
+  }
 }
 
 /** The event's pull request with the labels, title and body it has now (the commit judged stays the event's). */
@@ -118,8 +123,12 @@ const repositoryKey = (scope: EventScope): string => `${scope.installationId}/${
  * Sends, before the configuration is known, the reads that the repository's last configuration needed: the
  * file list and the base's `.gitattributes`. Each is remembered by the data layer, so the evaluation's own
  * asking takes the answer already on its way. A repository not seen yet gets both (the defaults read both).
+ * Returns the reads sent, for the caller to see settled.
  */
-export function prefetch(scope: EventScope, pr: Pick<PullRequestPayload, 'number' | 'base' | 'head' | 'changed_files' | 'labels'>): void {
+export function prefetch(
+  scope: EventScope,
+  pr: Pick<PullRequestPayload, 'number' | 'base' | 'head' | 'changed_files' | 'labels'>,
+): Promise<unknown>[] {
   const last = scope.state.lastConfig?.get(repositoryKey(scope));
   // An invalid configuration reads the files too (a pull request that edits it is the likely fix).
   const needs =
@@ -131,8 +140,12 @@ export function prefetch(scope: EventScope, pr: Pick<PullRequestPayload, 'number
             last,
             (pr.labels ?? []).map((l) => l.name),
           );
-  if (needs.files) scope.data.filesAt(pr).catch(() => undefined);
-  if (needs.gitattributes) scope.data.fileAt(GITATTRIBUTES_PATH, pr.base.sha).catch(() => undefined);
+  const sent: Promise<unknown>[] = [];
+  if (needs.files) sent.push(scope.data.filesAt(pr));
+  if (needs.gitattributes) sent.push(scope.data.fileAt(GITATTRIBUTES_PATH, pr.base.sha));
+  // Awaited by the evaluation when it needs them; until then their failures must not count as unhandled.
+  for (const read of sent) read.catch(() => undefined);
+  return sent;
 }
 
 async function judged(scope: EventScope, pr: PullRequestPayload, loaded: LoadedConfig): Promise<CheckOutput> {

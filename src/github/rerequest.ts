@@ -23,6 +23,7 @@ export interface RerequestedSuite {
   head_sha: string;
   app: { id: number } | null;
   pull_requests: { number: number }[];
+  head_branch?: string | null;
 }
 
 async function ours(scope: EventScope, app: { id: number } | null): Promise<boolean> {
@@ -58,7 +59,7 @@ export async function rerunCheckRun(scope: EventScope, run: RerequestedRun, defa
   await rerunPullRequest(scope, number, run.head_sha, onDefaultBranch(run.check_suite?.head_branch, defaultBranch));
 }
 
-export async function rerunCheckSuite(scope: EventScope, suite: RerequestedSuite): Promise<void> {
+export async function rerunCheckSuite(scope: EventScope, suite: RerequestedSuite, defaultBranch?: string): Promise<void> {
   if (!(await ours(scope, suite.app))) return;
   let number: number | undefined = suite.pull_requests[0]?.number;
   if (number === undefined) {
@@ -78,7 +79,7 @@ export async function rerunCheckSuite(scope: EventScope, suite: RerequestedSuite
     scope.log.info({ sha: suite.head_sha }, 're-run: no pull request found for the commit; nothing to re-evaluate');
     return;
   }
-  await rerunPullRequest(scope, number, suite.head_sha);
+  await rerunPullRequest(scope, number, suite.head_sha, onDefaultBranch(suite.head_branch, defaultBranch));
 }
 
 /**
@@ -87,20 +88,23 @@ export async function rerunCheckSuite(scope: EventScope, suite: RerequestedSuite
  * whose suite is on the default branch) reads no files, the audit does not use them.
  */
 async function rerunPullRequest(scope: EventScope, number: number, headSha: string, onDefaultBranch = false): Promise<void> {
-  if (!onDefaultBranch) {
-    void configOf(scope);
-    scope.data.files(number).catch(() => undefined);
+  const prefetched = onDefaultBranch ? [] : [configOf(scope), scope.data.files(number)];
+  for (const read of prefetched) read.catch(() => undefined);
+  try {
+    const pr = await scope.data.pull(number);
+    if (pr.merged === true && pr.merge_commit_sha === headSha) {
+      await auditMergedPullRequest(scope, pr);
+      return;
+    }
+    if (pr.state !== 'open') {
+      scope.log.info({ pull: number }, 're-run: the pull request is closed; nothing to re-evaluate');
+      return;
+    }
+    if (pr.head.sha !== headSha)
+      scope.log.info({ pull: number, requested: headSha, head: pr.head.sha }, 're-run: the pull request moved on; evaluating its head');
+    await evaluatePullRequest(scope, pr);
+  } finally {
+    // Reads sent for nothing (a closed pull request) are not left running past the event.
+    await Promise.allSettled(prefetched);
   }
-  const pr = await scope.data.pull(number);
-  if (pr.merged === true && pr.merge_commit_sha === headSha) {
-    await auditMergedPullRequest(scope, pr);
-    return;
-  }
-  if (pr.state !== 'open') {
-    scope.log.info({ pull: number }, 're-run: the pull request is closed; nothing to re-evaluate');
-    return;
-  }
-  if (pr.head.sha !== headSha)
-    scope.log.info({ pull: number, requested: headSha, head: pr.head.sha }, 're-run: the pull request moved on; evaluating its head');
-  await evaluatePullRequest(scope, pr);
 }

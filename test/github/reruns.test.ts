@@ -35,8 +35,10 @@ interface Body {
   output?: { title: string; summary: string };
 }
 
-type RunPayload = { check_run: { id: number; head_sha: string; external_id: string | null; check_suite: { head_sha: string } } };
-type SuitePayload = { check_suite: { head_sha: string; pull_requests: unknown[] } };
+type RunPayload = {
+  check_run: { id: number; head_sha: string; external_id: string | null; check_suite: { head_sha: string; head_branch?: string } };
+};
+type SuitePayload = { check_suite: { head_sha: string; head_branch?: string; pull_requests: unknown[] } };
 
 const pullRequest = (changes: Record<string, unknown> = {}): Record<string, unknown> => ({
   ...fixture<{ pull_request: Record<string, unknown> }>('pull_request.opened').pull_request,
@@ -99,6 +101,10 @@ describe('re-runs of what is not an open pull request at its head', () => {
     const comments: Body[] = [];
     const merged = fixture<{ pull_request: Record<string, unknown> }>('pull_request.closed.merged').pull_request;
     const scope = mockNoConfigAt(mockToken(github(network.log)).get(PULL).reply(200, merged))
+      // Never asked: the run is on the default branch (a merge audit's), whose re-run reads no files.
+      .get(`${REPO_PATH}/pulls/7/files?per_page=100`)
+      .optionally()
+      .reply(200, PR_FILES)
       .get(REVIEWS)
       .reply(200, [])
       .patch(`${REPO_PATH}/check-runs/4242`, captureBody(updated))
@@ -109,7 +115,7 @@ describe('re-runs of what is not an open pull request at its head', () => {
       .reply(201, { id: 6 })
       .post(`${REPO_PATH}/issues/7/labels`)
       .reply(200, [{ name: 'unreviewed-merge' }]);
-    await deliver(probot, 'check_run', rerequested({ head_sha: MERGE_SHA, check_suite: { head_sha: MERGE_SHA } }));
+    await deliver(probot, 'check_run', rerequested({ head_sha: MERGE_SHA, check_suite: { head_sha: MERGE_SHA, head_branch: 'main' } }));
     expect(scope.isDone()).toBe(true);
     expect(updated).toEqual([
       expect.objectContaining({
@@ -121,6 +127,42 @@ describe('re-runs of what is not an open pull request at its head', () => {
     expect(comments[0].body).toContain('@octo-merger');
     // No look-up and no second run: the re-requested run is the one updated.
     expect(network.log.routes.filter((r) => r.includes('check-runs'))).toEqual([`PATCH ${REPO_PATH}/check-runs/4242`]);
+    expect(network.log.routes.filter((r) => r.includes('/files'))).toEqual([]);
+  });
+
+  it("the merge audit's suite on a merged pull request runs the audit again, reading no files", async () => {
+    const probot = await loadApp();
+    const updated: Body[] = [];
+    const comments: Body[] = [];
+    const merged = fixture<{ pull_request: Record<string, unknown> }>('pull_request.closed.merged').pull_request;
+    const scope = mockNoConfigAt(mockToken(github(network.log)).get(PULL).reply(200, merged))
+      // Never asked: the run is on the default branch (a merge audit's), whose re-run reads no files.
+      .get(`${REPO_PATH}/pulls/7/files?per_page=100`)
+      .optionally()
+      .reply(200, PR_FILES)
+      .get(REVIEWS)
+      .reply(200, [])
+      .get(lookup(MERGE_SHA))
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(updated))
+      .reply(201, { id: 4243 })
+      .post(`${REPO_PATH}/issues/7/comments`, captureBody(comments))
+      .reply(201, { id: 6 })
+      .post(`${REPO_PATH}/issues/7/labels`)
+      .reply(200, [{ name: 'unreviewed-merge' }]);
+    const payload = fixture<SuitePayload>('check_suite.rerequested');
+    Object.assign(payload.check_suite, { head_sha: MERGE_SHA, head_branch: 'main', pull_requests: [{ number: 7 }] });
+    await deliver(probot, 'check_suite', payload);
+    expect(scope.isDone()).toBe(true);
+    expect(updated).toEqual([
+      expect.objectContaining({
+        conclusion: 'failure',
+        external_id: '7',
+        output: expect.objectContaining({ title: 'Merged without review' }),
+      }),
+    ]);
+    expect(comments[0].body).toContain('@octo-merger');
+    expect(network.log.routes.filter((r) => r.includes('/files'))).toEqual([]);
   });
 
   it('a run on a commit the pull request has moved on from: the head is evaluated, on a run of its own', async () => {
