@@ -39,7 +39,21 @@ async function measure(
   gh.resetCounters();
   const started = performance.now();
   const status = await sendWebhook(app.url, webhook);
-  const ms = performance.now() - started;
+  let ms = performance.now() - started;
+  // A delivery still at work after about 9 s is answered 202 while its handler goes on: its requests are
+  // counted until the emulator has seen none for a second, and its time runs to the last of them.
+  if (status === 202) {
+    let seen = gh.requests.length;
+    let lastAt = performance.now();
+    while (performance.now() - lastAt < 1_000 && performance.now() - started < 300_000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (gh.requests.length !== seen) {
+        seen = gh.requests.length;
+        lastAt = performance.now();
+      }
+    }
+    ms = lastAt - started;
+  }
   const routes: Record<string, number> = {};
   for (const r of gh.requests) {
     if (!r.counted || r.route === null) continue;
