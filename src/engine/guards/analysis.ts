@@ -28,7 +28,21 @@ import { isVisibilityMarker, mixedInAddedModule } from './mixins.js';
 import { styleDefinitionOf, withoutTypes } from './presentation.js';
 import { FileRows } from './rows.js';
 import { Guards, statementOf } from './guard.js';
-import { calleeName, CLASSES, isCall, isComment, isFunction, isIdentifier, nameNodeOf, nameOfFunction, text } from './nodes.js';
+import {
+  calleeName,
+  CLASSES,
+  conditionalOf,
+  isAnonymousFunction,
+  isCall,
+  isComment,
+  isFunction,
+  isIdentifier,
+  nameNodeOf,
+  nameOfFunction,
+  statementsOf,
+  text,
+  unwrap,
+} from './nodes.js';
 
 export type Evidence = 'guarded' | 'unguarded' | 'uncertain';
 
@@ -285,6 +299,12 @@ export class ChangeAnalysis {
     }
     const guard = this.guards.at(file, anchor);
     if (guard.on) return { evidence: 'guarded', why: `it runs only when ${guard.on} is on` };
+    // A one-line conditional (`return render(:express) if current_user.express_checkout?`): its condition is on the line.
+    const modifier = anchor.type === 'if_modifier' || anchor.type === 'unless_modifier' ? conditionalOf(anchor) : undefined;
+    const body = modifier ? (field(anchor, 'body') ?? anchor.children.find((c) => c.named && c !== modifier.condition)) : undefined;
+    const taken = modifier && body ? modifier.branch(body) : undefined;
+    const implied = modifier && taken !== undefined ? this.flow.imply(file, modifier.condition, taken) : undefined;
+    if (implied?.state === 'on') return { evidence: 'guarded', why: `it runs only when ${implied.via} is on` };
     const deleted = this.parsed.get(file)!.deletedWords;
     const row = this.rows.rowText(file, anchor.startRow);
     const transparent = (defFile: SourceFile, def: SyntaxNode): string | undefined =>
@@ -307,7 +327,44 @@ export class ChangeAnalysis {
         why: `it only calls ${calls.map((c) => `\`${calleeName(file.tree, c)}\``).join(', ')}, whose every line is behind a flag`,
       };
     }
+    this.askForPredicates(file, anchor);
     return this.beyond(file, anchor, definition ?? guard.boundary, guard.off, depth);
+  }
+
+  /**
+   * The functions the conditions around unguarded code call (`if current_user.new_checkout?`, `return unless
+   * beta_enabled?`, `if (isNewEditor())`), when no file read defines them, are asked of the repository: a team's
+   * predicate around a flag check (`def new_checkout? = Flipper.enabled?(:new_checkout, self)`) is then read
+   * and learnt, and its conditions guard. At most 3 names a line, and only where the repository can be searched.
+   */
+  private askForPredicates(file: SourceFile, anchor: SyntaxNode): void {
+    if (!this.outside) return;
+    const names = new Set<string>();
+    const collect = (condition: SyntaxNode): void =>
+      walk(condition, (n) => {
+        if (names.size >= 3 || isFunction(n)) return false;
+        const name = isCall(n)
+          ? calleeName(file.tree, n)
+          : n.type === 'identifier' && /\?$/.test(text(file.tree, n))
+            ? text(file.tree, n)
+            : undefined;
+        if (name && name.length > 3 && !file.checks.has(n) && !this.flow.predicates.has(name) && this.flow.definitionsOf(name).length === 0)
+          names.add(name);
+      });
+    const own = conditionalOf(anchor);
+    if (own && (anchor.type === 'if_modifier' || anchor.type === 'unless_modifier')) collect(own.condition);
+    let child = anchor;
+    for (let a = anchor.parent; a && names.size < 3 && !(isFunction(a) && !isAnonymousFunction(a)); child = a, a = a.parent) {
+      const conditional = conditionalOf(a);
+      if (conditional && conditional.branch(child) !== undefined) collect(conditional.condition);
+      if (a.type === 'body_statement' || a.type === 'block' || a.type === 'statement_block')
+        for (const statement of statementsOf(a)) {
+          if (statement.start >= child.start) break;
+          const clause = conditionalOf(unwrap(statement));
+          if (clause) collect(clause.condition);
+        }
+    }
+    for (const name of names) this.outside.searched(name);
   }
 
   /**
