@@ -108,6 +108,12 @@ const ERROR_DESCRIPTION =
 /** An issue named in the title, not the `(#123)` a squash merge appends: `… paid orders 7603`, `#7603`, `issue 12`. */
 const ISSUE_IN_TITLE = /(?:^|[\s([])(?:#\d{2,}|(?:issue|bug|ticket)\s+#?\d+)\b|\s\d{3,6}$/i;
 const SQUASH_SUFFIX = /\s*\(#\d+\)\s*$/;
+/**
+ * Issue-tracker keys leading a title (`SHOP-123 - Fix …`, `PAY-12: fix(orders): …`, `[OPS-7] …`, `PAY-1, PAY-2 …`):
+ * they name a ticket, which features and fixes alike have, so the kind is read from the words after them. A key
+ * is upper-case letters, a hyphen and a number, standing alone (`CVE-2024-1234` is not one).
+ */
+const TRACKER_KEYS = /^\s*(?:\[?[A-Z][A-Z0-9_]*-\d+\]?(?=[\s:|,\]]|$)[\s,]*)+(?:[:|\u2013\u2014-]+\s*)?/;
 
 const quote = (text: string): string => (text.length > 60 ? `${text.slice(0, 57).trimEnd()}…` : text.trim());
 
@@ -128,8 +134,10 @@ function changesContract(title: string, shown: string): (kind: ChangeKind, stren
 }
 
 /** Signals of the PR title: its conventional type, or its own words. */
-export function titleSignals(title: string): KindSignal[] {
-  const shown = `the title \`${quote(title)}\``;
+export function titleSignals(fullTitle: string): KindSignal[] {
+  const shown = `the title \`${quote(fullTitle)}\``;
+  const keys = TRACKER_KEYS.exec(fullTitle);
+  const title = keys && keys[0].length < fullTitle.length ? fullTitle.slice(keys[0].length) : fullTitle;
   const conventional = CONVENTIONAL.exec(title);
   const contract = changesContract(title, shown);
   if (conventional) {

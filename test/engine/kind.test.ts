@@ -41,6 +41,19 @@ describe('readKind', () => {
     expect(kindOf(title).kind).toBe(kind);
   });
 
+  it("reads the words after an issue tracker's keys, which name a ticket and not a kind", () => {
+    expect(decided(kindOf('SHOP-38982 - Fix the voucher total'))).toEqual({
+      kind: 'fix',
+      source: 'the title `SHOP-38982 - Fix the voucher total` (`Fix…`)',
+    });
+    expect(kindOf('PAY-1203: fix(orders): subtract vouchers').kind).toBe('fix');
+    expect(kindOf('[OPS-7] Bump lodash from 4.17.20 to 4.17.21').kind).toBe('deps');
+    expect(kindOf('PAY-12, PAY-13 refactor: extract ranking').kind).toBe('refactor');
+    // A key is no bug number, and a CVE id is no key.
+    expect(kindOf('PAY-1203 Voucher totals on the order page')).toMatchObject({ kind: 'feature', signals: [] });
+    expect(kindOf('CVE-2024-1234 hardening of the upload path').kind).toBe('feature');
+  });
+
   it('names where it read the kind', () => {
     expect(decided(kindOf('fix: handle nil cart'))).toEqual({ kind: 'fix', source: 'the title `fix: handle nil cart`' });
     expect(decided(kindOf('Handle nil cart', ['bug']))).toEqual({ kind: 'fix', source: 'the label `bug`' });
