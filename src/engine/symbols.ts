@@ -109,6 +109,10 @@ const PY_IMPORT = /^(?:import\s+[\w.]+|from\s+[\w.]+\s+import\b)/;
 const RUBY_IMPORT = /^(?:require|require_relative|load|autoload)\b/;
 const JAVA_IMPORT = /^(?:import|package)\s+[\w.*]+(?:\s+as\s+\w+)?;?$/;
 const PHP_IMPORT = /^(?:use\s+[\w\\]+|namespace\s+[\w\\]+|require(?:_once)?\b|include(?:_once)?\b)/;
+/** A PHP file's opening tag, alone or with the strict-types directive every modern file starts with. */
+const PHP_HEADER = /^(?:<\?php|(?:<\?php\s+)?declare\s*\(\s*strict_types\s*=\s*[01]\s*\)\s*;)$/;
+/** A Kotlin file annotation (`@file:JvmName("Cart")`, `@file:Suppress(…)`, `@file:OptIn(…)`): for the compiler only. */
+const KOTLIN_FILE_ANNOTATION = /^@file:/;
 const CLOSER = /^[\s})\];,]*$/;
 
 /**
@@ -185,12 +189,13 @@ export function classifyLine(lang: Language, content: string, state: ClassifierS
       return RUBY_IMPORT.test(text) ? 'import' : 'code';
     case 'java':
       if (text.startsWith('typealias ')) return 'type';
+      if (c0 === 64 /* @ */ && KOTLIN_FILE_ANNOTATION.test(text)) return 'import';
       return (c0 === 105 || c0 === 112 || c0 === 117) &&
         (JAVA_IMPORT.test(text) || /^using\s+[\w.]+;$/.test(text) || /^use\s+[\w:{}, ]+;$/.test(text))
         ? 'import'
         : 'code';
     case 'php':
-      return PHP_IMPORT.test(text) ? 'import' : 'code';
+      return PHP_IMPORT.test(text) || PHP_HEADER.test(text) ? 'import' : 'code';
     default:
       return 'code';
   }

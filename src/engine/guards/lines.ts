@@ -54,6 +54,7 @@ export const TYPE_ONLY = new Set([
   'type_declaration',
   'interface_declaration',
   'type_alias_declaration',
+  'type_alias',
   'method_spec',
   'method_elem',
   'type_annotation',
