@@ -1,5 +1,5 @@
 /** Where names are used and declared across the parsed files of a change. */
-import { field, walk, type SyntaxNode } from '../syntax/index.js';
+import { field, grammarOf, walk, type Grammar, type SyntaxNode } from '../syntax/index.js';
 import type { SourceFile } from './flow.js';
 import { enclosingFunctionOf, IMPORTS, inTypeOnly } from './lines.js';
 import { CLASSES, enclosingFunction, isComment, isFunction, isIdentifier, nameNodeOf, nameOfFunction, text } from './nodes.js';
@@ -211,11 +211,28 @@ function importsPath(file: SourceFile, dir: string): boolean {
   return found;
 }
 
+/** Languages whose code calls each other's by name: JavaScript and TypeScript, Java and Kotlin; the others alone. */
+const FAMILY: Record<Grammar, string> = {
+  typescript: 'js',
+  tsx: 'js',
+  javascript: 'js',
+  java: 'jvm',
+  kotlin: 'jvm',
+  python: 'python',
+  ruby: 'ruby',
+  go: 'go',
+  php: 'php',
+};
+
 /**
- * Can a use in `refPath` mean a definition named `name` in `defPath`? Go hides names that start in lower case
- * from other packages (directories); other languages are not told apart here.
+ * Can a use in `refPath` mean a definition named `name` in `defPath`? Not from another language (a TypeScript
+ * client's `enforceFor` is not the Java server's method of that name); Go hides names that start in lower case
+ * from other packages (directories).
  */
 export function visibleFrom(defPath: string, refPath: string, name: string): boolean {
+  const defGrammar = grammarOf(defPath);
+  const refGrammar = grammarOf(refPath);
+  if (defGrammar && refGrammar && FAMILY[defGrammar] !== FAMILY[refGrammar]) return false;
   if (!defPath.endsWith('.go') || !refPath.endsWith('.go')) return true;
   if (!/^[a-z_]/.test(name)) return true;
   return defPath.slice(0, defPath.lastIndexOf('/') + 1) === refPath.slice(0, refPath.lastIndexOf('/') + 1);
