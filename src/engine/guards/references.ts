@@ -109,6 +109,7 @@ export class References {
         let name: string | undefined;
         if (isIdentifier(n) && n.type !== 'instance_variable') name = text(file.tree, n);
         else if (n.type === 'simple_symbol') name = text(file.tree, n).slice(1);
+        else if (n.type === 'type_identifier' && constructedType(n)) name = text(file.tree, n);
         else if (n.type === 'jsx_opening_element' || n.type === 'jsx_self_closing_element') return;
         if (!name) return;
         if (inTypeOnly(n)) return;
@@ -123,6 +124,15 @@ export class References {
     this.index = index;
     return index;
   }
+}
+
+/** The class a Java `new` builds (`new Cache(…)`, `new Cache<>(…)`, `new Outer.Cache(…)`): a use of that class. */
+function constructedType(n: SyntaxNode): boolean {
+  let p = n.parent;
+  // `new Outer.Cache(…)` builds `Cache`; `Outer` only names where it lives.
+  if (p?.type === 'scoped_type_identifier' && p.children[p.children.length - 1] !== n) return false;
+  while (p && (p.type === 'generic_type' || p.type === 'scoped_type_identifier')) p = p.parent;
+  return p?.type === 'object_creation_expression';
 }
 
 /**
