@@ -279,7 +279,7 @@ export class ChangeAnalysis {
     const body =
       field(def, 'body') ??
       field(def, 'definition') ??
-      def.children.find((c) => c.type === 'class_body' || c.type === 'body_statement' || c.type === 'block');
+      def.children.find((c) => c.type === 'class_body' || c.type === 'body_statement' || c.type === 'block' || c.type === 'function_body');
     if (!body || body.startRow > row) return 'header';
     const first = body.children.find((c) => c.named && c.startRow === row && !isComment(c));
     return first ?? 'header';

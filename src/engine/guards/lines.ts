@@ -68,12 +68,19 @@ export const TYPE_ONLY = new Set([
 
 /** A name in a type, an interface or a signature: not code that runs. */
 export function inTypeOnly(node: SyntaxNode): boolean {
+  // A method declared in an interface on one line (`default String label() { return "x"; }`, Kotlin's
+  // `fun label() = "x"`) has a body: judged as a definition, not as the interface's type.
+  if (isFunction(node)) return false;
   for (let n = node.parent; n; n = n.parent) {
-    if (TYPE_ONLY.has(n.type)) return true;
-    if (isFunction(n)) return false;
+    if (TYPE_ONLY.has(n.type) || isKotlinInterface(n)) return true;
+    // A Kotlin interface's companion object holds values and code of its own.
+    if (isFunction(n) || n.type === 'companion_object') return false;
   }
   return false;
 }
+
+/** Kotlin's grammar reads `interface Cart { … }` as a class declaration with the `interface` keyword. */
+const isKotlinInterface = (n: SyntaxNode): boolean => n.type === 'class_declaration' && n.children.some((c) => c.type === 'interface');
 
 export function enclosingFunctionOf(node: SyntaxNode): SyntaxNode | undefined {
   for (let p = node.parent; p; p = p.parent) if (isFunction(p)) return p;
