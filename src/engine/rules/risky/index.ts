@@ -15,6 +15,7 @@ import { firstMatchingGlob, pathMatcher, type PathMatcher } from '../../glob.js'
 import { flagMatcherFor, type FlagCheck } from '../../flags/index.js';
 import { bringsNewBehaviour, describeKind } from '../../kind.js';
 import { isTestPath } from '../tests.js';
+import { LOCKFILE_NAMES } from '../size.js';
 import { FileView, escapeRegExp } from './view.js';
 import { followGuards } from './follow.js';
 import { EXAMPLE_CHECK, foundElsewhere, missingEvidence, ranges, summarize, unreadWhole, type DefinitionVerdict } from './messages.js';
@@ -28,6 +29,17 @@ import type { LineVerdict } from '../../guards/analysis.js';
 function isSubstantial(content: string): boolean {
   const t = content.trim();
   return t.length >= 12 && /[A-Za-z]/.test(t);
+}
+
+/** Stylesheets say how something looks, not what it does (as style definitions in code do). */
+const STYLESHEET = /\.(?:css|scss|sass|less|styl|pcss)$/i;
+
+/**
+ * Files whose lines are no behaviour a flag could guard: lockfiles, written by package managers and reviewed by
+ * nobody line by line (the size rule leaves them out too), and stylesheets.
+ */
+function notBehaviour(path: string): boolean {
+  return LOCKFILE_NAMES.has(path.slice(path.lastIndexOf('/') + 1)) || STYLESHEET.test(path);
 }
 
 /** Test files (the tests rule's own definition): their flag calls are test setup, and they change no production behaviour. */
@@ -84,7 +96,7 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
   const unreadLevel = risky.level;
   let notInspected = 0;
   for (const file of change.files) {
-    if (file.status === 'removed' || !isRisky(file.path) || isTest(file.path)) continue;
+    if (file.status === 'removed' || !isRisky(file.path) || isTest(file.path) || notBehaviour(file.path)) continue;
     if ((file.status === 'renamed' || file.status === 'copied') && file.additions === 0 && file.deletions === 0) continue;
     riskyFilesChanged++;
     if (file.patchMissing || file.binary) {
