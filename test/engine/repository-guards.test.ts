@@ -10,7 +10,7 @@ import type { Finding } from '../../src/engine/report.js';
 
 let syntax: Syntax;
 beforeAll(async () => {
-  syntax = await loadSyntax(['typescript', 'tsx', 'go']);
+  syntax = await loadSyntax(['typescript', 'tsx', 'go', 'java']);
 });
 
 /**
@@ -108,6 +108,24 @@ describe('risky: guards outside the change, through the repository at the head',
     };
     // CheckWeighted is reached only behind the flag; pkg/server's own `tracer` call does not reach check's.
     expect(judge({ ...base, 'pkg/server/check.go': serverFlagged }, head, ['internal/check/**'])).toEqual([]);
+  });
+
+  it('a web client importing a function named like a Java endpoint neither uses nor imports the endpoint', () => {
+    const resource = (check: string) =>
+      `package com.acme.refunds;\n\npublic class RefundResource {\n    public Refund createRefund(RefundRequest request) {\n${check}        return refunds.create(request);\n    }\n}\n`;
+    const client =
+      "export async function createRefund(body: unknown) {\n  return fetch('/api/refunds', { method: 'POST', body: JSON.stringify(body) });\n}\n";
+    const upload = "import { createRefund } from './api';\n\nexport const submit = (body: unknown) => createRefund(body);\n";
+    const base = {
+      'server/src/main/java/com/acme/refunds/RefundResource.java': resource(''),
+      'web/src/api.ts': client,
+      'web/src/upload.ts': upload,
+    };
+    const head = { ...base, 'server/src/main/java/com/acme/refunds/RefundResource.java': resource('        request.requireReceipt();\n') };
+    // The endpoint is called by the framework, not by the TypeScript function of the same name: it runs, unflagged.
+    const findings = judge(base, head, ['server/src/main/java/**']);
+    expect(findings.map((f) => [f.level, f.startLine])).toEqual([['error', 5]]);
+    expect(findings[0].message).toContain('nothing in the repository uses it');
   });
 
   it('a re-export passes a name on: the uses behind it decide', () => {

@@ -43,10 +43,10 @@ export class References {
 
   private readonly importedNames = new Map<SourceFile, Set<string>>();
 
-  /** A file (other than `except`) that imports `name`, if any. */
+  /** A file (other than `except`) that imports `name`, if any: in a language that can see `except`'s names. */
   importerOf(name: string, except: SourceFile): SourceFile | undefined {
     for (const file of this.sources) {
-      if (file === except) continue;
+      if (file === except || !visibleFrom(except.path, file.path, name)) continue;
       let names = this.importedNames.get(file);
       if (!names) {
         const set = (names = new Set<string>());
