@@ -101,7 +101,7 @@ export const newClassifierState = (): ClassifierState => ({
 
 const JS_IMPORT =
   /^(?:import\s|import\{|export\s+(?:\*|\{[^}]*\}\s*from|type\s*\{)|(?:const|let|var)\s+[\w${},:][\w${}\s,:]*=\s*require\(\s*["'][^"']+["']\s*\)\s*;?$|require\(\s*["'])/;
-const JS_EXPORT_LIST = /^export\s*\{[^}]*\}\s*;?$/;
+const JS_EXPORT_LIST = /^export\s*\{[^}]*\}\s*;?$|^export\s+default\s+[\w$]+\s*;?$/;
 const TS_TYPE =
   /^(?:export\s+)?(?:declare\s+)?(?:type\s+[\w$]+(?:<[^=]*>)?\s*=|interface\s+[\w$]+|declare\s+(?:module|global|namespace)\b)/;
 const GO_TYPE = /^type\s+\w+(?:\[[^\]]*\])?\s+(?:interface\s*\{|=?\s*[\w.*[\]]+\s*$)/;

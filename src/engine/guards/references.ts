@@ -105,7 +105,7 @@ export class References {
     for (const file of this.sources) {
       walk(file.tree.root, (n) => {
         // A re-export (`export { X } from './x'`, `export { X }`) only passes a name on: its users name it too.
-        if (isComment(n) || IMPORTS.has(n.type) || n.type === 'export_clause') return false;
+        if (isComment(n) || IMPORTS.has(n.type) || n.type === 'export_clause' || exportsName(n)) return false;
         let name: string | undefined;
         if (isIdentifier(n) && n.type !== 'instance_variable') name = text(file.tree, n);
         else if (n.type === 'simple_symbol') name = text(file.tree, n).slice(1);
@@ -124,6 +124,13 @@ export class References {
     this.index = index;
     return index;
   }
+}
+
+/** `export default Name;`: like a re-export, it only passes a name on. */
+function exportsName(n: SyntaxNode): boolean {
+  if (n.type !== 'export_statement') return false;
+  const value = field(n, 'value');
+  return value !== undefined && value.type === 'identifier' && field(n, 'declaration') === undefined;
 }
 
 /** The class a Java `new` builds (`new Cache(…)`, `new Cache<>(…)`, `new Outer.Cache(…)`): a use of that class. */
