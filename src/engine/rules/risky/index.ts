@@ -18,7 +18,16 @@ import { isTestPath } from '../tests.js';
 import { LOCKFILE_NAMES } from '../size.js';
 import { FileView, escapeRegExp } from './view.js';
 import { followGuards } from './follow.js';
-import { EXAMPLE_CHECK, foundElsewhere, missingEvidence, ranges, summarize, unreadWhole, type DefinitionVerdict } from './messages.js';
+import {
+  EXAMPLE_CHECK,
+  foundElsewhere,
+  missingEvidence,
+  ranges,
+  readablePath,
+  summarize,
+  unreadWhole,
+  type DefinitionVerdict,
+} from './messages.js';
 import { readWholeFiles } from './whole-file.js';
 import { ExtractedLocals } from './rewrites.js';
 import { keepsBehaviour } from './keeps-behaviour.js';
@@ -358,8 +367,8 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
       let message: string;
       if (verdict) {
         message = range.definition
-          ? `New ${range.definition.kind} \`${range.definition.name}\` changes behaviour under the risky path \`${glob}\` unflagged: ${verdict.why}.`
-          : `${where} change behaviour under the risky path \`${glob}\` unflagged: ${verdict.why}.`;
+          ? `New ${range.definition.kind} \`${range.definition.name}\` changes behaviour under the risky path \`${glob}\` unflagged: ${readablePath(verdict.why)}.`
+          : `${where} change behaviour under the risky path \`${glob}\` unflagged: ${readablePath(verdict.why)}.`;
       } else if (range.definition) {
         message = `New ${range.definition.kind} \`${range.definition.name}\` ${range.definition.why}`;
       } else if (range.deletedOnly) {

@@ -14,6 +14,21 @@ export const EXAMPLE_CHECK: Partial<Record<Language, string>> = {
   template: '{% flag "new_thing" %} … {% endflag %}',
 };
 
+const STEP = ', and there ';
+/** The first steps and the last one of a longer path are shown; the reviewer needs where it starts and ends. */
+const STEPS_SHOWN = 3;
+
+/**
+ * A path of uses from the changed line to where it runs unflagged, in words a reviewer can read: a path of
+ * many steps keeps its first two and its end, and says how many uses lie between.
+ */
+export function readablePath(why: string): string {
+  const steps = why.split(STEP);
+  if (steps.length <= STEPS_SHOWN + 1) return why;
+  const hidden = steps.length - STEPS_SHOWN;
+  return `${steps.slice(0, STEPS_SHOWN - 1).join(STEP)}, and so on through ${hidden} more uses, until ${steps[steps.length - 1]}`;
+}
+
 export function missingEvidence(evidence: 'hunk' | 'file' | 'pr'): string {
   switch (evidence) {
     case 'hunk':
