@@ -173,3 +173,19 @@ func CheckWeighted(req Request) bool {
     );
   });
 });
+
+describe('risky: what a new definition is called in its finding', () => {
+  it('calls a new constant a value, not a function', () => {
+    const tax = 'export function tax(amount: number): number {\n  return amount * 0.2;\n}\n';
+    const base = { 'src/billing/tax.ts': tax, 'src/checkout/total.ts': 'export const total = (amount: number) => amount;\n' };
+    const head = {
+      'src/billing/tax.ts': `const RATE = 0.25;\n\n${tax}\nexport function newTax(amount: number): number {\n  return amount * RATE;\n}\n`,
+      'src/checkout/total.ts':
+        "import { newTax } from '../billing/tax';\n\nexport const total = (amount: number) => amount + newTax(amount);\n",
+    };
+    const found = judge(base, head, ['src/billing/**']);
+    const messages = found.filter((f) => f.level === 'error').map((f) => f.message);
+    expect(messages.filter((m) => m.startsWith('New value `RATE`'))).toHaveLength(1);
+    expect(messages.some((m) => m.includes('New function `RATE`'))).toBe(false);
+  });
+});

@@ -317,7 +317,7 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
       if (verdict.definition)
         defs.set(row, {
           name: verdict.definition.name,
-          kind: verdict.definition.kind === 'value' ? 'function' : verdict.definition.kind,
+          kind: verdict.definition.kind,
           why: verdict.why,
         });
     }

@@ -71,13 +71,16 @@ export function foundElsewhere(
   return '';
 }
 
-export type DefinitionVerdict = { name: string; kind: Definition['kind']; why: string } | null;
+/** What a new definition is called in a finding: a constant or variable is a `value`, not a function. */
+export type DefinitionKind = Definition['kind'] | 'value';
+
+export type DefinitionVerdict = { name: string; kind: DefinitionKind; why: string } | null;
 
 export interface Range {
   startLine: number;
   endLine: number;
   deletedOnly: boolean;
-  definition?: { name: string; kind: Definition['kind']; why: string };
+  definition?: { name: string; kind: DefinitionKind; why: string };
 }
 
 /**
