@@ -7,7 +7,7 @@
  * defaults of this section", as if the section were absent. An empty setting (`warn_lines:`) is an error:
  * whoever wrote the key meant to set something.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type MonoenvConfig } from './schema.js';
 import { jsonSchemaOf, type JsonSchemaNode } from './json-schema.js';
@@ -75,8 +75,14 @@ export function parseConfigText(text: string, file?: string): ConfigResult {
   try {
     value = doc.toJS({ maxAliasCount: MAX_CONFIG_ALIASES });
   } catch (error) {
+    // A merge key (`<<`) whose value is not a mapping fails here, not in parsing: it is named where it stands.
     // Excessive alias expansion (a "billion laughs" document) and similar: the document as a whole is bad.
-    return { ok: false, errors: [{ path: '', message: (error as Error).message, ...position(0) }] };
+    const merge = badMergeSource(doc);
+    const at = merge?.range?.[0];
+    return {
+      ok: false,
+      errors: [{ path: at === undefined ? '' : mergeKeyPath(doc, at), message: (error as Error).message, ...position(at ?? 0) }],
+    };
   }
   return validate(value, (path, atKey) => {
     const range = rangeOf(doc, path, atKey);
@@ -308,6 +314,28 @@ function rangeOf(doc: Document, path: KeyPath, atKey: boolean): number | undefin
 }
 
 /** The key path of the deepest node that holds `offset`, to name where a YAML syntax error is. */
+/** The key path of a merge key at `offset`: the mapping's path, then `<<` (the parser keeps no string for the key). */
+function mergeKeyPath(doc: Document, offset: number): string {
+  return [...pathAtOffset(doc, offset).slice(0, -1), '<<'].join('.');
+}
+
+/** The first merge key (`<<`) whose value is not a mapping, an alias or a list of them, if any. */
+function badMergeSource(doc: Document): Node | undefined {
+  let found: Node | undefined;
+  const source = (n: unknown): boolean => isMap(n) || isAlias(n);
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key;
+      if (!isScalar(key) || key.source !== '<<') return undefined;
+      const value = pair.value;
+      if (source(value) || (isSeq(value) && value.items.every(source))) return undefined;
+      found = key;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
 function pathAtOffset(doc: Document, offset: number): KeyPath {
   const path: KeyPath = [];
   let node: unknown = doc.contents;

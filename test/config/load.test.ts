@@ -57,6 +57,13 @@ describe('parseConfigText: valid files', () => {
     expect(result.config.tests.level).toBe('warning');
     expect(result.config.tests.require).toBe('any');
   });
+
+  it('names a merge key whose value is not a mapping where it stands, not at the top of the file', () => {
+    expect(parseConfigText('size:\n  level: warning\nmode:\n  <<: false\n')).toEqual({
+      ok: false,
+      errors: [{ path: 'mode.<<', message: 'Merge sources must be maps or map aliases', line: 4, column: 3 }],
+    });
+  });
 });
 
 describe('parseConfigText: errors point at the line and column and say what was expected', () => {
