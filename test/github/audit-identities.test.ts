@@ -16,11 +16,11 @@ import {
   loadApp,
   mockNoConfigAt,
   mockToken,
+  COMMITS_PATH,
+  REVIEWS_PATH,
 } from './harness.js';
 
 const MERGE_LOOKUP = `${REPO_PATH}/commits/${MERGE_SHA}/check-runs?check_name=monoenv&filter=all`;
-const REVIEWS = `${REPO_PATH}/pulls/7/reviews?per_page=100`;
-const COMMITS = `${REPO_PATH}/pulls/7/commits?per_page=100`;
 const PUSH_HEAD = '3333333333333333333333333333333333333333';
 const PUSH_LOOKUP = `${REPO_PATH}/commits/${PUSH_HEAD}/check-runs?check_name=monoenv&filter=all`;
 
@@ -63,9 +63,9 @@ describe('merge audit: exemptions rest on authenticated identities', () => {
     const runs: Body[] = [];
     const human = '5555555555555555555555555555555555555555';
     const scope = mockNoConfigAt(mockToken(github(network.log)))
-      .get(COMMITS)
+      .get(COMMITS_PATH)
       .reply(200, [apiCommit('4444444444444444444444444444444444444444', 'dependabot[bot]', 'Bot'), apiCommit(human, 'octo-author')])
-      .get(REVIEWS)
+      .get(REVIEWS_PATH)
       .reply(200, [])
       .get(MERGE_LOOKUP)
       .reply(200, NO_RUNS)
@@ -84,14 +84,14 @@ describe('merge audit: exemptions rest on authenticated identities', () => {
   it("an exempt bot's pull request whose commits are all its own costs the configuration and the commit list, and writes nothing", async () => {
     const probot = await loadApp();
     const scope = mockNoConfigAt(mockToken(github(network.log)))
-      .get(COMMITS)
+      .get(COMMITS_PATH)
       .reply(200, [apiCommit('4444444444444444444444444444444444444444', 'dependabot[bot]', 'Bot')]);
     await deliver(probot, 'pull_request', dependabotMerge());
     expect(scope.isDone()).toBe(true);
     expect(network.log.routes).toEqual([
       `GET ${REPO_PATH}/contents/.github%2Fmonoenv.yml?ref=f95f852bd8fca8fcc58a9a2d6c842781e32a215e`,
       `GET /repos/monoenv-demo/.github/contents/.github%2Fmonoenv.yml`,
-      `GET ${COMMITS}`,
+      `GET ${COMMITS_PATH}`,
     ]);
   });
 
@@ -113,7 +113,7 @@ describe('merge audit: only approvals from accounts with write access count', ()
     const probot = await loadApp();
     const runs: Body[] = [];
     const scope = mockNoConfigAt(mockToken(github(network.log)))
-      .get(REVIEWS)
+      .get(REVIEWS_PATH)
       .reply(200, [
         { id: 1, user: { login: 'drive-by', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA, author_association: 'CONTRIBUTOR' },
       ])
@@ -180,7 +180,7 @@ describe('a failed audit leaves a completed run that says so', () => {
     const probot = await loadApp();
     const runs: Body[] = [];
     const scope = mockNoConfigAt(mockToken(github(network.log)))
-      .get(REVIEWS)
+      .get(REVIEWS_PATH)
       .times(4)
       .reply(500, { message: 'Server Error' })
       .get(MERGE_LOOKUP)
@@ -227,14 +227,14 @@ describe('a failed audit leaves a completed run that says so', () => {
     const updated: Body[] = [];
     const payload = fixture('pull_request.closed.merged');
     const scope = mockNoConfigAt(mockToken(github(network.log)))
-      .get(REVIEWS)
+      .get(REVIEWS_PATH)
       .times(4)
       .reply(500, { message: 'Server Error' })
       .get(MERGE_LOOKUP)
       .reply(200, NO_RUNS)
       .post(`${REPO_PATH}/check-runs`, captureBody(runs))
       .reply(201, { id: 900 })
-      .get(REVIEWS)
+      .get(REVIEWS_PATH)
       .reply(200, [
         { id: 1, user: { login: 'octo-reviewer', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA, author_association: 'MEMBER' },
       ])

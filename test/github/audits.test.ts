@@ -21,6 +21,7 @@ import {
   Overlap,
   TOKEN_PATH,
   type ApiLog,
+  REVIEWS_PATH,
 } from './harness.js';
 import { PR_FILES } from './pull-files.js';
 import type { PublishLock, PublishLockKey } from '../../src/github/publish-lock.js';
@@ -28,7 +29,6 @@ import { RecordingPublisher } from '../../src/action/publisher.js';
 
 const MERGE_LOOKUP = `${REPO_PATH}/commits/${MERGE_SHA}/check-runs?check_name=monoenv&filter=all`;
 const HEAD_LOOKUP = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`;
-const REVIEWS = `${REPO_PATH}/pulls/7/reviews?per_page=100`;
 const COMMENTS = `${REPO_PATH}/issues/7/comments?per_page=100`;
 const CONFIG_AT_BASE = `${REPO_PATH}/contents/.github%2Fmonoenv.yml?ref=${BASE_SHA}`;
 
@@ -38,7 +38,7 @@ async function completedAudit(log: ApiLog): Promise<{ run: object; comment: stri
   const runs: Body[] = [];
   const comments: Body[] = [];
   mockNoConfigAt(mockToken(github(log)))
-    .get(REVIEWS)
+    .get(REVIEWS_PATH)
     .reply(200, [])
     .get(MERGE_LOOKUP)
     .reply(200, NO_RUNS)
@@ -93,7 +93,7 @@ class SharedGitHub {
       .reply(404, { message: 'Not Found' })
       .get(ORG_CONFIG_PATH)
       .reply(404, { message: 'Not Found' })
-      .get(REVIEWS)
+      .get(REVIEWS_PATH)
       .reply(200, [])
       .get(MERGE_LOOKUP)
       .reply(200, () => ({ total_count: this.runs.length, check_runs: listed() }))
@@ -163,7 +163,7 @@ describe('merge audit', () => {
     const comments: Body[] = [];
     const labels: Body[] = [];
     const scope = mockNoConfigAt(mockToken(github(network.log)))
-      .get(REVIEWS)
+      .get(REVIEWS_PATH)
       .reply(200, [
         { id: 1, user: { login: 'octo-author', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA, author_association: 'MEMBER' },
       ])
@@ -181,7 +181,7 @@ describe('merge audit', () => {
     expect(network.log.routes).toEqual([
       `GET ${CONFIG_AT_BASE}`,
       `GET ${ORG_CONFIG_PATH}`,
-      `GET ${REVIEWS}`,
+      `GET ${REVIEWS_PATH}`,
       `GET ${MERGE_LOOKUP}`,
       `POST ${REPO_PATH}/check-runs`,
       `POST ${REPO_PATH}/issues/7/labels`,
@@ -205,7 +205,7 @@ describe('merge audit', () => {
     const probot = await loadApp();
     // GitHub redelivers the payload as it was sent: without the label the audit added since.
     const scope = mockNoConfigAt(mockToken(github(network.log)))
-      .get(REVIEWS)
+      .get(REVIEWS_PATH)
       .reply(200, [])
       .get(MERGE_LOOKUP)
       .reply(200, { total_count: 1, check_runs: [done.run] })
@@ -220,7 +220,7 @@ describe('merge audit', () => {
     const done = await completedAudit(network.log);
     const probot = await loadApp();
     const scope = mockNoConfigAt(mockToken(github(network.log)))
-      .get(REVIEWS)
+      .get(REVIEWS_PATH)
       .reply(200, [])
       .get(MERGE_LOOKUP)
       .reply(200, { total_count: 1, check_runs: [done.run] })
@@ -254,7 +254,7 @@ describe('merge audit', () => {
     const done = await completedAudit(network.log);
     const probot = await loadApp(undefined, { publisher: (checkRuns) => new RecordingPublisher(checkRuns, () => undefined) });
     const scope = mockNoConfigAt(mockToken(github(network.log)))
-      .get(REVIEWS)
+      .get(REVIEWS_PATH)
       .reply(200, [])
       .get(MERGE_LOOKUP)
       .reply(200, NO_RUNS)
@@ -271,7 +271,7 @@ describe('merge audit', () => {
     const probot = await loadApp();
     const runs: Body[] = [];
     const scope = mockNoConfigAt(mockToken(github(network.log)))
-      .get(REVIEWS)
+      .get(REVIEWS_PATH)
       .reply(200, [])
       .get(MERGE_LOOKUP)
       .reply(200, NO_RUNS)
@@ -289,7 +289,7 @@ describe('merge audit', () => {
   it('reviewed: nothing fails, nothing is written', async () => {
     const probot = await loadApp();
     const scope = mockNoConfigAt(mockToken(github(network.log)))
-      .get(REVIEWS)
+      .get(REVIEWS_PATH)
       .reply(200, [
         { id: 1, user: { login: 'octo-reviewer', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA, author_association: 'MEMBER' },
       ]);

@@ -8,9 +8,20 @@ import nock from 'nock';
 import { CheckRunPublisher, type CheckRunTarget } from '../../src/github/checks.js';
 import type { CheckOutput } from '../../src/present/check-run.js';
 import type { GitHubClient } from '../../src/github/facts.js';
-import { API, APP_ID, HEAD_SHA, OWNER, REPO, REPO_PATH, TestOctokit, captureBody, runHolding, withoutNetwork } from './harness.js';
+import {
+  API,
+  APP_ID,
+  HEAD_SHA,
+  OWNER,
+  REPO,
+  REPO_PATH,
+  TestOctokit,
+  captureBody,
+  runHolding,
+  withoutNetwork,
+  LOOKUP_PATH,
+} from './harness.js';
 
-const LOOKUP = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`;
 const CREATE = `${REPO_PATH}/check-runs`;
 
 const OUTPUT: CheckOutput = {
@@ -70,11 +81,11 @@ describe('creating the check run when GitHub fails', () => {
     const { target, publisher, pauses } = setUp();
     const bodies: unknown[] = [];
     const scope = nock(API)
-      .get(LOOKUP)
+      .get(LOOKUP_PATH)
       .reply(200, noRuns)
       .post(CREATE)
       .reply(502, { message: 'Bad Gateway' })
-      .get(LOOKUP)
+      .get(LOOKUP_PATH)
       .reply(200, noRuns)
       .post(CREATE, captureBody(bodies))
       .reply(201, { id: 31 });
@@ -96,11 +107,11 @@ describe('creating the check run when GitHub fails', () => {
     const { target, publisher, pauses, warnings } = setUp();
     const updates: Array<{ output: { annotations: unknown[] } }> = [];
     const scope = nock(API)
-      .get(LOOKUP)
+      .get(LOOKUP_PATH)
       .reply(200, noRuns)
       .post(CREATE)
       .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
-      .get(LOOKUP)
+      .get(LOOKUP_PATH)
       .reply(200, storedRun(77))
       .patch(`${REPO_PATH}/check-runs/77`, captureBody(updates))
       .reply(200, { id: 77 });
@@ -125,11 +136,11 @@ describe('creating the check run when GitHub fails', () => {
   it('does not adopt a run another app left on the commit', async () => {
     const { target, publisher } = setUp();
     const scope = nock(API)
-      .get(LOOKUP)
+      .get(LOOKUP_PATH)
       .reply(200, storedRun(5, 999))
       .post(CREATE)
       .reply(503, { message: 'Service Unavailable' })
-      .get(LOOKUP)
+      .get(LOOKUP_PATH)
       .reply(200, storedRun(5, 999))
       .post(CREATE)
       .reply(201, { id: 32 });
@@ -139,8 +150,9 @@ describe('creating the check run when GitHub fails', () => {
 
   it("gives up after its retries, on plugin-retry's schedule (1, 4, 9 × the base), looking up before each", async () => {
     const { target, publisher, pauses } = setUp();
-    const scope = nock(API).get(LOOKUP).reply(200, noRuns);
-    for (let attempt = 0; attempt < 3; attempt++) scope.post(CREATE).reply(502, { message: 'Bad Gateway' }).get(LOOKUP).reply(200, noRuns);
+    const scope = nock(API).get(LOOKUP_PATH).reply(200, noRuns);
+    for (let attempt = 0; attempt < 3; attempt++)
+      scope.post(CREATE).reply(502, { message: 'Bad Gateway' }).get(LOOKUP_PATH).reply(200, noRuns);
     scope.post(CREATE).reply(502, { message: 'Bad Gateway' });
     await expect(publisher.publish(target, OUTPUT)).rejects.toMatchObject({ status: 502 });
     expect(scope.isDone()).toBe(true);
@@ -149,7 +161,11 @@ describe('creating the check run when GitHub fails', () => {
 
   it('does not retry a refusal that is not ambiguous (403)', async () => {
     const { target, publisher, pauses } = setUp();
-    const scope = nock(API).get(LOOKUP).reply(200, noRuns).post(CREATE).reply(403, { message: 'Resource not accessible by integration' });
+    const scope = nock(API)
+      .get(LOOKUP_PATH)
+      .reply(200, noRuns)
+      .post(CREATE)
+      .reply(403, { message: 'Resource not accessible by integration' });
     await expect(publisher.publish(target, OUTPUT)).rejects.toMatchObject({ status: 403 });
     expect(scope.isDone()).toBe(true);
     expect(pauses).toEqual([]);
@@ -159,7 +175,7 @@ describe('creating the check run when GitHub fails', () => {
     const { target, publisher, warnings } = setUp();
     const bodies: Array<{ conclusion: string; output: { title: string; summary: string; annotations: unknown[] } }> = [];
     const scope = nock(API)
-      .get(LOOKUP)
+      .get(LOOKUP_PATH)
       .reply(200, noRuns)
       .post(CREATE)
       .reply(422, { message: 'Invalid request.\n\nFor \'items\', {"path"=>"x"} is not a valid annotation.' })
@@ -180,7 +196,7 @@ describe('creating the check run when GitHub fails', () => {
   it('a second 422, on the plain output too, is an error: it is not retried again', async () => {
     const { target, publisher } = setUp();
     const scope = nock(API)
-      .get(LOOKUP)
+      .get(LOOKUP_PATH)
       .reply(200, noRuns)
       .post(CREATE)
       .reply(422, { message: 'Invalid request.' })

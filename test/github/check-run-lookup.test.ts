@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   withoutNetwork,
-  BASE_SHA,
   HEAD_SHA,
   REPO_PATH,
   captureBody,
@@ -11,11 +10,11 @@ import {
   loadApp,
   mockNoConfig,
   mockToken,
+  FILES_PATH,
+  GITATTRIBUTES_PATH,
 } from './harness.js';
 import { PR_FILES } from './pull-files.js';
 
-const FILES_PATH = `${REPO_PATH}/pulls/7/files?per_page=100`;
-const GITATTRIBUTES_PATH = `${REPO_PATH}/contents/.gitattributes?ref=${BASE_SHA}`;
 const NEXT_SHA = '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c';
 const lookupPath = (sha: string): string => `${REPO_PATH}/commits/${sha}/check-runs?check_name=monoenv&filter=all`;
 const EMPTY_ETAG = 'W/"empty-listing"';

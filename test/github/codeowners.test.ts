@@ -18,12 +18,12 @@ import {
   github,
   loadApp,
   mockToken,
+  FILES_PATH,
+  LOOKUP_PATH,
+  REVIEWS_PATH,
 } from './harness.js';
 import { PR_FILES } from './pull-files.js';
 
-const FILES = `${REPO_PATH}/pulls/7/files?per_page=100`;
-const REVIEWS = `${REPO_PATH}/pulls/7/reviews?per_page=100`;
-const LOOKUP = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`;
 const TEAM = '/orgs/monoenv-demo/teams/payments/members?per_page=100';
 const APPROVED = [
   { id: 1, user: { login: 'octo-reviewer', type: 'User' }, state: 'APPROVED', commit_id: HEAD_SHA, author_association: 'MEMBER' },
@@ -61,9 +61,9 @@ describe('review.codeowners', () => {
     const scope = mockToken(github(network.log))
       .get(CONFIG_URL_PATH)
       .reply(200, config(codeowners, extra), { ...RAW, etag: '"config"' })
-      .get(FILES)
+      .get(FILES_PATH)
       .reply(200, PR_FILES, { etag: '"files"' })
-      .get(REVIEWS)
+      .get(REVIEWS_PATH)
       .reply(200, APPROVED, { etag: '"reviews"' })
       .post('/graphql', captureBody(queries))
       .reply(200, answer);
@@ -73,7 +73,7 @@ describe('review.codeowners', () => {
   it('a user owner approved: the owned files pass, read from .github/CODEOWNERS at the base in one request', async () => {
     const probot = await loadApp();
     const { scope, queries, created } = event('all', owners('* @someone-else\nsrc/checkout/ @octo-reviewer\n'));
-    scope.get(LOOKUP).reply(200, NO_RUNS).post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1 });
+    scope.get(LOOKUP_PATH).reply(200, NO_RUNS).post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1 });
     await deliver(probot, 'pull_request_review', fixture('pull_request_review.submitted'));
     expect(scope.isDone()).toBe(true);
     expect(queries[0].variables).toMatchObject({
@@ -97,7 +97,7 @@ describe('review.codeowners', () => {
     scope
       .get('/orgs/monoenv-demo/teams/cart-team/members?per_page=100')
       .reply(200, [{ login: 'dana' }])
-      .get(LOOKUP)
+      .get(LOOKUP_PATH)
       .reply(200, NO_RUNS)
       .post(`${REPO_PATH}/check-runs`, captureBody(created))
       .reply(201, { id: 1 });
@@ -116,7 +116,7 @@ describe('review.codeowners', () => {
     scope
       .get(TEAM)
       .reply(200, [{ login: 'dana' }, { login: 'Octo-Reviewer' }])
-      .get(LOOKUP)
+      .get(LOOKUP_PATH)
       .reply(200, NO_RUNS)
       .post(`${REPO_PATH}/check-runs`, captureBody(created))
       .reply(201, { id: 1 }, { etag: '"run-1"' });
@@ -131,10 +131,10 @@ describe('review.codeowners', () => {
       .get(CONFIG_URL_PATH)
       .matchHeader('if-none-match', '"config"')
       .reply(304, '')
-      .get(FILES)
+      .get(FILES_PATH)
       .matchHeader('if-none-match', '"files"')
       .reply(304, '')
-      .get(REVIEWS)
+      .get(REVIEWS_PATH)
       .matchHeader('if-none-match', '"reviews"')
       .reply(304, '')
       // The same verdict: the run still holds what this process wrote.
@@ -153,7 +153,7 @@ describe('review.codeowners', () => {
     scope
       .get(TEAM)
       .reply(403, { message: 'Resource not accessible by integration' })
-      .get(LOOKUP)
+      .get(LOOKUP_PATH)
       .reply(200, NO_RUNS)
       .post(`${REPO_PATH}/check-runs`, captureBody(created))
       .reply(201, { id: 1 });
@@ -168,7 +168,7 @@ describe('review.codeowners', () => {
   it('risky: only owned files under risky.paths need their owner', async () => {
     const probot = await loadApp();
     const { scope, created } = event('risky', owners('* @carol\n'), 'risky:\n  paths: ["src/checkout/discount.ts"]\n');
-    scope.get(LOOKUP).reply(200, NO_RUNS).post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1 });
+    scope.get(LOOKUP_PATH).reply(200, NO_RUNS).post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1 });
     await deliver(probot, 'pull_request_review', fixture('pull_request_review.submitted'));
     expect(scope.isDone()).toBe(true);
     expect(created[0].conclusion).toBe('failure');
@@ -180,7 +180,7 @@ describe('review.codeowners', () => {
   it('no CODEOWNERS at the base: said so, nothing more is required', async () => {
     const probot = await loadApp();
     const { scope, created } = event('all', owners(null));
-    scope.get(LOOKUP).reply(200, NO_RUNS).post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1 });
+    scope.get(LOOKUP_PATH).reply(200, NO_RUNS).post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1 });
     await deliver(probot, 'pull_request_review', fixture('pull_request_review.submitted'));
     expect(scope.isDone()).toBe(true);
     expect(created[0].conclusion).toBe('success');
@@ -198,9 +198,9 @@ describe('review.codeowners in the merge audit', () => {
     const scope = mockToken(github(network.log))
       .get(`${CONFIG_URL_PATH}?ref=${BASE_SHA}`)
       .reply(200, config('all'), RAW)
-      .get(FILES)
+      .get(FILES_PATH)
       .reply(200, PR_FILES)
-      .get(REVIEWS)
+      .get(REVIEWS_PATH)
       .reply(200, APPROVED)
       .post('/graphql')
       .reply(200, owners('src/checkout/cart.ts @carol\n'))

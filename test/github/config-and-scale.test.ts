@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals';
 import {
   NO_RUNS,
   withoutNetwork,
-  BASE_SHA,
   CONFIG_URL_PATH,
   HEAD_SHA,
   ORG_CONFIG_PATH,
@@ -16,12 +15,11 @@ import {
   loadApp,
   mockNoConfig,
   mockToken,
+  FILES_PATH,
+  GITATTRIBUTES_PATH,
+  LOOKUP_PATH,
 } from './harness.js';
 import { PR_FILES } from './pull-files.js';
-
-const FILES_PATH = `${REPO_PATH}/pulls/7/files?per_page=100`;
-const GITATTRIBUTES_PATH = `${REPO_PATH}/contents/.gitattributes?ref=${BASE_SHA}`;
-const LOOKUP_PATH = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`;
 
 interface CheckRunBody {
   conclusion?: string;

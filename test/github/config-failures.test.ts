@@ -20,11 +20,11 @@ import {
   github,
   loadApp,
   mockToken,
+  FILES_PATH,
+  LOOKUP_PATH,
 } from './harness.js';
 import { PR_FILES } from './pull-files.js';
 
-const FILES_PATH = `${REPO_PATH}/pulls/7/files?per_page=100`;
-const LOOKUP_PATH = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`;
 const PROPOSED_PATH = `${REPO_PATH}/contents/.github%2Fmonoenv.yml?ref=${HEAD_SHA}`;
 const BROKEN = 'size:\n  warn_lines: many\n';
 

@@ -19,16 +19,16 @@ import {
   github,
   loadApp,
   mockToken,
+  COMMITS_PATH,
+  FILES_PATH,
+  LOOKUP_PATH,
+  REVIEWS_PATH,
 } from './harness.js';
 import { PR_FILES } from './pull-files.js';
 
 const APPROVED_SHA = '0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a';
 /** The base branch's tip that the merge brought in. */
 const BASE_NEW = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0';
-const FILES = `${REPO_PATH}/pulls/7/files?per_page=100`;
-const REVIEWS = `${REPO_PATH}/pulls/7/reviews?per_page=100`;
-const COMMITS = `${REPO_PATH}/pulls/7/commits?per_page=100`;
-const LOOKUP = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`;
 const compare = (base: string, head: string) => `${REPO_PATH}/compare/${base}...${head}?per_page=1`;
 /** The approved change, as the pull request showed it then. */
 const APPROVED_CHANGE = compare(BASE_SHA, APPROVED_SHA);
@@ -72,12 +72,12 @@ describe('merges after an approval (evil merges)', () => {
   function event(headFiles: unknown[] | null = PR_FILES, commits: unknown[] = COMMITS_BODY) {
     const scope = mockToken(github(network.log)).get(CONFIG_URL_PATH).reply(200, config, RAW);
     // No rule here reads the files: only a stale approval does, to compare by patch id.
-    if (headFiles !== null) scope.get(FILES).reply(200, headFiles);
-    return scope.get(REVIEWS).reply(200, REVIEWS_BODY).get(COMMITS).reply(200, commits);
+    if (headFiles !== null) scope.get(FILES_PATH).reply(200, headFiles);
+    return scope.get(REVIEWS_PATH).reply(200, REVIEWS_BODY).get(COMMITS_PATH).reply(200, commits);
   }
   function finish(scope: ReturnType<typeof event>): Body[] {
     const created: Body[] = [];
-    scope.get(LOOKUP).reply(200, NO_RUNS).post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1 });
+    scope.get(LOOKUP_PATH).reply(200, NO_RUNS).post(`${REPO_PATH}/check-runs`, captureBody(created)).reply(201, { id: 1 });
     return created;
   }
 
@@ -94,15 +94,15 @@ describe('merges after an approval (evil merges)', () => {
     expect(created[0].conclusion).toBe('success');
     expect(created[0].output.summary).toContain('1 of 1 valid approval (by @&#8203;octo-reviewer)');
     // The look-up goes out with the configuration, beside the reads.
-    expect(network.log.routes.filter((route) => route !== `GET ${LOOKUP}`)).toEqual([
+    expect(network.log.routes.filter((route) => route !== `GET ${LOOKUP_PATH}`)).toEqual([
       `GET ${CONFIG_URL_PATH}`,
-      `GET ${REVIEWS}`,
-      `GET ${COMMITS}`,
+      `GET ${REVIEWS_PATH}`,
+      `GET ${COMMITS_PATH}`,
       `GET ${compare(APPROVED_SHA, HEAD_SHA)}`,
       `GET ${compare(BASE_NEW, HEAD_SHA)}`,
       `POST ${REPO_PATH}/check-runs`,
     ]);
-    expect(network.log.routes.filter((route) => route === `GET ${LOOKUP}`)).toHaveLength(1);
+    expect(network.log.routes.filter((route) => route === `GET ${LOOKUP_PATH}`)).toHaveLength(1);
   });
 
   it('an evil merge (a line of its own in cart.ts): the approval is stale and the run names the merge and the file', async () => {
@@ -206,11 +206,11 @@ describe('merges after an approval (evil merges)', () => {
       .reply(200, fixture<{ pull_request: object }>('pull_request.labeled').pull_request)
       .get(CONFIG_URL_PATH)
       .reply(200, config, RAW)
-      .get(FILES)
+      .get(FILES_PATH)
       .reply(200, HEAD_FILES_EVIL)
-      .get(REVIEWS)
+      .get(REVIEWS_PATH)
       .reply(200, REVIEWS_BODY)
-      .get(COMMITS)
+      .get(COMMITS_PATH)
       .reply(200, COMMITS_BODY)
       // The label changes the summary: the run is updated.
       .patch(`${REPO_PATH}/check-runs/1`, captureBody(updated))

@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals';
 import {
   withoutNetwork,
   BASE_SHA,
-  HEAD_SHA,
   OWNER,
   REPO,
   REPO_PATH,
@@ -14,13 +13,12 @@ import {
   loadApp,
   mockNoConfig,
   mockToken,
+  FILES_PATH,
+  GITATTRIBUTES_PATH,
+  LOOKUP_PATH,
 } from './harness.js';
 import { GraphQLReads, readCache, readsQuery } from '../../src/github/graphql-reads.js';
 import { githubFlagAgeSource } from '../../src/github/flag-ages.js';
-
-const FILES_PATH = `${REPO_PATH}/pulls/7/files?per_page=100`;
-const GITATTRIBUTES_PATH = `${REPO_PATH}/contents/.gitattributes?ref=${BASE_SHA}`;
-const LOOKUP_PATH = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`;
 
 const BASE_ORDER = [
   'class Order',

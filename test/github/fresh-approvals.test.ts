@@ -18,15 +18,15 @@ import {
   github,
   loadApp,
   mockToken,
+  COMMITS_PATH,
+  FILES_PATH,
+  LOOKUP_PATH,
+  REVIEWS_PATH,
 } from './harness.js';
 import { PR_FILES } from './pull-files.js';
 
 const APPROVED_SHA = '0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a';
-const FILES = `${REPO_PATH}/pulls/7/files?per_page=100`;
-const REVIEWS = `${REPO_PATH}/pulls/7/reviews?per_page=100`;
-const COMMITS = `${REPO_PATH}/pulls/7/commits?per_page=100`;
 const COMPARE = `${REPO_PATH}/compare/${BASE_SHA}...${APPROVED_SHA}?per_page=1`;
-const LOOKUP = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`;
 
 const config = (extra = '') =>
   `size: {level: "off"}\ntests: {level: "off"}\nmigrations: {level: "off"}\nflags: {level: "off"}\nreview:\n  before_merge: true\n${extra}`;
@@ -63,17 +63,17 @@ describe('approval freshness by patch id', () => {
     const scope = mockToken(github(network.log))
       .get(CONFIG_URL_PATH)
       .reply(200, config(extra), RAW)
-      .get(FILES)
+      .get(FILES_PATH)
       .reply(200, PR_FILES)
-      .get(REVIEWS)
+      .get(REVIEWS_PATH)
       .reply(200, REVIEWS_BODY);
     if (codeowners !== undefined) scope.post('/graphql').reply(200, codeowners);
     scope
-      .get(COMMITS)
+      .get(COMMITS_PATH)
       .reply(200, COMMITS_BODY)
       .get(COMPARE)
       .reply(200, { files: approved })
-      .get(LOOKUP)
+      .get(LOOKUP_PATH)
       .reply(200, NO_RUNS)
       .post(`${REPO_PATH}/check-runs`, captureBody(created))
       .reply(201, { id: 1 });
@@ -125,11 +125,11 @@ describe('approval freshness by patch id', () => {
       .reply(200, fixture<{ pull_request: object }>('pull_request.labeled').pull_request)
       .get(CONFIG_URL_PATH)
       .reply(200, config(), RAW)
-      .get(FILES)
+      .get(FILES_PATH)
       .reply(200, PR_FILES)
-      .get(REVIEWS)
+      .get(REVIEWS_PATH)
       .reply(200, REVIEWS_BODY)
-      .get(COMMITS)
+      .get(COMMITS_PATH)
       .reply(200, COMMITS_BODY)
       // The label changes the summary: the run is updated.
       .patch(`${REPO_PATH}/check-runs/1`)

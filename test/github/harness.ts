@@ -19,6 +19,12 @@ export const HEAD_SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 export const BASE_SHA = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';
 export const MERGE_SHA = 'c4295bd74fb0f4fda03689c3df3f2803b658fd85';
 export const TOKEN_PATH = `/app/installations/${INSTALLATION_ID}/access_tokens`;
+/** The fixture pull request's (#7) lists, its base's `.gitattributes` and its head's check-run look-up, as the App asks for them. */
+export const FILES_PATH = `${REPO_PATH}/pulls/7/files?per_page=100`;
+export const REVIEWS_PATH = `${REPO_PATH}/pulls/7/reviews?per_page=100`;
+export const COMMITS_PATH = `${REPO_PATH}/pulls/7/commits?per_page=100`;
+export const GITATTRIBUTES_PATH = `${REPO_PATH}/contents/.gitattributes?ref=${BASE_SHA}`;
+export const LOOKUP_PATH = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`;
 
 let privateKey: string | undefined;
 export function testPrivateKey(): string {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   withoutNetwork,
-  BASE_SHA,
   CONFIG_URL_PATH,
   HEAD_SHA,
   ORG_CONFIG_PATH,
@@ -15,12 +14,11 @@ import {
   mockNoConfig,
   mockToken,
   runHolding,
+  FILES_PATH,
+  GITATTRIBUTES_PATH,
+  LOOKUP_PATH,
 } from './harness.js';
 import { PR_FILES } from './pull-files.js';
-
-const FILES_PATH = `${REPO_PATH}/pulls/7/files?per_page=100`;
-const GITATTRIBUTES_PATH = `${REPO_PATH}/contents/.gitattributes?ref=${BASE_SHA}`;
-const LOOKUP_PATH = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`;
 
 interface CheckRunBody {
   name?: string;

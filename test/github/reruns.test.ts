@@ -18,11 +18,11 @@ import {
   mockNoConfig,
   mockNoConfigAt,
   mockToken,
+  REVIEWS_PATH,
 } from './harness.js';
 import { PR_FILES } from './pull-files.js';
 
 const PULL = `${REPO_PATH}/pulls/7`;
-const REVIEWS = `${REPO_PATH}/pulls/7/reviews?per_page=100`;
 const COMMENTS = `${REPO_PATH}/issues/7/comments?per_page=100`;
 const NEWER_SHA = '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c';
 const lookup = (sha: string): string => `${REPO_PATH}/commits/${sha}/check-runs?check_name=monoenv&filter=all`;
@@ -105,7 +105,7 @@ describe('re-runs of what is not an open pull request at its head', () => {
       .get(`${REPO_PATH}/pulls/7/files?per_page=100`)
       .optionally()
       .reply(200, PR_FILES)
-      .get(REVIEWS)
+      .get(REVIEWS_PATH)
       .reply(200, [])
       .patch(`${REPO_PATH}/check-runs/4242`, captureBody(updated))
       .reply(200, { id: 4242 })
@@ -140,7 +140,7 @@ describe('re-runs of what is not an open pull request at its head', () => {
       .get(`${REPO_PATH}/pulls/7/files?per_page=100`)
       .optionally()
       .reply(200, PR_FILES)
-      .get(REVIEWS)
+      .get(REVIEWS_PATH)
       .reply(200, [])
       .get(lookup(MERGE_SHA))
       .reply(200, { total_count: 0, check_runs: [] })

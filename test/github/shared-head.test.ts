@@ -17,11 +17,11 @@ import {
   loadApp,
   mockNoConfig,
   mockToken,
+  LOOKUP_PATH,
 } from './harness.js';
 import { PR_FILES } from './pull-files.js';
 
 const RELEASE_SHA = '9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d';
-const LOOKUP_PATH = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`;
 const filesPath = (number: number): string => `${REPO_PATH}/pulls/${number}/files?per_page=100`;
 const gitattributesPath = (base: string): string => `${REPO_PATH}/contents/.gitattributes?ref=${base}`;
 

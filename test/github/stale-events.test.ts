@@ -26,13 +26,13 @@ import {
   github,
   loadApp,
   mockToken,
+  FILES_PATH,
+  GITATTRIBUTES_PATH,
 } from './harness.js';
 
 /** The commit pushed after HEAD_SHA: the pull request's head when the late event for HEAD_SHA arrives. */
 const NEWER_SHA = '0d1e2f3a4b5c6d7e8f90a1b2c3d4e5f607182930';
-const FILES_PATH = `${REPO_PATH}/pulls/7/files?per_page=100`;
 const COMPARE_PATH = `${REPO_PATH}/compare/${BASE_SHA}...${HEAD_SHA}?per_page=1`;
-const GITATTRIBUTES_PATH = `${REPO_PATH}/contents/.gitattributes?ref=${BASE_SHA}`;
 const lookupPath = (sha: string): string => `${REPO_PATH}/commits/${sha}/check-runs?check_name=monoenv&filter=all`;
 const CONFIG = 'tests:\n  level: error\n';
 

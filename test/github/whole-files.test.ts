@@ -14,6 +14,9 @@ import {
   github,
   loadApp,
   mockToken,
+  FILES_PATH,
+  GITATTRIBUTES_PATH,
+  LOOKUP_PATH,
 } from './harness.js';
 import { main } from '../../src/cli/main.js';
 import type { Report } from '../../src/engine/report.js';
@@ -23,9 +26,6 @@ jest.setTimeout(30_000);
 afterAll(removeTemporaryFolders);
 
 const CONFIG = 'risky:\n  paths: ["src/billing/**"]\n';
-const FILES_PATH = `${REPO_PATH}/pulls/7/files?per_page=100`;
-const GITATTRIBUTES_PATH = `${REPO_PATH}/contents/.gitattributes?ref=${BASE_SHA}`;
-const LOOKUP_PATH = `${REPO_PATH}/commits/${HEAD_SHA}/check-runs?check_name=monoenv&filter=all`;
 const CHARGE = 'src/billing/charge.ts';
 
 /** A charge whose new path runs only with the flag on: the flag's early return sits far above the line changed. */
