@@ -5,7 +5,7 @@
  * The sources that find what they need read git, costing no API call; the others fall back to GitHub's
  * GraphQL reads together (they await the one survey, so their requests leave in the same batch).
  */
-import { isShallow } from '../git/queries.js';
+import { isShallow, resolveCommit } from '../git/queries.js';
 import { gitIn, type GitRunner } from '../git/runner.js';
 
 export interface CheckoutSurvey {
@@ -38,6 +38,6 @@ export class Checkout {
   }
 
   async #has(sha: string): Promise<boolean> {
-    return (await this.git.maybe(['cat-file', '-e', `${sha}^{commit}`]).catch(() => undefined)) !== undefined;
+    return (await resolveCommit(this.git, sha).catch(() => undefined)) !== undefined;
   }
 }
