@@ -395,32 +395,44 @@ export class ChangeAnalysis {
       if (isCall(n) && !harmless(n) && !file.checks.has(n)) calls = true;
     });
     if (calls) return undefined;
-    // A binding that existed before keeps its value when the statement only gains others; new bindings,
-    // and the rest of a destructured object (`...rest`, which loses what is now named), carry the change.
+    // A binding that existed before keeps its value when the statement only gains others; new bindings carry
+    // the change. The rest of a destructured object (`...rest`) loses what is now named: that loss is the
+    // change's too, unless every name it loses to is new and read only where a flag decides — then the fields
+    // were named apart for the flag's code, and what the rest no longer holds is that code's concern.
     const names = new Set<string>();
+    const rests = new Set<string>();
     const parsed = this.parsed.get(file)!;
     walk(target, (n) => {
       if (!isIdentifier(n) || n.type === 'property_identifier') return;
       const name = text(file.tree, n);
       const rest = n.parent?.type === 'rest_pattern' || n.parent?.type === 'list_splat_pattern' || n.parent?.type === 'splat_parameter';
-      if (rest || !parsed.existedBefore(name) || target === n) names.add(name);
+      if (rest) rests.add(name);
+      else if (!parsed.existedBefore(name) || target === n) names.add(name);
     });
-    if (names.size === 0) return undefined;
-    let uses = 0;
-    let open = false;
-    walk(fn, (n) => {
-      if (open) return false;
-      if (n.start < statement.end || !isIdentifier(n) || !names.has(text(file.tree, n))) return;
-      uses++;
-      const row = this.rows.nodesOn(file, n.startRow).filter((x) => x.start >= n.start);
-      const guard = this.guards.at(file, n);
-      if (guard.on || file.checks.has(n)) return;
-      const stmt = statementOf(n);
-      if (this.guards.dataGuard(file, row, stmt, harmless)) return;
-      if (stmt && isHarmlessStatement(file, stmt, harmless)) return;
-      open = true;
-    });
-    return !open && uses > 0 ? `it only sets ${[...names].map((n) => `\`${n}\``).join(', ')}, used only where a flag decides` : undefined;
+    const onlyGuarded = (judged: ReadonlySet<string>): boolean => {
+      let uses = 0;
+      let open = false;
+      walk(fn, (n) => {
+        if (open) return false;
+        if (n.start < statement.end || !isIdentifier(n) || !judged.has(text(file.tree, n))) return;
+        uses++;
+        const row = this.rows.nodesOn(file, n.startRow).filter((x) => x.start >= n.start);
+        const guard = this.guards.at(file, n);
+        if (guard.on || file.checks.has(n)) return;
+        const stmt = statementOf(n);
+        if (this.guards.dataGuard(file, row, stmt, harmless)) return;
+        if (stmt && isHarmlessStatement(file, stmt, harmless)) return;
+        open = true;
+      });
+      return !open && uses > 0;
+    };
+    if (names.size > 0 && onlyGuarded(names))
+      return `it only sets ${[...names].map((n) => `\`${n}\``).join(', ')}, used only where a flag decides${
+        rests.size > 0 ? ` (and ${[...rests].map((n) => `\`${n}\``).join(', ')} no longer holds them)` : ''
+      }`;
+    if (names.size === 0 && rests.size > 0 && onlyGuarded(rests))
+      return `it only sets ${[...rests].map((n) => `\`${n}\``).join(', ')}, used only where a flag decides`;
+    return undefined;
   }
 
   /** The verdict once the walk reached a function (or file) boundary without a guard. */
