@@ -77,6 +77,22 @@ const BOT_DEPS_TITLE =
 /** A version, a dependency or a runtime named after an upgrade verb: `to 3.14`, `v18`, `version 7.2`. */
 const VERSION_WORDS = /\bv?\d+(?:\.\d+)+\b|\bv\d+\b|\bto\s+v?\d|\bversion\b|\bdependenc(?:y|ies)\b|\blockfile\b/i;
 
+/**
+ * Objects and conditions that name an edge case or a failure: what a guard verb (`Handle`, `Skip`, `Ignore`,
+ * `Prevent`, `Avoid`) acts on in a fix's title. `Skip empty folders`, `Handle null account`, `Avoid NPE`, but
+ * not `Skip the intro screen for returning users`, whose verb is what the feature does.
+ */
+const EDGE_CASE =
+  '(?:null|nil|none|undefined|nan|nulls|missing|empty|blank|absent|invalid|malformed|corrupt(?:ed)?|duplicated?|duplicates|unknown|unexpected|unsupported|non-?existent|unset|stale|broken|zero|negative|deleted|orphan(?:ed|s)?|expired|out[- ]of[- ](?:range|bounds))';
+const FAILURE =
+  '(?:errors?|exceptions?|crash(?:es|ed|ing)?|failures?|npes?|null\\s*pointer(?:\\s*exceptions?)?|nullpointerexceptions?|panics?|timeouts?|race(?:\\s+conditions?)?|deadlocks?|leaks?|overflows?|infinite\\s+loops?)';
+/** The edge case follows the verb within three words (`Skip empty …`, `Handle a null …`), or ends a short `when`/`if`/`where` clause. */
+const guarded = (verb: string, object: string): RegExp =>
+  new RegExp(
+    `^(?:${verb})\\s+(?:(?:[^\\s.;:]+\\s+){0,3}?${object}|[^.;:]*?\\b(?:when|if|where|whose)\\s+(?:[^\\s.;:]+\\s+){0,4}?${object})\\b`,
+    'i',
+  );
+
 /** The title's leading verb, after tags such as `[Rails upgrade]` or `WIP:`. */
 const LEADING: readonly { re: RegExp; kind: ChangeKind; needsVersion?: boolean }[] = [
   { re: /^(?:hot|bug)?fix(?:e[sd]|ing)?\b|^bug\s*fix\b|^patch(?:e[sd])?\s+(?:a\s+|the\s+)?(?:bug|crash|leak|error)/i, kind: 'fix' },
@@ -96,6 +112,34 @@ const LEADING: readonly { re: RegExp; kind: ChangeKind; needsVersion?: boolean }
     re: /^(?:avoid(?:s|ed|ing)?|don'?t|do\s+not|stop(?:s|ped)?|skip(?:s|ped)?)\s(?:[^.;]*?\s)?(?:twice|again|repeated(?:ly)?|redundant(?:ly)?|unnecessar(?:y|ily)|needless(?:ly)?|duplicate)\b/i,
     kind: 'perf',
   },
+  // Verbs that only ever repair: `Correct the VAT rounding`, `Tolerate missing header…`, `Guard against …`.
+  {
+    re: /^(?:correct(?:s|ed|ing|ly)?|properly|repair(?:s|ed|ing)?|tolerat(?:e[sd]?|ing)|(?:guard|protect)(?:s|ed|ing)?\s+against|work(?:s|ed)?\s*around)\b/i,
+    kind: 'fix',
+  },
+  // Guard verbs, when what they act on is an edge case or a failure: `Handle null account…`, `Skip empty folders…`.
+  {
+    re: guarded(
+      'handl(?:e[sd]?|ing)(?:\\s+of)?|skip(?:s|ped|ping)?|ignor(?:e[sd]?|ing)|guard(?:s|ed|ing)?|check(?:s|ed|ing)?\\s+for|prevent(?:s|ed|ing)?|avoid(?:s|ed|ing)?|account(?:s|ed)?\\s+for|treat(?:s|ed|ing)?|fall(?:s|ing)?\\s+back|default(?:s|ed)?\\s+to|cope\\s+with|deal\\s+with',
+      `(?:${EDGE_CASE}|${FAILURE})`,
+    ),
+    kind: 'fix',
+  },
+  { re: guarded('catch(?:es|ing)?|rescu(?:e[sd]?|ing)|recover(?:s|ed|ing)?\\s+from', FAILURE), kind: 'fix' },
+  // `Don't crash on …`, `Do not fail when …`, `Stop losing drafts`: a failure that no longer happens.
+  {
+    re: /^(?:don'?t|do\s+not|never|no\s+longer|stop(?:s|ped)?)\s+(?:crash|fail|throw|rais|panic|error|break|hang|freez|los[ei]|drop|leak|duplicat)\w*/i,
+    kind: 'fix',
+  },
+  // A behaviour that used to work, back: `Restore the previous scroll position`, `Restore support for …`.
+  {
+    re: /^restor(?:e[sd]?|ing)\s+(?:[^\s.;:]+\s+){0,2}?(?:previous|original|old|former|missing|lost|broken|default|correct|proper|expected|behaviou?r|support|compat(?:ibility)?)\b/i,
+    kind: 'fix',
+  },
+  {
+    re: /^add(?:s|ed)?\s+(?:a\s+|the\s+)?(?:missing\s+)?(?:null|nil|none|undefined|bounds?|sanity)[-\s]*(?:checks?|guards?)\b/i,
+    kind: 'fix',
+  },
   { re: /^(?:document(?:s|ed)?|update[sd]?\s+(?:the\s+)?(?:docs?|readme|changelog))\b/i, kind: 'docs' },
   { re: /^(?:add(?:s|ed)?|write|cover)\s+(?:missing\s+|more\s+|a\s+|an\s+)?(?:unit\s+|e2e\s+|regression\s+)?tests?\b/i, kind: 'test' },
   { re: /^(?:add(?:s|ed)?|introduce[sd]?|implement(?:s|ed)?|support(?:s|ed)?|allow(?:s|ed)?|enable[sd]?|new)\b/i, kind: 'feature' },
@@ -103,7 +147,7 @@ const LEADING: readonly { re: RegExp; kind: ChangeKind; needsVersion?: boolean }
 
 /** A title that describes a failure: `Error 500 checking out…`, `…crashes when…`, `Regression in…`, `… when one tries to …`. */
 const ERROR_DESCRIPTION =
-  /\b(?:error\s+\d{3}|\d{3}\s+error|(?:internal\s+server|unhandled|uncaught)\s+error|exception|crash(?:es|ed|ing)?|regression|deadlock|memory\s+leak|times?\s+out|timing\s+out|timeouts?|not\s+working|(?:does\s*n[o']t|doesn't|don't|won't|can't|cannot)\s+(?:work|load|save|open|render|show)|is\s+broken|broke\b|when\s+(?:one|you|someone|somebody|a\s+user|the\s+user|users)\s+tr(?:y|ies)\s+to\b|when\s+trying\s+to\b)/i;
+  /\b(?:error\s+\d{3}|\d{3}\s+error|(?:internal\s+server|unhandled|uncaught)\s+error|exception|npe\b|null\s*pointer|segfault|segmentation\s+fault|out\s+of\s+memory|infinite\s+loop|race\s+condition|data\s+loss|crash(?:es|ed|ing)?|regression|deadlock|memory\s+leak|times?\s+out|timing\s+out|timeouts?|not\s+working|(?:does\s*n[o']t|doesn't|don't|won't|can't|cannot)\s+(?:work|load|save|open|render|show)|is\s+broken|broke\b|when\s+(?:one|you|someone|somebody|a\s+user|the\s+user|users)\s+tr(?:y|ies)\s+to\b|when\s+trying\s+to\b)/i;
 
 /** An issue named in the title, not the `(#123)` a squash merge appends: `… paid orders 7603`, `#7603`, `issue 12`. */
 const ISSUE_IN_TITLE = /(?:^|[\s([])(?:#\d{2,}|(?:issue|bug|ticket)\s+#?\d+)\b|\s\d{3,6}$/i;

@@ -57,7 +57,7 @@ describe('readKind', () => {
   it('names where it read the kind', () => {
     expect(decided(kindOf('fix: handle nil cart'))).toEqual({ kind: 'fix', source: 'the title `fix: handle nil cart`' });
     expect(decided(kindOf('Handle nil cart', ['bug']))).toEqual({ kind: 'fix', source: 'the label `bug`' });
-    expect(kindOf('Handle nil cart')).toEqual({
+    expect(kindOf('Cart totals')).toEqual({
       kind: 'feature',
       source: 'the default, as the title and labels name no type',
       signals: [],
@@ -123,6 +123,52 @@ describe('readKind', () => {
     expect(kindOf(title).kind).toBe('feature');
   });
 
+  it.each([
+    ['Skip empty folders when syncing', 'Skip empty…'],
+    ['Tolerate missing signature header in payment webhooks', 'Tolerate…'],
+    ['Handle null account in the sync adapter', 'Handle null…'],
+    ['Handling of missing prices in the export', 'Handling of missing…'],
+    ['Guard against a zero exchange rate', 'Guard against…'],
+    ['Avoid NPE when the intent has no extras', 'Avoid NPE…'],
+    ['Ignore invalid rows when importing products', 'Ignore invalid…'],
+    ['Restore the previous scroll position after rotation', 'Restore the previous…'],
+    ['Restore support for PHP 8.1', 'Restore support…'],
+    ['Correct the VAT rounding on credit notes', 'Correct…'],
+    ['Correctly escape quotes in CSV exports', 'Correctly…'],
+    ['Do not fail when the locale is unknown', 'Do not fail…'],
+    ["Don't lose the draft on rotation", "Don't lose…"],
+    ['Catch exceptions thrown by the mail transport', 'Catch exceptions…'],
+    ['Add a null check for the account', 'Add a null check…'],
+    ['Prevent duplicate charges when the button is tapped twice', 'Prevent duplicate…'],
+  ])('reads the fix %s, whose verb and object describe a failure or an edge case, as a fix', (title, verb) => {
+    const reading = kindOf(title);
+    expect(reading.kind).toBe('fix');
+    expect(reading.source).toContain(`(\`${verb}\`)`);
+  });
+
+  it.each([
+    ['Prevent crash when the camera is unavailable'],
+    ["Don't crash on malformed feeds"],
+    ['Avoid NullPointerException in the sync worker'],
+  ])('reads %s, which names a failure, as a fix', (title) => {
+    expect(kindOf(title).kind).toBe('fix');
+  });
+
+  it.each([
+    'Skip the intro screen for returning users',
+    'Skip onboarding for invited users',
+    'Handle refund webhooks from the payment provider',
+    'Ignore archived orders in the monthly report',
+    'Prevent guests from viewing wholesale prices',
+    'Restore deleted orders from the trash',
+    'Guard the admin routes with two-factor authentication',
+    'Catch up on notifications after reconnecting',
+    'Allow empty descriptions on products',
+    'Check for updates on start',
+  ])('reads %s, whose verb describes what a feature does, as a feature', (title) => {
+    expect(kindOf(title).kind).toBe('feature');
+  });
+
   it('reads docs and tests titles only where the diff agrees: code changes contradict them', () => {
     expect(kindOf('docs: explain evidence', [], [file('docs/rules.md')]).kind).toBe('docs');
     expect(kindOf('test: cover refunds', [], [file('test/refunds.test.ts')]).kind).toBe('test');
@@ -185,6 +231,23 @@ describe('readKind', () => {
       kind: 'fix',
       source: 'the diff (a small change to existing code, 2 lines, with a test)',
     });
+    // A capitalised `Tests/` folder (a Symfony bundle's) and a Kotlin Multiplatform test source set hold tests too.
+    const bundle = changedFiles({
+      base: { 'src/Acme/ShopBundle/Service/Cart.php': '<?php\nreturn $this->items;\n' },
+      head: {
+        'src/Acme/ShopBundle/Service/Cart.php': '<?php\nreturn $this->items ?? [];\n',
+        'src/Acme/ShopBundle/Tests/Service/CartTest.php': '<?php\n$this->assertSame([], (new Cart())->items());\n',
+      },
+    });
+    expect(kindOf('Cart items', [], bundle).kind).toBe('fix');
+    const multiplatform = changedFiles({
+      base: { 'shared/src/commonMain/kotlin/Cart.kt': 'fun total() = items.sum()\n' },
+      head: {
+        'shared/src/commonMain/kotlin/Cart.kt': 'fun total() = items.sumOf { it.price }\n',
+        'shared/src/commonTest/kotlin/CartChecks.kt': 'assertEquals(0, Cart().total())\n',
+      },
+    });
+    expect(kindOf('Cart total', [], multiplatform).kind).toBe('fix');
     const layout = changedFiles({ base: { 'src/a.ts': 'const a = {x: 1};\n' }, head: { 'src/a.ts': 'const a = { x: 1 };\n' } });
     expect(kindOf('Object literal', [], layout).kind).toBe('chore');
   });
