@@ -52,9 +52,15 @@ export const DEFAULT_TEST_GLOBS = [
   '**/*_test.go',
   '**/spec/**/*_spec.rb',
   '**/src/test/**',
-  '**/src/{androidTest,integrationTest}/**',
-  '**/*{Test,Tests}.{java,kt,scala,swift}',
+  // Gradle, Android and Kotlin Multiplatform source sets: androidTest, integrationTest, commonTest, jvmTest,
+  // androidUnitTest, testDebug, testFixtures.
+  '**/src/*Test/**',
+  '**/src/test{Debug,Release,Fixtures}/**',
+  '**/*{Test,Tests}.{java,kt,scala,swift,cs}',
   '**/*Tests*/**',
+  // A capitalised `Test/` folder (PHP, C#, `src/Test/java`) and C# test projects (`Shop.Test`, `Shop.UnitTest`).
+  '**/Test/**',
+  '**/*.{Test,UnitTest,IntegrationTest}/**',
   '**/*Test.php',
   '**/*_test.exs',
 ];

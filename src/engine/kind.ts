@@ -91,7 +91,7 @@ export const isDependencyFile = (path: string): boolean =>
 
 /** Test locations of every ecosystem, for the shape only (the tests rule reads the configured globs). */
 const TEST_PATH =
-  /(?:^|\/)(?:tests?|spec|specs|__tests__)\/|[._-](?:test|spec)\.[^/]+$|(?:^|\/)test_[^/]+\.py$|_test\.go$|(?:Test|Tests)\.(?:java|kt|cs|swift)$/;
+  /(?:^|\/)(?:[Tt]ests?|spec|specs|__tests__|[\w-]+\.(?:Unit|Integration)?Tests?)\/|\/src\/(?:\w*Test|test(?:Debug|Release|Fixtures))\/|[._-](?:test|spec)\.[^/]+$|(?:^|\/)test_[^/]+\.py$|_test\.go$|(?:Test|Tests)\.(?:java|kt|cs|swift|php)$/;
 const DOC_PATH = /\.(?:md|mdx|rst|txt|adoc)$|(?:^|\/)docs?\//i;
 
 /** Reads what kind of change this is from its title, labels, branch, body and shape. */

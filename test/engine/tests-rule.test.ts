@@ -54,6 +54,36 @@ describe('isTestPath and isSourcePath with the default globs', () => {
     expect(tests.filter((p) => !isTestPath(p, DEFAULT_CONFIG))).toEqual([]);
   });
 
+  it('recognises capitalised test folders and the source sets of Gradle, Android and Kotlin Multiplatform', () => {
+    const tests = [
+      // Symfony bundles and many PHP libraries: `Tests/`, helpers and fixtures included.
+      'src/Acme/ShopBundle/Tests/Fixtures/OrderFactory.php',
+      'Tests/Unit/InvoiceTest.php',
+      'Test/Helpers/Builder.php',
+      // C#: a `Test/` folder, a `*.Test` or `*.UnitTest` project, `*Test.cs`.
+      'Test/Shop/CartBuilder.cs',
+      'src/Shop.Test/CartTest.cs',
+      'src/Shop.UnitTest/Support/Clock.cs',
+      'Shop.Tests/Services/CartTests.cs',
+      // Java and Kotlin: `src/Test/java`, Gradle and Android source sets, Kotlin Multiplatform.
+      'src/Test/java/com/acme/Fixtures.java',
+      'shared/src/commonTest/kotlin/com/acme/FakeCart.kt',
+      'shared/src/jvmTest/kotlin/com/acme/CartJvmTest.kt',
+      'app/src/androidUnitTest/kotlin/com/acme/FakeClock.kt',
+      'app/src/testDebug/java/com/acme/DebugRules.kt',
+      'lib/src/testFixtures/java/com/acme/Orders.java',
+    ];
+    expect(tests.filter((p) => !isTestPath(p, DEFAULT_CONFIG))).toEqual([]);
+    // Source folders of the same shape stay source.
+    const source = [
+      'shared/src/commonMain/kotlin/com/acme/Cart.kt',
+      'src/Testing/Harness.php',
+      'src/Contest/Entry.cs',
+      'app/latest/feed.ts',
+    ];
+    expect(source.filter((p) => !isSourcePath(p, DEFAULT_CONFIG))).toEqual([]);
+  });
+
   it('treats code, not docs, config, declarations, stories, fixtures or migrations, as source', () => {
     const source = [
       'src/cart.ts',
@@ -171,6 +201,27 @@ describe('judgeTests per-file mapping', () => {
     expect(untested(['lib/shop/cart.ex'], ['test/shop/cart_test.exs'])).toEqual([]);
     expect(untested(['Sources/Shop/Cart.swift'], ['Tests/ShopTests/CartTests.swift'])).toEqual([]);
     expect(untested(['src/Shop/Services/Order.cs'], ['tests/Shop.Tests/Services/CartTests.cs'])).toEqual(['src/Shop/Services/Order.cs']);
+  });
+
+  it("PHP and C#: capitalised Tests/ and Test/ folders, a Symfony bundle's own Tests/", () => {
+    expect(untested(['src/Service/Cart.php'], ['Tests/Service/CartTest.php'])).toEqual([]);
+    expect(untested(['src/Acme/ShopBundle/Service/Cart.php'], ['src/Acme/ShopBundle/Tests/Service/CartTest.php'])).toEqual([]);
+    expect(untested(['src/Service/Cart.php'], ['Test/Service/CartTest.php'])).toEqual([]);
+    expect(untested(['src/Shop/Services/Cart.cs'], ['src/Shop.Test/Services/CartTest.cs'])).toEqual([]);
+    expect(untested(['src/Acme/ShopBundle/Service/Cart.php'], ['src/Acme/BillingBundle/Tests/Service/CartTest.php'])).toEqual([
+      'src/Acme/ShopBundle/Service/Cart.php',
+    ]);
+  });
+
+  it('Java and Kotlin: src/Test, Android and Kotlin Multiplatform source sets mirror their main source set', () => {
+    expect(untested(['src/main/java/com/acme/Cart.java'], ['src/Test/java/com/acme/CartTest.java'])).toEqual([]);
+    expect(untested(['shared/src/commonMain/kotlin/com/acme/Cart.kt'], ['shared/src/commonTest/kotlin/com/acme/CartTest.kt'])).toEqual([]);
+    expect(untested(['shared/src/jvmMain/kotlin/com/acme/Db.kt'], ['shared/src/jvmTest/kotlin/com/acme/DbTest.kt'])).toEqual([]);
+    expect(untested(['app/src/main/java/com/acme/Cart.kt'], ['app/src/androidUnitTest/kotlin/com/acme/CartTest.kt'])).toEqual([]);
+    expect(untested(['app/src/main/java/com/acme/Cart.kt'], ['app/src/testDebug/java/com/acme/CartTest.kt'])).toEqual([]);
+    expect(untested(['shared/src/commonMain/kotlin/com/acme/Cart.kt'], ['shared/src/commonTest/kotlin/com/other/CartTest.kt'])).toEqual([
+      'shared/src/commonMain/kotlin/com/acme/Cart.kt',
+    ]);
   });
 });
 

@@ -146,15 +146,32 @@ export const TEST_ROOTS = new Set([
   'integrationtest',
 ]);
 
+/** A source set's folder: `commonMain`, `jvmTest`, `androidUnitTest`, `debug`, `testFixtures`. */
+const SOURCE_SET = /^(?:[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*(?:Main|Test)|test[A-Z][A-Za-z0-9]*|debug|release)$/;
+
 /** The folders that locate a file's subject, e.g. src/main/java/com/acme/B.java → com/acme. */
 export function subjectFolders(dir: string, roots: ReadonlySet<string>): string[] {
   if (dir.length === 0) return [];
   const folders: string[] = [];
+  let previous = '';
   for (const raw of dir.split('/')) {
     let folder = raw.toLowerCase();
+    const parent = previous;
+    previous = folder;
     if (roots.has(folder)) continue;
+    // Gradle, Android and Kotlin Multiplatform source sets under `src/`: commonMain ↔ commonTest, main ↔ androidUnitTest, testDebug.
+    if (parent === 'src' && SOURCE_SET.test(raw)) continue;
     // C# and Swift test projects: MyApp.Tests, MyApp.UnitTests, MyAppTests → myapp.
-    const project = stripSuffix(folder, ['.integrationtests', '.unittests', '.tests', '.test', '.specs', 'tests']);
+    const project = stripSuffix(folder, [
+      '.integrationtests',
+      '.integrationtest',
+      '.unittests',
+      '.unittest',
+      '.tests',
+      '.test',
+      '.specs',
+      'tests',
+    ]);
     if (project !== undefined) folder = project;
     folders.push(folder);
   }
