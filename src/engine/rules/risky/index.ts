@@ -31,6 +31,7 @@ import {
 import { readWholeFiles } from './whole-file.js';
 import { ExtractedLocals } from './rewrites.js';
 import { keepsBehaviour } from './keeps-behaviour.js';
+import { DECLARATIVE_TITLE, dataFileOf } from './data-files.js';
 import { Syntax } from '../../syntax/index.js';
 import type { LineVerdict } from '../../guards/analysis.js';
 
@@ -40,16 +41,8 @@ function isSubstantial(content: string): boolean {
   return t.length >= 12 && /[A-Za-z]/.test(t);
 }
 
-/** Stylesheets say how something looks, not what it does (as style definitions in code do). */
-const STYLESHEET = /\.(?:css|scss|sass|less|styl|pcss)$/i;
-
-/**
- * Files whose lines are no behaviour a flag could guard: lockfiles, written by package managers and reviewed by
- * nobody line by line (the size rule leaves them out too), and stylesheets.
- */
-function notBehaviour(path: string): boolean {
-  return LOCKFILE_NAMES.has(path.slice(path.lastIndexOf('/') + 1)) || STYLESHEET.test(path);
-}
+/** Lockfiles: written by package managers and reviewed by nobody line by line (the size rule leaves them out too). */
+const isLockfile = (path: string): boolean => LOCKFILE_NAMES.has(path.slice(path.lastIndexOf('/') + 1));
 
 /** Test files (the tests rule's own definition): their flag calls are test setup, and they change no production behaviour. */
 function testPathMatcher(config: MonoenvConfig): PathMatcher {
@@ -104,9 +97,29 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
   // chose: an unread file is no evidence of a flag. The override label waives it, and the summary says so.
   const unreadLevel = risky.level;
   let notInspected = 0;
+  // Data under risky paths (data-files.ts): text and appearance are not judged, declarative files get a notice.
+  let textFiles = 0;
+  let declarativeFiles = 0;
   for (const file of change.files) {
-    if (file.status === 'removed' || !isRisky(file.path) || isTest(file.path) || notBehaviour(file.path)) continue;
+    if (file.status === 'removed' || !isRisky(file.path) || isTest(file.path) || isLockfile(file.path)) continue;
     if ((file.status === 'renamed' || file.status === 'copied') && file.additions === 0 && file.deletions === 0) continue;
+    const data = dataFileOf(file);
+    if (data?.kind === 'appearance') continue;
+    if (data?.kind === 'text') {
+      textFiles++;
+      continue;
+    }
+    if (data?.kind === 'declarative') {
+      declarativeFiles++;
+      findings.push({
+        rule: 'risky',
+        level: 'notice',
+        title: DECLARATIVE_TITLE,
+        message: `\`${file.path}\` is under the risky path \`${firstMatchingGlob(risky.paths, file.path)}\`, but it is ${data.what}: it declares, and no flag can be checked in it, so its lines were not judged; ${data.where} is judged on its own lines. If the application reads it at runtime to decide what to do, review it as code.`,
+        path: file.path,
+      });
+      continue;
+    }
     riskyFilesChanged++;
     if (file.patchMissing || file.binary) {
       notInspected++;
@@ -463,6 +476,8 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
     notInspected,
     listIncomplete,
     riskyFilesChanged,
+    textFiles,
+    declarativeFiles,
     kindText,
     level,
     softened,

@@ -127,6 +127,10 @@ export function summarize(
     /** The change's file list is incomplete: files beyond it were never seen. */
     listIncomplete: boolean;
     riskyFilesChanged: number;
+    /** Risky files of strings and translations, not judged: text, not behaviour. */
+    textFiles: number;
+    /** Risky layouts and API descriptions, each noted and not judged line by line. */
+    declarativeFiles: number;
     kindText: string;
     level: Level;
     softened: boolean;
@@ -144,16 +148,24 @@ export function summarize(
         ? 'notice'
         : 'pass';
   const unread = facts.listIncomplete ? 'file list incomplete, the files beyond it not inspected' : undefined;
+  const dataParts: string[] = [];
+  if (facts.declarativeFiles > 0)
+    dataParts.push(
+      `${plural(facts.declarativeFiles, 'layout or API description')} noted, not judged line by line (no flag can be checked in them)`,
+    );
+  if (facts.textFiles > 0) dataParts.push(`${plural(facts.textFiles, 'string or translation file')} not judged (text, not behaviour)`);
+  const data = dataParts.length > 0 ? ` · under risky paths, ${dataParts.join('; ')}` : '';
   if (riskyFilesChanged === 0) {
     if (unread !== undefined) {
       return {
         rule: 'risky',
         status,
-        summary: `no risky path among the files listed; ${unread} · read as ${kindText}`,
+        summary: `no risky path among the files listed; ${unread}${data} · read as ${kindText}`,
         advice: `Split the change, or add the label \`${facts.overrideLabel}\` to accept the files not inspected.`,
         headline: 'file list incomplete',
       };
     }
+    if (data !== '') return { rule: 'risky', status, summary: `no risky code changed${data} · read as ${kindText}` };
     return { rule: 'risky', status: 'pass', summary: `no risky path changed · read as ${kindText}` };
   }
   const parts: string[] = [];
@@ -165,13 +177,13 @@ export function summarize(
     return {
       rule: 'risky',
       status,
-      summary: `${plural(riskyFilesChanged, 'risky file')} changed, every behaviour change behind a flag (evidence: ${facts.evidence}) · read as ${kindText}`,
+      summary: `${plural(riskyFilesChanged, 'risky file')} changed, every behaviour change behind a flag (evidence: ${facts.evidence})${data} · read as ${kindText}`,
     };
   }
   return {
     rule: 'risky',
     status,
-    summary: `${parts.join(', ')} in ${plural(riskyFilesChanged, 'risky file')} (evidence: ${facts.evidence}) · read as ${kindText}${facts.softened && unflaggedCount > 0 ? ', so unflagged changes are notices' : ''}`,
+    summary: `${parts.join(', ')} in ${plural(riskyFilesChanged, 'risky file')} (evidence: ${facts.evidence})${data} · read as ${kindText}${facts.softened && unflaggedCount > 0 ? ', so unflagged changes are notices' : ''}`,
     advice:
       unflaggedCount + removedCount > 0
         ? `Put new behaviour behind a feature-flag check (see the annotations), name your own flag helpers in \`risky.flag_calls\`, or add the label \`${facts.overrideLabel}\` when no flag is needed.`

@@ -12,6 +12,7 @@ import { isTestPath } from '../tests.js';
 import { grammarOf, Syntax, type Grammar } from '../../syntax/index.js';
 import { languageOf } from '../../symbols.js';
 import { judgeRisky } from './index.js';
+import { DECLARATIVE_TITLE } from './data-files.js';
 
 function wholeFilesWanted(change: Change, config: MonoenvConfig, source: SourceAbilities): Partial<FactsWanted> {
   const risky = config.risky;
@@ -23,7 +24,8 @@ function wholeFilesWanted(change: Change, config: MonoenvConfig, source: SourceA
   if (!candidates.some((f) => isRisky(f.path) && f.additions > 0)) return {};
   // Settled by the patch: every changed line of every risky file is guarded where it stands.
   const patchOnly = judgeRisky({ change, config, kind: readKind(change) });
-  if (!patchOnly.findings.some((f) => f.title !== 'flag declared, not detected' && f.title !== 'risky change not inspected')) return {};
+  const settled = new Set(['flag declared, not detected', 'risky change not inspected', DECLARATIVE_TITLE]);
+  if (!patchOnly.findings.some((f) => !settled.has(f.title))) return {};
   const texts = candidates.map((f) => ({
     path: f.path,
     head: true,
