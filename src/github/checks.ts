@@ -13,7 +13,8 @@
  * answer to that write). The fingerprint is this process's alone, so an identical re-publication does not
  * skip on it: the run is read first (`If-None-Match` with that ETag; a 304, which GitHub does not count,
  * proves the run is as written), and rewritten when GitHub holds another output (another replica wrote since).
- * Without an ETag, or once the run changed, that read is one counted request.
+ * Without an ETag, once the run changed, or once the installation token was renewed (GitHub's ETags are per
+ * token), that read is one counted request.
  *
  * The look-up on a new commit is made free when it finds nothing: GitHub does not count a 304, and the
  * answer "no runs" reads the same for every commit, so its ETag (remembered per installation from an

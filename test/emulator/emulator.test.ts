@@ -301,6 +301,36 @@ describe('contents', () => {
     expect(changed.json.sha).not.toBe(first.json.sha);
   });
 
+  it("answers a write with the ETag a GET of what it wrote answers with, per token, as GitHub's recorded answers show", async () => {
+    const runs = `/repos/${OWNER}/${REPO}/check-runs`;
+    const created = await api('POST', runs, { name: 'monoenv', head_sha: HEAD, status: 'completed', conclusion: 'success' });
+    expect(created.status).toBe(201);
+    const createdEtag = created.headers.get('etag');
+    expect(createdEtag).toMatch(/^W\/"[0-9a-f]{40}"$/);
+    const counted = gh.counters.rateLimited;
+    const unchanged = await api('GET', `${runs}/${created.json.id}`, undefined, { 'if-none-match': createdEtag! });
+    expect(unchanged.status).toBe(304);
+    expect(gh.counters.rateLimited).toBe(counted);
+
+    const updated = await api('PATCH', `${runs}/${created.json.id}`, { conclusion: 'failure' });
+    const updatedEtag = updated.headers.get('etag');
+    expect(updatedEtag).toMatch(/^W\/"[0-9a-f]{40}"$/);
+    expect(updatedEtag).not.toBe(createdEtag);
+    expect((await api('GET', `${runs}/${created.json.id}`, undefined, { 'if-none-match': createdEtag! })).status).toBe(200);
+    expect((await api('GET', `${runs}/${created.json.id}`, undefined, { 'if-none-match': updatedEtag! })).status).toBe(304);
+
+    // Another token of the same installation (a replica, or the next hour's): its own ETags, the same content.
+    const other = client(gh, await installationToken(gh));
+    const seenByOther = await api('GET', `${runs}/${created.json.id}`);
+    const otherAnswer = await other('GET', `${runs}/${created.json.id}`, undefined, { 'if-none-match': updatedEtag! });
+    expect(otherAnswer.status).toBe(200);
+    expect(otherAnswer.text).toBe(seenByOther.text);
+    expect(otherAnswer.headers.get('etag')).not.toBe(updatedEtag);
+    expect(
+      (await other('GET', `${runs}/${created.json.id}`, undefined, { 'if-none-match': otherAnswer.headers.get('etag')! })).status,
+    ).toBe(304);
+  });
+
   it('serves files by ref, raw on request, directories as lists, and 404 for what is missing', async () => {
     gh.store.setFile(OWNER, REPO, '.gitattributes', 'dist/** linguist-generated\n');
     gh.store.setFile(OWNER, REPO, '.gitattributes', '', 'feature');

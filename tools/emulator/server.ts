@@ -378,8 +378,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         payload = Buffer.from(JSON.stringify(reply.body), 'utf8');
         headers['content-type'] = 'application/json; charset=utf-8';
       }
+      // GitHub's ETags, as its recorded answers show them: a write's answer (201, 200) carries the ETag that a
+      // GET answering the same body then carries, and the ETag depends on the credential as well as on the body
+      // (GitHub support: "It's currently expected for ETags to be auth token specific"), so an ETag kept across
+      // an installation token's renewal, or from another replica's token, no longer matches.
+      const etagOf = (body: Buffer): string =>
+        `W/"${createHash('sha1')
+          .update(String(req.headers.authorization ?? ''))
+          .update('\0')
+          .update(body)
+          .digest('hex')}"`;
+      if (method !== 'GET' && (status === 200 || status === 201) && payload && headers['content-type']?.startsWith('application/json')) {
+        headers.etag = etagOf(payload);
+      }
       if (method === 'GET' && status === 200 && payload) {
-        const etag = `W/"${createHash('sha1').update(payload).digest('hex')}"`;
+        const etag = etagOf(payload);
         headers.etag = etag;
         const conditional = req.headers['if-none-match'];
         if (conditional && conditional.split(',').some((tag) => tag.trim() === etag || tag.trim() === etag.slice(2))) {
