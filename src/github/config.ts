@@ -25,6 +25,11 @@ export interface ConfigSource {
     fileName: string,
     defaultConfig?: T,
     deepMergeOptions?: { arrayMerge?: (target: unknown[], source: unknown[]) => unknown[] },
+    /**
+     * Told when the repository's own file turns out missing (its read answered 404): the plugin then reads the
+     * organisation's, one round trip more, and what waits on the configuration may start on a guess meanwhile.
+     */
+    onOwnFileMissing?: () => void,
   ): Promise<T | null>;
 }
 
@@ -58,25 +63,41 @@ function answerBytes(data: unknown): number | undefined {
  */
 export function boundedConfigSource(octokit: GitHubClient, where: RepoRef & { branch?: string }): ConfigSource {
   const send = octokit.request as unknown as (route: unknown, parameters?: unknown) => Promise<{ data: unknown }>;
-  const request = Object.assign(
-    async (route: string | Record<string, unknown>, parameters?: Record<string, unknown>) => {
-      const response = await send(route, parameters);
-      const bytes = answerBytes(response.data);
-      if (bytes !== undefined && bytes > MAX_CONFIG_BYTES) {
-        const { owner, repo, path } = { ...(typeof route === 'object' ? route : {}), ...parameters } as Record<string, string>;
-        throw new ConfigTooLargeError(`${owner}/${repo}:${path}`, bytes);
-      }
-      return response;
-    },
-    { endpoint: octokit.request.endpoint },
-  );
-  const limited = { ...octokit, request } as unknown as Parameters<typeof composeConfigGet>[0];
+  const client = (onMissing: (asked: Record<string, string>) => void) => {
+    const request = Object.assign(
+      async (route: string | Record<string, unknown>, parameters?: Record<string, unknown>) => {
+        const asked = { ...(typeof route === 'object' ? route : {}), ...parameters } as Record<string, string>;
+        let response: { data: unknown };
+        try {
+          response = await send(route, parameters);
+        } catch (error) {
+          if ((error as { status?: unknown }).status === 404) onMissing(asked);
+          throw error;
+        }
+        const bytes = answerBytes(response.data);
+        if (bytes !== undefined && bytes > MAX_CONFIG_BYTES)
+          throw new ConfigTooLargeError(`${asked.owner}/${asked.repo}:${asked.path}`, bytes);
+        return response;
+      },
+      { endpoint: octokit.request.endpoint },
+    );
+    return { ...octokit, request } as unknown as Parameters<typeof composeConfigGet>[0];
+  };
   return {
-    async config<T>(fileName: string, defaultConfig?: T, deepMergeOptions?: deepmerge.Options): Promise<T | null> {
+    async config<T>(
+      fileName: string,
+      defaultConfig?: T,
+      deepMergeOptions?: deepmerge.Options,
+      onOwnFileMissing?: () => void,
+    ): Promise<T | null> {
+      const path = `.github/${fileName}`;
+      const limited = client((asked) => {
+        if (asked.owner === where.owner && asked.repo === where.repo && asked.path === path) onOwnFileMissing?.();
+      });
       // What Probot's `context.config` does with the plugin's answer.
       const { config, files } = await composeConfigGet(limited, {
         ...where,
-        path: `.github/${fileName}`,
+        path,
         defaults: (configs) => deepmerge.all([defaultConfig ?? {}, ...configs], deepMergeOptions) as never,
       });
       if (defaultConfig === undefined && !files.some((file) => file.config !== null)) return null;
@@ -93,10 +114,11 @@ export async function loadConfig(
   source: ConfigSource,
   data: GitHubData,
   ownFile: () => Promise<string | null> = () => data.fileOnDefaultBranch(CONFIG_PATH),
+  onOwnFileMissing?: () => void,
 ): Promise<LoadedConfig> {
   let merged: Record<string, unknown> | null;
   try {
-    merged = await source.config<Record<string, unknown>>(CONFIG_FILE, {}, arraysReplace);
+    merged = await source.config<Record<string, unknown>>(CONFIG_FILE, {}, arraysReplace, onOwnFileMissing);
   } catch (error) {
     if (error instanceof ConfigTooLargeError) {
       const own = error.file === `${data.repository.owner}/${data.repository.repo}:${CONFIG_PATH}`;

@@ -2,10 +2,12 @@
  * Evaluating a pull request's head commit: facts → evaluate → one `monoenv` check run. Used by the
  * pull_request, pull_request_review and re-run handlers.
  */
-import { editsConfig, factNeeds } from '../engine/facts.js';
+import { editsConfig, factNeeds, factsWanted } from '../engine/facts.js';
 import { evaluateFrom } from '../facts/source.js';
+import { DEFAULT_CONFIG } from '../config/schema.js';
+import { gatherFlagAges } from '../engine/rules/flags/index.js';
 import { loadConfig, validateProposedConfig, type LoadedConfig } from './config.js';
-import type { GitHubData, PullRequestPayload } from './facts.js';
+import { buildChange, type GitHubData, type PullRequestPayload } from './facts.js';
 import { GITATTRIBUTES_PATH } from '../engine/gitattributes.js';
 import { PullRequestSource } from './source.js';
 import { evaluationFailedOutput, invalidConfigOutput, proposedFixOutput, reportOutput } from '../present/check-run.js';
@@ -84,7 +86,7 @@ async function publishEvaluation(scope: EventScope, pr: PullRequestPayload, opti
 
 async function outputFor(scope: EventScope, pr: PullRequestPayload, options: EvaluationOptions): Promise<CheckOutput> {
   const config = configOf(scope);
-  const prefetched = prefetch(scope, pr);
+  const prefetched = [...prefetch(scope, pr), readsAhead(scope, pr, config)];
   try {
     const judgedPr = options.current === true ? await currentView(scope, pr) : pr;
     return withConfigReach(scope, judgedPr, await judged(scope, judgedPr, await config));
@@ -101,12 +103,16 @@ async function currentView(scope: EventScope, pr: PullRequestPayload): Promise<P
 }
 
 const configs = new WeakMap<GitHubData, Promise<LoadedConfig>>();
+/** Per evaluation: settles when the repository's own configuration file turned out missing (never, when it has one). */
+const ownFileMissing = new WeakMap<GitHubData, Promise<void>>();
 
 /** The configuration in force, loaded once per evaluation (its data layer), and remembered for the next one's reads. */
 export function configOf(scope: EventScope): Promise<LoadedConfig> {
   let loaded = configs.get(scope.data);
   if (loaded === undefined) {
-    loaded = loadConfig(scope.config, scope.data).then((result) => {
+    let missing!: () => void;
+    ownFileMissing.set(scope.data, new Promise<void>((resolve) => (missing = resolve)));
+    loaded = loadConfig(scope.config, scope.data, undefined, () => missing()).then((result) => {
       scope.state.lastConfig?.set(repositoryKey(scope), result.ok ? result.config : 'invalid');
       return result;
     });
@@ -115,6 +121,50 @@ export function configOf(scope: EventScope): Promise<LoadedConfig> {
     configs.set(scope.data, loaded);
   }
   return loaded;
+}
+
+/**
+ * The GraphQL reads the rules will want (flag ages, whole files: one request), asked before the configuration
+ * is known when it is still a round trip away: the repository has no file of its own, so Probot's config plugin
+ * reads the organisation's only after that 404 (one read after the other is the plugin's, and kept: it defines
+ * `_extends` and the org default). Once the file list is in, the reads are asked under the configuration this
+ * repository was last judged by (the defaults for one not seen here), through the evaluation's own GraphQL
+ * reads: the evaluation then takes these answers, on their way or arrived, and asks only for what the
+ * configuration in force wants beyond them. A wrong guess costs GraphQL points (a read no rule uses), never a
+ * REST call, a round trip or a different verdict. Nothing is asked when the configuration came first, when the
+ * file list is capped (its totals may need the pull request read), or where the adapter reads these facts
+ * itself (the Action's checkout).
+ */
+async function readsAhead(scope: EventScope, pr: PullRequestPayload, loaded: Promise<LoadedConfig>): Promise<void> {
+  if (scope.state.flagAgeSource !== undefined || scope.state.textReader !== undefined) return;
+  const last = scope.state.lastConfig?.get(repositoryKey(scope));
+  if (last === 'invalid') return;
+  const guess = last ?? DEFAULT_CONFIG;
+  const labels = (pr.labels ?? []).map((l) => l.name);
+  const needs = factNeeds(guess, labels);
+  if (!needs.files) return;
+  let known = false;
+  const settled = loaded.then(
+    () => (known = true),
+    () => (known = true),
+  );
+  const missing = ownFileMissing.get(scope.data) ?? new Promise<never>(() => undefined);
+  if (await Promise.race([settled, missing.then(() => false)])) return;
+  try {
+    const listed = await scope.data.filesAt(pr);
+    if (known || listed.capped) return;
+    const change = await buildChange(scope.data, pr, guess, { files: true, gitattributes: needs.gitattributes, reviews: false });
+    if (known) return;
+    const wanted = factsWanted(change, guess);
+    const source = new PullRequestSource(scope.data, pr, guess);
+    // Asked in one turn, as the evaluation asks them: they leave as one request.
+    await Promise.all([
+      wanted.texts.length > 0 ? source.readTexts(change, wanted.texts) : Promise.resolve(),
+      gatherFlagAges(wanted.flagAges, source.flagAges, guess),
+    ]);
+  } catch {
+    // The evaluation reads for itself, and meets the same failure there.
+  }
 }
 
 const repositoryKey = (scope: EventScope): string => `${scope.installationId}/${scope.repository.owner}/${scope.repository.repo}`;

@@ -16,6 +16,8 @@ import {
   FILES_PATH,
   GITATTRIBUTES_PATH,
   LOOKUP_PATH,
+  CONFIG_URL_PATH,
+  ORG_CONFIG_PATH,
 } from './harness.js';
 import { GraphQLReads, readCache, readsQuery } from '../../src/github/graphql-reads.js';
 import { githubFlagAgeSource } from '../../src/github/flag-ages.js';
@@ -110,6 +112,73 @@ describe('stale flags on a pull request in the App', () => {
       /^`new_checkout` has been in the code for at least [\d,]+ days: remove it\? Its check on line 3 of `app\/models\/order\.rb` dates from 2024-02-01 \(2222222\)/,
     );
     expect(run.output.title).toMatch(/1 stale flag/);
+  });
+
+  it('a repository without its own configuration: the flag ages are asked while the organisation’s configuration is read, not after it', async () => {
+    const probot = await loadApp();
+    const created: CheckRunBody[] = [];
+    const queries: { query: string; variables: Record<string, string> }[] = [];
+    // The organisation's answer is held until the GraphQL request arrives (at most 2 s): sent after that
+    // answer, as Probot's config plugin orders the reads, the flag ages would wait one round trip more.
+    let orgAnswered = false;
+    let orgAnsweredBeforeGraphql: boolean | undefined;
+    const scope = mockToken(github(network.log))
+      .get(CONFIG_URL_PATH)
+      .reply(404, { message: 'Not Found' })
+      .get(ORG_CONFIG_PATH)
+      .reply((_uri, _body, callback) => {
+        const started = Date.now();
+        const answer = (): void => {
+          if (queries.length === 0 && Date.now() - started < 2_000) {
+            setTimeout(answer, 5);
+            return;
+          }
+          orgAnswered = true;
+          callback(null, [404, { message: 'Not Found' }]);
+        };
+        answer();
+      })
+      .get(FILES_PATH)
+      .reply(200, FLAG_FILES)
+      .get(GITATTRIBUTES_PATH)
+      .reply(404, { message: 'Not Found' })
+      .post('/graphql', (body: { query: string; variables: Record<string, string> }) => {
+        orgAnsweredBeforeGraphql ??= orgAnswered;
+        queries.push(body);
+        return true;
+      })
+      .reply(200, {
+        data: {
+          repository: {
+            b0: {
+              blame: {
+                ranges: [{ startingLine: 1, endingLine: 8, commit: { oid: '2'.repeat(40), committedDate: '2024-02-01T10:00:00Z' } }],
+              },
+            },
+            o0: { text: BASE_ORDER, isTruncated: false, byteSize: BASE_ORDER.length },
+          },
+        },
+      })
+      .get(LOOKUP_PATH)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${REPO_PATH}/check-runs`, captureBody(created))
+      .reply(201, { id: 1001 });
+
+    await deliver(probot, 'pull_request', fixture('pull_request.opened'));
+
+    expect(scope.isDone()).toBe(true);
+    expect(orgAnsweredBeforeGraphql).toBe(false);
+    // The one request the configuration in force (the defaults) asks for: nothing asked twice, nothing more.
+    expect(queries).toEqual([
+      {
+        query: readsQuery([{ kind: 'blob' }, { kind: 'blame', commitIndex: 0 }]),
+        variables: { owner: OWNER, name: REPO, e0: `${BASE_SHA}:app/models/order.rb`, c0: BASE_SHA, p0: 'app/models/order.rb' },
+      },
+    ]);
+    expect(network.log.limited.map((r) => `${r.method} ${r.path.split('?')[0]}`)).toEqual(
+      expect.arrayContaining([`POST /graphql`, `POST ${REPO_PATH}/check-runs`]),
+    );
+    expect(created[0].output.title).toMatch(/1 stale flag/);
   });
 
   it('spends no call when the pull request touches no flag check', async () => {
