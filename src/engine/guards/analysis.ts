@@ -21,6 +21,7 @@ import {
   inParameterList,
   inTypeOnly,
   isHarmlessStatement,
+  isPythonTypeAlias,
   TYPE_ONLY,
 } from './lines.js';
 import { namesOtherPackage, References, resolves, visibleFrom } from './references.js';
@@ -203,7 +204,17 @@ export class ChangeAnalysis {
     let anchor = nodes[0] ?? this.rows.coveringNode(file, row);
     if (!anchor) return undefined;
     // A definition's header (its name, parameters, decorators) carries no behaviour: its body's lines do.
-    if (inTypeOnly(anchor) || TYPE_ONLY.has(anchor.type)) return { evidence: 'guarded', why: 'it declares a type' };
+    // A Python string standing alone as a statement (a docstring, wherever the patch cuts it) does nothing.
+    // (Not in JavaScript, where `'use strict'` and `'use client'` are directives.)
+    for (let n: SyntaxNode | undefined = anchor; n && !isFunction(n) && /\.pyi?$/.test(file.path); n = n.parent) {
+      if (n.type !== 'expression_statement') continue;
+      const named = n.children.filter((c) => c.named);
+      if (named.length === 1 && named[0].type === 'string' && !named[0].children.some((c) => c.type === 'interpolation'))
+        return { evidence: 'guarded', why: 'it is a docstring' };
+      break;
+    }
+    if (inTypeOnly(anchor) || TYPE_ONLY.has(anchor.type) || isPythonTypeAlias(file.tree, anchor))
+      return { evidence: 'guarded', why: 'it declares a type' };
     for (let n: SyntaxNode | undefined = anchor; n; n = n.parent)
       if (IMPORTS.has(n.type)) return { evidence: 'guarded', why: 'it is an import' };
     // How it looks is not what it does: a line of a style definition (`styled(…)`, `sx={…}`) only styles.
@@ -489,6 +500,11 @@ export class ChangeAnalysis {
       ? node.children.filter((c) => c.type === 'var_spec' || c.type === 'const_spec' || c.type === 'variable_declarator')
       : [];
     if (specs.length === 1) node = specs[0];
+    // Python's `NAME = …` at a module's top level is an expression statement around its assignment (in a class
+    // body it is the class's own attribute, judged with the class).
+    const statementOfOne =
+      node.type === 'expression_statement' && node.parent?.type === 'module' ? node.children.filter((c) => c.named) : [];
+    if (statementOfOne.length === 1 && statementOfOne[0].type === 'assignment') node = statementOfOne[0];
     for (let n: SyntaxNode | undefined = node; n && n.parent; n = n.parent) {
       if (n.type === 'type_spec' || n.type === 'type_alias' || n.type === 'type_alias_declaration') {
         const name = field(n, 'name');

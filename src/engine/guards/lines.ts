@@ -3,7 +3,7 @@
  * type-only code, parameter lists and declarations.
  */
 import type { FlagCheck, FlagMatcher } from '../flags/index.js';
-import { walk, type SyntaxNode, type SyntaxTree } from '../syntax/index.js';
+import { field, walk, type SyntaxNode, type SyntaxTree } from '../syntax/index.js';
 import type { SourceFile } from './flow.js';
 import { isCall, isFunction } from './nodes.js';
 
@@ -64,7 +64,37 @@ export const TYPE_ONLY = new Set([
   'implements_clause',
   'type_spec',
   'field_declaration_list',
+  // Python's annotations (`mode: Mode = …`, `def f(x: Mode) -> Result`): the `type` node of the grammar.
+  'type',
 ]);
+
+/** Python's typing constructs: `Mode = Literal["a", "b"]`, `Id = NewType("Id", int)` only name a type. */
+const PYTHON_TYPE_CONSTRUCTS = new Set([
+  'Literal',
+  'Union',
+  'Optional',
+  'Annotated',
+  'Callable',
+  'TypeVar',
+  'NewType',
+  'ParamSpec',
+  'TypeVarTuple',
+]);
+
+/** A module-level Python assignment that only names a type (a type alias, a `TypeVar`): no behaviour. */
+export function isPythonTypeAlias(tree: SyntaxTree, statement: SyntaxNode): boolean {
+  if (statement.type !== 'expression_statement' || statement.parent?.type !== 'module') return false;
+  const named = statement.children.filter((c) => c.named);
+  if (named.length !== 1 || named[0].type !== 'assignment') return false;
+  const assignment = named[0];
+  const annotation = field(assignment, 'type');
+  if (annotation && /(^|\.)TypeAlias$/.test(tree.text.slice(annotation.start, annotation.end).trim())) return true;
+  const value = field(assignment, 'right');
+  const head = value?.type === 'subscript' ? field(value, 'value') : value?.type === 'call' ? field(value, 'function') : undefined;
+  if (!head) return false;
+  const name = tree.text.slice(head.start, head.end).replace(/^(typing|typing_extensions)\./, '');
+  return PYTHON_TYPE_CONSTRUCTS.has(name);
+}
 
 /** A name in a type, an interface or a signature: not code that runs. */
 export function inTypeOnly(node: SyntaxNode): boolean {
