@@ -41,7 +41,7 @@ export const KEY_EXAMPLES: Readonly<Record<string, unknown>> = {
   'risky.level': 'warning',
   'risky.paths': ['src/billing/**', 'db/migrations/**'],
   'risky.evidence': 'file',
-  'risky.flag_calls': ['useUiFlag', 'FeatureToggle.enabled?', 'feature?'],
+  'risky.flag_calls': ['useUiFlag', 'FeatureToggle.enabled?', 'feature?', 'featureFlagProvider.provide(key).isEnabled'],
   'risky.flag_patterns': ['flags\\.get\\(["\']\\w+["\']\\)'],
   'risky.accept_declared': true,
   'risky.applies_to': 'all',

@@ -132,6 +132,14 @@ const testsSchema = z
   })
   .describe('tests: source changed without tests.');
 
+/**
+ * A `risky.flag_calls` entry: a call name (`useUiFlag`, `FeatureToggle.enabled?`, `Features::on?`), or a chain
+ * of two calls whose `(key)` marks the one that takes the key (`flags.get(key).isEnabled`,
+ * `Feature::for().active(key)`); the chain's last name may be a call or a property.
+ */
+const FLAG_CALL_NAME =
+  /^[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*(?:[?!]|\(key\)(?:\.|::|->)[A-Za-z_$][\w$]*(?:\(\))?[?!]?|\(\)(?:\.|::|->)[A-Za-z_$][\w$]*[?!]?\(key\))?$/;
+
 const riskySchema = z
   .strictObject({
     level: level.default('error'),
@@ -146,12 +154,14 @@ const riskySchema = z
           .string()
           .min(1)
           .regex(
-            /^[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*[?!]?$/,
-            'a call name such as useUiFlag, FeatureToggle.enabled? or Features::on?',
+            FLAG_CALL_NAME,
+            'a call name such as useUiFlag, FeatureToggle.enabled? or Features::on?, or a chain such as flags.get(key).isEnabled',
           ),
       )
       .default([])
-      .describe('Your own flag helpers; a call to one of them with a key is a flag check.'),
+      .describe(
+        'Your own flag helpers; a call to one of them with a key is a flag check. A chain names the call that takes the key with `(key)`: `flags.get(key).isEnabled` (the key goes to `get`, the check is the last call or property), `Feature::for().active(key)`.',
+      ),
     flag_patterns: z.array(linearRegex).default([]).describe('Extra regular expressions (RE2 syntax) that recognise a flag check.'),
     accept_declared: z.boolean().default(false).describe('A "Feature-Flag: <key>" line in the PR body satisfies the rule.'),
     unseen: level

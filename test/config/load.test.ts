@@ -119,7 +119,7 @@ describe('parseConfigText: errors point at the line and column and say what was 
     const text = ['risky:', '  paths:', '    - src/billing/**', '    - ""', '  flag_calls: [useUiFlag, "not a name"]', ''].join('\n');
     expect(lines(text)).toEqual([
       '.github/monoenv.yml:4:7: risky.paths.1: must not be empty',
-      '.github/monoenv.yml:5:27: risky.flag_calls.1: expected a call name such as useUiFlag, FeatureToggle.enabled? or Features::on?, got the string "not a name"',
+      '.github/monoenv.yml:5:27: risky.flag_calls.1: expected a call name such as useUiFlag, FeatureToggle.enabled? or Features::on?, or a chain such as flags.get(key).isEnabled, got the string "not a name"',
     ]);
   });
 

@@ -90,6 +90,49 @@ describe('the team’s own helpers and patterns', () => {
   });
 });
 
+describe('flags looked up, then asked for their state, and boolean methods on a flags object', () => {
+  const checks = (m: FlagMatcher, line: string) => m.find(line).map((c) => `${c.sdk}:${c.key}`);
+  it.each([
+    [`  if (featureFlagProvider.provide(Feature.NEW_CHECKOUT).isEnabled()) {`, 'flag lookup:Feature.NEW_CHECKOUT'],
+    [`    val saved = flags.get(FeatureFlag.SAVED_CARTS).isEnabled`, 'flag lookup:FeatureFlag.SAVED_CARTS'],
+    [`  if (flags.get('summer-promo').isEnabled()) {`, 'flag lookup:summer-promo'],
+    [`  return toggles.of(Toggle.BULK)?.isActive == true`, 'flag lookup:Toggle.BULK'],
+    [`  if (ff4j.getFeature("new-ledger").isEnable()) {`, 'FF4J:new-ledger'],
+    [`  if (user.decide('checkout-v2').enabled) {`, 'Optimizely:checkout-v2'],
+    [`  if (gb.isOn('fuzzy-search')) {`, 'GrowthBook:fuzzy-search'],
+    [`  if (featureFlags.isOn(Feature.SummerPromo)) {`, 'GrowthBook:Feature.SummerPromo'],
+    [`  if (isOn(Feature.SUMMER_PROMO)) {`, 'GrowthBook:Feature.SUMMER_PROMO'],
+    [`        if (Feature::for($request->user())->active('orders-v2')) {`, 'Pennant:orders-v2'],
+    [`        if (Feature::active(OrdersV2::class)) {`, 'Pennant:OrdersV2::class'],
+    [`        if (Feature::someAreInactive('orders-v2')) {`, 'Pennant:orders-v2'],
+    [`        if (Features::isActive('orders-v2')) {`, 'feature facade:orders-v2'],
+    [`        if ($this->features->isActive('orders-v2')) {`, 'feature facade:orders-v2'],
+  ])('%s', (line, check) => {
+    expect(checks(matcher, line)).toEqual([check]);
+  });
+
+  it.each([
+    `  if (users.get(id).isActive()) {`,
+    `  if (accounts.find(userId).isActive()) {`,
+    `  if (tab.isActive('settings')) {`,
+    `  if (lamp.isOn(room.light)) {`,
+    `  if (Subscription::for($user)->active('pro')) {`,
+    `  if (flags.get('x').size > 0) {`,
+  ])('no check: %s', (line) => {
+    expect(matcher.find(line)).toEqual([]);
+  });
+
+  it('reads a configured chain, whichever call takes the key', () => {
+    const team = new FlagMatcher({ flagCalls: ['rollout.provide(key).isEnabled', 'Plan::for().allows(key)'] });
+    expect(checks(team, '  if (rollout.provide(Release.SAVED_CARTS).isEnabled()) {')).toEqual(['risky.flag_calls:Release.SAVED_CARTS']);
+    expect(checks(team, "  if (Plan::for($team)->allows('exports')) {")).toEqual(['risky.flag_calls:exports']);
+    expect(team.find('  if (rollout.provide(Release.SAVED_CARTS).isVisible()) {')).toEqual([]);
+    // The check spans the chain, so the guard analysis places it on the whole expression.
+    const [check] = team.find('if (rollout.provide(K).isEnabled()) go();');
+    expect(check).toMatchObject({ index: 4, end: 34 });
+  });
+});
+
 describe('safety on hostile input', () => {
   it('cuts lines longer than 2,000 characters before matching', () => {
     const far = `${' '.repeat(MAX_LINE_LENGTH)}if (ld.variation('late', ctx, false)) {`;

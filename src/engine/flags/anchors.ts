@@ -37,6 +37,8 @@ const BUILT_IN_ANCHORS = [
   'Flipper',
   '{%',
   'isActive',
+  'isEnable',
+  'isabled',
 ];
 
 /** A regular expression source matching any of the words, factored by common prefixes. */

@@ -66,6 +66,8 @@ export function readArguments(
 
 const STRING_KEY = /^(?:"([^"\\]*)"|'([^'\\]*)'|`([^`$\\]*)`)$/;
 const SYMBOL_KEY = /^:([A-Za-z_]\w*[?!]?)$|^:"([^"]*)"$/;
+/** The type or object a flag constant is read from: `Feature`, `FeatureFlag`, `Flags`, `Toggles`, `AppFeatures`. */
+const FLAG_QUALIFIER = /(?:flags?|features?|toggles?)$/i;
 const IDENTIFIER_KEY = /^[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)*$/;
 
 /** The key an argument holds, when it has one of the allowed forms. Keyword arguments (`flag_key: "x"`,
@@ -84,11 +86,33 @@ export function keyOf(rawArg: string, forms: readonly KeyForm[]): string | undef
   }
   const identifier = IDENTIFIER_KEY.test(arg);
   if (identifier && forms.includes('identifier') && !/^(?:true|false|nil|null|None|undefined)$/.test(arg)) return arg;
+  if (identifier && forms.includes('flag-constant')) {
+    const parts = arg.split(/\.|::|->/);
+    if (parts.length >= 2 && FLAG_QUALIFIER.test(parts[parts.length - 2])) return arg;
+  }
   if (identifier && forms.includes('constant')) {
     const last = arg.split(/\.|::|->/).pop()!;
     if (/^[A-Z]/.test(last) || arg.includes('.') || arg.includes('::')) return arg;
   }
   return undefined;
+}
+
+/**
+ * The index just past the `)` closing the parenthesis at `open` on the line (strings skipped), or -1 when the
+ * list does not close on the line.
+ */
+export function closingParen(line: string, open: number): number {
+  let depth = 0;
+  for (let pos = open; pos < line.length; pos++) {
+    const ch = line.charCodeAt(pos);
+    if (ch === 34 || ch === 39 || ch === 96) {
+      const end = line.indexOf(line[pos], pos + 1);
+      if (end < 0) return -1;
+      pos = end;
+    } else if (ch === 40) depth++;
+    else if (ch === 41 && --depth === 0) return pos + 1;
+  }
+  return -1;
 }
 
 export function keyText(literal: string): string {

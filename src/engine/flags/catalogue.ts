@@ -4,8 +4,10 @@
  */
 
 /** What a key argument may be: a string literal, a Ruby symbol, a constant (`Flags.NEW_X`,
- * `featuremgmt.FlagNewSearch`) or any identifier (typed SDK calls and team helpers pass variables). */
-export type KeyForm = 'string' | 'symbol' | 'constant' | 'identifier';
+ * `featuremgmt.FlagNewSearch`), a constant of a flag type (`Feature.NEW_X`, `FeatureFlag.X`, `Flags::X`: one
+ * whose qualifier names flags, features or toggles) or any identifier (typed SDK calls and team helpers pass
+ * variables). */
+export type KeyForm = 'string' | 'symbol' | 'constant' | 'flag-constant' | 'identifier';
 
 export interface KeySpec {
   /** Zero-based argument position. */
@@ -19,9 +21,18 @@ export interface FlagCallRecord {
   sdk: string;
   /**
    * call: `name(key, …)` (Ruby also `name :key`); index: `Flipper[:key]`; flags-object: `useFlags()` returns
-   * every flag (its destructured names and property reads are flag reads); template: a template tag.
+   * every flag (its destructured names and property reads are flag reads); chain: `name(…).tail(…)`, a
+   * call whose result is asked for the flag's state (`provider.provide(key).isEnabled()`,
+   * `Feature::for($user)->active('key')`), the key in the call `chain.keyIn` says.
    */
-  form: 'call' | 'index' | 'flags-object';
+  form: 'call' | 'index' | 'flags-object' | 'chain';
+  /** For a chain: the names that may follow the call (a call or a property) and which of the two takes the key. */
+  chain?: { tails: readonly string[]; keyIn: 'head' | 'tail' };
+  /**
+   * The receiver the call must have (its last name before the call's): `Features::isActive('x')` and
+   * `flags.isActive(x)` check a flag, `tab.isActive('x')` does not.
+   */
+  receiver?: RegExp;
   /** Where the key may be; the first spec that matches wins. */
   keys: readonly KeySpec[];
   /** Fewest arguments a real call has (ConfigCat's getValue always passes a default), to skip look-alikes. */
@@ -34,11 +45,21 @@ export const SY: readonly KeyForm[] = ['string', 'symbol'];
 const TYPED: readonly KeyForm[] = ['string', 'identifier'];
 const CONST: readonly KeyForm[] = ['string', 'constant'];
 
+/** A receiver that names a flag collection or facade: `Feature`, `Features`, `featureFlags`, `toggles`, `FeatureToggle`. */
+export const FLAG_RECEIVER = /(?:flags?|features?|toggles?)$/i;
+
+function chain(sdk: string, name: string, tails: readonly string[], keyIn: 'head' | 'tail', keys: readonly KeySpec[]): FlagCallRecord {
+  return { name, sdk, form: 'chain', keys, chain: { tails, keyIn } };
+}
+
 export const at = (arg: number, forms: readonly KeyForm[]): KeySpec => ({ arg, forms });
 
 function calls(sdk: string, names: readonly string[], keys: readonly KeySpec[], minArgs?: number): FlagCallRecord[] {
   return names.map((name) => ({ name, sdk, form: 'call' as const, keys, ...(minArgs ? { minArgs } : {}) }));
 }
+
+/** Pennant's checks, on the facade and on a scope. */
+const PENNANT_CHECKS = ['active', 'inactive', 'value', 'when', 'allAreActive', 'someAreActive', 'allAreInactive', 'someAreInactive'];
 
 /** The SDKs and conventions recognised out of the box (SPEC section 1, risky). */
 export const KNOWN_FLAG_CALLS: readonly FlagCallRecord[] = [
@@ -120,8 +141,9 @@ export const KNOWN_FLAG_CALLS: readonly FlagCallRecord[] = [
     ['hasFeature', 'isFeatureEnabled', 'IsFeatureEnabled', 'is_feature_enabled', 'getFeatureValue', 'get_feature_value'],
     [at(0, S)],
   ),
-  // GrowthBook.
-  ...calls('GrowthBook', ['isOn', 'isOff', 'is_on', 'is_off', 'useFeatureIsOn', 'useFeatureValue', 'useFeature', 'IsOn'], [at(0, S)]),
+  // GrowthBook (`gb.isOn("key")`); `isOn(Feature.X)` on an app's flags object takes a flag constant.
+  ...calls('GrowthBook', ['isOn', 'isOff', 'IsOn'], [at(0, ['string', 'flag-constant'])]),
+  ...calls('GrowthBook', ['is_on', 'is_off', 'useFeatureIsOn', 'useFeatureValue', 'useFeature'], [at(0, S)]),
   // Split: browser SDKs take (splitName), server SDKs (key, splitName).
   ...calls('Split', ['getTreatment', 'getTreatmentWithConfig', 'get_treatment', 'GetTreatment', 'Treatment'], [at(0, S), at(1, S)]),
   // ConfigCat: always (key, default[, user]); Java (Class, key, default).
@@ -173,10 +195,25 @@ export const KNOWN_FLAG_CALLS: readonly FlagCallRecord[] = [
     ['switch_is_active', 'sample_is_active', 'waffle_flag', 'waffle_switch', 'waffle.flag', 'waffle.switch', 'waffle.sample'],
     [at(0, S)],
   ),
-  // Laravel Pennant.
+  // Laravel Pennant: the facade's static checks, and the same checks for a scope (`Feature::for($user)->active('x')`).
   ...calls(
     'Pennant',
-    ['Feature::active', 'Feature::inactive', 'Feature::value', 'Feature::when', 'Feature::allAreActive', 'Feature::someAreActive'],
+    PENNANT_CHECKS.map((name) => `Feature::${name}`),
     [at(0, CONST)],
   ),
+  chain('Pennant', 'Feature::for', PENNANT_CHECKS, 'tail', [at(0, CONST)]),
+  // Static feature facades and flag collections asked whether a key is active: `Features::isActive('x')`,
+  // `featureFlags.isActive(Feature.X)`. Only on a receiver that names flags: `tab.isActive('x')` is no check.
+  ...['isActive', 'isInactive', 'isDisabled', 'is_active', 'isFeatureActive'].map((name): FlagCallRecord => ({
+    name,
+    sdk: 'feature facade',
+    form: 'call',
+    keys: [at(0, ['string', 'constant'])],
+    receiver: FLAG_RECEIVER,
+  })),
+  // A flag looked up, then asked for its state: FF4J `ff4j.getFeature("x").isEnable()`, Optimizely
+  // `user.decide("x").enabled`. Other lookups on a flag-named receiver (`flags.get("x").isEnabled()`) are read
+  // by the matcher without a fixed name.
+  chain('FF4J', 'getFeature', ['isEnable'], 'head', [at(0, S)]),
+  chain('Optimizely', 'decide', ['enabled', 'getEnabled'], 'head', [at(0, S)]),
 ];

@@ -9,6 +9,7 @@ import { RE2JS } from 're2js';
 import { at, KNOWN_FLAG_CALLS, SY, type FlagCallRecord } from './catalogue.js';
 import { anchorsFor, BLADE_FEATURE, TEMPLATE_TAG, TOGGLZ, trieAlternation } from './anchors.js';
 import { keyOf, keyText, readArguments } from './arguments.js';
+import { CONFIGURED_CHAIN, flagLookupChains, readChain } from './chains.js';
 import { isIdentifierCode, MAX_LINE_LENGTH, separatorAfter, separatorBefore } from './text.js';
 
 export interface FlagCheck {
@@ -19,6 +20,8 @@ export interface FlagCheck {
   sdk: string;
   /** Column of the call in the line. */
   index: number;
+  /** For a chain (`flags.get("x").isEnabled()`): the column just past its end, so the check is the whole chain. */
+  end?: number;
   /**
    * What a `risky.flag_patterns` entry without a key group matched (its key is then the pattern itself):
    * the check as written, which tells two checks of one pattern apart.
@@ -27,7 +30,10 @@ export interface FlagCheck {
 }
 
 export interface FlagMatcherOptions {
-  /** `risky.flag_calls`: team helpers; a call with a key (string, symbol or identifier) is a flag check. */
+  /**
+   * `risky.flag_calls`: team helpers; a call with a key (string, symbol or identifier) is a flag check. A chain
+   * (`flags.get(key).isEnabled`, `Feature::for().active(key)`) marks the call that takes the key with `(key)`.
+   */
   flagCalls?: readonly string[];
   /** `risky.flag_patterns`: RE2 syntax, validated by the config schema. */
   flagPatterns?: readonly string[];
@@ -58,6 +64,8 @@ export function flagMatcherFor(flagCalls: readonly string[] = [], flagPatterns: 
 /** A compiled matcher (names, combined alternation, user patterns); `flagMatcherFor` keeps them. */
 export class FlagMatcher {
   private readonly records = new Map<string, FlagCallRecord>();
+  /** Chains by the name of their first call; a name may also be a plain call (`records`). */
+  private readonly chains = new Map<string, FlagCallRecord[]>();
   private readonly anchors: string[];
   private readonly anchorsRe: RegExp;
   private readonly userPatterns: RE2JS[];
@@ -74,8 +82,28 @@ export class FlagMatcher {
   private readonly hitBuffer: number[] = [];
 
   constructor(options: FlagMatcherOptions = {}) {
-    for (const record of KNOWN_FLAG_CALLS) this.records.set(record.name, record);
+    const addChain = (record: FlagCallRecord): void => {
+      const list = this.chains.get(record.name) ?? [];
+      list.push(record);
+      this.chains.set(record.name, list);
+      if (!this.records.has(record.name)) this.records.set(record.name, record);
+    };
+    for (const record of KNOWN_FLAG_CALLS) {
+      if (record.form === 'chain') addChain(record);
+      else this.records.set(record.name, record);
+    }
     for (const name of options.flagCalls ?? []) {
+      const chain = CONFIGURED_CHAIN.exec(name);
+      if (chain) {
+        addChain({
+          name: chain[1],
+          sdk: 'risky.flag_calls',
+          form: 'chain',
+          keys: [at(0, ['string', 'symbol', 'identifier'])],
+          chain: { tails: [chain[3]], keyIn: chain[2] === '(key)' ? 'head' : 'tail' },
+        });
+        continue;
+      }
       this.records.set(name, {
         name,
         sdk: 'risky.flag_calls',
@@ -247,6 +275,12 @@ export class FlagMatcher {
       const togglz = TOGGLZ.exec(line);
       if (togglz) (found ??= []).push({ key: `${togglz[1]}.${togglz[2]}`, call: 'isActive', sdk: 'Togglz', index: togglz.index });
     }
+    if (line.includes(')')) {
+      for (const check of flagLookupChains(line)) {
+        if (found?.some((f) => f.index >= check.index && f.index < check.end!)) continue;
+        (found ??= []).push(check);
+      }
+    }
     return found;
   }
 
@@ -339,6 +373,20 @@ export class FlagMatcher {
     nameStart: number,
     next?: (offset: number) => string | undefined,
   ): FlagCheck | undefined {
+    const chains = this.chains.get(record.name);
+    if (chains !== undefined) {
+      for (const chain of chains) {
+        const check = readChain(chain, line, after, nameStart);
+        if (check) return check;
+      }
+      if (record.form === 'chain') return undefined;
+    }
+    if (record.receiver !== undefined) {
+      const sep = separatorBefore(line, nameStart);
+      let start = nameStart - sep;
+      while (start > 0 && isIdentifierCode(line.charCodeAt(start - 1))) start--;
+      if (sep === 0 || !record.receiver.test(line.slice(start, nameStart - sep))) return undefined;
+    }
     if (record.form === 'flags-object') {
       // `useFlags()` itself reads every flag; the names it yields are picked up as aliases.
       return /^\s*\(/.test(line.slice(after, after + 20)) ? checkOf(record, '*', nameStart) : undefined;

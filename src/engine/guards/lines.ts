@@ -22,6 +22,14 @@ export function findChecks(tree: SyntaxTree, matcher: FlagMatcher): Map<SyntaxNo
         if (!child) break;
         node = child;
       }
+      // A chain (`flags.get("x").isEnabled()`) is checked as a whole: the smallest node that holds all of it.
+      if (check.end !== undefined) {
+        const end = offset + check.end;
+        let whole: SyntaxNode | undefined = node;
+        while (whole && whole !== tree.root && whole.end < end) whole = whole.parent;
+        if (whole && whole !== tree.root && !checks.has(whole)) checks.set(whole, check);
+        continue;
+      }
       // The call that holds the name (`flagResolver.isEnabled(…)`), else the smallest declaration around it.
       let target: SyntaxNode | undefined;
       for (let n: SyntaxNode | undefined = node; n && n !== tree.root; n = n.parent) {
