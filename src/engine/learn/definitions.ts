@@ -58,6 +58,7 @@ const CLASS_TYPES = new Set([
   'module',
   'abstract_class_declaration',
   'interface_declaration',
+  'object_declaration',
 ]);
 const CALL_TYPES = new Set([
   'call_expression',
@@ -70,7 +71,12 @@ const CALL_TYPES = new Set([
 
 /** Names of collections that hold flags: a read of one by a parameter is a flag check. */
 const FLAG_COLLECTION =
-  /(?:^|[._])(?:flags|features|feature_flags|featureFlags|toggles|feature_toggles|switches|experimentals|experiments|enabledFlags|enabled_features)$/i;
+  /(?:^|[._>$])(?:flags|features|feature_flags|featureFlags|toggles|feature_toggles|switches|experimentals|experiments|enabledFlags|enabled_features|enabledFeatures|activeFeatures|activeFlags)$/i;
+
+/** PHP's membership tests, `in_array($name, $features)`, `array_key_exists($name, $flags)`: the key first, the collection second. */
+const MEMBERSHIP = /^(?:in_array|array_key_exists)$/;
+/** A collection argument that names flags: `config('app.enabled_features')`, `$this->flags`, `self::$toggles`. */
+const NAMES_FLAGS = /flag|feature|toggle|experiment/i;
 
 const IDENT = /^[@$]*[A-Za-z_][\w]*[?!]?$/;
 
@@ -91,11 +97,21 @@ function paramNames(tree: SyntaxTree, node: SyntaxNode): string[] {
     field(node, 'parameters') ??
     field(node, 'parameter') ??
     node.children.find(
-      (c) => c.type === 'formal_parameters' || c.type === 'parameters' || c.type === 'method_parameters' || c.type === 'parameter_list',
+      (c) =>
+        c.type === 'formal_parameters' ||
+        c.type === 'parameters' ||
+        c.type === 'method_parameters' ||
+        c.type === 'parameter_list' ||
+        c.type === 'function_value_parameters',
     );
   if (!params) return [];
   const names: string[] = [];
   walk(params, (n) => {
+    // PHP: `string $feature` names `$feature`, as its uses write it.
+    if (n.type === 'variable_name') {
+      names.push(textOf(tree, n));
+      return false;
+    }
     if (n.type === 'identifier' || n.type === 'shorthand_property_identifier_pattern') {
       const text = textOf(tree, n);
       // A Go parameter's type is an identifier too (`flag string`): keep names, not type names.
@@ -109,13 +125,16 @@ function paramNames(tree: SyntaxTree, node: SyntaxNode): string[] {
 }
 
 function argumentsOf(tree: SyntaxTree, call: SyntaxNode): { args: (string | undefined)[]; text: string } {
-  const list = field(call, 'arguments') ?? call.children.find((c) => c.type === 'argument_list' || c.type === 'arguments');
+  const list =
+    field(call, 'arguments') ??
+    call.children.find((c) => c.type === 'argument_list' || c.type === 'arguments' || c.type === 'value_arguments');
   if (!list) return { args: [], text: '' };
   const args: (string | undefined)[] = [];
   for (const arg of list.children) {
     if (!arg.named || arg.type === 'comment') continue;
     const text = textOf(tree, arg).replace(/^(?:\*\*?|\.\.\.|&)/, '');
-    args.push(IDENT.test(text) || /^(?:this|self)\.\w+$/.test(text) ? text : undefined);
+    // A name, a field (`this.name`), or one property of a name (`feature.key`, `$feature->name`).
+    args.push(IDENT.test(text) || /^[@$]*[A-Za-z_]\w*(?:\.|->|\?\.)\w+$/.test(text) ? text : undefined);
   }
   return { args, text: textOf(tree, list).slice(0, 120) };
 }
@@ -129,7 +148,10 @@ function calleeOf(tree: SyntaxTree, call: SyntaxNode): string {
   }
   if (fn) return textOf(tree, fn);
   const name = field(call, 'name');
-  const object = field(call, 'object') ?? field(call, 'scope');
+  const scope = field(call, 'scope');
+  // PHP: `Feature::isActive(…)` keeps its `::`, as SDK names and callers write it.
+  if (name && scope) return `${textOf(tree, scope)}::${textOf(tree, name)}`;
+  const object = field(call, 'object');
   if (name) return object ? `${textOf(tree, object)}.${textOf(tree, name)}` : textOf(tree, name);
   return textOf(tree, call.children[0] ?? call);
 }
@@ -145,6 +167,32 @@ export function definitionsOf(tree: SyntaxTree, path: string): Definition[] {
     if (CLASS_TYPES.has(node.type)) {
       const name = field(node, 'name');
       if (name) nextOwner = textOf(tree, name).split('::').pop();
+      // Kotlin's primary constructor, `class Flag(private val key: String, …)`: its parameters are fields.
+      const primary = node.children.find((c) => c.type === 'primary_constructor');
+      if (primary && nextOwner) {
+        const params: string[] = [];
+        walk(primary, (n) => {
+          if (n.type === 'class_parameter') {
+            const id = n.children.find((c) => c.type === 'identifier' || c.type === 'simple_identifier');
+            if (id) params.push(textOf(tree, id));
+            return false;
+          }
+          return undefined;
+        });
+        definitions.push({
+          name: 'constructor',
+          owner: nextOwner,
+          onOwner: false,
+          params,
+          nestedParams: [],
+          calls: [],
+          collectionReads: [],
+          boundCalls: new Map(),
+          fieldsFromParams: new Map(params.flatMap((p) => [[p, p] as [string, string], [`this.${p}`, p] as [string, string]])),
+          path,
+          line: lineOf(node),
+        });
+      }
     } else if (FUNCTION_TYPES.has(node.type)) {
       const name = nameOfFunction(tree, node);
       const params = paramNames(tree, node);
@@ -164,7 +212,9 @@ export function definitionsOf(tree: SyntaxTree, path: string): Definition[] {
           const receiver = field(node, 'receiver');
           receiverType = receiver ? textOf(tree, receiver).replace(/[()*]/g, ' ').trim().split(/\s+/).pop() : undefined;
         }
-        const onOwner = node.type === 'singleton_method' || /^static\b/.test(textOf(tree, node).slice(0, 40));
+        const nameNode = field(node, 'name');
+        const head = textOf(tree, node).slice(0, nameNode ? nameNode.start - node.start : 40);
+        const onOwner = node.type === 'singleton_method' || /(?:^|\s)static\b/.test(head);
         nextCurrent = {
           name: name.replace(/^self\./, ''),
           owner: receiverType ?? owner,
@@ -198,11 +248,32 @@ function readInside(tree: SyntaxTree, node: SyntaxNode, def: Definition): void {
     const collection = /(?:^|\.)(?:Contains|include\?|includes|has|has_key\?|key\?|get|contains|__contains__)$/.exec(callee)
       ? callee.replace(/\.(?:Contains|include\?|includes|has|has_key\?|key\?|get|contains|__contains__)$/, '')
       : '';
-    const first = text.replace(/^\(/, '').split(',')[0]?.trim() ?? '';
+    const [first = '', second = ''] = text
+      .replace(/^\(/, '')
+      .split(',')
+      .map((a) => a.trim());
     if (collection && FLAG_COLLECTION.test(collection))
       def.collectionReads.push({ text: `${callee}${text}`, key: args[0], line: lineOf(node) });
     else if (/(?:^|\.)Contains$/.test(callee) && FLAG_COLLECTION.test(first))
       def.collectionReads.push({ text: `${callee}${text}`, key: args[1], line: lineOf(node) });
+    else if (MEMBERSHIP.test(callee) && NAMES_FLAGS.test(second))
+      def.collectionReads.push({ text: `${callee}${text}`, key: args[0], line: lineOf(node) });
+    return;
+  }
+  // `new Rollout(name, …)` (TypeScript, Java, PHP): a call of the class, as Kotlin and Python write it.
+  if (node.type === 'new_expression' || node.type === 'object_creation_expression') {
+    const type = field(node, 'constructor') ?? field(node, 'type') ?? node.children.find((c) => c.named);
+    if (type) {
+      const { args, text } = argumentsOf(tree, node);
+      def.calls.push({
+        callee: textOf(tree, type)
+          .split(/\.|::|\\/)
+          .pop()!,
+        args,
+        text,
+        line: lineOf(node),
+      });
+    }
     return;
   }
   if (

@@ -11,7 +11,7 @@
  * by a method makes the class's `new` a flag check. Wrappers of wrappers are found by repeating until
  * nothing new appears.
  */
-import { KNOWN_FLAG_CALLS, FlagMatcher } from '../flags/index.js';
+import { KNOWN_FLAG_CALLS, FlagMatcher, type FlagCallRecord } from '../flags/index.js';
 import type { Grammar, Syntax } from '../syntax/index.js';
 import { definitionsOf, type Call, type Definition } from './definitions.js';
 
@@ -46,8 +46,19 @@ export interface FlagIdioms {
 }
 
 /** The known SDK calls, by name, with the argument that holds the key. */
-const KNOWN_KEY_ARG = new Map(KNOWN_FLAG_CALLS.filter((r) => r.form === 'call').map((r) => [r.name, r.keys[0]?.arg ?? 0]));
+const KNOWN_KEY_ARG = new Map(
+  KNOWN_FLAG_CALLS.filter((r) => r.form === 'call' && r.receiver === undefined).map((r) => [r.name, r.keys[0]?.arg ?? 0]),
+);
+/** Known calls that are checks only on a receiver naming flags (`Features::isActive`), by name. */
+const ON_RECEIVER = new Map(KNOWN_FLAG_CALLS.filter((r) => r.receiver !== undefined).map((r) => [r.name, r]));
+/** Known chains whose last call takes the key, by that call's name (`active` of `Feature::for(…)->active`). */
+const TAIL_CHAINS = new Map<string, FlagCallRecord[]>();
+for (const record of KNOWN_FLAG_CALLS)
+  if (record.chain?.keyIn === 'tail')
+    for (const tail of record.chain.tails) TAIL_CHAINS.set(tail, [...(TAIL_CHAINS.get(tail) ?? []), record]);
 const lastName = (callee: string): string => callee.split(/\.|::|->/).pop() ?? callee;
+/** The receiver a callee names its method on: `this.gb` of `this.gb.isOn`, `Feature` of `\App\Feature::isActive`. */
+const receiverOf = (callee: string): string => callee.replace(/(?:\.|::|->)?[^.:>]*$/, '');
 
 interface Wrapper {
   def: Definition;
@@ -57,11 +68,26 @@ interface Wrapper {
   factory: boolean;
   /** Which argument of a call of it carries the key. */
   keyArg: number;
+  /**
+   * A lookup that builds a flag object (`provide(feature)` returning `RemoteFeatureFlag(feature.key, …)`): the
+   * object's method that checks the key, which callers chain (`provider.provide(K).isEnabled()`).
+   */
+  chainTail?: string;
+}
+
+/** A class whose constructor keeps a key that one of its methods (taking no key itself) checks. */
+interface FlagObject {
+  /** The constructor's argument that carries the key. */
+  keyArg: number;
+  /** The method that checks it: `isEnabled`. */
+  method: string;
+  /** What the method passes the key to, for the evidence. */
+  what: string;
 }
 
 /** A receiver that names a flag client (`ldClient`, `this.unleash`, `featureFlags`), so `getValue` on it is an SDK call. */
 const FLAG_CLIENT =
-  /(?:flag|feature|toggle|unleash|launchdarkly|ldclient|growthbook|statsig|posthog|flagsmith|configcat|split|openfeature|flipper|experiment)\w*$/i;
+  /(?:flag|feature|toggle|unleash|launchdarkly|ldclient|growthbook|statsig|posthog|flagsmith|configcat|split|openfeature|flipper|experiment)\w*$|(?:^|\.)gb$/i;
 
 /** A name callers cannot mistake: long, or shaped (`Boolean`, `enabled?`), not `add` or `call`. */
 const distinctive = (name: string): boolean => name.length >= 7 || /[A-Z?]/.test(name);
@@ -80,20 +106,28 @@ function flagTarget(
   // A function the repository defines itself shadows an SDK name (`useFeature` fetching a feature's data).
   if (call.callee === name && shadowed.has(name) && !byName.has(name)) return undefined;
   for (const [known, keyArg] of KNOWN_KEY_ARG) {
+    const qualified = known.includes('.') || known.includes('::');
     if (
       call.callee === known ||
-      (known.includes('.') && call.callee.endsWith(`.${known}`)) ||
-      (known.includes('.') && call.callee.endsWith(`::${known}`))
+      (qualified && (call.callee.endsWith(`.${known}`) || call.callee.endsWith(`::${known}`) || call.callee.endsWith(`\\${known}`)))
     )
       return { target: call.callee, keyArg };
   }
   // A bare SDK method name counts on a receiver only when it cannot be ordinary code (`isFeatureEnabled`, not `isOn`).
   const known = KNOWN_KEY_ARG.get(name);
-  const receiver = call.callee.slice(0, Math.max(0, call.callee.length - name.length - 1));
+  const receiver = receiverOf(call.callee);
   if (known !== undefined && receiver !== '' && FLAG_CLIENT.test(receiver)) return { target: call.callee, keyArg: known };
+  // A chain whose last call takes the key: `\Laravel\Pennant\Feature::for($user)->active($name)`.
+  for (const chain of TAIL_CHAINS.get(name) ?? []) {
+    const head = receiver.endsWith(')') ? receiver.slice(0, receiver.indexOf('(')) : '';
+    if (head === chain.name || head.endsWith(`\\${chain.name}`) || head.endsWith(`.${chain.name}`))
+      return { target: call.callee, keyArg: chain.keys[0]?.arg ?? 0 };
+  }
+  const onReceiver = ON_RECEIVER.get(name);
+  if (onReceiver && receiver !== '' && onReceiver.receiver!.test(lastName(receiver))) return { target: call.callee, keyArg: 0 };
   if (configured.has(call.callee) || configured.has(name)) return { target: call.callee, keyArg: 0 };
   for (const wrapper of byName.get(name) ?? []) {
-    if (wrapper.factory) continue;
+    if (wrapper.factory || wrapper.chainTail) continue;
     const { owner, onOwner } = wrapper.def;
     const matches =
       onOwner && owner
@@ -115,6 +149,7 @@ function flagTarget(
 
 function findWrappers(definitions: readonly Definition[], configured: ReadonlySet<string>): Wrapper[] {
   const found = new Map<string, Wrapper>();
+  const flagObjects = new Map<string, FlagObject>();
   const byName = new Map<string, Wrapper[]>();
   const add = (wrapper: Wrapper) => {
     found.set(keyOf(wrapper.def), wrapper);
@@ -140,9 +175,22 @@ function findWrappers(definitions: readonly Definition[], configured: ReadonlySe
       let wrapper: Wrapper | undefined;
       const judge = (key: string | undefined, what: string): void => {
         if (key === undefined) return;
-        if (own.has(key)) wrapper = { def, via: `passes ${key} to ${what}`, factory: false, keyArg: def.params.indexOf(key) };
+        // The key, or one property of it (`feature.key`, `$feature->name`).
+        const root = own.has(key) ? key : key.split(/\.|->|\?\./)[0];
+        if (own.has(root)) wrapper = { def, via: `passes ${key} to ${what}`, factory: false, keyArg: def.params.indexOf(root) };
         else if (nested.has(key)) wrapper = { def, via: `returns a function that passes its key to ${what}`, factory: true, keyArg: 0 };
-        else if (fields.has(key) && ctor && !found.has(keyOf({ ...ctor, name: 'new' }))) {
+        else if (
+          fields.has(key) &&
+          ctor &&
+          def.params.length === 0 &&
+          def.owner &&
+          !flagObjects.has(def.owner) &&
+          !/\.rb$/.test(def.path)
+        ) {
+          // A flag object: built with its key, asked for its state (`RemoteFeatureFlag(key, …).isEnabled()`).
+          flagObjects.set(def.owner, { keyArg: ctor.params.indexOf(fields.get(key)!), method: def.name, what });
+          grew = true;
+        } else if (fields.has(key) && ctor && /\.rb$/.test(def.path) && !found.has(keyOf({ ...ctor, name: 'new' }))) {
           // The class's `new` takes the key: `FeatureToggleConstraint.new(:key)`.
           add({
             def: { ...ctor, name: 'new', onOwner: true },
@@ -161,6 +209,16 @@ function findWrappers(definitions: readonly Definition[], configured: ReadonlySe
         if (wrapper) break;
         const reached = flagTarget(call, def, configured, byName, shadowed);
         if (reached !== undefined) judge(call.args[reached.keyArg], `\`${reached.target}\``);
+        // A lookup that builds a flag object from its parameter: callers chain the object's check.
+        const object = reached === undefined && def.name !== 'constructor' ? flagObjects.get(lastName(call.callee)) : undefined;
+        if (object && object.method !== def.name) {
+          judge(
+            call.args[object.keyArg],
+            `\`${lastName(call.callee)}\`, whose ${object.method}() passes the key it keeps to ${object.what}`,
+          );
+          const head = wrapper as Wrapper | undefined;
+          if (head) wrapper = { ...head, chainTail: object.method };
+        }
       }
       if (wrapper) {
         add(wrapper);
@@ -180,6 +238,12 @@ const DEFINITION = /^\s*(?:export\s+)?(?:async\s+)?(?:def|func|function|fn|fun)\
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+const lineNumber = (text: string, index: number): number => {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+};
+
 /** How callers write a wrapper: `Owner.name` for class-level methods, the receiver's last name for methods. */
 function callNames(wrapper: Wrapper, texts: readonly SourceText[]): { name: string; sites: number }[] {
   const { def } = wrapper;
@@ -193,14 +257,21 @@ function callNames(wrapper: Wrapper, texts: readonly SourceText[]): { name: stri
       if (DEFINITION.test(text.slice(lineStart, match.index + match[0].length))) continue;
       const before = text[match.index - 1];
       if (before !== undefined && /[\w$]/.test(before) && match[1] === undefined) continue;
+      if (path === def.path) {
+        // Its own definition (a method has no keyword: `isOn(feature: Feature) {`), and, in its own file, a
+        // call through a field (`this.gb.isOn(…)`), which is what it wraps, not a call of it.
+        if (lineNumber(text, match.index) === def.line) continue;
+        if (match[1] !== undefined && /(?:(?:this|self)(?:\.|->)|@)$/.test(text.slice(Math.max(0, match.index - 6), match.index))) continue;
+      }
       const receiver = match[1]?.replace(/(?:\??\.|::|->)$/, '');
       if (receiver === undefined || receiver === match[1]) plain++;
       else byReceiver.set(receiver, (byReceiver.get(receiver) ?? 0) + 1);
     }
   }
   if (def.onOwner && def.owner) {
-    const sites = (byReceiver.get(def.owner) ?? 0) + (def.name === 'new' ? 0 : 0);
-    return [{ name: `${def.owner}.${def.name}`, sites: def.name === 'new' ? (byReceiver.get(def.owner) ?? 0) : sites }];
+    // PHP calls a static method `Feature::isActive(…)`; the others `Owner.name`.
+    const separator = /\.php$/.test(def.path) ? '::' : '.';
+    return [{ name: `${def.owner}${separator}${def.name}`, sites: byReceiver.get(def.owner) ?? 0 }];
   }
   // Called by its bare name (a helper, a module function): that is the name to list.
   if (def.owner === undefined || byReceiver.size === 0 || plain >= Math.max(...byReceiver.values())) {
@@ -284,7 +355,10 @@ export function learnFlagIdioms(sources: readonly SourceText[], syntax: Syntax, 
   for (const wrapper of wrappers) {
     if (wrapper.factory) continue;
     const where = `${wrapper.def.path}:${wrapper.def.line}`;
-    for (const { name, sites } of callNames(wrapper, texts)) {
+    for (const called of callNames(wrapper, texts)) {
+      // A lookup is proposed as the chain callers write: `featureFlagProvider.provide(key).isEnabled`.
+      const name = wrapper.chainTail ? `${called.name}(key).${wrapper.chainTail}` : called.name;
+      const sites = called.sites;
       if (configured.has(name) || KNOWN_KEY_ARG.has(name)) continue;
       const previous = proposals.get(name);
       if (previous && previous.callSites >= sites) continue;

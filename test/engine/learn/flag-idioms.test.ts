@@ -7,7 +7,7 @@ import { DEFAULT_TEST_GLOBS } from '../../../src/config/schema.js';
 
 let syntax: Syntax;
 beforeAll(async () => {
-  syntax = await loadSyntax(['typescript', 'tsx', 'ruby', 'go', 'python']);
+  syntax = await loadSyntax(['typescript', 'tsx', 'ruby', 'go', 'python', 'kotlin', 'php']);
 });
 
 const sources = (files: Record<string, string>): SourceText[] =>
@@ -175,5 +175,108 @@ describe('learnFlagIdioms', () => {
     const result = learn(files, ['flags_client.on']);
     expect(result.flagCalls.map((c) => c.name)).toEqual(['switch_on', 'billing_flag']);
     expect(result.paths).toEqual([{ glob: 'shop/billing/**', checks: 4, files: 4 }]);
+  });
+  it('finds a provider chain: a lookup that builds a flag object whose method checks the key it was built with', () => {
+    const result = learn({
+      'app/src/main/kotlin/com/acme/flags/FeatureFlagProvider.kt': [
+        'package com.acme.flags',
+        '',
+        'class FeatureFlagProvider(private val unleash: Unleash) {',
+        '    fun provide(feature: Feature): FeatureFlag = RemoteFeatureFlag(feature.key, unleash)',
+        '}',
+        '',
+        'class RemoteFeatureFlag(private val key: String, private val unleash: Unleash) : FeatureFlag {',
+        '    override fun isEnabled(): Boolean = unleash.isEnabled(key)',
+        '}',
+      ].join('\n'),
+      'app/src/main/kotlin/com/acme/cart/CartRepository.kt': [
+        'class CartRepository(private val featureFlagProvider: FeatureFlagProvider) {',
+        '    fun load(id: String): Cart =',
+        '        if (featureFlagProvider.provide(Feature.SAVED_CARTS).isEnabled()) saved(id) else plain(id)',
+        '    fun save(cart: Cart) {',
+        '        if (featureFlagProvider.provide(Feature.CART_SYNC).isEnabled()) sync(cart)',
+        '    }',
+        '}',
+      ].join('\n'),
+      'web/src/rollouts.ts': [
+        'export class Rollout {',
+        '  constructor(name: string, unleash: Unleash) {',
+        '    this.name = name;',
+        '    this.unleash = unleash;',
+        '  }',
+        '  isEnabled(): boolean {',
+        '    return this.unleash.isEnabled(this.name);',
+        '  }',
+        '}',
+        'export class Rollouts {',
+        '  named(name: string): Rollout {',
+        '    return new Rollout(name, this.unleash);',
+        '  }',
+        '}',
+      ].join('\n'),
+      'web/src/home.ts': "export const promo = () => release.named('summer-promo').isEnabled();\n",
+    });
+    expect(result.flagCalls.map((c) => [c.name, c.callSites])).toEqual([
+      ['featureFlagProvider.provide(key).isEnabled', 2],
+      ['release.named(key).isEnabled', 1],
+    ]);
+    expect(result.flagCalls[0].evidence).toBe(
+      'app/src/main/kotlin/com/acme/flags/FeatureFlagProvider.kt:4 passes feature.key to `RemoteFeatureFlag`, whose isEnabled() passes the key it keeps to `unleash.isEnabled`',
+    );
+  });
+
+  it("finds a flags object's isOn over GrowthBook and a PHP static Feature::isActive over the configured features", () => {
+    const result = learn({
+      'web/src/flags.ts': [
+        "import { GrowthBook } from '@growthbook/growthbook';",
+        'export class FeatureFlags {',
+        '  constructor(private readonly gb: GrowthBook) {}',
+        '  isOn(feature: Feature): boolean {',
+        '    return this.gb.isOn(feature);',
+        '  }',
+        '}',
+      ].join('\n'),
+      'web/src/home.tsx': 'export const Home = () => (featureFlags.isOn(Feature.SummerPromo) ? <Promo /> : <Hero />);\n',
+      'app/Support/Feature.php': [
+        '<?php',
+        'namespace App\\Support;',
+        '',
+        'class Feature',
+        '{',
+        '    public static function isActive(string $feature): bool',
+        '    {',
+        "        return in_array($feature, config('app.enabled_features', []), true);",
+        '    }',
+        '}',
+      ].join('\n'),
+      'app/Support/Rollout.php': [
+        '<?php',
+        'class Rollout',
+        '{',
+        '    public static function enabledFor(string $name, $user): bool',
+        '    {',
+        '        return \\Laravel\\Pennant\\Feature::for($user)->active($name);',
+        '    }',
+        '}',
+      ].join('\n'),
+      'app/Http/Controllers/OrderController.php': [
+        '<?php',
+        'class OrderController extends Controller',
+        '{',
+        '    public function index()',
+        '    {',
+        "        return Feature::isActive('orders-v2') && Rollout::enabledFor('orders-v2', $user) ? $this->v2() : $this->v1();",
+        '    }',
+        '}',
+      ].join('\n'),
+    });
+    expect(result.flagCalls.map((c) => [c.name, c.callSites])).toEqual([
+      ['Feature::isActive', 1],
+      ['featureFlags.isOn', 1],
+      ['Rollout::enabledFor', 1],
+    ]);
+    expect(result.flagCalls[0].evidence).toMatch(
+      /^app\/Support\/Feature\.php:6 passes \$feature to `in_array\(\$feature, config\('app\.enabled_features'/,
+    );
   });
 });
