@@ -28,6 +28,7 @@ import { namesOtherPackage, References, resolves, visibleFrom } from './referenc
 import { isVisibilityMarker, mixedInAddedModule } from './mixins.js';
 import { styleDefinitionOf, withoutTypes } from './presentation.js';
 import { FileRows } from './rows.js';
+import { bindingVerdict } from './bindings.js';
 import { Guards, statementOf } from './guard.js';
 import {
   calleeName,
@@ -455,6 +456,9 @@ export class ChangeAnalysis {
     depth: number,
   ): LineVerdict {
     const offNote = off ? ` (it is on the path taken when ${off} is off)` : '';
+    // A dependency-injection binding runs when something resolves it, not when its file loads.
+    const binding = bindingVerdict(file.tree, node, boundary, (name) => this.parsed.get(file)!.existedBefore(name));
+    if (binding) return binding;
     if (boundary) {
       const nameNode = nameOfFunction(boundary);
       const name = nameNode ? text(file.tree, nameNode) : undefined;
