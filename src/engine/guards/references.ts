@@ -76,8 +76,10 @@ export class References {
     const bind = (target: SyntaxNode | undefined): void => {
       if (!target) return;
       walk(target, (c) => {
-        // A default value or a type annotation names no binding.
-        if (c.field === 'value' || c.field === 'type' || c.field === 'default_value' || c.type === 'type_annotation') return false;
+        // A default value or a type annotation names no binding; a renamed destructuring's value does
+        // (`const { reload: reloadForm } = …` binds `reloadForm`).
+        if (c.field === 'value' && c.parent?.type !== 'pair_pattern') return false;
+        if (c.field === 'type' || c.field === 'default_value' || c.type === 'type_annotation') return false;
         if (c.field === 'key' && c.parent?.type === 'pair_pattern') return false;
         if (isIdentifier(c) && c.type !== 'property_identifier' && c.type !== 'type_identifier') set.add(text(file.tree, c));
       });
