@@ -90,6 +90,8 @@ export const DEFAULT_EXEMPT_GLOBS = [
   '**/{vendor,third_party,node_modules,dist,__generated__}/**',
   '**/*.{min.js,pb.go,pb.gw.go}',
   '**/*_pb2{,_grpc}.py',
+  // Laravel's language files (`lang/en/auth.php`, `resources/lang/pt_BR/orders.php`): translated strings per locale.
+  '**/lang/{??,???,??[-_]*}/**/*.php',
 ];
 
 export const DEFAULT_EXEMPT_AUTHORS = ['dependabot[bot]', 'renovate[bot]', 'github-actions[bot]'];

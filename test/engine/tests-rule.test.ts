@@ -94,6 +94,8 @@ describe('isTestPath and isSourcePath with the default globs', () => {
       'src/lib.rs',
       'src/Shop/Cart.cs',
       'src/Invoice.php',
+      'app/Http/Controllers/LangController.php',
+      'src/lang/Parser.php',
       'lib/shop/cart.ex',
     ];
     const notSource = [
@@ -113,6 +115,10 @@ describe('isTestPath and isSourcePath with the default globs', () => {
       'api/search.pb.go',
       'src/cart.test.ts',
       'db/schema.rb',
+      // Laravel's language files: arrays of translated strings, per locale.
+      'lang/en/auth.php',
+      'resources/lang/pt_BR/orders.php',
+      'lang/de-CH/validation.php',
     ];
     expect(source.filter((p) => !isSourcePath(p, DEFAULT_CONFIG))).toEqual([]);
     expect(notSource.filter((p) => isSourcePath(p, DEFAULT_CONFIG))).toEqual([]);
