@@ -22,6 +22,7 @@ import {
   inTypeOnly,
   isHarmlessStatement,
   isPythonTypeAlias,
+  pythonModuleAssignment,
   TYPE_ONLY,
 } from './lines.js';
 import { namesOtherPackage, References, resolves, visibleFrom } from './references.js';
@@ -438,12 +439,10 @@ export class ChangeAnalysis {
       });
       return !open && uses > 0;
     };
+    const quoted = (set: ReadonlySet<string>): string => [...set].map((n) => `\`${n}\``).join(', ');
     if (names.size > 0 && onlyGuarded(names))
-      return `it only sets ${[...names].map((n) => `\`${n}\``).join(', ')}, used only where a flag decides${
-        rests.size > 0 ? ` (and ${[...rests].map((n) => `\`${n}\``).join(', ')} no longer holds them)` : ''
-      }`;
-    if (names.size === 0 && rests.size > 0 && onlyGuarded(rests))
-      return `it only sets ${[...rests].map((n) => `\`${n}\``).join(', ')}, used only where a flag decides`;
+      return `it only sets ${quoted(names)}, used only where a flag decides${rests.size > 0 ? ` (and ${quoted(rests)} no longer holds them)` : ''}`;
+    if (names.size === 0 && rests.size > 0 && onlyGuarded(rests)) return `it only sets ${quoted(rests)}, used only where a flag decides`;
     return undefined;
   }
 
@@ -504,11 +503,7 @@ export class ChangeAnalysis {
       ? node.children.filter((c) => c.type === 'var_spec' || c.type === 'const_spec' || c.type === 'variable_declarator')
       : [];
     if (specs.length === 1) node = specs[0];
-    // Python's `NAME = …` at a module's top level is an expression statement around its assignment (in a class
-    // body it is the class's own attribute, judged with the class).
-    const statementOfOne =
-      node.type === 'expression_statement' && node.parent?.type === 'module' ? node.children.filter((c) => c.named) : [];
-    if (statementOfOne.length === 1 && statementOfOne[0].type === 'assignment') node = statementOfOne[0];
+    node = pythonModuleAssignment(node) ?? node;
     for (let n: SyntaxNode | undefined = node; n && n.parent; n = n.parent) {
       if (n.type === 'type_spec' || n.type === 'type_alias' || n.type === 'type_alias_declaration') {
         const name = field(n, 'name');

@@ -5,7 +5,7 @@
 import type { FlagCheck, FlagMatcher } from '../flags/index.js';
 import { field, walk, type SyntaxNode, type SyntaxTree } from '../syntax/index.js';
 import type { SourceFile } from './flow.js';
-import { isCall, isFunction } from './nodes.js';
+import { isCall, isFunction, text } from './nodes.js';
 
 /** Flag checks of a whole file, found line by line by the matcher, placed on their call nodes. */
 export function findChecks(tree: SyntaxTree, matcher: FlagMatcher): Map<SyntaxNode, FlagCheck> {
@@ -89,19 +89,26 @@ const PYTHON_TYPE_CONSTRUCTS = new Set([
   'TypeVarTuple',
 ]);
 
+/**
+ * The assignment a Python statement at a module's top level is (`NAME = …` is an expression statement around
+ * it), or undefined. In a class body it is the class's own attribute, judged with the class.
+ */
+export function pythonModuleAssignment(statement: SyntaxNode): SyntaxNode | undefined {
+  if (statement.type !== 'expression_statement' || statement.parent?.type !== 'module') return undefined;
+  const named = statement.children.filter((c) => c.named);
+  return named.length === 1 && named[0].type === 'assignment' ? named[0] : undefined;
+}
+
 /** A module-level Python assignment that only names a type (a type alias, a `TypeVar`): no behaviour. */
 export function isPythonTypeAlias(tree: SyntaxTree, statement: SyntaxNode): boolean {
-  if (statement.type !== 'expression_statement' || statement.parent?.type !== 'module') return false;
-  const named = statement.children.filter((c) => c.named);
-  if (named.length !== 1 || named[0].type !== 'assignment') return false;
-  const assignment = named[0];
+  const assignment = pythonModuleAssignment(statement);
+  if (!assignment) return false;
   const annotation = field(assignment, 'type');
-  if (annotation && /(^|\.)TypeAlias$/.test(tree.text.slice(annotation.start, annotation.end).trim())) return true;
+  if (annotation && /(^|\.)TypeAlias$/.test(text(tree, annotation).trim())) return true;
   const value = field(assignment, 'right');
   const head = value?.type === 'subscript' ? field(value, 'value') : value?.type === 'call' ? field(value, 'function') : undefined;
   if (!head) return false;
-  const name = tree.text.slice(head.start, head.end).replace(/^(typing|typing_extensions)\./, '');
-  return PYTHON_TYPE_CONSTRUCTS.has(name);
+  return PYTHON_TYPE_CONSTRUCTS.has(text(tree, head).replace(/^(typing|typing_extensions)\./, ''));
 }
 
 /** A name in a type, an interface or a signature: not code that runs. */
