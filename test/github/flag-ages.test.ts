@@ -58,6 +58,12 @@ interface CheckRunBody {
   };
 }
 
+/** The one GraphQL request a pull request touching the flag check in `app/models/order.rb` makes: its base text and blame. */
+const ORDER_FLAG_AGES_QUERY = {
+  query: readsQuery([{ kind: 'blob' }, { kind: 'blame', commitIndex: 0 }]),
+  variables: { owner: OWNER, name: REPO, e0: `${BASE_SHA}:app/models/order.rb`, c0: BASE_SHA, p0: 'app/models/order.rb' },
+};
+
 describe('stale flags on a pull request in the App', () => {
   const network = withoutNetwork();
 
@@ -95,12 +101,7 @@ describe('stale flags on a pull request in the App', () => {
     await deliver(probot, 'pull_request', fixture('pull_request.opened'));
 
     expect(scope.isDone()).toBe(true);
-    expect(queries).toEqual([
-      {
-        query: readsQuery([{ kind: 'blob' }, { kind: 'blame', commitIndex: 0 }]),
-        variables: { owner: OWNER, name: REPO, e0: `${BASE_SHA}:app/models/order.rb`, c0: BASE_SHA, p0: 'app/models/order.rb' },
-      },
-    ]);
+    expect(queries).toEqual([ORDER_FLAG_AGES_QUERY]);
     // One call more than a pull request that touches no flag check.
     expect(network.log.routes.filter((r) => r === 'POST /graphql')).toHaveLength(1);
     const run = created[0];
@@ -169,12 +170,7 @@ describe('stale flags on a pull request in the App', () => {
     expect(scope.isDone()).toBe(true);
     expect(orgAnsweredBeforeGraphql).toBe(false);
     // The one request the configuration in force (the defaults) asks for: nothing asked twice, nothing more.
-    expect(queries).toEqual([
-      {
-        query: readsQuery([{ kind: 'blob' }, { kind: 'blame', commitIndex: 0 }]),
-        variables: { owner: OWNER, name: REPO, e0: `${BASE_SHA}:app/models/order.rb`, c0: BASE_SHA, p0: 'app/models/order.rb' },
-      },
-    ]);
+    expect(queries).toEqual([ORDER_FLAG_AGES_QUERY]);
     expect(network.log.limited.map((r) => `${r.method} ${r.path.split('?')[0]}`)).toEqual(
       expect.arrayContaining([`POST /graphql`, `POST ${REPO_PATH}/check-runs`]),
     );
