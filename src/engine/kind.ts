@@ -113,6 +113,23 @@ export function readKind(change: Change): KindReading {
   return { kind: decider.kind, source: decider.text, signals: [decider, ...signals.filter((s) => s !== decider)] };
 }
 
+const KIND_IN_WORDS: Record<ChangeKind, string> = {
+  feature: 'a feature',
+  fix: 'a fix',
+  perf: 'tuning (perf)',
+  refactor: 'a refactor',
+  chore: 'a chore',
+  deps: 'a dependency update',
+  revert: 'a revert',
+  docs: 'a documentation change',
+  test: 'a change of tests',
+};
+
+/** "a dependency update": the kind as a sentence names it. */
+export function kindInWords(kind: ChangeKind): string {
+  return KIND_IN_WORDS[kind];
+}
+
 /** "fix (from the title `…`; also the branch `fix/x`)": the kind and the signals behind it, for summaries. */
 export function describeKind(reading: KindReading): string {
   const others = reading.signals.slice(1).map((s) => (s.kind === reading.kind ? s.text : `${s.text}, read as ${s.kind}`));

@@ -267,6 +267,16 @@ describe('risky: flag removal, kind of change and declarations', () => {
     );
     expect(all.findings.map((f) => f.level)).toEqual(['error']);
   });
+  it('names the kind in words a reader uses: a dependency update, not "a deps"', () => {
+    const b = 'export const tax = (a: number, r: number) => a * r;\n';
+    const h = 'export const tax = (a: number, r: number) => a * r * 1.01;\n';
+    const named = (title: string) =>
+      judge({ base: { 'src/billing/tax.ts': b }, head: { 'src/billing/tax.ts': h }, title }, { paths: ['src/billing/**'] }).findings[0]
+        .message;
+    expect(named('chore(deps): bump zod to 4.1.0')).toMatch(/^Read as a dependency update from the title/);
+    expect(named('refactor: name the rate')).toMatch(/^Read as a refactor from the title/);
+    expect(named('chore(deps): bump zod to 4.1.0')).toContain('. Line 1 changes behaviour under the risky path');
+  });
   it('reports a body declaration as declared, not detected; it satisfies the rule only with accept_declared', () => {
     const b = 'export const tax = (a: number, r: number) => a * r;\n';
     const h = 'export const tax = (a: number, r: number) => a * r * 1.01;\n';

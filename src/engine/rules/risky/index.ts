@@ -13,7 +13,7 @@ import type { Finding, Level } from '../../report.js';
 import type { MonoenvConfig } from '../../../config/schema.js';
 import { firstMatchingGlob, pathMatcher, type PathMatcher } from '../../glob.js';
 import { flagMatcherFor, type FlagCheck } from '../../flags/index.js';
-import { bringsNewBehaviour, describeKind } from '../../kind.js';
+import { bringsNewBehaviour, describeKind, kindInWords } from '../../kind.js';
 import { isTestPath } from '../tests.js';
 import { LOCKFILE_NAMES } from '../size.js';
 import { FileView, escapeRegExp } from './view.js';
@@ -339,9 +339,7 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
   // 3. Findings.
   const softened = risky.applies_to === 'features' && !bringsNewBehaviour(kind);
   const level: Level = softened ? 'notice' : risky.level;
-  const kindPrefix = softened
-    ? `Read as ${kind.kind === 'perf' ? 'tuning (perf)' : `a ${kind.kind}`} from ${kind.source}, so this is a notice. `
-    : '';
+  const kindPrefix = softened ? `Read as ${kindInWords(kind.kind)} from ${kind.source}, so this is a notice. ` : '';
   const declaredNote =
     declared.length > 0 && !risky.accept_declared
       ? ` The PR body declares \`Feature-Flag: ${declared.join(', ')}\`, but declarations count only with \`risky.accept_declared: true\`.`
@@ -375,19 +373,21 @@ export function judgeRisky(ctx: RuleContext): RuleOutcome {
     for (const range of ranges(view, kept, defs)) {
       unflaggedCount++;
       const glob = firstMatchingGlob(risky.paths, view.file.path);
-      const where = range.startLine === range.endLine ? `Line ${range.startLine}` : `Lines ${range.startLine}–${range.endLine}`;
+      const oneLine = range.startLine === range.endLine;
+      const where = oneLine ? `Line ${range.startLine}` : `Lines ${range.startLine}–${range.endLine}`;
+      const changes = oneLine ? 'changes' : 'change';
       const verdict = whole ? firstVerdict(view, whole, range) : undefined;
       let message: string;
       if (verdict) {
         message = range.definition
           ? `New ${range.definition.kind} \`${range.definition.name}\` changes behaviour under the risky path \`${glob}\` unflagged: ${readablePath(verdict.why)}.`
-          : `${where} change behaviour under the risky path \`${glob}\` unflagged: ${readablePath(verdict.why)}.`;
+          : `${where} ${changes} behaviour under the risky path \`${glob}\` unflagged: ${readablePath(verdict.why)}.`;
       } else if (range.definition) {
         message = `New ${range.definition.kind} \`${range.definition.name}\` ${range.definition.why}`;
       } else if (range.deletedOnly) {
         message = `${where}: lines deleted here change behaviour under the risky path \`${glob}\` with ${missingEvidence(risky.evidence)}.`;
       } else {
-        message = `${where} change behaviour under the risky path \`${glob}\` with ${missingEvidence(risky.evidence)}.`;
+        message = `${where} ${changes} behaviour under the risky path \`${glob}\` with ${missingEvidence(risky.evidence)}.`;
       }
       if (!verdict) message += foundElsewhere(view, risky.evidence, prEvidence) + unreadWhole(view);
       findings.push({
