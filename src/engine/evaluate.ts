@@ -21,7 +21,9 @@ export function evaluate(change: Change, config: MonoenvConfig, context: Evaluat
     change,
     config,
     kind: readKind(change),
-    syntax: context.syntax ?? Syntax.none(),
+    // Several steps read the same file's tree (what keeps behaviour, the guards, what a removal took away):
+    // each text is parsed once per evaluation.
+    syntax: (context.syntax ?? Syntax.none()).remembering(),
     size: measureSize(change, config),
     facts: context,
   };
