@@ -54,7 +54,7 @@ export class Syntax {
     try {
       const cursor = tree.walk();
       try {
-        return { text, root: copyTree(cursor), hasErrors: tree.rootNode.hasError };
+        return { text, root: copyTree(cursor, language, text), hasErrors: tree.rootNode.hasError };
       } finally {
         cursor.delete();
       }

@@ -30,39 +30,85 @@ const PUNCTUATION = new Set(['(', ')', '{', '}', '[', ']', ',', ';', '.', ':', '
 
 /** The part of tree-sitter's cursor the copy reads. */
 export interface Cursor {
-  readonly nodeType: string;
+  readonly nodeTypeId: number;
   readonly nodeIsNamed: boolean;
-  readonly currentFieldName: string | null;
+  readonly currentFieldId: number;
   readonly startIndex: number;
   readonly endIndex: number;
-  readonly startPosition: { row: number };
-  readonly endPosition: { row: number };
   gotoFirstChild(): boolean;
   gotoNextSibling(): boolean;
   gotoParent(): boolean;
 }
 
-export function copyTree(cursor: Cursor): SyntaxNode {
-  const make = (parent: SyntaxNode | undefined): SyntaxNode => ({
-    type: cursor.nodeType,
-    field: cursor.currentFieldName ?? undefined,
-    named: cursor.nodeIsNamed,
-    start: cursor.startIndex,
-    end: cursor.endIndex,
-    startRow: cursor.startPosition.row,
-    endRow: cursor.endPosition.row,
-    parent,
-    children: [],
-  });
-  const root = make(undefined);
+/** The names a grammar gives its node types and fields, by id (tree-sitter's `Language.types`, `.fields`). */
+export interface Names {
+  readonly types: readonly string[];
+  readonly fields: readonly (string | null)[];
+}
+
+/** Offsets of the characters after each line feed: the row of an offset is how many of them it reaches. */
+function lineStarts(text: string): Uint32Array {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+  const starts = new Uint32Array(count);
+  let at = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[at++] = i + 1;
+  return starts;
+}
+
+/** The zero-based row of an offset, as tree-sitter counts rows (line feeds before it). */
+function rowOf(starts: Uint32Array, offset: number): number {
+  let low = 0;
+  let high = starts.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (starts[mid] <= offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/**
+ * Every property read on the cursor crosses into WebAssembly, so each node costs four reads: its type and
+ * field as ids (named through the grammar's tables), its offsets; rows come from the text's line feeds,
+ * and whether a type is named is asked once per type.
+ */
+export function copyTree(cursor: Cursor, names: Names, text: string): SyntaxNode {
+  const starts = lineStarts(text);
+  const namedType = new Map<number, boolean>();
+  const isNamed = (typeId: number): boolean => {
+    let named = namedType.get(typeId);
+    if (named === undefined) namedType.set(typeId, (named = cursor.nodeIsNamed));
+    return named;
+  };
+  const make = (parent: SyntaxNode | undefined, type: string, named: boolean): SyntaxNode => {
+    const start = cursor.startIndex;
+    const end = cursor.endIndex;
+    return {
+      type,
+      field: names.fields[cursor.currentFieldId] ?? undefined,
+      named,
+      start,
+      end,
+      startRow: rowOf(starts, start),
+      endRow: rowOf(starts, end),
+      parent,
+      children: [],
+    };
+  };
+  const typeOf = (typeId: number): string => names.types[typeId] || 'ERROR';
+  const rootId = cursor.nodeTypeId;
+  const root = make(undefined, typeOf(rootId), isNamed(rootId));
   // Iterative: deeply nested code (long else-if chains, generated literals) must not overflow the stack.
   let current = root;
   if (!cursor.gotoFirstChild()) return root;
   for (;;) {
-    const keep = cursor.nodeIsNamed || !PUNCTUATION.has(cursor.nodeType);
+    const typeId = cursor.nodeTypeId;
+    const type = typeOf(typeId);
+    const named = isNamed(typeId);
     let node: SyntaxNode | undefined;
-    if (keep) {
-      node = make(current);
+    if (named || !PUNCTUATION.has(type)) {
+      node = make(current, type, named);
       current.children.push(node);
     }
     if (node && cursor.gotoFirstChild()) {
