@@ -84,7 +84,6 @@ const pascal = (stem: string): string =>
     .map((w) => w[0].toUpperCase() + w.slice(1))
     .join('');
 
-const escape = (text: string): string => text.replace(/[$]/g, '\\$');
 
 /** The folders before the first source or test root: `engines/billing` for `engines/billing/app/models/x.rb`, '' for `app/…`. */
 function projectOf(path: string, roots: ReadonlySet<string>): string {
@@ -129,40 +128,99 @@ export interface ExercisingTest {
   how: string;
 }
 
-/** The changed test whose added lines import the file, use the class it stands for, or call a function its edit changes. */
+/** What a changed test's added lines name, each at the first line (counted over its added lines) naming it. */
+interface TestReading {
+  /** Modules imported, without extensions. */
+  imports: Map<string, number>;
+  /** Words a class stands in as a test's subject or built object: `describe X`, `new X`, `<X`, `X.new`. */
+  subjects: Map<string, number>;
+  /** Names called (`name(`) or reached through a dot (`.name`). */
+  calls: Map<string, number>;
+  /** Per line with calls, the names in the order they stand. */
+  callsAt: Map<number, string[]>;
+}
+
+const SUBJECT_WORDS = [/\bdescribe\(?\s*(\w+)/g, /\bnew\s+(\w+)/g, /<(\w+)/g, /\b(\w+)(?:\.|::)new\b/g];
+const CALLS = /(\.)?\b([A-Za-z_$][\w$]*[?!]?)(\s*\()?/g;
+
+/** Each test is read once per change, however many files ask whether it exercises them. */
+const readings = new WeakMap<ChangedFile, TestReading>();
+
+function readTest(test: ChangedFile): TestReading {
+  let reading = readings.get(test);
+  if (reading !== undefined) return reading;
+  reading = { imports: new Map(), subjects: new Map(), calls: new Map(), callsAt: new Map() };
+  const first = (map: Map<string, number>, key: string, at: number) => {
+    if (!map.has(key)) map.set(key, at);
+  };
+  let at = 0;
+  for (const hunk of test.hunks) {
+    for (const line of hunk.lines) {
+      if (line.type !== 'add' || line.content.length > 2000) continue;
+      for (const imported of importedModules(test.path, line.content)) first(reading.imports, imported, at);
+      for (const words of SUBJECT_WORDS) for (const m of line.content.matchAll(words)) first(reading.subjects, m[1], at);
+      const called: string[] = [];
+      for (const m of line.content.matchAll(CALLS)) {
+        if (m[1] === undefined && m[3] === undefined) continue;
+        called.push(m[2]);
+        first(reading.calls, m[2], at);
+      }
+      if (called.length > 0) reading.callsAt.set(at, called);
+      at++;
+    }
+  }
+  readings.set(test, reading);
+  return reading;
+}
+
+/**
+ * The changed test whose added lines import the file, use the class it stands for, or call a function its
+ * edit changes: the first test that does, at its first line that does (an import before the class, the class
+ * before a call, on one line). The class and the calls count only in a test of the file's own project.
+ */
 export function exercisingTest(
   file: ChangedFile,
   tests: readonly ChangedFile[],
   roots: { source: ReadonlySet<string>; test: ReadonlySet<string> },
 ): ExercisingTest | undefined {
   const module = withoutExtension(file.path);
+  // The module itself, and its tails from a folder on that still name a folder (`delta/delta-cache`): an
+  // import resolved from elsewhere names the file by such a tail.
+  const names = [module];
+  for (let slash = module.indexOf('/'); slash !== -1; slash = module.indexOf('/', slash + 1)) {
+    const tail = module.slice(slash + 1);
+    if (tail.includes('/')) names.push(tail);
+  }
   const stem = partsOf(file.path).stem;
   // The class a file stands for, as the test's subject or built by it (`describe OrderStockCheck`,
   // `new DeltaCache(`, `DeltaCache.new`, `<DeltaCache`): a mere mention (`Adjustment.where`) or a variable of
   // the same words (`order_cycle`) is what tests of every neighbour hold.
   const subject = telling(stem, 8) ? pascal(stem) : undefined;
-  const subjectUse =
-    subject && new RegExp(`(?:\\bdescribe\\(?\\s*|\\bnew\\s+|<)${escape(subject)}\\b|\\b${escape(subject)}(?:\\.|::)new\\b`);
   let functions: Set<string> | undefined;
   const project = projectOf(file.path, roots.source);
   for (const test of tests) {
-    const near = projectOf(test.path, roots.test) === project;
-    for (const hunk of test.hunks) {
-      for (const line of hunk.lines) {
-        if (line.type !== 'add' || line.content.length > 2000) continue;
-        for (const imported of importedModules(test.path, line.content)) {
-          if (imported === module || (imported.includes('/') && module.endsWith(`/${imported}`)))
-            return { test: test.path, how: 'imports it' };
-        }
-        if (!near) continue;
-        if (subjectUse && subjectUse.test(line.content)) return { test: test.path, how: `tests \`${subject}\`, the class it stands for` };
-        functions ??= changedFunctions(file);
-        for (const m of line.content.matchAll(/(\.)?\b([A-Za-z_$][\w$]*[?!]?)(\s*\()?/g)) {
-          if ((m[1] !== undefined || m[3] !== undefined) && functions.has(m[2]))
-            return { test: test.path, how: `calls \`${m[2]}\`, which its edit changes` };
-        }
+    const reading = readTest(test);
+    let best: { at: number; found: ExercisingTest } | undefined;
+    const consider = (at: number | undefined, found: () => ExercisingTest) => {
+      if (at !== undefined && (best === undefined || at < best.at)) best = { at, found: found() };
+    };
+    for (const name of names) consider(reading.imports.get(name), () => ({ test: test.path, how: 'imports it' }));
+    if (projectOf(test.path, roots.test) === project) {
+      if (subject !== undefined) {
+        consider(reading.subjects.get(subject), () => ({ test: test.path, how: `tests \`${subject}\`, the class it stands for` }));
+      }
+      functions ??= changedFunctions(file);
+      let callAt: number | undefined;
+      for (const fn of functions) {
+        const at = reading.calls.get(fn);
+        if (at !== undefined && (callAt === undefined || at < callAt)) callAt = at;
+      }
+      if (callAt !== undefined) {
+        const name = reading.callsAt.get(callAt)!.find((n) => functions!.has(n))!;
+        consider(callAt, () => ({ test: test.path, how: `calls \`${name}\`, which its edit changes` }));
       }
     }
+    if (best !== undefined) return best.found;
   }
   return undefined;
 }
