@@ -140,21 +140,33 @@ export function judgeAsReviewer(
   trimmedTests: TestIndex,
 ): TestsJudgement {
   let changeReason: string | undefined | null = null;
-  // What the change removes and what its tests name, read once, and only when a file needs a reason.
-  let read:
-    { removed: Map<string, string>; kept: Map<string, string>; deletedIds: Set<string>; testedIds: Map<string, string> } | undefined;
-  const readChange = () => {
-    if (read !== undefined) return read;
-    const removed = new Map<string, string>();
-    const kept = new Map<string, string>();
-    const deletedIds = new Set<string>();
+  // What the change removes and keeps, and what its tests name, read once each, and only when a file
+  // needs it: the names only for a small edit that may be wiring (`usesTested`).
+  let lines: Map<string, LineOrigin> | undefined;
+  const readLines = () => {
+    if (lines !== undefined) return lines;
+    lines = new Map<string, LineOrigin>();
     for (const file of change.files) {
       for (const hunk of file.hunks) {
         for (const line of hunk.lines) {
-          if (line.type === 'add') continue;
-          for (const id of identifiers(line.content)) deletedIds.add(id);
-          if (line.content.trim().length > 0) (line.type === 'del' ? removed : kept).set(squeeze(line.content), file.path);
+          if (line.type === 'add' || line.content.trim().length === 0) continue;
+          const key = squeeze(line.content);
+          let origin = lines.get(key);
+          if (origin === undefined) lines.set(key, (origin = {}));
+          if (line.type === 'del') origin.removedFrom = file.path;
+          else origin.keptIn = file.path;
         }
+      }
+    }
+    return lines;
+  };
+  let names: { deletedIds: Set<string>; testedIds: Map<string, string> } | undefined;
+  const readNames = () => {
+    if (names !== undefined) return names;
+    const deletedIds = new Set<string>();
+    for (const file of change.files) {
+      for (const hunk of file.hunks) {
+        for (const line of hunk.lines) if (line.type !== 'add') for (const id of identifiers(line.content)) deletedIds.add(id);
       }
     }
     const testedIds = new Map<string, string>();
@@ -166,7 +178,7 @@ export function judgeAsReviewer(
         }
       }
     }
-    return (read = { removed, kept, deletedIds, testedIds });
+    return (names = { deletedIds, testedIds });
   };
   const testPaths = changedTests.map((t) => t.path);
   const exercised = new Set<ChangedFile>();
@@ -184,8 +196,7 @@ export function judgeAsReviewer(
         return `its edit only takes code away, and its own test ${trimmed} drops the cases of what went`;
       }
       if (onlyLayout(file)) return 'its edit is layout only: the code reads the same without whitespace';
-      const { removed, kept, deletedIds, testedIds } = readChange();
-      const moved = movedFrom(edit, removed, kept);
+      const moved = movedFrom(edit, readLines());
       if (moved !== undefined) return moved;
       const sibling = samePackageTest(file.path, testPaths);
       const byTest =
@@ -193,7 +204,7 @@ export function judgeAsReviewer(
           ? `the change's test ${sibling} sits in the same package`
           : (mapDefined(packageNamedTest(file.path, testPaths), (named) => `the change's test ${named} is named after its package`) ??
             mapDefined(exercisingTest(file, changedTests, ROOTS), ({ test, how }) => `the change's test ${test} ${how}`) ??
-            usesTested(edit, testedIds, deletedIds));
+            (edit.code.length <= WIRING_LINES && changedTests.length > 0 ? usesTested(edit, readNames()) : undefined));
       if (byTest !== undefined) exercised.add(file);
       return byTest;
     },
@@ -224,19 +235,26 @@ function changeLevelReason(
  * the one that ran, and was tested, with the flag on; a reviewer asks for no new test.
  */
 function flagCleanUp(change: Change, config: MonoenvConfig, isTest: (path: string) => boolean): string | undefined {
-  const matcher = flagMatcherFor(config.risky.flag_calls, config.risky.flag_patterns);
   const removedKeys = new Set<string>();
   const addsByHunk: DiffLine[][] = [];
   let added = 0;
   let deleted = 0;
-  for (const file of change.files) {
-    if (isTest(file.path) || file.patchMissing) continue;
+  const production = change.files.filter((file) => !isTest(file.path) && !file.patchMissing);
+  for (const file of production) {
+    for (const hunk of file.hunks) {
+      for (const line of hunk.lines) {
+        if (line.type === 'add') added++;
+        else if (line.type === 'del') deleted++;
+      }
+    }
+  }
+  // A clean-up shrinks the code: a change that grows it is not read for removed checks.
+  if (added > deleted) return undefined;
+  const matcher = flagMatcherFor(config.risky.flag_calls, config.risky.flag_patterns);
+  for (const file of production) {
     for (const hunk of file.hunks) {
       const dels = hunk.lines.filter((l) => l.type === 'del');
-      const adds = hunk.lines.filter((l) => l.type === 'add');
-      addsByHunk.push(adds);
-      added += adds.length;
-      deleted += dels.length;
+      addsByHunk.push(hunk.lines.filter((l) => l.type === 'add'));
       if (dels.length > 0) matcher.scan(dels).forEach((checks) => checks?.forEach((c) => removedKeys.add(c.key)));
     }
   }
@@ -256,22 +274,33 @@ function flagCleanUp(change: Change, config: MonoenvConfig, isTest: (path: strin
  * Code moved from another file (or place) of the change: most added code lines were removed elsewhere in
  * it, the rest (a class header, a constructor) stand beside it unchanged in the file it came from.
  */
-function movedFrom(edit: SourceEdit, removed: ReadonlyMap<string, string>, kept: ReadonlyMap<string, string>): string | undefined {
-  const lines = edit.code.map(squeeze).filter((l) => l.length > 3);
-  if (lines.length === 0) return undefined;
+/** Where a line (compared without whitespace) stands in the change's removed and context lines: the last file of each. */
+interface LineOrigin {
+  removedFrom?: string;
+  keptIn?: string;
+}
+
+function movedFrom(edit: SourceEdit, known: ReadonlyMap<string, LineOrigin>): string | undefined {
   const origins = new Map<string, number>();
+  let counted = 0;
   let fromRemoved = 0;
   let fromKept = 0;
-  for (const line of lines) {
-    const origin = removed.get(line);
-    if (origin !== undefined) {
+  for (let i = 0; i < edit.code.length; i++) {
+    // Half the counted lines must come from removed code: once that is out of reach even if every line
+    // left counts and was removed, the rest need not be read.
+    if (2 * fromRemoved + (edit.code.length - i) < counted) return undefined;
+    const line = squeeze(edit.code[i]);
+    if (line.length <= 3) continue;
+    counted++;
+    const origin = known.get(line);
+    if (origin?.removedFrom !== undefined) {
       fromRemoved++;
-      origins.set(origin, (origins.get(origin) ?? 0) + 1);
-    } else if (kept.has(line) && kept.get(line) !== edit.file.path) fromKept++;
+      origins.set(origin.removedFrom, (origins.get(origin.removedFrom) ?? 0) + 1);
+    } else if (origin?.keptIn !== undefined && origin.keptIn !== edit.file.path) fromKept++;
   }
-  if (fromRemoved < lines.length / 2 || fromRemoved + fromKept < lines.length * MOVED_SHARE) return undefined;
+  if (counted === 0 || fromRemoved < counted / 2 || fromRemoved + fromKept < counted * MOVED_SHARE) return undefined;
   const from = [...origins].sort((a, b) => b[1] - a[1])[0][0];
-  return `moved code: ${fromRemoved} of its ${lines.length} added code lines were removed from ${from === edit.file.path ? 'elsewhere in it' : from}`;
+  return `moved code: ${fromRemoved} of its ${counted} added code lines were removed from ${from === edit.file.path ? 'elsewhere in it' : from}`;
 }
 
 /**
@@ -279,7 +308,10 @@ function movedFrom(edit: SourceEdit, removed: ReadonlyMap<string, string>, kept:
  * nothing else new: a call switched to a tested helper, a field the tested code indexes. A line that also
  * brings an untested name (`applyDiscount(total, this.discount)` with `discount` untested) is new behaviour.
  */
-function usesTested(edit: SourceEdit, testedIds: ReadonlyMap<string, string>, knownIds: ReadonlySet<string>): string | undefined {
+function usesTested(
+  edit: SourceEdit,
+  { testedIds, deletedIds: knownIds }: { testedIds: ReadonlyMap<string, string>; deletedIds: ReadonlySet<string> },
+): string | undefined {
   if (edit.code.length > WIRING_LINES || testedIds.size === 0) return undefined;
   const used = new Map<string, string>();
   for (const line of edit.code) {
