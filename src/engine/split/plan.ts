@@ -187,10 +187,11 @@ export function planSplit(change: Change, config: MonoenvConfig, excluded: reado
     files: draft.files.map((f) => f.path),
     needs: ordered.filter((other) => merged.needs.get(draft.name)!.has(other.name)).map((other) => other.name),
   }));
+  const carriers = new Carriers(parts);
   for (const file of change.files) {
     const reason = reasons.get(file.path);
     if (reason === undefined) continue;
-    const part = carrierOf(file.path, reason, parts);
+    const part = carriers.of(file.path, reason);
     (part.carried ??= []).push(file.path);
   }
   return parts;
@@ -341,18 +342,35 @@ function landingOrder(parts: readonly Draft[], needs: ReadonlyMap<string, Readon
  * part sharing the most folders with it; else a lockfile goes first (what the others install) and generated
  * or vendored files last (built from everything before them).
  */
-function carrierOf(path: string, reason: string, parts: readonly SizePart[]): SizePart {
-  const dir = dirName(path);
-  if (reason === 'lockfile') {
-    const holder = parts.find((p) => p.files.some((f) => isManifest(f) && dirName(f) === dir));
-    if (holder !== undefined) return holder;
+class Carriers {
+  /** The first part changing a manifest in each folder. */
+  private readonly manifestPart = new Map<string, SizePart>();
+  /** Each part's folders, split, each folder once and first seen first (a later equal one can never share more). */
+  private readonly folders: { part: SizePart; folders: string[] }[] = [];
+
+  constructor(private readonly parts: readonly SizePart[]) {
+    const seen = new Set<string>();
+    for (const part of parts) {
+      for (const file of part.files) {
+        const dir = dirName(file);
+        if (isManifest(file) && !this.manifestPart.has(dir)) this.manifestPart.set(dir, part);
+        if (seen.has(dir)) continue;
+        seen.add(dir);
+        this.folders.push({ part, folders: dir.split('/') });
+      }
+    }
   }
-  const folders = dir === '' ? [] : dir.split('/');
-  let best: SizePart | undefined;
-  let bestShared = 0;
-  for (const part of parts) {
-    for (const file of part.files) {
-      const other = dirName(file).split('/');
+
+  of(path: string, reason: string): SizePart {
+    const dir = dirName(path);
+    if (reason === 'lockfile') {
+      const holder = this.manifestPart.get(dir);
+      if (holder !== undefined) return holder;
+    }
+    const folders = dir === '' ? [] : dir.split('/');
+    let best: SizePart | undefined;
+    let bestShared = 0;
+    for (const { part, folders: other } of this.folders) {
       let shared = 0;
       while (shared < folders.length && shared < other.length && folders[shared] === other[shared]) shared++;
       if (shared > bestShared) {
@@ -360,7 +378,7 @@ function carrierOf(path: string, reason: string, parts: readonly SizePart[]): Si
         bestShared = shared;
       }
     }
+    if (best !== undefined) return best;
+    return reason === 'lockfile' ? this.parts[0] : this.parts[this.parts.length - 1];
   }
-  if (best !== undefined) return best;
-  return reason === 'lockfile' ? parts[0] : parts[parts.length - 1];
 }
