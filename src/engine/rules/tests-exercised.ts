@@ -84,7 +84,6 @@ const pascal = (stem: string): string =>
     .map((w) => w[0].toUpperCase() + w.slice(1))
     .join('');
 
-
 /** The folders before the first source or test root: `engines/billing` for `engines/billing/app/models/x.rb`, '' for `app/…`. */
 function projectOf(path: string, roots: ReadonlySet<string>): string {
   const folders = path.split('/').slice(0, -1);
