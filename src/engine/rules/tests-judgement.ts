@@ -163,6 +163,8 @@ export function judgeAsReviewer(
   let names: { deletedIds: Set<string>; testedIds: Map<string, string> } | undefined;
   const readNames = () => {
     if (names !== undefined) return names;
+    // Without a changed test no name is tested: the change's own names need not be read.
+    if (changedTests.length === 0) return (names = { deletedIds: new Set(), testedIds: new Map() });
     const deletedIds = new Set<string>();
     for (const file of change.files) {
       for (const hunk of file.hunks) {
@@ -204,7 +206,7 @@ export function judgeAsReviewer(
           ? `the change's test ${sibling} sits in the same package`
           : (mapDefined(packageNamedTest(file.path, testPaths), (named) => `the change's test ${named} is named after its package`) ??
             mapDefined(exercisingTest(file, changedTests, ROOTS), ({ test, how }) => `the change's test ${test} ${how}`) ??
-            (edit.code.length <= WIRING_LINES && changedTests.length > 0 ? usesTested(edit, readNames()) : undefined));
+            usesTested(edit, readNames));
       if (byTest !== undefined) exercised.add(file);
       return byTest;
     },
@@ -310,9 +312,12 @@ function movedFrom(edit: SourceEdit, known: ReadonlyMap<string, LineOrigin>): st
  */
 function usesTested(
   edit: SourceEdit,
-  { testedIds, deletedIds: knownIds }: { testedIds: ReadonlyMap<string, string>; deletedIds: ReadonlySet<string> },
+  readNames: () => { testedIds: ReadonlyMap<string, string>; deletedIds: ReadonlySet<string> },
 ): string | undefined {
-  if (edit.code.length > WIRING_LINES || testedIds.size === 0) return undefined;
+  // The change's names are read only for an edit small enough to be wiring.
+  if (edit.code.length > WIRING_LINES) return undefined;
+  const { testedIds, deletedIds: knownIds } = readNames();
+  if (testedIds.size === 0) return undefined;
   const used = new Map<string, string>();
   for (const line of edit.code) {
     if (/^[\s})\];,]*$/.test(line)) continue;
