@@ -1,28 +1,21 @@
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
 import { readTexts } from '../../src/git/texts.js';
 import { gitIn } from '../../src/git/runner.js';
-import { makeChange, type ChangedFile } from '../../src/engine/change.js';
+import { changeFromFiles } from '../../tools/judge/change-from-files.js';
 import { TempRepo, removeTemporaryFolders } from '../cli/repo.js';
 
 jest.setTimeout(30_000);
 afterAll(removeTemporaryFolders);
-
-const changed = (path: string): ChangedFile => ({
-  path,
-  status: 'modified',
-  additions: 1,
-  deletions: 1,
-  binary: false,
-  patchMissing: false,
-  hunks: [],
-});
 
 describe('whole texts read from git objects', () => {
   it('reads the files asked, in the order asked, up to the bound, and says why the others were not read', async () => {
     const repo = TempRepo.create({ 'a.ts': 'a(0);\n', 'b.ts': 'b(0);\n', 'c.ts': 'c(0);\n' });
     const base = repo.git('rev-parse', 'HEAD').trim();
     const head = repo.commit('change', { 'a.ts': 'a(1);\n', 'b.ts': 'b(1);\n', 'c.ts': 'c(1);\n' });
-    const change = makeChange({ files: ['a.ts', 'b.ts', 'c.ts'].map(changed), title: 'feat: x' });
+    const change = changeFromFiles({
+      base: { 'a.ts': 'a(0);\n', 'b.ts': 'b(0);\n', 'c.ts': 'c(0);\n' },
+      head: { 'a.ts': 'a(1);\n', 'b.ts': 'b(1);\n', 'c.ts': 'c(1);\n' },
+    });
     const wanted = ['c.ts', 'a.ts', 'b.ts'].map((path) => ({ path, head: true, base: true, risky: true }));
 
     await readTexts(gitIn(repo.dir, { env: repo.env }), change, wanted, base, head, { maxFiles: 2 });
